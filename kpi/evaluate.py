@@ -1,0 +1,291 @@
+"""Statuses of a whole fiscal year as of a month, as DataFrames.
+
+Pure over ``PlanData`` (already read from the store): the status rules of
+``kpi.status`` applied to every indicator, milestone and self-assessment, then rolled up to
+実施事業, 重点施策 and 基本方針. Pages, the CLI and reports all call these.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from kpi.fiscal import Month
+from kpi.status import (
+    Accumulation,
+    Direction,
+    IndicatorRule,
+    Status,
+    Thresholds,
+    evaluate_indicator,
+    evaluate_milestone,
+    rollup,
+)
+from kpi.store import PlanData
+
+STATUS_CODES = tuple(s.value for s in Status)
+
+INDICATOR_COLUMNS = [
+    "kind",
+    "id",
+    "project",
+    "measure",
+    "name",
+    "unit",
+    "baseline",
+    "target",
+    "expected",
+    "actual",
+    "ratio",
+    "status",
+    "unreported_months",
+]
+
+
+def rule_of(row: Any) -> IndicatorRule:
+    """The status rule of one indicator row of ``PlanData.indicators``."""
+    plan = row["monthly_plan"]
+    monthly = {Month.parse(k).fiscal_index: float(v) for k, v in plan.items()} if plan else None
+    return IndicatorRule(
+        direction=Direction(row["direction"]),
+        accumulation=Accumulation(row["accumulation"]),
+        baseline=_num(row["baseline"]),
+        target=_num(row["target"]),
+        target_factor=_num(row["target_factor"]),
+        monthly_plan=monthly,
+        thresholds=Thresholds(on_track=float(row["on_track_threshold"]), caution=float(row["caution_threshold"])),
+    )
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    f = float(v)
+    return None if math.isnan(f) else f
+
+
+def actuals_by_code(data: PlanData) -> dict[str, dict[Month, float]]:
+    out: dict[str, dict[Month, float]] = {}
+    for code, month, value in data.actuals[["code", "month", "value"]].itertuples(index=False):
+        out.setdefault(code, {})[Month.parse(month)] = float(value)
+    return out
+
+
+def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
+    """One row per indicator and per ● milestone, with the CLI's columns and more for the UI.
+
+    Extra columns: project_name, measure_no, policy_no, month (m*), status_label-free codes
+    only; the UI adds labels from kpi.labels.
+    """
+    projects = data.projects.set_index("project_no")
+    measures = data.measures.set_index("measure_no")
+    values = actuals_by_code(data)
+    sample_codes = set(data.actuals.loc[data.actuals["is_sample"].astype(bool), "code"])
+    rows: list[dict[str, Any]] = []
+    for ind in data.indicators.to_dict("records"):
+        rule = rule_of(ind)
+        ev = evaluate_indicator(rule, values.get(ind["code"], {}), as_of, data.year)
+        proj = projects.loc[ind["project_no"]]
+        rows.append(
+            {
+                "kind": "indicator",
+                "id": ind["code"],
+                "project": int(ind["project_no"]),
+                "measure": measures.loc[proj["measure_no"], "symbol"],
+                "name": ind["name"],
+                "unit": ind["unit"],
+                "baseline": rule.baseline,
+                "target": ev.target,
+                "expected": _round(ev.expected),
+                "actual": _round(ev.actual),
+                "ratio": _round(ev.ratio),
+                "status": ev.status.value,
+                "unreported_months": ev.unreported_months,
+                "month": str(ev.month) if ev.month else None,
+                "project_name": proj["project_name"],
+                "measure_no": int(proj["measure_no"]),
+                "policy_no": int(measures.loc[proj["measure_no"], "policy_no"]),
+                "direction": rule.direction.value,
+                "accumulation": rule.accumulation.value,
+                "is_sample": ind["code"] in sample_codes,
+            }
+        )
+    for ms in data.milestones.to_dict("records"):
+        month = Month.parse(ms["month"])
+        done = ms["completed_on"]
+        completed = Month(done.year, done.month) if done is not None and not pd.isna(done) else None
+        status = evaluate_milestone(month, completed, as_of)
+        proj = projects.loc[ms["project_no"]]
+        name = ms["item"] or "（項目名なし）"
+        if ms["text"]:
+            name = f"{name}（{ms['text']}）"
+        rows.append(
+            {
+                "kind": "milestone",
+                "id": ms["code"],
+                "project": int(ms["project_no"]),
+                "measure": measures.loc[proj["measure_no"], "symbol"],
+                "name": name,
+                "unit": "",
+                "baseline": None,
+                "target": str(month),
+                "expected": None,
+                "actual": done.isoformat() if completed else None,
+                "ratio": None,
+                "status": status.value,
+                "unreported_months": 0,
+                "month": str(month),
+                "project_name": proj["project_name"],
+                "measure_no": int(proj["measure_no"]),
+                "policy_no": int(measures.loc[proj["measure_no"], "policy_no"]),
+                "direction": "",
+                "accumulation": "",
+                "is_sample": False,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=INDICATOR_COLUMNS)
+    return frame
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(v, 4)
+
+
+def assessment_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
+    """Each project's self-assessment counted in its roll-up: the latest up to ``as_of``.
+
+    A project without an indicator must report one; without it the project is 未入力.
+    """
+    with_indicators = set(data.indicators["project_no"])
+    a = data.assessments
+    a = a[a["month"] <= str(as_of)]
+    latest = a.sort_values("month").groupby("project_no").tail(1).set_index("project_no")
+    rows = []
+    for no in data.projects["project_no"]:
+        if no in latest.index:
+            r = latest.loc[no]
+            months = Month.parse(r["month"])
+            rows.append(
+                {
+                    "project": int(no),
+                    "status": r["status"],
+                    "month": r["month"],
+                    "comment": r["comment"],
+                    "author": r["author"],
+                    "unreported_months": max(0, min(as_of, Month(data.year + 1, 3)) - months),
+                }
+            )
+        elif no not in with_indicators:
+            rows.append(
+                {
+                    "project": int(no),
+                    "status": Status.NO_DATA.value,
+                    "month": None,
+                    "comment": "",
+                    "author": None,
+                    "unreported_months": 0,
+                }
+            )
+    return pd.DataFrame(rows, columns=["project", "status", "month", "comment", "author", "unreported_months"])
+
+
+def _counts(statuses: list[str]) -> dict[str, int]:
+    r = rollup(Status(s) for s in statuses)
+    return {code: int(r.counts.get(Status(code), 0)) for code in STATUS_CODES}
+
+
+def project_statuses(data: PlanData, as_of: Month, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """実施事業: the worst of its indicators, milestones and self-assessment; counts per status."""
+    ind = indicator_statuses(data, as_of) if indicators is None else indicators
+    assess = assessment_statuses(data, as_of)
+    rows = []
+    measures = data.measures.set_index("measure_no")
+    for p in data.projects.to_dict("records"):
+        no = int(p["project_no"])
+        statuses = list(ind.loc[ind["project"] == no, "status"]) if not ind.empty else []
+        own = assess.loc[assess["project"] == no]
+        statuses += list(own["status"])
+        r = rollup(Status(s) for s in statuses)
+        rows.append(
+            {
+                "kind": "project",
+                "id": no,
+                "name": p["project_name"],
+                "measure": measures.loc[p["measure_no"], "symbol"],
+                "measure_no": int(p["measure_no"]),
+                "policy_no": int(measures.loc[p["measure_no"], "policy_no"]),
+                "lead_department": p["lead_department"],
+                "status": r.worst.value if r.worst else None,
+                "assessment": own["status"].iloc[0] if len(own) else None,
+                **{f"n_{k}": v for k, v in _counts(statuses).items()},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
+    """重点施策: the worst of its projects and the count of projects per status."""
+    proj = project_statuses(data, as_of) if projects is None else projects
+    rows = []
+    for m in data.measures.to_dict("records"):
+        own = [s for s in proj.loc[proj["measure_no"] == m["measure_no"], "status"] if s]
+        r = rollup(Status(s) for s in own)
+        rows.append(
+            {
+                "kind": "measure",
+                "id": int(m["measure_no"]),
+                "symbol": m["symbol"],
+                "name": m["measure_name"],
+                "policy_no": int(m["policy_no"]),
+                "status": r.worst.value if r.worst else None,
+                **{f"n_{k}": v for k, v in _counts(own).items()},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def policy_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
+    """基本方針: the worst of its projects and the count of projects per status."""
+    proj = project_statuses(data, as_of) if projects is None else projects
+    rows = []
+    for p in data.policies.to_dict("records"):
+        own = [s for s in proj.loc[proj["policy_no"] == p["policy_no"], "status"] if s]
+        r = rollup(Status(s) for s in own)
+        rows.append(
+            {
+                "kind": "policy",
+                "id": int(p["policy_no"]),
+                "name": p["policy_name"],
+                "status": r.worst.value if r.worst else None,
+                **{f"n_{k}": v for k, v in _counts(own).items()},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def status_table(data: PlanData, as_of: Month, level: str = "indicator") -> pd.DataFrame:
+    """The table of ``python -m kpi status`` for one level."""
+    if level == "indicator":
+        return indicator_statuses(data, as_of)[INDICATOR_COLUMNS]
+    projects = project_statuses(data, as_of)
+    if level == "project":
+        return projects
+    if level == "measure":
+        return measure_statuses(data, as_of, projects)
+    if level == "policy":
+        return policy_statuses(data, as_of, projects)
+    raise ValueError(f"level は indicator|project|measure|policy のいずれかです: {level}")
+
+
+__all__ = [
+    "INDICATOR_COLUMNS",
+    "indicator_statuses",
+    "measure_statuses",
+    "policy_statuses",
+    "project_statuses",
+    "status_table",
+]

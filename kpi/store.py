@@ -1,0 +1,578 @@
+"""Reading and writing the plan; the audit log.
+
+Functions take the Session first; the caller owns its lifecycle (one per user action, see
+``kpi.db.transaction``). Reads return DataFrames or frozen dataclasses, never ORM objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kpi.models import (
+    ActualRevision,
+    Assessment,
+    AuditEntry,
+    Evaluation,
+    FiscalYear,
+    Indicator,
+    Measure,
+    Milestone,
+    PeriodLock,
+    Policy,
+    Project,
+    ScheduleRow,
+)
+from kpi.permissions import Actor, require_admin
+from kpi.planfile import PlanError, PlanFile
+
+
+def audit(session: Session, actor: Actor | str, action: str, target: str = "", **detail: Any) -> None:
+    """Append one entry to the audit log (in the caller's transaction)."""
+    name = actor.username if isinstance(actor, Actor) else actor
+    session.add(AuditEntry(actor=name, action=action, target=target, detail=_jsonable(detail)))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _assign(obj: Any, **fields: Any) -> list[str]:
+    """Set fields that differ; return the names that changed (so a re-import changes nothing)."""
+    changed = []
+    for key, value in fields.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed.append(key)
+    return changed
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    fiscal_year: int
+    created: int
+    updated: int
+    removed: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+
+def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> LoadSummary:
+    """Create or update one fiscal year's plan from a validated plan file.
+
+    Entries are matched by their numbers and ids, so actuals, completed milestones,
+    assessments and evaluations stay attached. An entry that holds data cannot be removed
+    by leaving it out of the file. A baseline left empty (null) in the file keeps the value
+    an administrator set in the database.
+    """
+    require_admin(actor, "計画の読み込み")
+    other = session.scalars(select(FiscalYear).where(FiscalYear.municipality != plan.municipality)).first()
+    if other is not None:
+        raise PlanError(
+            source,
+            [
+                f"{source}: このデータベースは{other.municipality}の計画を保持しています。"
+                f"{plan.municipality}の計画は KPI_DATABASE_URL で別のデータベースに読み込んでください"
+            ],
+        )
+    created = updated = removed = 0
+
+    def track(obj: Any, **fields: Any) -> Any:
+        nonlocal created, updated
+        if obj is None:
+            raise AssertionError("track() needs an object")
+        if _assign(obj, **fields):
+            updated += 1
+        return obj
+
+    fy = session.scalars(select(FiscalYear).where(FiscalYear.year == plan.fiscal_year)).one_or_none()
+    if fy is None:
+        fy = FiscalYear(
+            year=plan.fiscal_year,
+            label=plan.label,
+            municipality=plan.municipality,
+            plan_name=plan.plan_name,
+            owner_department=plan.owner_department,
+            source_file=source,
+        )
+        session.add(fy)
+        session.flush()
+        created += 1
+    else:
+        track(
+            fy,
+            label=plan.label,
+            municipality=plan.municipality,
+            plan_name=plan.plan_name,
+            owner_department=plan.owner_department,
+        )
+
+    def existing(model: Any, key: str) -> dict[Any, Any]:
+        rows = session.scalars(select(model).where(model.fiscal_year_id == fy.id)).all()
+        return {getattr(r, key): r for r in rows}
+
+    policies = existing(Policy, "no")
+    for p in plan.policies:
+        if p.no in policies:
+            track(policies[p.no], name=p.name)
+        else:
+            policies[p.no] = Policy(fiscal_year_id=fy.id, no=p.no, name=p.name)
+            session.add(policies[p.no])
+            created += 1
+    session.flush()
+
+    measures = existing(Measure, "no")
+    for m in plan.measures:
+        fields = dict(symbol=m.symbol, name=m.name, policy_id=policies[m.policy].id)
+        if m.no in measures:
+            track(measures[m.no], **fields)
+        else:
+            measures[m.no] = Measure(fiscal_year_id=fy.id, no=m.no, **fields)
+            session.add(measures[m.no])
+            created += 1
+    session.flush()
+
+    projects = existing(Project, "no")
+    for pr in plan.projects:
+        fields = dict(
+            name=pr.name,
+            measure_id=measures[pr.measure].id,
+            lead_department=pr.lead_department,
+            related_departments=list(pr.related_departments),
+            summary=pr.summary,
+            expected_effect=pr.expected_effect,
+            url=pr.url,
+            until_r7=pr.until_r7,
+            r8_plan=pr.r8_plan,
+            r9_onward=pr.r9_onward,
+            outcome=pr.outcome,
+        )
+        if pr.no in projects:
+            track(projects[pr.no], **fields)
+        else:
+            projects[pr.no] = Project(fiscal_year_id=fy.id, no=pr.no, **fields)
+            session.add(projects[pr.no])
+            created += 1
+    session.flush()
+
+    # 工程表 rows are plain plan text: replaced when they differ.
+    for pr in plan.projects:
+        proj = projects[pr.no]
+        wanted = [(i, row.item, [b.model_dump() for b in row.bars]) for i, row in enumerate(pr.schedule, start=1)]
+        have = [
+            (r.position, r.item, r.bars)
+            for r in session.scalars(
+                select(ScheduleRow).where(ScheduleRow.project_id == proj.id).order_by(ScheduleRow.position)
+            )
+        ]
+        if have != wanted:
+            session.execute(delete(ScheduleRow).where(ScheduleRow.project_id == proj.id))
+            for pos, item, bars in wanted:
+                session.add(ScheduleRow(project_id=proj.id, position=pos, item=item, bars=bars))
+            updated += 1
+
+    problems: list[str] = []
+    milestones = existing(Milestone, "code")
+    seen_ms: set[str] = set()
+    for pr in plan.projects:
+        for pos, row in enumerate(pr.schedule, start=1):
+            for ms in row.milestones:
+                seen_ms.add(ms.id)
+                fields = dict(
+                    project_id=projects[pr.no].id, row_position=pos, item=row.item, month=ms.month, text=ms.text
+                )
+                if ms.id in milestones:
+                    track(milestones[ms.id], **fields)
+                else:
+                    session.add(Milestone(fiscal_year_id=fy.id, code=ms.id, **fields))
+                    created += 1
+    for code, ms in milestones.items():
+        if code not in seen_ms:
+            if ms.completed_on is not None:
+                problems.append(f"{source}: milestones[id={code}]: 完了済みのマイルストーンは削除できません")
+            else:
+                session.delete(ms)
+                removed += 1
+
+    indicators = existing(Indicator, "code")
+    for pos, ind in enumerate(plan.indicators, start=1):
+        low, high = ind.value_range
+        th = ind.thresholds
+        fields = dict(
+            project_id=projects[ind.project].id,
+            position=pos,
+            name=ind.name,
+            unit=ind.unit,
+            baseline_note=ind.baseline_note,
+            target=ind.target,
+            target_factor=ind.target_factor,
+            target_note=ind.target_note,
+            direction=ind.direction,
+            accumulation=ind.accumulation,
+            monthly_plan=dict(ind.monthly_plan) if ind.monthly_plan is not None else None,
+            on_track_threshold=th.on_track if th else 0.9,
+            caution_threshold=th.caution if th else 0.7,
+            min_value=low,
+            max_value=high,
+        )
+        if ind.id in indicators:
+            obj = indicators[ind.id]
+            if ind.baseline is not None:
+                fields["baseline"] = ind.baseline
+            track(obj, **fields)
+        else:
+            session.add(Indicator(fiscal_year_id=fy.id, code=ind.id, baseline=ind.baseline, **fields))
+            created += 1
+    wanted_ids = set(plan.indicator_ids())
+    for code, obj in indicators.items():
+        if code in wanted_ids:
+            continue
+        n = session.scalar(
+            select(func.count()).select_from(ActualRevision).where(ActualRevision.indicator_id == obj.id)
+        )
+        if n:
+            problems.append(f"{source}: indicators[id={code}]: 実績が{n}件ある指標は計画から削除できません")
+        else:
+            session.delete(obj)
+            removed += 1
+    session.flush()
+
+    # Projects, measures and policies that the file no longer has.
+    keep_projects = {p.no for p in plan.projects}
+    for no, proj in projects.items():
+        if no in keep_projects:
+            continue
+        held = sum(
+            session.scalar(select(func.count()).select_from(model).where(model.project_id == proj.id)) or 0
+            for model in (Indicator, Assessment, Evaluation)
+        )
+        if held:
+            problems.append(f"{source}: projects[no={no}]: 指標・自己評価・期末評価のある実施事業は削除できません")
+        else:
+            session.delete(proj)
+            removed += 1
+    session.flush()
+    for coll, keep in ((measures, {m.no for m in plan.measures}), (policies, {p.no for p in plan.policies})):
+        for no, obj in coll.items():
+            if no not in keep:
+                session.delete(obj)
+                removed += 1
+    if problems:
+        raise PlanError(source, problems)
+    session.flush()
+    summary = LoadSummary(plan.fiscal_year, created, updated, removed)
+    if summary.changed:
+        fy.source_file = source
+        audit(
+            session,
+            actor,
+            "plan.import",
+            f"FY{plan.fiscal_year}",
+            source=source,
+            created=created,
+            updated=updated,
+            removed=removed,
+        )
+    return summary
+
+
+# ---------------------------------------------------------------- reads
+
+
+@dataclass(frozen=True)
+class FiscalYearInfo:
+    year: int
+    label: str
+    municipality: str
+    plan_name: str
+
+
+def fiscal_years(session: Session) -> list[FiscalYearInfo]:
+    rows = session.scalars(select(FiscalYear).order_by(FiscalYear.year)).all()
+    return [FiscalYearInfo(r.year, r.label, r.municipality, r.plan_name) for r in rows]
+
+
+def fiscal_year_id(session: Session, year: int) -> int | None:
+    return session.scalar(select(FiscalYear.id).where(FiscalYear.year == year))
+
+
+def _frame(session: Session, stmt: Any, columns: list[str]) -> pd.DataFrame:
+    rows = session.execute(stmt).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """Everything needed to compute statuses for one fiscal year: a few queries, no loops."""
+
+    year: int
+    label: str
+    municipality: str
+    policies: pd.DataFrame  # policy_no, policy_name
+    measures: pd.DataFrame  # measure_no, symbol, measure_name, policy_no
+    projects: pd.DataFrame  # project_no, project_name, measure_no, lead_department, ...
+    schedule: pd.DataFrame  # project_no, position, item, bars
+    milestones: pd.DataFrame  # code, project_no, row_position, item, month, text, completed_on
+    indicators: pd.DataFrame  # code, project_no, name, unit, baseline, target, ...
+    actuals: pd.DataFrame  # code, month, value, note, author, created_at, revision, is_sample
+    assessments: pd.DataFrame  # project_no, month, status, comment, author, created_at, is_sample
+
+    @property
+    def has_sample(self) -> bool:
+        return bool(self.actuals["is_sample"].any()) or bool(self.assessments["is_sample"].any())
+
+
+def plan_data(session: Session, year: int) -> PlanData | None:
+    fy = session.scalars(select(FiscalYear).where(FiscalYear.year == year)).one_or_none()
+    if fy is None:
+        return None
+    fid = fy.id
+    policies = _frame(
+        session,
+        select(Policy.no, Policy.name).where(Policy.fiscal_year_id == fid).order_by(Policy.no),
+        ["policy_no", "policy_name"],
+    )
+    measures = _frame(
+        session,
+        select(Measure.no, Measure.symbol, Measure.name, Policy.no)
+        .join(Policy, Measure.policy_id == Policy.id)
+        .where(Measure.fiscal_year_id == fid)
+        .order_by(Measure.no),
+        ["measure_no", "symbol", "measure_name", "policy_no"],
+    )
+    projects = _frame(
+        session,
+        select(
+            Project.no,
+            Project.name,
+            Measure.no,
+            Project.lead_department,
+            Project.related_departments,
+            Project.summary,
+            Project.expected_effect,
+            Project.url,
+            Project.until_r7,
+            Project.r8_plan,
+            Project.r9_onward,
+            Project.outcome,
+        )
+        .join(Measure, Project.measure_id == Measure.id)
+        .where(Project.fiscal_year_id == fid)
+        .order_by(Project.no),
+        [
+            "project_no",
+            "project_name",
+            "measure_no",
+            "lead_department",
+            "related_departments",
+            "summary",
+            "expected_effect",
+            "url",
+            "until_r7",
+            "r8_plan",
+            "r9_onward",
+            "outcome",
+        ],
+    )
+    schedule = _frame(
+        session,
+        select(Project.no, ScheduleRow.position, ScheduleRow.item, ScheduleRow.bars)
+        .join(Project, ScheduleRow.project_id == Project.id)
+        .where(Project.fiscal_year_id == fid)
+        .order_by(Project.no, ScheduleRow.position),
+        ["project_no", "position", "item", "bars"],
+    )
+    milestones = _frame(
+        session,
+        select(
+            Milestone.code,
+            Project.no,
+            Milestone.row_position,
+            Milestone.item,
+            Milestone.month,
+            Milestone.text,
+            Milestone.completed_on,
+            Milestone.completed_by,
+        )
+        .join(Project, Milestone.project_id == Project.id)
+        .where(Milestone.fiscal_year_id == fid)
+        .order_by(Project.no, Milestone.row_position, Milestone.month, Milestone.code),
+        ["code", "project_no", "row_position", "item", "month", "text", "completed_on", "completed_by"],
+    )
+    indicators = _frame(
+        session,
+        select(
+            Indicator.code,
+            Project.no,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.baseline,
+            Indicator.baseline_note,
+            Indicator.target,
+            Indicator.target_factor,
+            Indicator.target_note,
+            Indicator.direction,
+            Indicator.accumulation,
+            Indicator.monthly_plan,
+            Indicator.on_track_threshold,
+            Indicator.caution_threshold,
+            Indicator.min_value,
+            Indicator.max_value,
+        )
+        .join(Project, Indicator.project_id == Project.id)
+        .where(Indicator.fiscal_year_id == fid)
+        .order_by(Indicator.position),
+        [
+            "code",
+            "project_no",
+            "name",
+            "unit",
+            "baseline",
+            "baseline_note",
+            "target",
+            "target_factor",
+            "target_note",
+            "direction",
+            "accumulation",
+            "monthly_plan",
+            "on_track_threshold",
+            "caution_threshold",
+            "min_value",
+            "max_value",
+        ],
+    )
+    actuals = current_actuals(session, fid)
+    assessments = current_assessments(session, fid)
+    return PlanData(
+        fy.year,
+        fy.label,
+        fy.municipality,
+        policies,
+        measures,
+        projects,
+        schedule,
+        milestones,
+        indicators,
+        actuals,
+        assessments,
+    )
+
+
+ACTUAL_COLUMNS = ["code", "month", "value", "note", "author", "created_at", "revision", "is_sample"]
+
+
+def current_actuals(session: Session, fiscal_year_id: int) -> pd.DataFrame:
+    """The current (latest) revision of every indicator-month of a fiscal year."""
+    latest = (
+        select(ActualRevision.indicator_id, ActualRevision.month, func.max(ActualRevision.revision).label("rev"))
+        .group_by(ActualRevision.indicator_id, ActualRevision.month)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Indicator.code,
+            ActualRevision.month,
+            ActualRevision.value,
+            ActualRevision.note,
+            ActualRevision.author,
+            ActualRevision.created_at,
+            ActualRevision.revision,
+            ActualRevision.is_sample,
+        )
+        .join(
+            latest,
+            (ActualRevision.indicator_id == latest.c.indicator_id)
+            & (ActualRevision.month == latest.c.month)
+            & (ActualRevision.revision == latest.c.rev),
+        )
+        .join(Indicator, Indicator.id == ActualRevision.indicator_id)
+        .where(Indicator.fiscal_year_id == fiscal_year_id)
+        .order_by(Indicator.position, ActualRevision.month)
+    )
+    return _frame(session, stmt, ACTUAL_COLUMNS)
+
+
+def current_assessments(session: Session, fiscal_year_id: int) -> pd.DataFrame:
+    latest = (
+        select(Assessment.project_id, Assessment.month, func.max(Assessment.revision).label("rev"))
+        .group_by(Assessment.project_id, Assessment.month)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Project.no,
+            Assessment.month,
+            Assessment.status,
+            Assessment.comment,
+            Assessment.author,
+            Assessment.created_at,
+            Assessment.revision,
+            Assessment.is_sample,
+        )
+        .join(
+            latest,
+            (Assessment.project_id == latest.c.project_id)
+            & (Assessment.month == latest.c.month)
+            & (Assessment.revision == latest.c.rev),
+        )
+        .join(Project, Project.id == Assessment.project_id)
+        .where(Project.fiscal_year_id == fiscal_year_id)
+        .order_by(Project.no, Assessment.month)
+    )
+    return _frame(
+        session, stmt, ["project_no", "month", "status", "comment", "author", "created_at", "revision", "is_sample"]
+    )
+
+
+def actual_history(session: Session, year: int, code: str) -> pd.DataFrame:
+    """Every revision of one indicator, newest first: value, note, reason, who, when."""
+    stmt = (
+        select(
+            ActualRevision.month,
+            ActualRevision.revision,
+            ActualRevision.value,
+            ActualRevision.note,
+            ActualRevision.reason,
+            ActualRevision.author,
+            ActualRevision.created_at,
+            ActualRevision.source,
+            ActualRevision.is_sample,
+        )
+        .join(Indicator, Indicator.id == ActualRevision.indicator_id)
+        .join(FiscalYear, FiscalYear.id == Indicator.fiscal_year_id)
+        .where(FiscalYear.year == year, Indicator.code == code)
+        .order_by(ActualRevision.month.desc(), ActualRevision.revision.desc())
+    )
+    return _frame(
+        session, stmt, ["month", "revision", "value", "note", "reason", "author", "created_at", "source", "is_sample"]
+    )
+
+
+def locked_months(session: Session, year: int) -> set[str]:
+    stmt = (
+        select(PeriodLock.month)
+        .join(FiscalYear, FiscalYear.id == PeriodLock.fiscal_year_id)
+        .where(FiscalYear.year == year)
+    )
+    return set(session.scalars(stmt))
+
+
+def audit_frame(session: Session, limit: int | None = None) -> pd.DataFrame:
+    stmt = select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.target, AuditEntry.detail).order_by(
+        AuditEntry.id.desc()
+    )
+    if limit:
+        stmt = stmt.limit(limit)
+    return _frame(session, stmt, ["at", "actor", "action", "target", "detail"])
