@@ -1,0 +1,98 @@
+"""Shared fixtures: real database files (and PostgreSQL when configured), the real plan."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from kpi.bootstrap import import_plan
+from kpi.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.demo import load_demo
+from kpi.permissions import Actor
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 24)  # the product's "now" in tests: October 2026 is the latest ended month
+ADMIN = Actor("test-admin", "admin")
+POSTGRES_ENV = "KPI_TEST_POSTGRES_URL"
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return ADMIN
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'kpi.db'}"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
+    """A fresh, empty database: a SQLite file, and PostgreSQL when KPI_TEST_POSTGRES_URL is set.
+
+    In CI (CI=true) PostgreSQL is required: a missing URL fails instead of skipping.
+    """
+    if request.param == "sqlite":
+        return sqlite_url
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENV} is not set in CI: PostgreSQL store tests must run")
+        pytest.skip(f"{POSTGRES_ENV} not set: PostgreSQL store tests skipped on this machine")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    eng = make_engine(sqlite_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def plan_engine(sqlite_engine: Engine) -> Engine:
+    """A SQLite database file with the real R8 plan loaded."""
+    import_plan(sqlite_engine, DEFAULT_PLAN, ADMIN)
+    return sqlite_engine
+
+
+@pytest.fixture
+def demo_engine(plan_engine: Engine) -> Engine:
+    """The real plan plus the labelled sample actuals up to October 2026."""
+    with transaction(plan_engine) as s:
+        load_demo(s, 2026, ADMIN, TODAY)
+    return plan_engine
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    """Environment for AppTest/CLI runs: a database file of this test and a fixed today."""
+    monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("KPI_TODAY", TODAY.isoformat())
+    return sqlite_url
