@@ -181,7 +181,10 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             session.execute(delete(ScheduleRow).where(ScheduleRow.project_id == proj.id))
             for pos, item, bars in wanted:
                 session.add(ScheduleRow(project_id=proj.id, position=pos, item=item, bars=bars))
-            updated += 1
+            if have:
+                updated += 1
+            else:
+                created += len(wanted)
 
     problems: list[str] = []
     milestones = existing(Milestone, "code")
