@@ -1,18 +1,137 @@
-"""全体概要: the whole plan at a glance."""
+"""全体概要: the whole plan at a glance — counts, the plan tree with chips, changes, missing reports."""
+
+from html import escape
 
 import streamlit as st
 
 from kpi import ui
-from kpi.evaluate import project_statuses
+from kpi.evaluate import indicator_statuses, measure_statuses, policy_statuses, project_statuses
+from kpi.labels import LEGEND_ORDER, status_text, unreported_text
+from kpi.status import severity
 
 ui.page_setup()
 year, as_of = ui.sidebar()
 st.title(ui.tr("overview"))
 data = ui.load(year)
+
+
+def counts_html(statuses: list[str], total_key: str) -> str:
+    """Chips with counts, e.g. 「全22事業 ○ 順調 9 △ 注意 3 …」."""
+    total = f'<span class="kpi-total">{escape(ui.tr(total_key).format(n=len(statuses)))}</span>'
+    chips = [ui.chip_html(s, str(statuses.count(s.value))) for s in LEGEND_ORDER if s.value in statuses]
+    return f'<div class="kpi-counts">{total}{"".join(chips)}</div>'
+
+
+def link(page: str, label: str, **params: object) -> str:
+    return f'<a href="{page}{ui.link_params(**params)}" target="_self">{escape(label)}</a>'
+
+
 if data is not None:
-    projects = project_statuses(data, as_of)
-    st.caption(f"{data.label} ・ {ui.tr('as_of')} {as_of.label_ja()}")
+    indicators = indicator_statuses(data, as_of)
+    projects = project_statuses(data, as_of, indicators)
+    measures = measure_statuses(data, as_of, projects)
+    policies = policy_statuses(data, as_of, projects)
+    year_label = data.label if ui.lang() == "ja" else f"FY{data.year}"
+    as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
+    st.caption(f"{data.municipality} ・ {year_label} ・ {ui.tr('as_of')} {as_of_label}")
+
+    st.subheader(ui.tr("dash_project_status"))
+    st.markdown(counts_html([s for s in projects["status"] if s], "dash_count_total"), unsafe_allow_html=True)
+    st.markdown(f"**{ui.tr('dash_indicator_status')}**")
+    st.markdown(counts_html(list(indicators["status"]), "dash_count_items"), unsafe_allow_html=True)
+
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(ui.tr("dash_changes"))
+        previous = as_of.add(-1)
+        if previous.fiscal_year == data.year:
+            before = project_statuses(data, previous).set_index("id")["status"]
+            rows = []
+            for p in projects.to_dict("records"):
+                old, new = before.get(p["id"]), p["status"]
+                if old == new or not old or not new:
+                    continue
+                worse = severity(new) < severity(old)
+                direction = ui.tr("dash_worse") if worse else ui.tr("dash_better")
+                mark = "▼ " if worse else "▲ "
+                name = f"{p['id']:02d} {p['name']}"
+                rows.append(
+                    (
+                        severity(new),
+                        (
+                            "",
+                            [
+                                mark + direction,
+                                link("projects", name, project=p["id"]),
+                                ui.chip_html(old),
+                                ui.chip_html(new),
+                            ],
+                        ),
+                    )
+                )
+            st.caption(ui.tr("dash_changes_caption").format(prev=str(previous), now=str(as_of)))
+            if rows:
+                header = ["", ui.tr("project"), ui.tr("dash_previous"), ui.tr("dash_now")]
+                ui.table(header, [r for _, r in sorted(rows, key=lambda r: r[0])])
+            else:
+                st.info(ui.tr("dash_no_changes"))
+        else:
+            st.info(ui.tr("dash_no_changes"))
+    with right:
+        st.subheader(ui.tr("dash_missing"))
+        st.caption(ui.tr("dash_missing_caption"))
+        ind = indicators[indicators["kind"] == "indicator"]
+        missing = ind[(ind["unreported_months"] > 0) | (ind["status"] == "no_data")]
+        lead = data.projects.set_index("project_no")["lead_department"]
+        if missing.empty:
+            st.success(ui.tr("dash_none_missing"))
+        else:
+            ui.table(
+                [ui.tr("indicator"), ui.tr("department"), ui.tr("dash_last_reported"), ui.tr("dash_unreported")],
+                [
+                    (
+                        "",
+                        [
+                            link("projects", f"{r['measure']} {r['name']}", project=r["project"]),
+                            escape(str(lead[r["project"]])),
+                            escape(r["month"] or "—"),
+                            escape(
+                                unreported_text(int(r["unreported_months"]), ui.lang())
+                                or status_text(r["status"], ui.lang())
+                            ),
+                        ],
+                    )
+                    for r in missing.to_dict("records")
+                ],
+            )
+
+    st.subheader(ui.tr("dash_hierarchy"))
     ui.legend()
-    shown = projects[["id", "measure", "name", "lead_department"]].copy()
-    shown["status"] = ui.status_column(projects)
-    st.dataframe(shown, hide_index=True, use_container_width=True)
+    tree: list[tuple[str, list[str]]] = []
+    for pol in policies.to_dict("records"):
+        tree.append(
+            ("kpi-policy", [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy')}{pol['id']} {pol['name']}"), ""])
+        )
+        for mea in measures[measures["policy_no"] == pol["id"]].to_dict("records"):
+            label = f"{mea['symbol']} {mea['name']}"
+            tree.append(
+                (
+                    "kpi-measure",
+                    [ui.chip_html(mea["status"]), "kpi-indent1|" + link("measures", label, measure=mea["id"]), ""],
+                )
+            )
+            for pro in projects[projects["measure_no"] == mea["id"]].to_dict("records"):
+                label = f"{pro['id']:02d} {pro['name']}"
+                tree.append(
+                    (
+                        "",
+                        [
+                            ui.chip_html(pro["status"]),
+                            "kpi-indent2|" + link("projects", label, project=pro["id"]),
+                            escape(str(pro["lead_department"])),
+                        ],
+                    )
+                )
+    ui.table(
+        [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")], tree
+    )

@@ -101,6 +101,46 @@ def _restore(key: str, default: Any) -> None:
     st.session_state[f"_w{key}"] = st.session_state[key]
 
 
+def _seed_from_query(key: str, param: str, allowed: list[Any]) -> None:
+    # A shared link (?as_of=2026-09&lang=en) opens a new session: it sets the sidebar's
+    # choices once; after that the sidebar owns them.
+    raw = st.query_params.get(param)
+    if key in st.session_state or raw is None:
+        return
+    for value in allowed:
+        if str(value) == raw:
+            st.session_state[key] = value
+            return
+
+
+def query_choice(key: str, param: str, allowed: list[int], default: int) -> None:
+    """Let ``?param=N`` choose a page's selectbox (key ``key``) when the link is opened.
+
+    The parameter is applied once per value, so that choosing another entry afterwards
+    is not undone by the parameter still in the URL; the page then writes its choice back.
+    """
+    raw = st.query_params.get(param)
+    applied = f"{key}_from_query"
+    if raw is not None and raw != st.session_state.get(applied):
+        st.session_state[applied] = raw
+        if raw.isdigit() and int(raw) in allowed:
+            st.session_state[key] = int(raw)
+    if st.session_state.get(key) not in allowed:
+        st.session_state[key] = default
+
+
+def set_query_choice(key: str, param: str, value: int) -> None:
+    st.query_params[param] = str(value)
+    st.session_state[f"{key}_from_query"] = str(value)
+
+
+def link_params(**extra: Any) -> str:
+    """Query string that carries the sidebar's choices to another page (for HTML links)."""
+    params = {"lang": lang(), **({"as_of": st.session_state[KEY_AS_OF]} if KEY_AS_OF in st.session_state else {})}
+    params.update({k: v for k, v in extra.items() if v is not None})
+    return "?" + "&".join(f"{k}={html.escape(str(v))}" for k, v in params.items())
+
+
 def page_setup(title_key: str | None = None) -> None:
     """First call of every page: page config, hidden default menu styling, print CSS."""
     st.set_page_config(page_title=t("app_title", lang()), page_icon=":material/monitoring:", layout="wide")
@@ -116,6 +156,17 @@ PRINT_CSS = """
 .kpi-chip { display:inline-block; padding:0.05rem 0.5rem; border-radius:0.8rem; font-size:0.85rem;
             border:1.5px solid #424242; white-space:nowrap; line-height:1.5; }
 .kpi-legend span { margin-right: 0.4rem; }
+.kpi-table { border-collapse: collapse; width: 100%; font-size: 0.92rem; margin-bottom: 0.8rem; }
+.kpi-table th { text-align: left; border-bottom: 2px solid #90A4AE; padding: 0.3rem 0.5rem; white-space: nowrap; }
+.kpi-table td { border-bottom: 1px solid #E0E0E0; padding: 0.3rem 0.5rem; vertical-align: middle; }
+.kpi-table td .kpi-chip, .kpi-counts .kpi-chip { min-width: 7em; text-align: center; }
+.kpi-table tr.kpi-policy td { background: #ECEFF1; font-weight: 700; }
+.kpi-table tr.kpi-measure td { background: #F7F9FA; font-weight: 600; }
+.kpi-table td.kpi-indent1 { padding-left: 1.6rem; }
+.kpi-table td.kpi-indent2 { padding-left: 3.2rem; }
+.kpi-counts { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0.8rem; }
+.kpi-counts .kpi-total { font-weight: 700; margin-right: 0.6rem; }
+.kpi-fact { font-size: 0.9rem; line-height: 1.7; }
 </style>
 """
 
@@ -138,6 +189,7 @@ def sidebar() -> tuple[int | None, Month]:
         if years:
             year_values = [y for y, _ in years]
             default_year = default_as_of.fiscal_year if default_as_of.fiscal_year in year_values else year_values[-1]
+            _seed_from_query(KEY_YEAR, "year", year_values)
             _restore(KEY_YEAR, default_year)
             year = st.selectbox(
                 tr("fiscal_year"),
@@ -149,6 +201,7 @@ def sidebar() -> tuple[int | None, Month]:
             )
             months = [str(m) for m in fiscal_months(year) if m <= max(default_as_of, Month(year, 4))]
             wanted = str(min(default_as_of, Month(year + 1, 3)))
+            _seed_from_query(KEY_AS_OF, "as_of", months)
             if st.session_state.get(KEY_AS_OF) not in months:
                 st.session_state[KEY_AS_OF] = wanted if wanted in months else months[-1]
             _restore(KEY_AS_OF, wanted)
@@ -160,6 +213,7 @@ def sidebar() -> tuple[int | None, Month]:
                 args=(KEY_AS_OF,),
                 format_func=lambda m: Month.parse(m).label_ja() if lang() == "ja" else m,
             )
+        _seed_from_query(KEY_LANG, "lang", ["ja", "en"])
         _restore(KEY_LANG, DEFAULT_LANG)
         st.radio(
             tr("language"),
@@ -202,7 +256,7 @@ def load(year: int | None) -> PlanData | None:
 
 def chip_html(status: Status | str | None, suffix: str = "") -> str:
     """A status chip: colour plus shape plus text, so that it reads in a grey printout."""
-    if status is None or status == "":
+    if status is None or status == "" or pd.isna(status):
         return '<span class="kpi-chip">—</span>'
     style = STATUS_STYLES[Status(status)]
     extra = f" {html.escape(suffix)}" if suffix else ""
@@ -226,3 +280,60 @@ def status_column(frame: pd.DataFrame, column: str = "status") -> pd.Series:
     from kpi.labels import status_text
 
     return frame[column].map(lambda s: status_text(s, lang()))
+
+
+def table_html(header: list[str], rows: list[tuple[str, list[str]]]) -> str:
+    """An HTML table of (row css class, cells); cells are HTML already (escape text first)."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join(f'<tr class="{cls}">' + "".join(_cell(c) for c in cells) + "</tr>" for cls, cells in rows)
+    return f'<table class="kpi-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _cell(cell: str) -> str:
+    # A cell may carry its own class as "class|html" (for indentation in the plan tree).
+    if cell.startswith("kpi-") and "|" in cell:
+        cls, content = cell.split("|", 1)
+        return f'<td class="{cls}">{content}</td>'
+    return f"<td>{cell}</td>"
+
+
+def esc(value: Any) -> str:
+    """Escaped text of a table cell; '—' for missing values (None or NaN from a mixed column)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    return html.escape(str(value))
+
+
+def table(header: list[str], rows: list[tuple[str, list[str]]]) -> None:
+    st.markdown(table_html(header, rows), unsafe_allow_html=True)
+
+
+def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
+    """One indicator: its progress chart, and beside it the status chip and the numbers."""
+    from kpi import charts
+
+    code = str(row["id"])
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    with left:
+        fig = charts.indicator_chart(data, code, as_of, row, lang())
+        name = charts.chart_filename(data.year, code, as_of)
+        st.plotly_chart(fig, config=charts.chart_config(name), key=f"chart_{code}")
+    with right:
+        unit = str(row.get("unit") or "")
+        ratio = row.get("ratio")
+        suffix = f"{ratio:.0%}" if ratio is not None and not pd.isna(ratio) else ""
+        chip(row["status"], suffix)
+        facts = [
+            (tr("actual"), charts.format_value(row.get("actual"), unit)),
+            (tr("expected"), charts.format_value(row.get("expected"), unit)),
+            (tr("target"), charts.format_value(row.get("target"), unit)),
+            (tr("baseline"), charts.format_value(row.get("baseline"), unit)),
+            (tr("dash_last_reported"), str(row.get("month") or "—")),
+        ]
+        months = int(row.get("unreported_months") or 0)
+        if months:
+            from kpi.labels import unreported_text
+
+            facts.append((tr("dash_unreported"), unreported_text(months, lang())))
+        lines = "".join(f"<div><b>{html.escape(k)}</b>: {html.escape(v)}</div>" for k, v in facts)
+        st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)

@@ -1,0 +1,78 @@
+"""重点施策別: one 重点施策 — its indicators against target, its milestones, its projects."""
+
+from html import escape
+
+import streamlit as st
+
+from kpi import ui
+from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses
+
+KEY_MEASURE = "measures_measure"
+
+ui.page_setup()
+year, as_of = ui.sidebar()
+data = ui.load(year)
+
+if data is None:
+    st.title(ui.tr("measure"))
+else:
+    numbers = [int(n) for n in data.measures["measure_no"]]
+    names = data.measures.set_index("measure_no")
+    ui.query_choice(KEY_MEASURE, "measure", numbers, numbers[0])
+    no = st.selectbox(
+        ui.tr("dash_choose_measure"),
+        numbers,
+        key=KEY_MEASURE,
+        format_func=lambda n: f"{names.loc[n, 'symbol']} {names.loc[n, 'measure_name']}",
+    )
+    ui.set_query_choice(KEY_MEASURE, "measure", no)
+
+    indicators = indicator_statuses(data, as_of)
+    projects = project_statuses(data, as_of, indicators)
+    measure = measure_statuses(data, as_of, projects).set_index("id").loc[no]
+    policy = data.policies.set_index("policy_no").loc[measure["policy_no"], "policy_name"]
+    st.title(f"{measure['symbol']} {measure['name']}")
+    as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
+    st.caption(f"{ui.tr('policy')}{measure['policy_no']} {policy} ・ {ui.tr('as_of')} {as_of_label}")
+    ui.chip(measure["status"])
+
+    own = indicators[indicators["measure_no"] == no]
+    st.subheader(ui.tr("dash_indicators"))
+    charts = own[own["kind"] == "indicator"]
+    if charts.empty:
+        st.info(ui.tr("dash_no_indicators"))
+    for row in charts.to_dict("records"):
+        ui.indicator_panel(data, row, as_of)
+
+    st.subheader(ui.tr("dash_milestones"))
+    ms = own[own["kind"] == "milestone"]
+    if ms.empty:
+        st.caption(ui.tr("dash_no_milestones"))
+    else:
+        ui.table(
+            [ui.tr("status"), ui.tr("milestone"), ui.tr("project"), ui.tr("dash_due"), ui.tr("dash_completed")],
+            [
+                (
+                    "",
+                    [
+                        ui.chip_html(r["status"]),
+                        escape(r["name"]),
+                        escape(f"{r['project']:02d} {r['project_name']}"),
+                        ui.esc(r["month"]),
+                        ui.esc(r["actual"]),
+                    ],
+                )
+                for r in ms.to_dict("records")
+            ],
+        )
+
+    st.subheader(ui.tr("dash_projects"))
+    rows = []
+    for p in projects[projects["measure_no"] == no].to_dict("records"):
+        href = f"projects{ui.link_params(project=p['id'])}"
+        label = escape(f"{p['id']:02d} {p['name']}")
+        name = f'<a href="{href}" target="_self">{label}</a>'
+        rows.append(
+            ("", [ui.chip_html(p["status"]), name, escape(p["lead_department"]), ui.chip_html(p["assessment"])])
+        )
+    ui.table([ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment")], rows)

@@ -1,0 +1,56 @@
+"""工程表: the schedules of all 22 projects on one timeline, filterable."""
+
+import streamlit as st
+
+from kpi import charts, ui
+from kpi.evaluate import indicator_statuses
+
+ui.page_setup()
+year, as_of = ui.sidebar()
+st.title(ui.tr("schedule_title"))
+data = ui.load(year)
+
+if data is not None:
+    projects = data.projects.merge(data.measures, on="measure_no")
+    policies = data.policies.set_index("policy_no")["policy_name"]
+    measures = data.measures.set_index("measure_no")
+    departments = sorted(
+        set(projects["lead_department"]) | {d for ds in projects["related_departments"] for d in (ds or [])}
+    )
+    c1, c2, c3 = st.columns(3)
+    chosen_policies = c1.multiselect(
+        ui.tr("dash_filter_policy"),
+        list(policies.index),
+        key="schedule_policies",
+        format_func=lambda n: f"{n} {policies[n]}",
+    )
+    measure_options = [
+        int(n) for n in measures.index if not chosen_policies or measures.loc[n, "policy_no"] in chosen_policies
+    ]
+    chosen_measures = c2.multiselect(
+        ui.tr("dash_filter_measure"),
+        measure_options,
+        key="schedule_measures",
+        format_func=lambda n: f"{measures.loc[n, 'symbol']} {measures.loc[n, 'measure_name']}",
+    )
+    chosen_departments = c3.multiselect(ui.tr("dash_filter_department"), departments, key="schedule_departments")
+
+    shown = projects
+    if chosen_policies:
+        shown = shown[shown["policy_no"].isin(chosen_policies)]
+    if chosen_measures:
+        shown = shown[shown["measure_no"].isin(chosen_measures)]
+    if chosen_departments:
+        wanted = set(chosen_departments)
+        involved = shown.apply(
+            lambda r: r["lead_department"] in wanted or bool(wanted & set(r["related_departments"] or [])), axis=1
+        )
+        shown = shown[involved.astype(bool)] if len(shown) else shown
+    nos = [int(n) for n in shown["project_no"]]
+    if not nos:
+        st.info(ui.tr("dash_no_match"))
+    else:
+        st.caption(ui.tr("dash_shown_projects").format(n=len(nos)))
+        statuses = indicator_statuses(data, as_of)
+        fig = charts.gantt_chart(data, statuses, as_of, nos, ui.lang())
+        st.plotly_chart(fig, config=charts.chart_config(charts.chart_filename(data.year, "schedule", as_of)))
