@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fiscal-year", type=int)
     p.set_defaults(func=cmd_demo)
 
+    from kpi import bench  # imported here: only the benchmark command needs it
+
+    bench.register(sub)
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser

@@ -373,3 +373,31 @@ def test_rollup_counts_without_averaging() -> None:
 def test_rollup_order_covers_every_status_but_reference() -> None:
     ranked = {s for line in ROLLUP_ORDER for s in line}
     assert ranked == set(Status) - {Status.REFERENCE}
+
+
+# ---------------------------------------------------------------- the README's worked example
+
+
+@pytest.mark.parametrize(
+    ("actuals", "expected_status", "ratio", "unreported"),
+    [
+        ({OCT: 86.8}, Status.CAUTION, 0.771, 0),
+        ({OCT: 87.2}, Status.ON_TRACK, 0.943, 0),
+        ({SEP: 86.8}, Status.ON_TRACK, 0.9, 1),
+        ({OCT: 89.1}, Status.ACHIEVED, None, 0),
+    ],
+)
+def test_readme_worked_example(actuals, expected_status, ratio, unreported) -> None:
+    ev = evaluate_indicator(MYNUMBER, actuals, OCT, FY)
+    assert ev.status is expected_status
+    assert ev.unreported_months == unreported
+    if ratio is not None:
+        assert ev.ratio == pytest.approx(ratio, abs=5e-4)
+
+
+def test_readme_flow_example() -> None:
+    rule = IndicatorRule(INC, FLOW, baseline=0, target=3100)
+    ev = evaluate_indicator(rule, flow_total(1650.0, OCT), OCT, FY)
+    assert ev.expected == pytest.approx(1808.333, abs=1e-3)
+    assert ev.ratio == pytest.approx(0.912, abs=5e-4)
+    assert ev.status is Status.ON_TRACK
