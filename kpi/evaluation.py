@@ -1,0 +1,313 @@
+"""期末評価 (year-end evaluation) of each 実施事業: the three fields of the plan's sheet —
+実績の検証評価 (a rating), 左記の状況・理由等 (reason) and 新たに生じた課題や特に留意すべき
+状況の変化等 (new issues) — plus a suggested rating and the 総括 table of 経営戦略課.
+
+Evaluations are append-only (kpi.models.Evaluation): saving adds a revision and the latest
+is current. Editors evaluate the projects of their departments, admins any project; every
+save is audited.
+
+Rating scale: A 達成 / B 概ね達成 / C 未達成 / D 評価不能 by default. Another scale is set with
+the environment variable ``KPI_EVALUATION_SCALE`` as ``CODE:label`` pairs separated by
+commas, e.g. ``KPI_EVALUATION_SCALE="S:大きく上回る,A:達成,B:概ね達成,C:未達成,D:評価不能"``.
+Codes of the default scale are used by the suggestion rule; a custom scale without them
+shows no suggestion.
+
+Suggested rating (shown, never forced), from the project's statuses at the end of the
+fiscal year (or at the as-of month before then, as a provisional suggestion):
+- D 評価不能: nothing to judge — no indicator, ● or self-assessment has a measured status
+  (all 未入力 / 基準値未設定 / 参考).
+- C 未達成: any 遅延 (indicator, overdue ●, or self-assessment).
+- B 概ね達成: otherwise, any 注意, any 未入力/基準値未設定 next to measured ones, or an
+  indicator that is 順調 but has not reached its target (at year end, 順調 means ≥ 90% of
+  the expected progress but short of the target).
+- A 達成: every indicator 達成, every ● 完了 (or not yet due), and a self-assessment, if
+  any, 順調.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kpi.evaluate import assessment_statuses, indicator_statuses
+from kpi.fiscal import Month
+from kpi.models import Evaluation, FiscalYear, Project
+from kpi.permissions import Actor, require_project_write
+from kpi.status import Status
+from kpi.store import PlanData, audit
+
+SCALE_ENV = "KPI_EVALUATION_SCALE"
+DEFAULT_SCALE: tuple[tuple[str, str], ...] = (("A", "達成"), ("B", "概ね達成"), ("C", "未達成"), ("D", "評価不能"))
+MAX_TEXT = 4000  # a sheet cell holds a few paragraphs; longer text is a paste error
+UNFILLED = "未記入"
+
+
+class EvaluationRejected(ValueError):
+    """The evaluation was not saved; the message says why, in Japanese."""
+
+
+@dataclass(frozen=True)
+class Rating:
+    code: str
+    label: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+def rating_scale() -> tuple[Rating, ...]:
+    """The configured scale (``KPI_EVALUATION_SCALE``) or the default A/B/C/D."""
+    raw = os.environ.get(SCALE_ENV, "").strip()
+    pairs = DEFAULT_SCALE
+    if raw:
+        parsed = []
+        for part in raw.split(","):
+            code, sep, label = part.partition(":")
+            if not sep or not code.strip() or not label.strip():
+                raise EvaluationRejected(f"{SCALE_ENV} は「A:達成,B:概ね達成」の形式で指定してください: {raw!r}")
+            parsed.append((code.strip(), label.strip()))
+        pairs = tuple(parsed)
+    return tuple(Rating(c, label) for c, label in pairs)
+
+
+def rating_text(code: str | None) -> str:
+    """「A 達成」 for a code of the scale; the code itself otherwise; 未記入 for none."""
+    if code is None or code == "" or (isinstance(code, float) and pd.isna(code)):
+        return UNFILLED
+    for r in rating_scale():
+        if r.code == code:
+            return r.text
+    return str(code)
+
+
+EVALUATION_COLUMNS = ["project_no", "rating", "reason", "new_issues", "author", "created_at", "revision"]
+
+
+def _project(session: Session, year: int, project_no: int) -> Project:
+    project = session.scalars(
+        select(Project)
+        .join(FiscalYear, FiscalYear.id == Project.fiscal_year_id)
+        .where(FiscalYear.year == year, Project.no == project_no)
+    ).one_or_none()
+    if project is None:
+        raise EvaluationRejected(f"実施事業 {project_no} は {year} 年度の計画にありません")
+    return project
+
+
+def current_evaluations(session: Session, year: int) -> pd.DataFrame:
+    """The latest evaluation of every evaluated project of a fiscal year."""
+    latest = (
+        select(Evaluation.project_id, func.max(Evaluation.revision).label("rev"))
+        .group_by(Evaluation.project_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Project.no,
+            Evaluation.rating,
+            Evaluation.reason,
+            Evaluation.new_issues,
+            Evaluation.author,
+            Evaluation.created_at,
+            Evaluation.revision,
+        )
+        .join(latest, (Evaluation.project_id == latest.c.project_id) & (Evaluation.revision == latest.c.rev))
+        .join(Project, Project.id == Evaluation.project_id)
+        .join(FiscalYear, FiscalYear.id == Project.fiscal_year_id)
+        .where(FiscalYear.year == year)
+        .order_by(Project.no)
+    )
+    return pd.DataFrame([tuple(r) for r in session.execute(stmt).all()], columns=EVALUATION_COLUMNS)
+
+
+def evaluation_history(session: Session, year: int, project_no: int) -> pd.DataFrame:
+    """Every revision of one project's evaluation, newest first."""
+    project = _project(session, year, project_no)
+    stmt = (
+        select(
+            Evaluation.revision,
+            Evaluation.rating,
+            Evaluation.reason,
+            Evaluation.new_issues,
+            Evaluation.author,
+            Evaluation.created_at,
+        )
+        .where(Evaluation.project_id == project.id)
+        .order_by(Evaluation.revision.desc())
+    )
+    return pd.DataFrame(
+        [tuple(r) for r in session.execute(stmt).all()],
+        columns=["revision", "rating", "reason", "new_issues", "author", "created_at"],
+    )
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    project_no: int
+    revision: int
+    changed: bool  # False: identical to the current revision, nothing written
+
+
+def save_evaluation(
+    session: Session,
+    actor: Actor,
+    year: int,
+    project_no: int,
+    rating: str,
+    reason: str = "",
+    new_issues: str = "",
+) -> SaveOutcome:
+    """Add a revision of a project's 期末評価 (editors: own departments; admins: any)."""
+    project = _project(session, year, project_no)
+    require_project_write(actor, project.lead_department, project.related_departments, "期末評価の保存")
+    codes = [r.code for r in rating_scale()]
+    if rating not in codes:
+        raise EvaluationRejected(f"実績の検証評価は {' / '.join(codes)} のいずれかを選んでください: {rating!r}")
+    reason, new_issues = (reason or "").strip(), (new_issues or "").strip()
+    for label, text in (("左記の状況・理由等", reason), ("新たに生じた課題等", new_issues)):
+        if len(text) > MAX_TEXT:
+            raise EvaluationRejected(f"{label}は{MAX_TEXT}文字以内で入力してください（{len(text)}文字）")
+    last = session.scalars(
+        select(Evaluation).where(Evaluation.project_id == project.id).order_by(Evaluation.revision.desc()).limit(1)
+    ).one_or_none()
+    if last is not None and (last.rating, last.reason, last.new_issues) == (rating, reason, new_issues):
+        return SaveOutcome(project_no, last.revision, changed=False)
+    revision = (last.revision if last else 0) + 1
+    session.add(
+        Evaluation(
+            project_id=project.id,
+            revision=revision,
+            rating=rating,
+            reason=reason,
+            new_issues=new_issues,
+            author=actor.username,
+        )
+    )
+    audit(
+        session,
+        actor,
+        "evaluation.save",
+        f"{year}/project:{project_no}",
+        rating=rating,
+        previous=last.rating if last else None,
+        revision=revision,
+    )
+    return SaveOutcome(project_no, revision, changed=True)
+
+
+# ---------------------------------------------------------------- suggestion (pure)
+
+_MEASURED = {Status.ACHIEVED, Status.ON_TRACK, Status.CAUTION, Status.DELAYED, Status.DONE, Status.NOT_DUE}
+_GAPS = {Status.NO_DATA, Status.NO_BASELINE}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    rating: str | None  # a code of the default scale, or None with a custom scale
+    reason: str
+    provisional: bool  # computed before the fiscal year ended
+
+
+def suggest_rating(indicators: list[str], milestones: list[str], assessment: str | None) -> tuple[str, str]:
+    """The rule of the module docstring over status codes; returns (code, reason)."""
+    ind = [Status(s) for s in indicators]
+    ms = [Status(s) for s in milestones]
+    own = [Status(assessment)] if assessment else []
+    everything = ind + ms + own
+    if not any(s in _MEASURED for s in everything) or (not ind and not own and all(s is Status.NOT_DUE for s in ms)):
+        return "D", "判定できる実績・完了報告・自己評価がありません"
+    if Status.DELAYED in everything:
+        return "C", "遅延している指標・マイルストーン・自己評価があります"
+    if Status.CAUTION in everything:
+        return "B", "注意の指標・マイルストーン・自己評価があります"
+    if any(s in _GAPS for s in everything):
+        return "B", "未入力または基準値未設定の指標があります"
+    if Status.ON_TRACK in ind:
+        return "B", "目標値に届いていない指標があります（順調）"
+    return "A", "すべての指標が達成、マイルストーンが完了（または予定どおり）です"
+
+
+def suggestions(data: PlanData, as_of: Month) -> dict[int, Suggestion]:
+    """Suggested rating of every project from the statuses at year end (or ``as_of`` before)."""
+    year_end = Month(data.year + 1, 3)
+    at = min(as_of, year_end)
+    statuses = indicator_statuses(data, at)
+    assess = assessment_statuses(data, at).set_index("project")
+    default = {c for c, _ in DEFAULT_SCALE} <= {r.code for r in rating_scale()}
+    out: dict[int, Suggestion] = {}
+    for no in data.projects["project_no"]:
+        own = statuses[statuses["project"] == no] if not statuses.empty else statuses
+        ind = list(own.loc[own["kind"] == "indicator", "status"]) if not own.empty else []
+        ms = list(own.loc[own["kind"] == "milestone", "status"]) if not own.empty else []
+        a = assess.loc[no, "status"] if no in assess.index else None
+        code, reason = suggest_rating(ind, ms, a)
+        out[int(no)] = Suggestion(code if default else None, reason, provisional=at < year_end)
+    return out
+
+
+SUMMARY_COLUMNS = [
+    "project_no",
+    "measure_no",
+    "measure",
+    "project_name",
+    "lead_department",
+    "rating",
+    "rating_text",
+    "suggested",
+    "filled",
+    "reason",
+    "new_issues",
+    "author",
+    "updated_at",
+]
+
+
+def summary_table(
+    data: PlanData, evaluations: pd.DataFrame, as_of: Month, measure_nos: list[int] | None = None
+) -> pd.DataFrame:
+    """総括: every project's rating (未記入 flagged), with the suggestion next to it."""
+    symbols = data.measures.set_index("measure_no")["symbol"]
+    ev = evaluations.set_index("project_no") if not evaluations.empty else pd.DataFrame()
+    sugg = suggestions(data, as_of)
+    rows = []
+    for p in data.projects.to_dict("records"):
+        no = int(p["project_no"])
+        if measure_nos and int(p["measure_no"]) not in measure_nos:
+            continue
+        has = not ev.empty and no in ev.index
+        rating = str(ev.loc[no, "rating"]) if has else None
+        created = ev.loc[no, "created_at"] if has else None
+        rows.append(
+            {
+                "project_no": no,
+                "measure_no": int(p["measure_no"]),
+                "measure": symbols.loc[p["measure_no"]],
+                "project_name": p["project_name"],
+                "lead_department": p["lead_department"],
+                "rating": rating,
+                "rating_text": rating_text(rating),
+                "suggested": sugg[no].rating,
+                "filled": has,
+                "reason": str(ev.loc[no, "reason"]) if has else "",
+                "new_issues": str(ev.loc[no, "new_issues"]) if has else "",
+                "author": str(ev.loc[no, "author"]) if has else "",
+                "updated_at": created.strftime("%Y-%m-%d %H:%M") if isinstance(created, datetime) else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def rating_counts(summary: pd.DataFrame) -> dict[str, int]:
+    """Projects per rating code of the scale, then 未記入; codes outside the scale count too."""
+    counts = {r.code: 0 for r in rating_scale()}
+    counts[UNFILLED] = 0
+    for rating in summary["rating"]:
+        key = UNFILLED if rating is None or (isinstance(rating, float) and pd.isna(rating)) else str(rating)
+        counts[key] = counts.get(key, 0) + 1
+    return counts

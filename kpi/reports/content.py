@@ -1,0 +1,196 @@
+"""What a report holds: the scope (全体 / 基本方針 / 重点施策 / 実施事業) and the tables of one
+as-of month, computed from ``PlanData`` with the same rules as the dashboard (kpi.evaluate).
+
+Pure: no database, no Streamlit. The PDF, XLSX and PNG writers and the レポート page all
+draw the same ``ReportContent``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from kpi.evaluate import actuals_by_code, assessment_statuses, indicator_statuses, project_statuses, rule_of
+from kpi.fiscal import Month, fiscal_months, fiscal_year_label
+from kpi.status import Accumulation, Direction, evaluate_indicator, expected_value
+from kpi.store import PlanData
+
+SCOPE_KINDS = ("all", "policy", "measure", "project")
+_SCOPE_RE = re.compile(r"^(all)$|^(policy|measure|project):(\d+)$")
+REPORT_TITLE = "草津市DXアクションプラン 進捗レポート"
+
+
+class ScopeError(ValueError):
+    """A scope that is malformed or names no entry of the plan."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """all | policy:N | measure:N | project:N (N = the plan's own number)."""
+
+    kind: str = "all"
+    no: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Scope:
+        m = _SCOPE_RE.match(str(text).strip())
+        if not m:
+            raise ScopeError(f"範囲は all / policy:N / measure:N / project:N で指定してください: {text!r}")
+        if m.group(1):
+            return cls("all")
+        return cls(m.group(2), int(m.group(3)))
+
+    def __str__(self) -> str:
+        return "all" if self.kind == "all" else f"{self.kind}:{self.no}"
+
+    @property
+    def slug(self) -> str:
+        return "all" if self.kind == "all" else f"{self.kind}{self.no}"
+
+
+def scope_projects(data: PlanData, scope: Scope) -> list[int]:
+    """Project numbers in the scope, in plan order; ScopeError when the number is unknown."""
+    projects = data.projects.merge(data.measures[["measure_no", "policy_no"]], on="measure_no")
+    if scope.kind == "all":
+        chosen = projects
+    elif scope.kind == "policy":
+        chosen = projects[projects["policy_no"] == scope.no]
+    elif scope.kind == "measure":
+        chosen = projects[projects["measure_no"] == scope.no]
+    elif scope.kind == "project":
+        chosen = projects[projects["project_no"] == scope.no]
+    else:
+        raise ScopeError(f"範囲の種類が不明です: {scope.kind}")
+    if chosen.empty:
+        raise ScopeError(f"計画にない範囲です: {scope}")
+    return [int(n) for n in chosen["project_no"]]
+
+
+def scope_label(data: PlanData, scope: Scope) -> str:
+    """「全体」, 「基本方針1 市民サービスの利便性の向上」, 「重点施策① …」, 「実施事業4 …」."""
+    if scope.kind == "all":
+        return "全体"
+    if scope.kind == "policy":
+        row = data.policies[data.policies["policy_no"] == scope.no].iloc[0]
+        return f"基本方針{scope.no} {row['policy_name']}"
+    if scope.kind == "measure":
+        row = data.measures[data.measures["measure_no"] == scope.no].iloc[0]
+        return f"重点施策{row['symbol']} {row['measure_name']}"
+    row = data.projects[data.projects["project_no"] == scope.no].iloc[0]
+    return f"実施事業{scope.no} {row['project_name']}"
+
+
+def scope_choices(data: PlanData) -> list[tuple[str, str]]:
+    """(scope text, label) of every scope of the plan, 全体 first."""
+    out = [("all", "全体")]
+    for r in data.policies.itertuples(index=False):
+        out.append((f"policy:{r.policy_no}", f"基本方針{r.policy_no} {r.policy_name}"))
+    for r in data.measures.itertuples(index=False):
+        out.append((f"measure:{r.measure_no}", f"重点施策{r.symbol} {r.measure_name}"))
+    for r in data.projects.itertuples(index=False):
+        out.append((f"project:{r.project_no}", f"実施事業{r.project_no} {r.project_name}"))
+    return out
+
+
+MONTHLY_COLUMNS = ["code", "name", "unit", "month", "value", "cumulative", "expected", "status"]
+
+
+def monthly_series(data: PlanData, as_of: Month, codes: list[str] | None = None) -> pd.DataFrame:
+    """Per indicator and fiscal month up to ``as_of``: the reported value, the cumulative
+    total (flow indicators), the expected value E and the status as of that month."""
+    values = actuals_by_code(data)
+    rows = []
+    last = min(as_of, Month(data.year + 1, 3))
+    for ind in data.indicators.to_dict("records"):
+        if codes is not None and ind["code"] not in codes:
+            continue
+        rule = rule_of(ind)
+        own = values.get(ind["code"], {})
+        total = 0.0
+        for m in fiscal_months(data.year):
+            if m > last:
+                break
+            value = own.get(m)
+            if value is not None:
+                total += value
+            flow = rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST
+            rows.append(
+                {
+                    "code": ind["code"],
+                    "name": ind["name"],
+                    "unit": ind["unit"],
+                    "month": str(m),
+                    "value": value,
+                    "cumulative": total if flow and value is not None else None,
+                    "expected": expected_value(rule, m.fiscal_index),
+                    "status": evaluate_indicator(rule, own, m, data.year).status.value,
+                }
+            )
+    return pd.DataFrame(rows, columns=MONTHLY_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    title: str
+    municipality: str
+    year: int
+    year_label: str
+    as_of: Month
+    scope: Scope
+    scope_label: str
+    has_sample: bool
+    projects: pd.DataFrame  # project_statuses rows in scope
+    indicators: pd.DataFrame  # indicator_statuses rows of kind indicator in scope
+    milestones: pd.DataFrame  # indicator_statuses rows of kind milestone in scope
+    monthly: pd.DataFrame  # monthly_series of the indicators in scope
+    assessments: pd.DataFrame  # latest self-assessment per project in scope
+    evaluations: pd.DataFrame = field(default_factory=pd.DataFrame)  # 期末評価 in scope
+    generated_on: date | None = None
+
+    @property
+    def subtitle(self) -> str:
+        return f"{self.year_label}・基準月 {self.as_of.label_ja()}・対象 {self.scope_label}"
+
+
+def build_report(
+    data: PlanData,
+    as_of: Month,
+    scope: Scope,
+    evaluations: pd.DataFrame | None = None,
+    generated_on: date | None = None,
+) -> ReportContent:
+    nos = scope_projects(data, scope)
+    statuses = indicator_statuses(data, as_of)
+    statuses = statuses[statuses["project"].isin(nos)]
+    projects = project_statuses(data, as_of)
+    projects = projects[projects["id"].isin(nos)].reset_index(drop=True)
+    indicators = statuses[statuses["kind"] == "indicator"].reset_index(drop=True)
+    milestones = statuses[statuses["kind"] == "milestone"].reset_index(drop=True)
+    assess = assessment_statuses(data, as_of)
+    assess = assess[assess["project"].isin(nos)].reset_index(drop=True)
+    ev = evaluations if evaluations is not None else pd.DataFrame(columns=["project_no"])
+    if not ev.empty:
+        ev = ev[ev["project_no"].isin(nos)].reset_index(drop=True)
+    in_scope_codes = set(indicators["id"])
+    sample = data.actuals[data.actuals["code"].isin(in_scope_codes)]["is_sample"].astype(bool).any()
+    sample = bool(sample) or bool(data.assessments[data.assessments["project_no"].isin(nos)]["is_sample"].any())
+    return ReportContent(
+        title=REPORT_TITLE,
+        municipality=data.municipality,
+        year=data.year,
+        year_label=fiscal_year_label(data.year),
+        as_of=as_of,
+        scope=scope,
+        scope_label=scope_label(data, scope),
+        has_sample=sample,
+        projects=projects,
+        indicators=indicators,
+        milestones=milestones,
+        monthly=monthly_series(data, as_of, list(indicators["id"])),
+        assessments=assess,
+        evaluations=ev,
+        generated_on=generated_on,
+    )

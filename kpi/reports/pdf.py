@@ -1,0 +1,264 @@
+"""The progress report as PDF: A4 landscape, Japanese font embedded (kpi.reports.fonts).
+
+Page 1: title, as-of month, scope, status legend (colour + shape + text), projects per
+status and the summary table. Then the indicator table, one chart per indicator (two per
+row) and the ● milestone table. Every page has a footer with the page number.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from kpi.labels import LEGEND_ORDER, STATUS_STYLES, TEXT, status_text
+from kpi.reports.content import ReportContent
+from kpi.reports.fonts import register_japanese_font
+from kpi.reports.images import CHART_HEIGHT_PX, CHART_WIDTH_PX, ChartImage
+from kpi.reports.tables import (
+    INDICATOR_HEADER,
+    MILESTONE_HEADER,
+    SUMMARY_HEADER,
+    indicator_rows,
+    milestone_rows,
+    status_counts,
+    summary_rows,
+)
+from kpi.status import Status
+
+PAGE = landscape(A4)
+MARGIN = 12 * mm
+WIDTH = PAGE[0] - 2 * MARGIN
+HEADER_FILL = colors.HexColor("#ECEFF1")
+GRID = colors.HexColor("#90A4AE")
+SAMPLE_NOTE = "サンプルデータを含みます。実際の実績値ではありません。"
+
+
+class Styles:
+    def __init__(self, font: str):
+        self.font = font
+        self.title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, spaceAfter=2 * mm)
+        self.sub = ParagraphStyle("sub", fontName=font, fontSize=11, leading=15, textColor=colors.HexColor("#37474F"))
+        self.h2 = ParagraphStyle("h2", fontName=font, fontSize=13, leading=18, spaceBefore=4 * mm, spaceAfter=2 * mm)
+        self.cell = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11)
+        self.head = ParagraphStyle("head", fontName=font, fontSize=8.5, leading=11, alignment=TA_CENTER)
+        self.small = ParagraphStyle(
+            "small", fontName=font, fontSize=8, leading=10, textColor=colors.HexColor("#455A64")
+        )
+        self.warn = ParagraphStyle(
+            "warn",
+            fontName=font,
+            fontSize=10,
+            leading=14,
+            textColor=colors.HexColor("#7A4F01"),
+            backColor=colors.HexColor("#FFF3CD"),
+            borderPadding=(2 * mm, 2 * mm, 2 * mm, 2 * mm),
+            spaceAfter=3 * mm,
+        )
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+def status_fill(code: str | None) -> tuple[colors.Color, colors.Color]:
+    if not code:
+        return colors.white, colors.black
+    style = STATUS_STYLES[Status(code)]
+    return colors.HexColor(style.color), colors.HexColor(style.text_color)
+
+
+def data_table(
+    st: Styles,
+    header: Sequence[str],
+    rows: Sequence[tuple[list[str], str | None]],
+    widths_mm: Sequence[float],
+    status_col: int,
+) -> Table:
+    """A table with a repeated header row; the status column filled with its colour."""
+    body = [[Paragraph(_esc(h), st.head) for h in header]]
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), st.font),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for i, (cells, code) in enumerate(rows, start=1):
+        fill, ink = status_fill(code)
+        row = []
+        for j, text in enumerate(cells):
+            if j == status_col:
+                style = ParagraphStyle("s", parent=st.head, textColor=ink)
+                row.append(Paragraph(_esc(text), style))
+            else:
+                row.append(Paragraph(_esc(text), st.cell))
+        body.append(row)
+        commands.append(("BACKGROUND", (status_col, i), (status_col, i), fill))
+    table = Table(body, colWidths=[w * mm for w in widths_mm], repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def legend(st: Styles) -> Table:
+    cells = []
+    commands: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), st.font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    for i, s in enumerate(LEGEND_ORDER):
+        fill, ink = status_fill(s.value)
+        cells.append(Paragraph(_esc(status_text(s)), ParagraphStyle("l", parent=st.head, textColor=ink)))
+        commands += [("BACKGROUND", (i, 0), (i, 0), fill), ("BOX", (i, 0), (i, 0), 0.8, colors.HexColor("#424242"))]
+    table = Table([cells], colWidths=[26 * mm] * len(cells), hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def chart_grid(st: Styles, images: Sequence[ChartImage]) -> list[Table]:
+    """Charts two per row; each row kept whole on a page."""
+    w = (WIDTH - 6 * mm) / 2
+    h = w * CHART_HEIGHT_PX / CHART_WIDTH_PX
+    rows = []
+    for i in range(0, len(images), 2):
+        pair = [Image(io.BytesIO(img.png), width=w, height=h) for img in images[i : i + 2]]
+        if len(pair) == 1:
+            pair.append(Spacer(w, h))
+        t = Table([pair], colWidths=[w + 3 * mm, w + 3 * mm])
+        t.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (0, 0), 0.5, GRID),
+                    ("BOX", (1, 0), (1, 0), 0.5 if len(images[i : i + 2]) == 2 else 0, GRID),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        rows.append(t)
+    return rows
+
+
+def _all_text(content: ReportContent, extra: Sequence[str]) -> str:
+    parts = [content.title, content.subtitle, content.municipality, SAMPLE_NOTE, *extra]
+    parts += [ja for ja, _ in TEXT.values()]
+    parts += [status_text(s) for s in Status]
+    for frame in (content.projects, content.indicators, content.milestones):
+        parts.append(frame.astype(str).to_csv())
+    for rows in (summary_rows(content), indicator_rows(content), milestone_rows(content)):
+        parts += [" ".join(cells) for cells, _ in rows]
+    return "".join(parts)
+
+
+SECTION_SUMMARY = "実施事業の状況"
+SECTION_INDICATORS = "指標の状況"
+SECTION_CHARTS = "指標の推移"
+SECTION_MILESTONES = "マイルストーン（工程表の●）"
+LEGEND_TITLE = "凡例"
+NO_CHARTS = "この範囲には数値指標がありません。"
+NO_MILESTONES = "この範囲にはマイルストーンがありません。"
+
+
+def report_pdf(content: ReportContent, images: Sequence[ChartImage]) -> bytes:
+    """The report as PDF bytes."""
+    generated = content.generated_on or date.today()
+    footer_left = f"{content.municipality} {content.title}・{content.subtitle}"
+    font = register_japanese_font(
+        _all_text(
+            content,
+            [
+                SECTION_SUMMARY,
+                SECTION_INDICATORS,
+                SECTION_CHARTS,
+                SECTION_MILESTONES,
+                LEGEND_TITLE,
+                NO_CHARTS,
+                NO_MILESTONES,
+                footer_left,
+                "作成日 ページ / 年月日件",
+                *SUMMARY_HEADER,
+                *INDICATOR_HEADER,
+                *MILESTONE_HEADER,
+            ],
+        )
+    )
+    st = Styles(font)
+    story: list = []
+    story.append(Paragraph(_esc(f"{content.municipality} {content.title}"), st.title))
+    story.append(Paragraph(_esc(content.subtitle), st.sub))
+    story.append(Spacer(1, 3 * mm))
+    if content.has_sample:
+        story.append(Paragraph(_esc(SAMPLE_NOTE), st.warn))
+    story.append(Paragraph(LEGEND_TITLE, st.small))
+    story.append(legend(st))
+    counts = status_counts(content)
+    line = "・".join(f"{status_text(s)} {n}件" for s, n in counts)
+    story.append(Paragraph(_esc(f"{SECTION_SUMMARY}（{len(content.projects)}件）"), st.h2))
+    story.append(Paragraph(_esc(line), st.sub))
+    story.append(Spacer(1, 2 * mm))
+    story.append(data_table(st, SUMMARY_HEADER, summary_rows(content), [10, 18, 92, 46, 26, 52, 29], 4))
+
+    story.append(CondPageBreak(60 * mm))
+    story.append(Paragraph(_esc(SECTION_INDICATORS), st.h2))
+    if len(content.indicators):
+        story.append(data_table(st, INDICATOR_HEADER, indicator_rows(content), [50, 68, 20, 20, 22, 30, 16, 25, 22], 7))
+    else:
+        story.append(Paragraph(_esc(NO_CHARTS), st.cell))
+
+    if images:
+        story.append(PageBreak())
+        grid = chart_grid(st, images)
+        story.append(KeepTogether([Paragraph(_esc(SECTION_CHARTS), st.h2), grid[0]]))
+        story += [Spacer(1, 3 * mm)]
+        for t in grid[1:]:
+            story += [t, Spacer(1, 3 * mm)]
+
+    story.append(CondPageBreak(50 * mm))
+    story.append(Paragraph(_esc(SECTION_MILESTONES), st.h2))
+    if len(content.milestones):
+        story.append(data_table(st, MILESTONE_HEADER, milestone_rows(content), [80, 110, 28, 28, 27], 4))
+    else:
+        story.append(Paragraph(_esc(NO_MILESTONES), st.cell))
+
+    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.setFillColor(colors.HexColor("#546E7A"))
+        canvas.drawString(MARGIN, 7 * mm, footer_left)
+        canvas.drawRightString(
+            PAGE[0] - MARGIN, 7 * mm, f"作成日 {generated.year}年{generated.month}月{generated.day}日・{doc.page}ページ"
+        )
+        canvas.restoreState()
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=f"{content.title} {content.subtitle}",
+        author=content.municipality,
+    )
+    # The canvas's initial font would otherwise be Helvetica: listed, never embedded.
+    maker = partial(Canvas, initialFontName=font)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=maker)
+    return buf.getvalue()
