@@ -225,6 +225,7 @@ def sidebar() -> tuple[int | None, Month]:
             horizontal=True,
         )
         login_box()
+    require_login()
     as_of = Month.parse(st.session_state[KEY_AS_OF]) if years else default_as_of
     return year, as_of
 
@@ -238,6 +239,15 @@ def login_box() -> None:
     except ImportError:  # accounts are not installed in this build
         return
     auth_ui.draw_login(engine())
+
+
+def require_login() -> None:
+    """With KPI_REQUIRE_LOGIN=1, stop the page (after the sidebar) until someone logs in."""
+    try:
+        from kpi import auth_ui
+    except ImportError:
+        return
+    auth_ui.require_login()
 
 
 def load(year: int | None) -> PlanData | None:
