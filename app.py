@@ -94,7 +94,7 @@ if data is not None:
                         [
                             link("projects", f"{r['measure']} {r['name']}", project=r["project"]),
                             escape(str(lead[r["project"]])),
-                            escape(r["month"] or "—"),
+                            ui.esc(r["month"]),  # NaN when nothing was ever reported
                             escape(
                                 unreported_text(int(r["unreported_months"]), ui.lang())
                                 or status_text(r["status"], ui.lang())
