@@ -627,3 +627,33 @@ def filter_audit(
         ).str.lower()
         out = out.loc[hay.str.contains(needle, regex=False)]
     return out.reset_index(drop=True)
+
+
+def format_monthly_plan(plan: dict[str, Any] | None) -> str:
+    """A monthly plan as editable text: one ``YYYY-MM: value`` line per month."""
+    if not plan:
+        return ""
+    return "\n".join(f"{m}: {float(v):g}" for m, v in sorted(plan.items()))
+
+
+def parse_monthly_plan(text: str) -> dict[str, str] | None:
+    """Lines of ``YYYY-MM: value`` (or ``YYYY-MM,value``) back to a dict; empty text → None.
+
+    Values stay text here; ``update_indicator_plan`` checks them with the other fields.
+    """
+    out: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        for sep in (":", ",", "\t", " "):
+            if sep in line:
+                month, value = (p.strip() for p in line.split(sep, 1))
+                break
+        else:
+            raise EntryError(f"月別計画 {n}行目: 「YYYY-MM: 値」の形式で入力してください: {line!r}")
+        try:
+            out[str(Month.parse(month))] = value
+        except ValueError as exc:
+            raise EntryError(f"月別計画 {n}行目: {exc}") from None
+    return out or None

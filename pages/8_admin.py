@@ -1,0 +1,149 @@
+"""計画管理: indicator plan values, period locks and user accounts (administrators only)."""
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from kpi import auth, entry, ui
+from kpi.fiscal import fiscal_months
+from kpi.labels import t
+from kpi.permissions import ROLES, PermissionDenied
+from kpi.store import locked_months
+
+ui.page_setup()
+year, as_of = ui.sidebar()
+st.title(ui.tr("admin_title"))
+data = ui.load(year)
+actor = ui.current_actor()
+if actor is None or not actor.is_admin:
+    st.warning(ui.tr("admin_only"), icon=":material/lock:")
+    st.stop()
+engine = ui.engine()
+
+
+def _text(v: object) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else f"{float(v):g}"  # type: ignore[arg-type]
+
+
+def _role_label(role: str, lang: str) -> str:
+    return t(f"role_{role}", lang)
+
+
+def _indicator_label(code: str, names: dict[str, str]) -> str:
+    return f"{code} {names[code]}"
+
+
+# ---- indicator plan values: baselines, targets, monthly plans, thresholds
+if data is not None and year is not None:
+    st.subheader(ui.tr("admin_plan"))
+    inds = data.indicators.set_index("code")
+    code = st.selectbox(
+        ui.tr("indicator"),
+        list(inds.index),
+        format_func=partial(_indicator_label, names=inds["name"].to_dict()),
+        key="admin_indicator",
+    )
+    ind = inds.loc[code]
+    st.caption(f"{ind['baseline_note'] or ''} ・ {ind['target_note'] or ''}")
+    with st.form(f"admin_plan_form_{code}"):
+        c1, c2, c3, c4, c5 = st.columns(5)
+        fields = {
+            "baseline": c1.text_input(
+                f"{ui.tr('baseline')}（{ind['unit']}）", _text(ind["baseline"]), key=f"admin_baseline_{code}"
+            ),
+            "target": c2.text_input(
+                f"{ui.tr('target')}（{ind['unit']}）", _text(ind["target"]), key=f"admin_target_{code}"
+            ),
+            "target_factor": c3.text_input(
+                ui.tr("admin_target_factor"), _text(ind["target_factor"]), key=f"admin_factor_{code}"
+            ),
+            "on_track_threshold": c4.text_input(
+                ui.tr("admin_on_track"), _text(ind["on_track_threshold"]), key=f"admin_on_track_{code}"
+            ),
+            "caution_threshold": c5.text_input(
+                ui.tr("admin_caution"), _text(ind["caution_threshold"]), key=f"admin_caution_{code}"
+            ),
+        }
+        monthly = st.text_area(
+            ui.tr("admin_monthly_plan"),
+            entry.format_monthly_plan(ind["monthly_plan"]),
+            height=150,
+            key=f"admin_monthly_{code}",
+        )
+        save = st.form_submit_button(ui.tr("admin_save"), type="primary", icon=":material/save:")
+    if save:
+        try:
+            changes: dict[str, object] = dict(fields)
+            changes["monthly_plan"] = entry.parse_monthly_plan(monthly)
+            changed = entry.with_retry(engine, entry.update_indicator_plan, actor, year, code, changes)
+        except (entry.EntryError, PermissionDenied) as exc:
+            st.error(entry.escape_markdown(str(exc)))
+        else:
+            ui.clear_caches()
+            if changed:
+                st.success(ui.tr("admin_changed").format(n=len(changed)))
+            else:
+                st.info(ui.tr("admin_nochange"))
+
+    # ---- period locks
+    st.subheader(ui.tr("admin_locks"))
+    locked = sorted(entry.read(engine, locked_months, year))
+    st.text(f"{ui.tr('admin_locked_months')}: {', '.join(locked) or '—'}")
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    month = c1.selectbox(ui.tr("month"), [str(m) for m in fiscal_months(year)], key="admin_lock_month")
+    try:
+        if c2.button(ui.tr("admin_lock"), key="admin_lock", icon=":material/lock:"):
+            entry.with_retry(engine, entry.lock_month, actor, year, month)
+            ui.clear_caches()
+            st.rerun()
+        if c3.button(ui.tr("admin_unlock"), key="admin_unlock", icon=":material/lock_open:"):
+            entry.with_retry(engine, entry.unlock_month, actor, year, month)
+            ui.clear_caches()
+            st.rerun()
+    except (entry.EntryError, PermissionDenied) as exc:
+        st.error(entry.escape_markdown(str(exc)))
+
+# ---- users
+st.subheader(ui.tr("admin_users"))
+with st.form("admin_user_form", clear_on_submit=True):
+    st.markdown(f"**{ui.tr('admin_add_user')}**")
+    c1, c2, c3 = st.columns(3)
+    username = c1.text_input(ui.tr("auth_username"), key="admin_new_username")
+    display = c2.text_input(ui.tr("admin_display_name"), key="admin_new_display")
+    email = c3.text_input(ui.tr("admin_email"), key="admin_new_email")
+    c4, c5, c6 = st.columns(3)
+    role = c4.selectbox(
+        ui.tr("admin_role"), ROLES, index=1, key="admin_new_role", format_func=partial(_role_label, lang=ui.lang())
+    )
+    departments = c5.text_input(ui.tr("admin_departments"), key="admin_new_departments")
+    password = c6.text_input(ui.tr("admin_password"), type="password", key="admin_new_password")
+    add = st.form_submit_button(ui.tr("admin_add_user"), icon=":material/person_add:")
+if add:
+    generated = not password
+    password = password or auth.generate_password()
+    deps = [d.strip() for d in departments.replace("、", ",").split(",") if d.strip()]
+    try:
+        entry.with_retry(
+            engine, auth.add_user, actor, username, password, role, deps, display_name=display, email=email or None
+        )
+    except (auth.AccountError, PermissionDenied) as exc:
+        st.error(entry.escape_markdown(str(exc)))
+    else:
+        st.success(f"{ui.tr('admin_add_user')}: {entry.escape_markdown(username)}")
+        if generated:
+            st.text(ui.tr("admin_generated"))
+            st.code(password, language=None)
+
+users = entry.read(engine, auth.list_users)
+c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+active = [u for u, off in zip(users["username"], users["disabled"], strict=True) if not off and u != actor.username]
+target = c1.selectbox(ui.tr("admin_disable"), ["", *active], key="admin_disable_user")
+if c2.button(ui.tr("admin_disable"), key="admin_disable", disabled=not target, icon=":material/person_off:"):
+    try:
+        entry.with_retry(engine, auth.disable_user, actor, target)
+    except (auth.AccountError, PermissionDenied) as exc:
+        st.error(entry.escape_markdown(str(exc)))
+    else:
+        st.rerun()
+st.dataframe(users, hide_index=True, width="stretch")
