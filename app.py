@@ -61,7 +61,7 @@ if data is not None:
                         (
                             "",
                             [
-                                mark + direction,
+                                "kpi-nowrap|" + mark + direction,
                                 link("projects", name, project=p["id"]),
                                 ui.chip_html(old),
                                 ui.chip_html(new),
@@ -93,7 +93,7 @@ if data is not None:
                         "",
                         [
                             link("projects", f"{r['measure']} {r['name']}", project=r["project"]),
-                            escape(str(lead[r["project"]])),
+                            "kpi-nowrap|" + escape(str(lead[r["project"]])),
                             ui.esc(r["month"]),  # NaN when nothing was ever reported
                             escape(
                                 unreported_text(int(r["unreported_months"]), ui.lang())
@@ -128,7 +128,7 @@ if data is not None:
                         [
                             ui.chip_html(pro["status"]),
                             "kpi-indent2|" + link("projects", label, project=pro["id"]),
-                            escape(str(pro["lead_department"])),
+                            "kpi-nowrap|" + escape(str(pro["lead_department"])),
                         ],
                     )
                 )

@@ -222,7 +222,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "dash_better": ("改善", "Better"),
     "dash_no_changes": ("前月から状況の変わった実施事業はありません。", "No project changed status since last month."),
     "dash_missing": ("未報告の指標", "Missing reports"),
-    "dash_missing_caption": ("基準月までの実績が入力されていない指標", "Indicators without actuals up to the as-of month"),
+    "dash_missing_caption": (
+        "基準月までの実績が入力されていない指標",
+        "Indicators without actuals up to the as-of month",
+    ),
     "dash_none_missing": ("未報告の指標はありません。", "All indicators are reported."),
     "dash_last_reported": ("最終報告月", "Last reported"),
     "dash_unreported": ("未報告", "Unreported"),
@@ -259,6 +262,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "dash_due": ("予定月", "Due"),
     "dash_completed": ("完了日", "Completed"),
     "dash_none": ("なし", "none"),
+    "dash_all": ("すべて", "All"),
 }
 
 

@@ -7,6 +7,7 @@ drawing helpers (status chips, legend, sample banner) that every page uses.
 from __future__ import annotations
 
 import html
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,7 @@ PRINT_CSS = """
 .kpi-table td .kpi-chip, .kpi-counts .kpi-chip { min-width: 7em; text-align: center; }
 .kpi-table tr.kpi-policy td { background: #ECEFF1; font-weight: 700; }
 .kpi-table tr.kpi-measure td { background: #F7F9FA; font-weight: 600; }
+.kpi-table td.kpi-nowrap { white-space: nowrap; }
 .kpi-table td.kpi-indent1 { padding-left: 1.6rem; }
 .kpi-table td.kpi-indent2 { padding-left: 3.2rem; }
 .kpi-counts { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0.8rem; }
@@ -169,6 +171,14 @@ PRINT_CSS = """
 .kpi-fact { font-size: 0.9rem; line-height: 1.7; }
 </style>
 """
+
+
+def _year_label(year: int, ja: bool) -> str:
+    return fiscal_year_label(year) if ja else f"FY{year}"
+
+
+def _month_label(month: str, ja: bool) -> str:
+    return Month.parse(month).label_ja() if ja else month
 
 
 def sidebar() -> tuple[int | None, Month]:
@@ -197,7 +207,8 @@ def sidebar() -> tuple[int | None, Month]:
                 key=f"_w{KEY_YEAR}",
                 on_change=_persist,
                 args=(KEY_YEAR,),
-                format_func=lambda y: fiscal_year_label(y) if lang() == "ja" else f"FY{y}",
+                # The language is bound now, not read when called: AppTest formats values later.
+                format_func=partial(_year_label, ja=lang() == "ja"),
             )
             months = [str(m) for m in fiscal_months(year) if m <= max(default_as_of, Month(year, 4))]
             wanted = str(min(default_as_of, Month(year + 1, 3)))
@@ -211,7 +222,7 @@ def sidebar() -> tuple[int | None, Month]:
                 key=f"_w{KEY_AS_OF}",
                 on_change=_persist,
                 args=(KEY_AS_OF,),
-                format_func=lambda m: Month.parse(m).label_ja() if lang() == "ja" else m,
+                format_func=partial(_month_label, ja=lang() == "ja"),
             )
         _seed_from_query(KEY_LANG, "lang", ["ja", "en"])
         _restore(KEY_LANG, DEFAULT_LANG)
@@ -327,7 +338,8 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
     with left:
         fig = charts.indicator_chart(data, code, as_of, row, lang())
         name = charts.chart_filename(data.year, code, as_of)
-        st.plotly_chart(fig, config=charts.chart_config(name), key=f"chart_{code}")
+        # theme=None: the figure's own fonts and colours, so that screen and print agree.
+        st.plotly_chart(fig, config=charts.chart_config(name), key=f"chart_{code}", theme=None)
     with right:
         unit = str(row.get("unit") or "")
         ratio = row.get("ratio")

@@ -18,6 +18,7 @@ if data is None:
 else:
     numbers = [int(n) for n in data.measures["measure_no"]]
     names = data.measures.set_index("measure_no")
+    header = st.container()
     ui.query_choice(KEY_MEASURE, "measure", numbers, numbers[0])
     no = st.selectbox(
         ui.tr("dash_choose_measure"),
@@ -31,10 +32,11 @@ else:
     projects = project_statuses(data, as_of, indicators)
     measure = measure_statuses(data, as_of, projects).set_index("id").loc[no]
     policy = data.policies.set_index("policy_no").loc[measure["policy_no"], "policy_name"]
-    st.title(f"{measure['symbol']} {measure['name']}")
-    as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
-    st.caption(f"{ui.tr('policy')}{measure['policy_no']} {policy} ・ {ui.tr('as_of')} {as_of_label}")
-    ui.chip(measure["status"])
+    with header:
+        st.title(f"{measure['symbol']} {measure['name']}")
+        as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
+        st.caption(f"{ui.tr('policy')}{measure['policy_no']} {policy} ・ {ui.tr('as_of')} {as_of_label}")
+        ui.chip(measure["status"])
 
     own = indicators[indicators["measure_no"] == no]
     st.subheader(ui.tr("dash_indicators"))

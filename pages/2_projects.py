@@ -16,6 +16,7 @@ if data is None:
 else:
     numbers = [int(n) for n in data.projects["project_no"]]
     plan = data.projects.set_index("project_no")
+    header = st.container()
     ui.query_choice(KEY_PROJECT, "project", numbers, numbers[0])
     no = st.selectbox(
         ui.tr("dash_choose_project"),
@@ -29,14 +30,15 @@ else:
     status = project_statuses(data, as_of, indicators).set_index("id").loc[no]
     p = plan.loc[no]
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
-    st.title(f"{no:02d} {p['project_name']}")
+    header.title(f"{no:02d} {p['project_name']}")
     related = "・".join(p["related_departments"] or []) or ui.tr("dash_none")
     as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
-    st.caption(
+    header.caption(
         f"{measure['symbol']} {measure['measure_name']} ・ {ui.tr('department')} {p['lead_department']} ・ "
         f"{ui.tr('related_departments')} {related} ・ {ui.tr('as_of')} {as_of_label}"
     )
-    ui.chip(status["status"])
+    with header:
+        ui.chip(status["status"])
 
     with st.container(border=True):
         st.markdown(f"**{ui.tr('dash_summary')}**\n\n{p['summary']}")
@@ -71,4 +73,6 @@ else:
     st.subheader(ui.tr("dash_schedule_of"))
     title = f"{ui.tr('dash_schedule_of')}：{no:02d} {p['project_name']}"
     fig = charts.gantt_chart(data, indicators, as_of, [no], ui.lang(), title=title)
-    st.plotly_chart(fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)))
+    st.plotly_chart(
+        fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)), theme=None
+    )

@@ -22,6 +22,7 @@ if data is not None:
         ui.tr("dash_filter_policy"),
         list(policies.index),
         key="schedule_policies",
+        placeholder=ui.tr("dash_all"),
         format_func=lambda n: f"{n} {policies[n]}",
     )
     measure_options = [
@@ -31,9 +32,12 @@ if data is not None:
         ui.tr("dash_filter_measure"),
         measure_options,
         key="schedule_measures",
+        placeholder=ui.tr("dash_all"),
         format_func=lambda n: f"{measures.loc[n, 'symbol']} {measures.loc[n, 'measure_name']}",
     )
-    chosen_departments = c3.multiselect(ui.tr("dash_filter_department"), departments, key="schedule_departments")
+    chosen_departments = c3.multiselect(
+        ui.tr("dash_filter_department"), departments, key="schedule_departments", placeholder=ui.tr("dash_all")
+    )
 
     shown = projects
     if chosen_policies:
@@ -53,4 +57,6 @@ if data is not None:
         st.caption(ui.tr("dash_shown_projects").format(n=len(nos)))
         statuses = indicator_statuses(data, as_of)
         fig = charts.gantt_chart(data, statuses, as_of, nos, ui.lang())
-        st.plotly_chart(fig, config=charts.chart_config(charts.chart_filename(data.year, "schedule", as_of)))
+        st.plotly_chart(
+            fig, config=charts.chart_config(charts.chart_filename(data.year, "schedule", as_of)), theme=None
+        )

@@ -1,0 +1,152 @@
+"""Real-browser fixtures: one ``streamlit run app.py`` server per session and a Chromium page.
+
+Other browser tests reuse them: ``streamlit_server`` yields the base URL of a server on a
+database prepared with the real plan and the sample data (today = 2026-11-24);
+``browser_page`` gives a fresh Playwright page in Debian's Chromium. Without
+/usr/bin/chromium the tests skip, except in CI (env CI set), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kpi.bootstrap import import_plan
+from kpi.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.demo import load_demo
+
+from ..conftest import ADMIN, ROOT, TODAY
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+STARTUP_TIMEOUT_S = 60
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing in CI: browser tests must run (install Debian's chromium)")
+    pytest.skip(f"{CHROMIUM} not installed: real-browser tests skipped on this machine (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy in {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (http://127.0.0.1:PORT) of ``streamlit run app.py`` on the plan plus sample data."""
+    require_chromium()
+    tmp = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{tmp / 'kpi.db'}"
+    engine = make_engine(url)
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    with transaction(engine) as s:
+        load_demo(s, TODAY.year, ADMIN, TODAY)
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "KPI_DATABASE_URL": url, "KPI_TODAY": TODAY.isoformat()}
+    log = tmp / "streamlit.log"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, proc, log)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def browser_page(browser: Any) -> Iterator[Any]:
+    """A fresh page (1440×900, Japanese locale) per test."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(45_000)
+    yield page
+    context.close()
+
+
+def screenshot(page: Any, path: Path) -> None:
+    """Whole-page screenshot: Streamlit scrolls inside its main block, so grow the viewport first."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], section.main, body')]"
+        ".map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": min(int(height) + 40, 12000)})
+    page.wait_for_timeout(800)  # plotly redraws on resize
+    page.screenshot(path=str(path), full_page=True)
+
+
+def wait_for_app(page: Any, charts: bool = False) -> None:
+    """Wait until the script has drawn: the title, no running indicator, charts when expected."""
+    page.wait_for_selector('[data-testid="stSidebar"]')
+    page.wait_for_selector("h1")
+    if charts:
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(500)  # let plotly finish its transitions before a screenshot
