@@ -411,7 +411,10 @@ def test_plan_edit_validates_thresholds_and_monthly_plan(plan_engine: Engine) ->
 
 
 def test_import_preview_lists_every_error_and_commit_is_all_or_nothing(plan_engine: Engine) -> None:
-    bad = "indicator_id,month,value,note\n04-mynumber-card-rate,2026-10,87.5,\nnope,2026-10,1,\n05-konbini-issuance-share,2026-12,57,\n"
+    bad = (
+        "indicator_id,month,value,note\n04-mynumber-card-rate,2026-10,87.5,\n"
+        "nope,2026-10,1,\n05-konbini-issuance-share,2026-12,57,\n"
+    )
     with transaction(plan_engine) as s:
         preview = entry.preview_import(s, ADMIN, bad.encode("cp932"), "a.csv", TODAY)
     assert [e.line for e in preview.errors] == [3, 4]
