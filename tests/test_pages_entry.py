@@ -231,3 +231,13 @@ def test_admin_page_edits_a_baseline_locks_a_month_and_adds_a_user(app_db: str) 
     engine = make_engine(app_db)
     with transaction(engine) as s:
         assert "2026-09" in __import__("kpi.store", fromlist=["locked_months"]).locked_months(s, 2026)
+
+
+def test_require_login_stops_every_page_until_someone_logs_in(app_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_REQUIRE_LOGIN", "1")
+    at = _page("app.py")
+    assert not at.exception
+    assert any("ログインしてください" in i.value for i in at.info)
+    assert "施策体系と状況" not in [h.value for h in at.subheader]
+    at = _page("app.py", SHIMIN)
+    assert "施策体系と状況" in [h.value for h in at.subheader]
