@@ -350,7 +350,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
             (tr("expected"), charts.format_value(row.get("expected"), unit)),
             (tr("target"), charts.format_value(row.get("target"), unit)),
             (tr("baseline"), charts.format_value(row.get("baseline"), unit)),
-            (tr("dash_last_reported"), str(row.get("month") or "—")),
+            (tr("dash_last_reported"), html.unescape(esc(row.get("month")))),
         ]
         months = int(row.get("unreported_months") or 0)
         if months:

@@ -204,3 +204,15 @@ def test_schedule_page_shows_all_projects_and_filters_by_department(demo_app: st
     headers = [t for t in gantt["layout"]["yaxis"]["ticktext"] if t.startswith("<b>")]
     assert len(headers) == 7  # projects 7 … 13 belong to 基本方針2
     assert all(h.startswith(("<b>④", "<b>⑤", "<b>⑥")) for h in headers)
+
+
+@pytest.mark.parametrize("page", [None, MEASURES, PROJECTS, SCHEDULE])
+def test_pages_work_on_a_plan_without_any_actuals(app_env: str, page: str | None) -> None:
+    engine = make_engine(app_env)
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    engine.dispose()
+    at = _start(page)
+    assert not at.exception
+    assert not any("サンプルデータ" in w.value for w in at.warning)
+    if page == MEASURES:
+        assert "未入力" in _html(at)
