@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import logging
 import os
 from functools import lru_cache
@@ -21,6 +22,7 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 
 log = logging.getLogger(__name__)
+_serial = itertools.count(1)
 
 # Searched in order; KPI_CJK_FONT may point at another .ttc/.otf/.ttf with Japanese glyphs.
 FONT_CANDIDATES = (
@@ -108,6 +110,12 @@ def _truetype_subset(path: str, chars: str) -> bytes:
         post = font["post"]
         post.formatType = 3.0  # no glyph names: smaller, and reportlab does not need them
         font.sfntVersion = "\x00\x01\x00\x00"
+    # reportlab registers faces by their PostScript name: each subset needs its own, or a
+    # later document would draw with an earlier subset's glyphs.
+    face_name = "KpiJP-" + hashlib.sha1(chars.encode()).hexdigest()[:12]
+    for record in font["name"].names:
+        if record.nameID in (4, 6):
+            record.string = face_name
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -116,8 +124,7 @@ def _truetype_subset(path: str, chars: str) -> bytes:
 def register_japanese_font(text: str) -> str:
     """Register a font covering ``text`` with reportlab; return its name.
 
-    The name depends on the character set, so documents with different text never share a
-    subset that lacks their glyphs.
+    Call once per document; the subset holds exactly the glyphs of ``text``.
     """
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -130,8 +137,8 @@ def register_japanese_font(text: str) -> str:
             pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
         return FALLBACK_CID
     chars = "".join(sorted(set(BASE_CHARS) | {c for c in text if c >= " " and c not in "\x7f"}))
-    name = "KpiJP-" + hashlib.sha1(chars.encode()).hexdigest()[:12]
-    if name not in pdfmetrics.getRegisteredFontNames():
-        data = _truetype_subset(str(path), chars)
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+    # A fresh font object per document: reportlab keeps per-document subset state on the
+    # font, and reusing it across documents left some characters without a text mapping.
+    name = f"KpiJP-{hashlib.sha1(chars.encode()).hexdigest()[:12]}-{next(_serial)}"
+    pdfmetrics.registerFont(TTFont(name, io.BytesIO(_truetype_subset(str(path), chars))))
     return name

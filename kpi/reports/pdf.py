@@ -179,7 +179,7 @@ NO_MILESTONES = "この範囲にはマイルストーンがありません。"
 def report_pdf(content: ReportContent, images: Sequence[ChartImage]) -> bytes:
     """The report as PDF bytes."""
     generated = content.generated_on or date.today()
-    footer_left = f"{content.municipality} {content.title}・{content.subtitle}"
+    footer_left = f"{content.title}・{content.subtitle}"
     font = register_japanese_font(
         _all_text(
             content,
@@ -201,7 +201,7 @@ def report_pdf(content: ReportContent, images: Sequence[ChartImage]) -> bytes:
     )
     st = Styles(font)
     story: list = []
-    story.append(Paragraph(_esc(f"{content.municipality} {content.title}"), st.title))
+    story.append(Paragraph(_esc(content.title), st.title))
     story.append(Paragraph(_esc(content.subtitle), st.sub))
     story.append(Spacer(1, 3 * mm))
     if content.has_sample:

@@ -1,0 +1,140 @@
+"""レポート: a print-ready page (A4 landscape at 1280 px) and the report downloads.
+
+All controls (scope, downloads) live in the sidebar, so the content area is the report
+itself: good for a screenshot and for the browser's print (the sidebar is not printed).
+"""
+
+from functools import partial
+from html import escape
+
+import streamlit as st
+
+from kpi import charts, clock, ui
+from kpi.db import database_url
+from kpi.fiscal import Month
+from kpi.labels import status_text
+from kpi.reports.content import Scope, build_report, scope_choices
+from kpi.reports.service import MIME, load_inputs, report_bytes, report_filename, schedule_bytes, schedule_filename
+from kpi.reports.tables import (
+    INDICATOR_HEADER,
+    MILESTONE_HEADER,
+    SUMMARY_HEADER,
+    indicator_rows,
+    milestone_rows,
+    summary_rows,
+)
+
+KEY_KIND = "reports_scope_kind"
+KEY_SCOPE = "reports_scope"
+FILE_TTL_S = 300  # generated files are reused for this long (PDF with charts takes seconds)
+KINDS = ("all", "policy", "measure", "project")
+KIND_KEYS = {"all": "rep_all", "policy": "policy", "measure": "measure", "project": "project"}
+
+
+@st.cache_data(ttl=FILE_TTL_S, show_spinner=False)
+def report_file(url: str, year: int, as_of: str, scope: str, fmt: str) -> bytes:
+    inputs = load_inputs(ui.engine_for(url), year)
+    if inputs is None:
+        return b""
+    return report_bytes(inputs, Month.parse(as_of), Scope.parse(scope), fmt, clock.today())
+
+
+@st.cache_data(ttl=FILE_TTL_S, show_spinner=False)
+def schedule_file(url: str, year: int, scope: str, fmt: str) -> bytes:
+    inputs = load_inputs(ui.engine_for(url), year)
+    return b"" if inputs is None else schedule_bytes(inputs, Scope.parse(scope), fmt)
+
+
+def html_table(header: list[str], rows: list[tuple[list[str], str | None]], status_col: int) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = []
+    for cells, code in rows:
+        tds = [
+            f"<td>{ui.chip_html(code)}</td>" if i == status_col else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(cells)
+        ]
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    return f'<table class="kpi-report"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+REPORT_CSS = """
+<style>
+table.kpi-report { border-collapse: collapse; width: 100%; font-size: 0.85rem; margin-bottom: 0.8rem; }
+table.kpi-report th { background: #ECEFF1; border: 1px solid #90A4AE; padding: 0.2rem 0.4rem; }
+table.kpi-report td { border: 1px solid #90A4AE; padding: 0.15rem 0.4rem; }
+@media print { .stPlotlyChart { break-inside: avoid; } h3 { break-after: avoid; } }
+</style>
+"""
+
+ui.page_setup()
+year, as_of = ui.sidebar()
+data = ui.load(year)
+if data is None or year is None:
+    st.title(ui.tr("rep_title"))
+else:
+    choices = scope_choices(data)
+    labels = dict(choices)
+    with st.sidebar:
+        st.divider()
+        kind = st.radio(
+            ui.tr("rep_scope_kind"), KINDS, key=KEY_KIND, format_func=lambda k: ui.tr(KIND_KEYS[k]), horizontal=True
+        )
+        options = [s for s, _ in choices if s.split(":")[0] == kind]
+        scope_text = options[0] if kind == "all" else st.selectbox(
+            ui.tr("rep_scope"), options, key=f"{KEY_SCOPE}_{kind}", format_func=lambda s: labels[s]
+        )  # fmt: skip
+    scope = Scope.parse(scope_text)
+    url = database_url()
+    with st.sidebar:
+        st.markdown(f"**{ui.tr('rep_downloads')}**")
+        for fmt, key, ext in (("pdf", "rep_pdf", "pdf"), ("xlsx", "rep_xlsx", "xlsx"), ("png", "rep_png", "zip")):
+            st.download_button(
+                ui.tr(key),
+                data=partial(report_file, url, year, str(as_of), str(scope), fmt),
+                file_name=report_filename(year, as_of, scope, ext),
+                mime=MIME[ext],
+                icon=":material/download:",
+                key=f"reports_dl_{fmt}",
+                width="stretch",
+            )
+        for fmt, key in (("xlsx", "rep_schedule_xlsx"), ("pdf", "rep_schedule_pdf")):
+            st.download_button(
+                ui.tr(key),
+                data=partial(schedule_file, url, year, str(scope), fmt),
+                file_name=schedule_filename(year, scope, fmt),
+                mime=MIME[fmt],
+                icon=":material/table_view:",
+                key=f"reports_sched_{fmt}",
+                width="stretch",
+            )
+
+    content = build_report(data, as_of, scope, generated_on=clock.today())
+    st.markdown(REPORT_CSS, unsafe_allow_html=True)
+    st.title(f"{content.title.split()[0]} {ui.tr('rep_title')}")
+    st.markdown(f"#### {content.subtitle}")
+    st.caption(ui.tr("rep_print_hint"))
+    st.markdown(f"**{ui.tr('rep_legend')}**")
+    ui.legend()
+    counts = content.projects["status"].value_counts()
+    line = "・".join(f"{status_text(s, ui.lang())} {n}" for s, n in counts.items() if s)
+    st.subheader(f"{ui.tr('rep_summary')}（{len(content.projects)}）")
+    st.markdown(line)
+    st.markdown(html_table(SUMMARY_HEADER, summary_rows(content), 4), unsafe_allow_html=True)
+    st.subheader(ui.tr("rep_indicators"))
+    if len(content.indicators):
+        st.markdown(html_table(INDICATOR_HEADER, indicator_rows(content), 7), unsafe_allow_html=True)
+        st.subheader(ui.tr("rep_charts"))
+        rows = content.indicators.to_dict("records")
+        for i in range(0, len(rows), 2):
+            cols = st.columns(2)
+            for col, row in zip(cols, rows[i : i + 2], strict=False):
+                fig = charts.indicator_chart(data, row["id"], as_of, status=row, lang=ui.lang(), height=360)
+                name = charts.chart_filename(data.year, row["id"], as_of)
+                col.plotly_chart(fig, width="stretch", config=charts.chart_config(name), key=f"rep_{row['id']}")
+    else:
+        st.markdown(ui.tr("rep_none"))
+    st.subheader(ui.tr("rep_milestones"))
+    if len(content.milestones):
+        st.markdown(html_table(MILESTONE_HEADER, milestone_rows(content), 4), unsafe_allow_html=True)
+    else:
+        st.markdown(ui.tr("rep_none"))
