@@ -1,0 +1,28 @@
+"""The レポート page in a real headless Chromium at 1280 px (A4 landscape width): it draws in
+Japanese with its charts, and its screenshot goes to test-artifacts/ for a human to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_report_page_at_a4_landscape_width(streamlit_server: str, browser_page: Any, artifacts_dir: Path) -> None:
+    browser_page.set_viewport_size({"width": 1280, "height": 900})
+    browser_page.goto(streamlit_server + "/reports")
+    wait_for_app(browser_page, charts=True)
+    assert browser_page.locator('[data-testid="stException"]').count() == 0
+    body = browser_page.inner_text("body")
+    for text in ("進捗レポート", "基準月 2026年10月", "実施事業の状況", "指標の推移", "マイルストーン（工程表の●）"):
+        assert text in body, f"{text!r} not visible"
+    assert browser_page.locator('[data-testid="stPlotlyChart"]').count() == 11
+    main = browser_page.locator('[data-testid="stMain"]')
+    assert main.locator("input, textarea, select").count() == 0  # controls live in the sidebar
+    assert browser_page.locator('[data-testid="stDownloadButton"]').count() == 5
+    screenshot(browser_page, artifacts_dir / "reports-1280.png")
