@@ -614,7 +614,7 @@ def filter_audit(
     if actions:
         out = out.loc[out["action"].isin(list(actions))]
     if start or end:
-        days = pd.to_datetime(out["at"], utc=True).dt.date
+        days = pd.to_datetime(out["at"], utc=True).dt.tz_convert("Asia/Tokyo").dt.date
         if start:
             out = out.loc[days >= start]
             days = days.loc[out.index]

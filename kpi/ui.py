@@ -359,3 +359,24 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
             facts.append((tr("dash_unreported"), unreported_text(months, lang())))
         lines = "".join(f"<div><b>{html.escape(k)}</b>: {html.escape(v)}</div>" for k, v in facts)
         st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)
+
+
+TIME_COLUMNS = ("created_at", "at", "locked_at", "completed_at")
+
+
+def display_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A stored table as people read it: localized column names, times in JST, flags as text.
+
+    Column ``x`` is renamed from the catalog key ``col_x`` when there is one.
+    """
+    from kpi.clock import local_time_text
+    from kpi.labels import TEXT
+
+    shown = frame.copy()
+    for col in TIME_COLUMNS:
+        if col in shown.columns:
+            shown[col] = [local_time_text(v) for v in shown[col]]
+    if "is_sample" in shown.columns:
+        mark = "サンプル" if lang() == "ja" else "sample"
+        shown["is_sample"] = [mark if bool(v) else "" for v in frame["is_sample"]]
+    return shown.rename(columns={c: tr(f"col_{c}") for c in shown.columns if f"col_{c}" in TEXT})

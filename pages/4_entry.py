@@ -167,7 +167,7 @@ else:
     for r in rows.to_dict("records"):
         with st.expander(f"{ui.tr('entry_history')}: {r['name']}"):
             hist = entry.read(engine, actual_history, year, r["code"])
-            st.dataframe(hist, hide_index=True, width="stretch")
+            st.dataframe(ui.display_table(hist), hide_index=True, width="stretch")
 
 # ---- milestones
 st.subheader(ui.tr("entry_milestones"))

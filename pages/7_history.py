@@ -22,10 +22,10 @@ text = c5.text_input(ui.tr("hist_text"), key="hist_text")
 shown = entry.filter_audit(log, who or None, actions, start, end, text)
 st.caption(ui.tr("hist_count").format(n=len(shown)))
 # User text (notes, reasons) stays inside the table cells: st.dataframe never renders markup.
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(ui.display_table(shown), hide_index=True, width="stretch")
 st.download_button(
     ui.tr("hist_download"),
-    shown.to_csv(index=False).encode("utf-8-sig"),  # with BOM so that Excel reads the Japanese text
+    ui.display_table(shown).to_csv(index=False).encode("utf-8-sig"),  # with BOM so that Excel reads the Japanese text
     file_name="audit_log.csv",
     mime="text/csv",
     key="hist_csv",

@@ -124,7 +124,9 @@ def test_notes_with_html_or_markdown_are_shown_as_plain_text(app_db: str) -> Non
     for m in at.markdown:  # never injected as markup
         assert "<script>" not in m.value and "<b>太字</b>" not in m.value
     history = [df.value for df in at.dataframe]
-    assert any(note in set(frame["note"]) for frame in history if "note" in frame)
+    # the revision history shows the note verbatim in its 備考 column, with the time in JST
+    assert any(note in set(frame["備考"]) for frame in history if "備考" in frame)
+    assert any("入力日時（JST）" in frame for frame in history)
 
 
 def test_invalid_value_and_delayed_without_note_are_listed_and_nothing_saved(app_db: str) -> None:
@@ -189,7 +191,7 @@ def test_editor_marks_a_milestone_done_and_saves_a_self_assessment(app_db: str) 
     assert not at.exception
     assert at.selectbox(key="entry_a_2026-10_8").value == "caution"
     log = _page(HISTORY, Actor("boss", "admin"))
-    actions = set(log.dataframe[0].value["action"])
+    actions = set(log.dataframe[0].value["操作"])
     assert {"milestone.complete", "assessment.save"} <= actions
 
 
@@ -202,8 +204,10 @@ def test_history_page_is_admin_only_and_lists_the_entry_with_author(app_db: str)
     hist = _page(HISTORY, Actor("boss", "admin"))
     assert not hist.exception
     frame = hist.dataframe[0].value
-    saved = frame.loc[frame["action"] == "actual.save"].iloc[0]
-    assert saved["actor"] == "shimin" and saved["target"] == f"{CARD} 2026-10" and saved["at"] is not None
+    saved = frame.loc[frame["操作"] == "actual.save"].iloc[0]
+    assert (
+        saved["利用者"] == "shimin" and saved["対象"] == f"{CARD} 2026-10" and saved["日時（JST）"].startswith("2026-")
+    )
     hist.text_input(key="hist_text").input("konbini").run()
     assert hist.dataframe[0].value.empty
     assert hist.get("download_button")
