@@ -311,9 +311,27 @@ def fiscal_year_id(session: Session, year: int) -> int | None:
     return session.scalar(select(FiscalYear.id).where(FiscalYear.year == year))
 
 
-def _frame(session: Session, stmt: Any, columns: list[str]) -> pd.DataFrame:
-    rows = session.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+def _frame(session: Session, stmt: Any, columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows of a select as a DataFrame; columns are named by the select's labels unless given."""
+    result = session.execute(stmt)
+    names = columns if columns is not None else list(result.keys())
+    return pd.DataFrame([tuple(r) for r in result.all()], columns=names)
+
+
+def _columns(model: Any, names: tuple[str, ...]) -> list[Any]:
+    return [getattr(model, n) for n in names]
+
+
+# Plan fields that PlanData carries under their own names.
+PROJECT_FIELDS = (
+    "lead_department", "related_departments", "summary", "expected_effect", "url",
+    "until_r7", "r8_plan", "r9_onward", "outcome",
+)  # fmt: skip
+MILESTONE_FIELDS = ("row_position", "item", "month", "text", "completed_on", "completed_by")
+INDICATOR_FIELDS = (
+    "name", "unit", "baseline", "baseline_note", "target", "target_factor", "target_note", "direction",
+    "accumulation", "monthly_plan", "on_track_threshold", "caution_threshold", "min_value", "max_value",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -358,103 +376,35 @@ def plan_data(session: Session, year: int) -> PlanData | None:
     projects = _frame(
         session,
         select(
-            Project.no,
-            Project.name,
-            Measure.no,
-            Project.lead_department,
-            Project.related_departments,
-            Project.summary,
-            Project.expected_effect,
-            Project.url,
-            Project.until_r7,
-            Project.r8_plan,
-            Project.r9_onward,
-            Project.outcome,
+            Project.no.label("project_no"),
+            Project.name.label("project_name"),
+            Measure.no.label("measure_no"),
+            *_columns(Project, PROJECT_FIELDS),
         )
         .join(Measure, Project.measure_id == Measure.id)
         .where(Project.fiscal_year_id == fid)
         .order_by(Project.no),
-        [
-            "project_no",
-            "project_name",
-            "measure_no",
-            "lead_department",
-            "related_departments",
-            "summary",
-            "expected_effect",
-            "url",
-            "until_r7",
-            "r8_plan",
-            "r9_onward",
-            "outcome",
-        ],
     )
     schedule = _frame(
         session,
-        select(Project.no, ScheduleRow.position, ScheduleRow.item, ScheduleRow.bars)
+        select(Project.no.label("project_no"), ScheduleRow.position, ScheduleRow.item, ScheduleRow.bars)
         .join(Project, ScheduleRow.project_id == Project.id)
         .where(Project.fiscal_year_id == fid)
         .order_by(Project.no, ScheduleRow.position),
-        ["project_no", "position", "item", "bars"],
     )
     milestones = _frame(
         session,
-        select(
-            Milestone.code,
-            Project.no,
-            Milestone.row_position,
-            Milestone.item,
-            Milestone.month,
-            Milestone.text,
-            Milestone.completed_on,
-            Milestone.completed_by,
-        )
+        select(Milestone.code, Project.no.label("project_no"), *_columns(Milestone, MILESTONE_FIELDS))
         .join(Project, Milestone.project_id == Project.id)
         .where(Milestone.fiscal_year_id == fid)
         .order_by(Project.no, Milestone.row_position, Milestone.month, Milestone.code),
-        ["code", "project_no", "row_position", "item", "month", "text", "completed_on", "completed_by"],
     )
     indicators = _frame(
         session,
-        select(
-            Indicator.code,
-            Project.no,
-            Indicator.name,
-            Indicator.unit,
-            Indicator.baseline,
-            Indicator.baseline_note,
-            Indicator.target,
-            Indicator.target_factor,
-            Indicator.target_note,
-            Indicator.direction,
-            Indicator.accumulation,
-            Indicator.monthly_plan,
-            Indicator.on_track_threshold,
-            Indicator.caution_threshold,
-            Indicator.min_value,
-            Indicator.max_value,
-        )
+        select(Indicator.code, Project.no.label("project_no"), *_columns(Indicator, INDICATOR_FIELDS))
         .join(Project, Indicator.project_id == Project.id)
         .where(Indicator.fiscal_year_id == fid)
         .order_by(Indicator.position),
-        [
-            "code",
-            "project_no",
-            "name",
-            "unit",
-            "baseline",
-            "baseline_note",
-            "target",
-            "target_factor",
-            "target_note",
-            "direction",
-            "accumulation",
-            "monthly_plan",
-            "on_track_threshold",
-            "caution_threshold",
-            "min_value",
-            "max_value",
-        ],
     )
     actuals = current_actuals(session, fid)
     assessments = current_assessments(session, fid)
