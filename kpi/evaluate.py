@@ -227,44 +227,45 @@ def project_statuses(data: PlanData, as_of: Month, indicators: pd.DataFrame | No
     return pd.DataFrame(rows)
 
 
+def _group_rollup(projects: pd.DataFrame, key: str, value: int) -> dict[str, Any]:
+    """Worst status and counts of the projects whose ``key`` column equals ``value``."""
+    own = [s for s in projects.loc[projects[key] == value, "status"] if s]
+    r = rollup(Status(s) for s in own)
+    return {"status": r.worst.value if r.worst else None, **{f"n_{k}": v for k, v in _counts(own).items()}}
+
+
 def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """重点施策: the worst of its projects and the count of projects per status."""
     proj = project_statuses(data, as_of) if projects is None else projects
-    rows = []
-    for m in data.measures.to_dict("records"):
-        own = [s for s in proj.loc[proj["measure_no"] == m["measure_no"], "status"] if s]
-        r = rollup(Status(s) for s in own)
-        rows.append(
+    return pd.DataFrame(
+        [
             {
                 "kind": "measure",
                 "id": int(m["measure_no"]),
                 "symbol": m["symbol"],
                 "name": m["measure_name"],
                 "policy_no": int(m["policy_no"]),
-                "status": r.worst.value if r.worst else None,
-                **{f"n_{k}": v for k, v in _counts(own).items()},
+                **_group_rollup(proj, "measure_no", m["measure_no"]),
             }
-        )
-    return pd.DataFrame(rows)
+            for m in data.measures.to_dict("records")
+        ]
+    )
 
 
 def policy_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """基本方針: the worst of its projects and the count of projects per status."""
     proj = project_statuses(data, as_of) if projects is None else projects
-    rows = []
-    for p in data.policies.to_dict("records"):
-        own = [s for s in proj.loc[proj["policy_no"] == p["policy_no"], "status"] if s]
-        r = rollup(Status(s) for s in own)
-        rows.append(
+    return pd.DataFrame(
+        [
             {
                 "kind": "policy",
                 "id": int(p["policy_no"]),
                 "name": p["policy_name"],
-                "status": r.worst.value if r.worst else None,
-                **{f"n_{k}": v for k, v in _counts(own).items()},
+                **_group_rollup(proj, "policy_no", p["policy_no"]),
             }
-        )
-    return pd.DataFrame(rows)
+            for p in data.policies.to_dict("records")
+        ]
+    )
 
 
 def status_table(data: PlanData, as_of: Month, level: str = "indicator") -> pd.DataFrame:
