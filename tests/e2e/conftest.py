@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,20 +74,11 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (http://127.0.0.1:PORT) of ``streamlit run app.py`` on the plan plus sample data."""
-    require_chromium()
-    tmp = tmp_path_factory.mktemp("e2e")
-    url = f"sqlite:///{tmp / 'kpi.db'}"
-    engine = make_engine(url)
-    import_plan(engine, DEFAULT_PLAN, ADMIN)
-    with transaction(engine) as s:
-        load_demo(s, TODAY.year, ADMIN, TODAY)
-    engine.dispose()
+@contextmanager
+def run_streamlit(db_url: str, log: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on ``db_url`` (today = 2026-11-24); yields its base URL."""
     port = _free_port()
-    env = {**os.environ, "KPI_DATABASE_URL": url, "KPI_TODAY": TODAY.isoformat()}
-    log = tmp / "streamlit.log"
+    env = {**os.environ, "KPI_DATABASE_URL": db_url, "KPI_TODAY": TODAY.isoformat()}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
@@ -108,6 +100,21 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (http://127.0.0.1:PORT) of ``streamlit run app.py`` on the plan plus sample data."""
+    require_chromium()
+    tmp = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{tmp / 'kpi.db'}"
+    engine = make_engine(url)
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    with transaction(engine) as s:
+        load_demo(s, TODAY.year, ADMIN, TODAY)
+    engine.dispose()
+    with run_streamlit(url, tmp / "streamlit.log") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,6 @@ issue's "fresh clone" situation, and the shared sample server stays untouched.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +18,8 @@ from kpi.bootstrap import import_plan
 from kpi.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.store import actual_history
 
-from ..conftest import ADMIN, ROOT, TODAY
-from .conftest import _free_port, _wait_healthy, require_chromium, wait_for_app
+from ..conftest import ADMIN
+from .conftest import require_chromium, run_streamlit, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -42,30 +39,8 @@ def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         auth.add_user(s, ADMIN, EDITOR, EDITOR_PASSWORD, "editor", ["市民課"])
         auth.add_user(s, ADMIN, BOSS, BOSS_PASSWORD, "admin")
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "KPI_DATABASE_URL": url, "KPI_TODAY": TODAY.isoformat()}
-    log = tmp / "streamlit.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, proc, log)
+    with run_streamlit(url, tmp / "streamlit.log") as base_url:
         yield base_url, url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _no_exception(page: Any) -> None:
