@@ -34,10 +34,10 @@ from kpi.db import transaction
 from kpi.evaluate import actuals_by_code, rule_of
 from kpi.fiscal import Month, current_month, fiscal_months
 from kpi.importers import read_actuals_bytes
-from kpi.models import Assessment, FiscalYear, Indicator, Milestone, PeriodLock, Project
+from kpi.models import Assessment, FiscalYear, Milestone, PeriodLock, Project
 from kpi.permissions import Actor, PermissionDenied, can_write_project, require_admin, require_project_write
 from kpi.status import Status, Thresholds, evaluate_indicator, expected_value
-from kpi.store import PlanData, audit, audit_frame, locked_months, plan_data
+from kpi.store import PlanData, audit, audit_frame, indicator_by_code, locked_months, plan_data, project_by_no
 
 ASSESSMENT_STATUSES = (Status.ON_TRACK.value, Status.CAUTION.value, Status.DELAYED.value)
 PLAN_FIELDS = ("baseline", "target", "target_factor", "monthly_plan", "on_track_threshold", "caution_threshold")
@@ -386,11 +386,7 @@ def save_assessment(
 ) -> int:
     """Append a self-assessment revision for a project and month; return its revision."""
     month = Month.parse(month) if isinstance(month, str) else month
-    proj = session.scalars(
-        select(Project)
-        .join(FiscalYear, FiscalYear.id == Project.fiscal_year_id)
-        .where(FiscalYear.year == year, Project.no == project_no)
-    ).one_or_none()
+    proj = project_by_no(session, year, project_no)
     if proj is None:
         raise EntryError(f"不明な実施事業です: {project_no}")
     require_project_write(actor, proj.lead_department, proj.related_departments or (), "自己評価")
@@ -478,11 +474,7 @@ def update_indicator_plan(
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise EntryError(f"変更できない項目です: {', '.join(sorted(unknown))}")
-    ind = session.scalars(
-        select(Indicator)
-        .join(FiscalYear, FiscalYear.id == Indicator.fiscal_year_id)
-        .where(FiscalYear.year == year, Indicator.code == code)
-    ).one_or_none()
+    ind = indicator_by_code(session, year, code)
     if ind is None:
         raise EntryError(f"不明な指標IDです: {code}")
     new: dict[str, Any] = {}

@@ -39,7 +39,7 @@ from kpi.fiscal import Month
 from kpi.models import Evaluation, FiscalYear, Project
 from kpi.permissions import Actor, require_project_write
 from kpi.status import Status
-from kpi.store import PlanData, audit
+from kpi.store import PlanData, audit, project_by_no
 
 SCALE_ENV = "KPI_EVALUATION_SCALE"
 DEFAULT_SCALE: tuple[tuple[str, str], ...] = (("A", "達成"), ("B", "概ね達成"), ("C", "未達成"), ("D", "評価不能"))
@@ -90,11 +90,7 @@ EVALUATION_COLUMNS = ["project_no", "rating", "reason", "new_issues", "author", 
 
 
 def _project(session: Session, year: int, project_no: int) -> Project:
-    project = session.scalars(
-        select(Project)
-        .join(FiscalYear, FiscalYear.id == Project.fiscal_year_id)
-        .where(FiscalYear.year == year, Project.no == project_no)
-    ).one_or_none()
+    project = project_by_no(session, year, project_no)
     if project is None:
         raise EvaluationRejected(f"実施事業 {project_no} は {year} 年度の計画にありません")
     return project

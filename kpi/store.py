@@ -307,6 +307,23 @@ def fiscal_years(session: Session) -> list[FiscalYearInfo]:
     return [FiscalYearInfo(r.year, r.label, r.municipality, r.plan_name) for r in rows]
 
 
+def project_by_no(session: Session, year: int, no: int) -> Project | None:
+    """The ORM row of 実施事業 ``no`` of a fiscal year (for write paths inside kpi)."""
+    return session.scalars(
+        select(Project)
+        .join(FiscalYear, FiscalYear.id == Project.fiscal_year_id)
+        .where(FiscalYear.year == year, Project.no == no)
+    ).one_or_none()
+
+
+def indicator_by_code(session: Session, year: int, code: str) -> Indicator | None:
+    return session.scalars(
+        select(Indicator)
+        .join(FiscalYear, FiscalYear.id == Indicator.fiscal_year_id)
+        .where(FiscalYear.year == year, Indicator.code == code)
+    ).one_or_none()
+
+
 def fiscal_year_id(session: Session, year: int) -> int | None:
     return session.scalar(select(FiscalYear.id).where(FiscalYear.year == year))
 
