@@ -96,3 +96,22 @@ def app_env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
     monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("KPI_TODAY", TODAY.isoformat())
     return sqlite_url
+
+
+@pytest.fixture
+def demo_app(app_env: str) -> str:
+    """``app_env`` with the real plan and the labelled sample data loaded (for AppTest)."""
+    engine = make_engine(app_env)
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    with transaction(engine) as s:
+        load_demo(s, 2026, ADMIN, TODAY)
+    engine.dispose()
+    return app_env
+
+
+# The indicator ids fixed by the foundation issue: other checks rely on them.
+INDICATOR_IDS = (
+    "01-online-procedures", "03-exemption-e-application-rate", "04-mynumber-card-rate",
+    "05-konbini-issuance-share", "06-collection-fees", "09-maternal-app-registration", "11-opendata-new-items",
+    "14-ai-rpa-hours-saved", "14-welfare-overtime", "15-new-dx-projects", "21-security-incidents",
+)  # fmt: skip

@@ -10,27 +10,16 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.bootstrap import import_plan
 from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
 from kpi.evaluate import indicator_statuses, project_statuses
 from kpi.fiscal import Month
 from kpi.labels import status_text
 from kpi.store import plan_data
 
-from .conftest import ADMIN, TODAY
+from .conftest import ADMIN
 
 MEASURES = "pages/1_measures.py"
 PROJECTS = "pages/2_projects.py"
 SCHEDULE = "pages/3_schedule.py"
-
-
-@pytest.fixture
-def demo_app(app_env: str) -> str:
-    engine = make_engine(app_env)
-    import_plan(engine, DEFAULT_PLAN, ADMIN)
-    with transaction(engine) as s:
-        load_demo(s, 2026, ADMIN, TODAY)
-    engine.dispose()
-    return app_env
 
 
 def _expected_projects(url: str, as_of: Month) -> Any:

@@ -5,29 +5,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
+from kpi.db import make_engine, transaction
 from kpi.evaluation import current_evaluations
 from kpi.permissions import Actor
 
-from .conftest import ADMIN, TODAY
-
 REPORTS = "pages/5_reports.py"
 EVALUATION = "pages/6_evaluation.py"
-
-
-@pytest.fixture
-def demo_app(app_env: str) -> str:
-    engine = make_engine(app_env)
-    import_plan(engine, DEFAULT_PLAN, ADMIN)
-    with transaction(engine) as s:
-        load_demo(s, 2026, ADMIN, TODAY)
-    engine.dispose()
-    return app_env
 
 
 def _open(page: str, user: Actor | None = None) -> AppTest:
