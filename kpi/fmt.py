@@ -1,0 +1,83 @@
+"""How values read to a person: one meaning of "missing", numbers shown as stored.
+
+Past the store a missing value is ``None``. These helpers also accept the float NaN and
+``pd.NA`` that pandas produces, so a missing value can never print as ``nan``/``None``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MISSING = "―"  # a value that does not exist (no actual, no baseline, no URL)
+NOT_ENTERED = "未入力"  # a report that was due and has not been entered
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, float NaN, pandas NA/NaT and empty text."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        import pandas as pd
+
+        result = pd.isna(value)
+    except (TypeError, ValueError):
+        return False
+    return bool(result) if isinstance(result, bool) else False
+
+
+def opt(value: Any) -> Any:
+    """``value`` or None when it is missing (the one conversion for values read from frames)."""
+    return None if is_missing(value) else value
+
+
+def opt_float(value: Any) -> float | None:
+    v = opt(value)
+    if v is None:
+        return None
+    f = float(v)
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+def text(value: Any, missing: str = MISSING) -> str:
+    """Plain text for a cell; ``missing`` when there is nothing."""
+    return missing if is_missing(value) else str(value)
+
+
+def number(value: Any, unit: str = "", missing: str = MISSING, digits: int | None = None) -> str:
+    """A number as a person reads it: thousands separators, no exponent, no float noise.
+
+    ``digits`` fixes the decimals; otherwise up to 4 decimals with trailing zeros removed.
+    """
+    v = opt_float(value)
+    if v is None:
+        return missing
+    if digits is not None:
+        body = f"{v:,.{digits}f}"
+    else:
+        body = f"{v:,.4f}".rstrip("0").rstrip(".")
+        if body in ("-0", ""):
+            body = "0"
+    return f"{body}{unit}"
+
+
+def exact(value: Any) -> str:
+    """A stored number exactly as typed back into a form field (no rounding, no exponent)."""
+    v = opt_float(value)
+    if v is None:
+        return ""
+    if v == int(v) and abs(v) < 1e16:
+        return str(int(v))
+    return repr(v) if "e" not in repr(v) else f"{v:f}".rstrip("0").rstrip(".")
+
+
+def percent(ratio: Any, missing: str = MISSING, digits: int = 0) -> str:
+    """A progress ratio (0.6857) as 「69%」."""
+    v = opt_float(ratio)
+    if v is None:
+        return missing
+    return f"{v * 100:,.{digits}f}%"
