@@ -70,9 +70,10 @@ def exact(value: Any) -> str:
     v = opt_float(value)
     if v is None:
         return ""
-    if v == int(v) and abs(v) < 1e16:
-        return str(int(v))
-    return repr(v) if "e" not in repr(v) else f"{v:f}".rstrip("0").rstrip(".")
+    import numpy as np
+
+    # The shortest text that reads back as the same float, never in exponent form.
+    return str(np.format_float_positional(v, trim="-"))
 
 
 def percent(ratio: Any, missing: str = MISSING, digits: int = 0) -> str:
