@@ -82,3 +82,18 @@ def percent(ratio: Any, missing: str = MISSING, digits: int = 0) -> str:
     if v is None:
         return missing
     return f"{v * 100:,.{digits}f}%"
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def plain_markdown(value: Any, missing: str = MISSING) -> str:
+    """Text from users or the plan file, made safe to pass to ``st.markdown``.
+
+    Every Markdown/HTML special character is escaped, so ``![x](http://…)`` shows as text
+    and fetches nothing; line breaks are kept (a Markdown hard break per line).
+    """
+    if is_missing(value):
+        return missing
+    out = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(value))
+    return "  \n".join(out.splitlines())
