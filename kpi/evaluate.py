@@ -7,12 +7,13 @@ Pure over ``PlanData`` (already read from the store): the status rules of
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 from kpi.fiscal import Month
+from kpi.fmt import opt, opt_float
+from kpi.frames import from_records
 from kpi.status import (
     Accumulation,
     Direction,
@@ -51,19 +52,12 @@ def rule_of(row: Any) -> IndicatorRule:
     return IndicatorRule(
         direction=Direction(row["direction"]),
         accumulation=Accumulation(row["accumulation"]),
-        baseline=_num(row["baseline"]),
-        target=_num(row["target"]),
-        target_factor=_num(row["target_factor"]),
+        baseline=opt_float(row["baseline"]),
+        target=opt_float(row["target"]),
+        target_factor=opt_float(row["target_factor"]),
         monthly_plan=monthly,
         thresholds=Thresholds(on_track=float(row["on_track_threshold"]), caution=float(row["caution_threshold"])),
     )
-
-
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    f = float(v)
-    return None if math.isnan(f) else f
 
 
 def actuals_by_code(data: PlanData) -> dict[str, dict[Month, float]]:
@@ -114,8 +108,8 @@ def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
         )
     for ms in data.milestones.to_dict("records"):
         month = Month.parse(ms["month"])
-        done = ms["completed_on"]
-        completed = Month(done.year, done.month) if done is not None and not pd.isna(done) else None
+        done = opt(ms["completed_on"])
+        completed = Month(done.year, done.month) if done is not None else None
         status = evaluate_milestone(month, completed, as_of)
         proj = projects.loc[ms["project_no"]]
         name = ms["item"] or "（項目名なし）"
@@ -145,10 +139,7 @@ def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
                 "is_sample": False,
             }
         )
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return pd.DataFrame(columns=INDICATOR_COLUMNS)
-    return frame
+    return from_records(rows, None if rows else INDICATOR_COLUMNS)
 
 
 def _round(v: float | None) -> float | None:
@@ -190,7 +181,7 @@ def assessment_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
                     "unreported_months": 0,
                 }
             )
-    return pd.DataFrame(rows, columns=["project", "status", "month", "comment", "author", "unreported_months"])
+    return from_records(rows, ["project", "status", "month", "comment", "author", "unreported_months"])
 
 
 def _counts(statuses: list[str]) -> dict[str, int]:
@@ -224,7 +215,7 @@ def project_statuses(data: PlanData, as_of: Month, indicators: pd.DataFrame | No
                 **{f"n_{k}": v for k, v in _counts(statuses).items()},
             }
         )
-    return pd.DataFrame(rows)
+    return from_records(rows)
 
 
 def _group_rollup(projects: pd.DataFrame, key: str, value: int) -> dict[str, Any]:
@@ -237,7 +228,7 @@ def _group_rollup(projects: pd.DataFrame, key: str, value: int) -> dict[str, Any
 def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """重点施策: the worst of its projects and the count of projects per status."""
     proj = project_statuses(data, as_of) if projects is None else projects
-    return pd.DataFrame(
+    return from_records(
         [
             {
                 "kind": "measure",
@@ -255,7 +246,7 @@ def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None
 def policy_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """基本方針: the worst of its projects and the count of projects per status."""
     proj = project_statuses(data, as_of) if projects is None else projects
-    return pd.DataFrame(
+    return from_records(
         [
             {
                 "kind": "policy",
