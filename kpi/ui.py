@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from kpi import clock
+from kpi import clock, fmt
 from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
@@ -277,8 +277,8 @@ def load(year: int | None) -> PlanData | None:
 
 def chip_html(status: Status | str | None, suffix: str = "") -> str:
     """A status chip: colour plus shape plus text, so that it reads in a grey printout."""
-    if status is None or status == "" or pd.isna(status):
-        return '<span class="kpi-chip">—</span>'
+    if fmt.is_missing(status):
+        return f'<span class="kpi-chip">{fmt.MISSING}</span>'
     style = STATUS_STYLES[Status(status)]
     extra = f" {html.escape(suffix)}" if suffix else ""
     return (
@@ -319,10 +319,8 @@ def _cell(cell: str) -> str:
 
 
 def esc(value: Any) -> str:
-    """Escaped text of a table cell; '—' for missing values (None or NaN from a mixed column)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    return html.escape(str(value))
+    """Escaped text of a table cell; 「―」 for a missing value."""
+    return html.escape(fmt.text(value))
 
 
 def table(header: list[str], rows: list[tuple[str, list[str]]]) -> None:
@@ -343,7 +341,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
     with right:
         unit = str(row.get("unit") or "")
         ratio = row.get("ratio")
-        suffix = f"{ratio:.0%}" if ratio is not None and not pd.isna(ratio) else ""
+        suffix = fmt.percent(ratio, missing="")
         chip(row["status"], suffix)
         facts = [
             (tr("actual"), charts.format_value(row.get("actual"), unit)),

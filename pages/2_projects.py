@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi import charts, ui
+from kpi import charts, fmt, ui
 from kpi.evaluate import indicator_statuses, project_statuses
 
 KEY_PROJECT = "projects_project"
@@ -40,17 +40,23 @@ else:
     with header:
         ui.chip(status["status"])
 
+    def text_block(where: object, label_key: str, value: object) -> None:
+        # Plan text is shown as written: never read as Markdown or HTML (no remote images).
+        where.markdown(f"**{ui.tr(label_key)}**\n\n{fmt.plain_markdown(value)}")  # type: ignore[attr-defined]
+
     with st.container(border=True):
-        st.markdown(f"**{ui.tr('dash_summary')}**\n\n{p['summary']}")
+        text_block(st, "dash_summary", p["summary"])
         left, right = st.columns(2)
-        left.markdown(f"**{ui.tr('dash_effect')}**\n\n{p['expected_effect']}")
-        right.markdown(f"**{ui.tr('dash_outcome')}**\n\n{p['outcome']}")
+        text_block(left, "dash_effect", p["expected_effect"])
+        text_block(right, "dash_outcome", p["outcome"])
         r7, r8, r9 = st.columns(3)
-        r7.markdown(f"**{ui.tr('dash_until_r7')}**\n\n{p['until_r7'] or '—'}")
-        r8.markdown(f"**{ui.tr('dash_r8_plan')}**\n\n{p['r8_plan'] or '—'}")
-        r9.markdown(f"**{ui.tr('dash_r9_onward')}**\n\n{p['r9_onward'] or '—'}")
-        if p["url"]:
-            st.markdown(f"**{ui.tr('dash_url')}**: [{p['url']}]({p['url']})")
+        text_block(r7, "dash_until_r7", p["until_r7"])
+        text_block(r8, "dash_r8_plan", p["r8_plan"])
+        text_block(r9, "dash_r9_onward", p["r9_onward"])
+        url = fmt.opt(p["url"])
+        if url is not None and str(url).startswith(("http://", "https://")):
+            target = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            st.markdown(f"**{ui.tr('dash_url')}**: [{fmt.plain_markdown(url)}]({target})")
 
     st.subheader(ui.tr("dash_indicators"))
     own = indicators[(indicators["project"] == no) & (indicators["kind"] == "indicator")]
@@ -68,7 +74,7 @@ else:
         else:
             last = assessments.iloc[-1]
             ui.chip(last["status"], last["month"])
-            st.caption(f"{last['comment']}（{last['author']}）")
+            st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
 
     st.subheader(ui.tr("dash_schedule_of"))
     title = f"{ui.tr('dash_schedule_of')}：{no:02d} {p['project_name']}"
