@@ -43,6 +43,17 @@ INDICATOR_COLUMNS = [
     "status",
     "unreported_months",
 ]
+# What the pages read besides the CLI's columns; an empty plan still has every column.
+STATUS_ROW_COLUMNS = [
+    *INDICATOR_COLUMNS,
+    "month",
+    "project_name",
+    "measure_no",
+    "policy_no",
+    "direction",
+    "accumulation",
+    "is_sample",
+]
 
 
 def rule_of(row: Any) -> IndicatorRule:
@@ -139,7 +150,7 @@ def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
                 "is_sample": False,
             }
         )
-    return from_records(rows, None if rows else INDICATOR_COLUMNS)
+    return from_records(rows, STATUS_ROW_COLUMNS)
 
 
 def _round(v: float | None) -> float | None:

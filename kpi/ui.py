@@ -277,7 +277,7 @@ def load(year: int | None) -> PlanData | None:
 
 def chip_html(status: Status | str | None, suffix: str = "") -> str:
     """A status chip: colour plus shape plus text, so that it reads in a grey printout."""
-    if fmt.is_missing(status):
+    if status is None or fmt.is_missing(status):
         return f'<span class="kpi-chip">{fmt.MISSING}</span>'
     style = STATUS_STYLES[Status(status)]
     extra = f" {html.escape(suffix)}" if suffix else ""
