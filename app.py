@@ -5,9 +5,11 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
+from kpi.db import database_url
 from kpi.evaluate import indicator_statuses, measure_statuses, policy_statuses, project_statuses
 from kpi.labels import LEGEND_ORDER, status_text, unreported_text
 from kpi.status import severity
+from kpi.why import NEEDS_REASON, why_projects
 
 ui.page_setup()
 year, as_of = ui.sidebar()
@@ -46,6 +48,7 @@ if data is not None:
         previous = as_of.add(-1)
         if previous.fiscal_year == data.year:
             before = project_statuses(data, previous).set_index("id")["status"]
+            why = why_projects(data, as_of)
             rows = []
             for p in projects.to_dict("records"):
                 old, new = before.get(p["id"]), p["status"]
@@ -65,13 +68,14 @@ if data is not None:
                                 link("projects", name, project=p["id"]),
                                 ui.chip_html(old),
                                 ui.chip_html(new),
+                                escape(why[p["id"]].text(ui.lang()) if new in NEEDS_REASON else ""),
                             ],
                         ),
                     )
                 )
             st.caption(ui.tr("dash_changes_caption").format(prev=str(previous), now=str(as_of)))
             if rows:
-                header = ["", ui.tr("project"), ui.tr("dash_previous"), ui.tr("dash_now")]
+                header = ["", ui.tr("project"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")]
                 ui.table(header, [r for _, r in sorted(rows, key=lambda r: r[0])])
             else:
                 st.info(ui.tr("dash_no_changes"))
@@ -135,3 +139,9 @@ if data is not None:
     ui.table(
         [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")], tree
     )
+
+    st.subheader(ui.tr("dash_history"))
+    st.caption(ui.tr("dash_history_caption"))
+    history = ui.cached_status_history(database_url(), data.year, str(as_of))
+    if history is not None:
+        ui.status_history_table(history)

@@ -70,10 +70,20 @@ def cached_fiscal_years(url: str) -> list[tuple[int, str]]:
         return [(fy.year, fy.label) for fy in fiscal_years(session)]
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def cached_status_history(url: str, year: int, as_of: str) -> pd.DataFrame | None:
+    """Each project's status per month (kpi.evaluate.status_history), computed once per as-of."""
+    from kpi.evaluate import status_history
+
+    data = cached_plan_data(url, year)
+    return None if data is None else status_history(data, Month.parse(as_of))
+
+
 def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
     cached_plan_data.clear()
     cached_fiscal_years.clear()
+    cached_status_history.clear()
 
 
 def lang() -> str:
@@ -169,6 +179,8 @@ PRINT_CSS = """
 .kpi-counts { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0.8rem; }
 .kpi-counts .kpi-total { font-weight: 700; margin-right: 0.6rem; }
 .kpi-fact { font-size: 0.9rem; line-height: 1.7; }
+.kpi-table .kpi-mini { min-width: 1.6em !important; padding: 0 0.2rem; text-align: center; }
+.kpi-table td.kpi-name { max-width: 22em; }
 </style>
 """
 
@@ -287,6 +299,42 @@ def chip_html(status: Status | str | None, suffix: str = "") -> str:
     )
 
 
+def mini_chip_html(status: Status | str | None) -> str:
+    """A one-symbol chip for dense tables (status by month); the label is its tooltip."""
+    if status is None or fmt.is_missing(status):
+        return f'<span class="kpi-chip kpi-mini">{fmt.MISSING}</span>'
+    style = STATUS_STYLES[Status(status)]
+    label = html.escape(status_label(status, lang()))
+    return (
+        f'<span class="kpi-chip kpi-mini" title="{label}" aria-label="{label}" '
+        f'style="background:{style.color};color:{style.text_color}">{style.symbol}</span>'
+    )
+
+
+def why_caption(why: Any) -> None:
+    """Why a status is 注意/遅延: the latest note and self-assessment, as plain text."""
+    lines = why.lines(lang()) if why is not None else []
+    if lines:
+        st.caption("  \n".join(fmt.plain_markdown(line) for line in lines))
+    else:
+        st.caption(tr("why_none"))
+
+
+def status_history_table(history: pd.DataFrame, projects: list[int] | None = None) -> None:
+    """Projects × months with a chip per month: when each status changed."""
+    months = [c for c in history.columns if c not in ("id", "name", "measure_no")]
+    if not months:
+        st.caption(tr("dash_history_none"))
+        return
+    shown = history if projects is None else history[history["id"].isin(projects)]
+    header = [tr("project"), *[str(int(m[5:])) + ("月" if lang() == "ja" else "") for m in months]]
+    rows = [
+        ("", ["kpi-name|" + esc(f"{int(r['id']):02d} {r['name']}"), *[mini_chip_html(r[m]) for m in months]])
+        for r in shown.to_dict("records")
+    ]
+    table(header, rows)
+
+
 def chip(status: Status | str | None, suffix: str = "") -> None:
     st.markdown(chip_html(status, suffix), unsafe_allow_html=True)
 
@@ -327,8 +375,9 @@ def table(header: list[str], rows: list[tuple[str, list[str]]]) -> None:
     st.markdown(table_html(header, rows), unsafe_allow_html=True)
 
 
-def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
-    """One indicator: its progress chart, and beside it the status chip and the numbers."""
+def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any = None) -> None:
+    """One indicator: its progress chart, and beside it the status chip, the numbers and,
+    for 注意/遅延, why (the latest note and self-assessment)."""
     from kpi import charts
 
     code = str(row["id"])
@@ -357,6 +406,8 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
             facts.append((tr("dash_unreported"), unreported_text(months, lang())))
         lines = "".join(f"<div><b>{html.escape(k)}</b>: {html.escape(v)}</div>" for k, v in facts)
         st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)
+        if row["status"] in ("caution", "delayed"):
+            why_caption(why)
 
 
 TIME_COLUMNS = ("created_at", "at", "locked_at", "completed_at")

@@ -5,7 +5,9 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
+from kpi.db import database_url
 from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses
+from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
 KEY_MEASURE = "measures_measure"
 
@@ -39,12 +41,21 @@ else:
         ui.chip(measure["status"])
 
     own = indicators[indicators["measure_no"] == no]
+    why_ind = why_indicators(data, as_of)
+    why_proj = why_projects(data, as_of)
+
+    def why_text(status: str | None, project: int) -> str:
+        """Plain text of why a 注意/遅延 row is so (empty for other statuses)."""
+        if status not in NEEDS_REASON:
+            return ""
+        return escape(why_proj[project].text(ui.lang()) or ui.tr("why_none"))
+
     st.subheader(ui.tr("dash_indicators"))
     charts = own[own["kind"] == "indicator"]
     if charts.empty:
         st.info(ui.tr("dash_no_indicators"))
     for row in charts.to_dict("records"):
-        ui.indicator_panel(data, row, as_of)
+        ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
 
     st.subheader(ui.tr("dash_milestones"))
     ms = own[own["kind"] == "milestone"]
@@ -52,7 +63,14 @@ else:
         st.caption(ui.tr("dash_no_milestones"))
     else:
         ui.table(
-            [ui.tr("status"), ui.tr("milestone"), ui.tr("project"), ui.tr("dash_due"), ui.tr("dash_completed")],
+            [
+                ui.tr("status"),
+                ui.tr("milestone"),
+                ui.tr("project"),
+                ui.tr("dash_due"),
+                ui.tr("dash_completed"),
+                ui.tr("why"),
+            ],
             [
                 (
                     "",
@@ -62,6 +80,7 @@ else:
                         escape(f"{r['project']:02d} {r['project_name']}"),
                         ui.esc(r["month"]),
                         ui.esc(r["actual"]),
+                        why_text(r["status"], int(r["project"])),
                     ],
                 )
                 for r in ms.to_dict("records")
@@ -75,6 +94,23 @@ else:
         label = escape(f"{p['id']:02d} {p['name']}")
         name = f'<a href="{href}" target="_self">{label}</a>'
         rows.append(
-            ("", [ui.chip_html(p["status"]), name, escape(p["lead_department"]), ui.chip_html(p["assessment"])])
+            (
+                "",
+                [
+                    ui.chip_html(p["status"]),
+                    name,
+                    escape(p["lead_department"]),
+                    ui.chip_html(p["assessment"]),
+                    why_text(p["status"], int(p["id"])),
+                ],
+            )
         )
-    ui.table([ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment")], rows)
+    ui.table(
+        [ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")], rows
+    )
+
+    st.subheader(ui.tr("dash_history"))
+    st.caption(ui.tr("dash_history_caption"))
+    history = ui.cached_status_history(database_url(), data.year, str(as_of))
+    if history is not None:
+        ui.status_history_table(history, [int(n) for n in projects.loc[projects["measure_no"] == no, "id"]])

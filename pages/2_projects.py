@@ -1,9 +1,14 @@
 """実施事業: one project — its plan text, its indicators against target, its 工程表."""
 
+import html
+
 import streamlit as st
 
 from kpi import charts, fmt, ui
-from kpi.evaluate import indicator_statuses, project_statuses
+from kpi.db import database_url
+from kpi.evaluate import indicator_statuses, project_statuses, status_changes
+from kpi.fiscal import Month
+from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
 KEY_PROJECT = "projects_project"
 
@@ -39,6 +44,8 @@ else:
     )
     with header:
         ui.chip(status["status"])
+        if status["status"] in NEEDS_REASON:
+            ui.why_caption(why_projects(data, as_of)[no])
 
     def text_block(where: object, label_key: str, value: object) -> None:
         # Plan text is shown as written: never read as Markdown or HTML (no remote images).
@@ -62,8 +69,9 @@ else:
     own = indicators[(indicators["project"] == no) & (indicators["kind"] == "indicator")]
     if own.empty:
         st.info(ui.tr("dash_no_indicators"))
+    why_ind = why_indicators(data, as_of)
     for row in own.to_dict("records"):
-        ui.indicator_panel(data, row, as_of)
+        ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
     assessments = data.assessments[
         (data.assessments["project_no"] == no) & (data.assessments["month"] <= str(as_of))
     ].sort_values("month")
@@ -75,6 +83,21 @@ else:
             last = assessments.iloc[-1]
             ui.chip(last["status"], last["month"])
             st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
+
+    st.subheader(ui.tr("dash_status_changes"))
+    history = ui.cached_status_history(database_url(), data.year, str(as_of))
+    changes = status_changes(history, no) if history is not None else []
+    if not changes:
+        st.caption(ui.tr("dash_status_steady"))
+    else:
+        rows = []
+        for month, before, after in changes:
+            # Why as it stood at the end of the month the status turned 注意/遅延.
+            why = why_projects(data, Month.parse(month))[no] if after in NEEDS_REASON else None
+            label = Month.parse(month).label_ja() if ui.lang() == "ja" else month
+            reason = why.text(ui.lang()) if why is not None else ""
+            rows.append(("", [ui.esc(label), ui.chip_html(before), ui.chip_html(after), html.escape(reason)]))
+        ui.table([ui.tr("month"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")], rows)
 
     st.subheader(ui.tr("dash_schedule_of"))
     title = f"{ui.tr('dash_schedule_of')}：{no:02d} {p['project_name']}"
