@@ -42,13 +42,13 @@ if data is not None:
     st.markdown(f"**{ui.tr('dash_indicator_status')}**")
     st.markdown(counts_html(list(indicators["status"]), "dash_count_items"), unsafe_allow_html=True)
 
-    left, right = st.columns(2, gap="large")
-    with left:
+    # Stacked, not side by side: each table needs the full width for names and reasons.
+    with st.container():
         st.subheader(ui.tr("dash_changes"))
         previous = as_of.add(-1)
         if previous.fiscal_year == data.year:
             before = project_statuses(data, previous).set_index("id")["status"]
-            why = why_projects(data, as_of)
+            why = why_projects(data, as_of, indicators, ui.lang())
             rows = []
             for p in projects.to_dict("records"):
                 old, new = before.get(p["id"]), p["status"]
@@ -65,10 +65,10 @@ if data is not None:
                             "",
                             [
                                 "kpi-nowrap|" + mark + direction,
-                                link("projects", name, project=p["id"]),
+                                "kpi-name|" + link("projects", name, project=p["id"]),
                                 ui.chip_html(old),
                                 ui.chip_html(new),
-                                escape(why[p["id"]].text(ui.lang()) if new in NEEDS_REASON else ""),
+                                "kpi-why|" + (ui.why_html(why[p["id"]]) if new in NEEDS_REASON else ""),
                             ],
                         ),
                     )
@@ -81,7 +81,7 @@ if data is not None:
                 st.info(ui.tr("dash_no_changes"))
         else:
             st.info(ui.tr("dash_no_changes"))
-    with right:
+    with st.container():
         st.subheader(ui.tr("dash_missing"))
         st.caption(ui.tr("dash_missing_caption"))
         ind = indicators[indicators["kind"] == "indicator"]

@@ -180,7 +180,8 @@ PRINT_CSS = """
 .kpi-counts .kpi-total { font-weight: 700; margin-right: 0.6rem; }
 .kpi-fact { font-size: 0.9rem; line-height: 1.7; }
 .kpi-table .kpi-mini { min-width: 1.6em !important; padding: 0 0.2rem; text-align: center; }
-.kpi-table td.kpi-name { max-width: 22em; }
+.kpi-table td.kpi-name { min-width: 14em; max-width: 26em; }
+.kpi-table td.kpi-why { min-width: 16em; font-size: 0.85rem; color: #37474F; }
 </style>
 """
 
@@ -318,6 +319,12 @@ def why_caption(why: Any) -> None:
         st.caption("  \n".join(fmt.plain_markdown(line) for line in lines))
     else:
         st.caption(tr("why_none"))
+
+
+def why_html(why: Any) -> str:
+    """Why as table-cell HTML: each cause or note on its own line, every line escaped."""
+    lines = why.lines(lang()) if why is not None else []
+    return "<br>".join(html.escape(line) for line in lines) if lines else html.escape(tr("why_none"))
 
 
 def status_history_table(history: pd.DataFrame, projects: list[int] | None = None) -> None:

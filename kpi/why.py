@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from kpi.fiscal import Month
-from kpi.fmt import is_missing
-from kpi.status import Status
+from kpi.fmt import is_missing, percent
+from kpi.labels import status_text
+from kpi.status import Status, severity
 from kpi.store import PlanData
 
 NEEDS_REASON = frozenset({Status.CAUTION.value, Status.DELAYED.value})
@@ -39,13 +42,15 @@ class Note:
 
 @dataclass(frozen=True)
 class Why:
-    """What explains one status: the latest note and the latest self-assessment comment."""
+    """What explains one status: which items are 注意/遅延 (for a project), the latest note
+    and the latest self-assessment comment."""
 
     note: Note | None = None
     assessment: Note | None = None
+    causes: tuple[str, ...] = ()  # e.g. 「遅延: マイルストーン 運用開始（2026年6月予定・未完了）」
 
     def lines(self, lang: str = "ja") -> list[str]:
-        return [n.line(lang) for n in (self.note, self.assessment) if n is not None]
+        return [*self.causes, *(n.line(lang) for n in (self.note, self.assessment) if n is not None)]
 
     def text(self, lang: str = "ja") -> str:
         return " ／ ".join(self.lines(lang))
@@ -96,8 +101,35 @@ def why_indicators(data: PlanData, as_of: Month) -> dict[str, Why]:
     }
 
 
-def why_projects(data: PlanData, as_of: Month) -> dict[int, Why]:
-    """Per project: the latest note of any of its indicators and its latest self-assessment."""
+def causes(items: pd.DataFrame, lang: str = "ja") -> dict[int, tuple[str, ...]]:
+    """Per project: its indicators and ● milestones that are 注意/遅延, worst first.
+
+    ``items`` is ``kpi.evaluate.indicator_statuses``: this names what made a project red.
+    """
+    out: dict[int, list[tuple[int, str]]] = {}
+    for r in items.to_dict("records"):
+        if r["status"] not in NEEDS_REASON:
+            continue
+        label = status_text(r["status"], lang)
+        if r["kind"] == "milestone":
+            due = Month.parse(str(r["month"]))
+            when = due.label_ja() if lang == "ja" else str(due)
+            text = (
+                f"{label}: マイルストーン {r['name']}（{when}予定・未完了）"
+                if lang == "ja"
+                else f"{label}: milestone {r['name']} (due {when}, not done)"
+            )
+        else:
+            ratio = percent(r.get("ratio"), missing="")
+            extra = f"（進捗率 {ratio}）" if ratio and lang == "ja" else (f" ({ratio})" if ratio else "")
+            text = f"{label}: {'指標' if lang == 'ja' else 'indicator'} {r['name']}{extra}"
+        out.setdefault(int(r["project"]), []).append((severity(r["status"]), text))
+    return {no: tuple(t for _, t in sorted(lines, key=lambda x: x[0])) for no, lines in out.items()}
+
+
+def why_projects(data: PlanData, as_of: Month, items: pd.DataFrame | None = None, lang: str = "ja") -> dict[int, Why]:
+    """Per project: the items that are 注意/遅延 (when ``items`` is given), the latest note of
+    any of its indicators and its latest self-assessment."""
     notes = latest_notes(data, as_of)
     names = dict(zip(data.indicators["code"], data.indicators["name"], strict=True))
     assessments = latest_assessments(data, as_of)
@@ -106,4 +138,8 @@ def why_projects(data: PlanData, as_of: Month) -> dict[int, Why]:
         note = notes.get(str(code))
         if note is not None and (int(no) not in latest or note.month >= latest[int(no)].month):
             latest[int(no)] = Note(note.month, note.text, note.department, note.kind, str(names[code]))
-    return {int(no): Why(latest.get(int(no)), assessments.get(int(no))) for no in data.projects["project_no"]}
+    found = causes(items, lang) if items is not None else {}
+    return {
+        int(no): Why(latest.get(int(no)), assessments.get(int(no)), found.get(int(no), ()))
+        for no in data.projects["project_no"]
+    }

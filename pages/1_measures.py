@@ -42,13 +42,13 @@ else:
 
     own = indicators[indicators["measure_no"] == no]
     why_ind = why_indicators(data, as_of)
-    why_proj = why_projects(data, as_of)
+    why_proj = why_projects(data, as_of, indicators, ui.lang())
 
     def why_text(status: str | None, project: int) -> str:
         """Plain text of why a 注意/遅延 row is so (empty for other statuses)."""
         if status not in NEEDS_REASON:
             return ""
-        return escape(why_proj[project].text(ui.lang()) or ui.tr("why_none"))
+        return ui.why_html(why_proj[project])
 
     st.subheader(ui.tr("dash_indicators"))
     charts = own[own["kind"] == "indicator"]
@@ -80,7 +80,7 @@ else:
                         escape(f"{r['project']:02d} {r['project_name']}"),
                         ui.esc(r["month"]),
                         ui.esc(r["actual"]),
-                        why_text(r["status"], int(r["project"])),
+                        "kpi-why|" + why_text(r["status"], int(r["project"])),
                     ],
                 )
                 for r in ms.to_dict("records")
@@ -101,13 +101,11 @@ else:
                     name,
                     escape(p["lead_department"]),
                     ui.chip_html(p["assessment"]),
-                    why_text(p["status"], int(p["id"])),
+                    "kpi-why|" + why_text(p["status"], int(p["id"])),
                 ],
             )
         )
-    ui.table(
-        [ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")], rows
-    )
+    ui.table([ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")], rows)
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))

@@ -1,7 +1,5 @@
 """実施事業: one project — its plan text, its indicators against target, its 工程表."""
 
-import html
-
 import streamlit as st
 
 from kpi import charts, fmt, ui
@@ -45,7 +43,7 @@ else:
     with header:
         ui.chip(status["status"])
         if status["status"] in NEEDS_REASON:
-            ui.why_caption(why_projects(data, as_of)[no])
+            ui.why_caption(why_projects(data, as_of, indicators, ui.lang())[no])
 
     def text_block(where: object, label_key: str, value: object) -> None:
         # Plan text is shown as written: never read as Markdown or HTML (no remote images).
@@ -93,10 +91,21 @@ else:
         rows = []
         for month, before, after in changes:
             # Why as it stood at the end of the month the status turned 注意/遅延.
-            why = why_projects(data, Month.parse(month))[no] if after in NEEDS_REASON else None
+            then = Month.parse(month)
+            items = indicator_statuses(data, then) if after in NEEDS_REASON else None
+            why = why_projects(data, then, items, ui.lang())[no] if items is not None else None
             label = Month.parse(month).label_ja() if ui.lang() == "ja" else month
-            reason = why.text(ui.lang()) if why is not None else ""
-            rows.append(("", [ui.esc(label), ui.chip_html(before), ui.chip_html(after), html.escape(reason)]))
+            rows.append(
+                (
+                    "",
+                    [
+                        "kpi-nowrap|" + ui.esc(label),
+                        ui.chip_html(before),
+                        ui.chip_html(after),
+                        "kpi-why|" + (ui.why_html(why) if why is not None else ""),
+                    ],
+                )
+            )
         ui.table([ui.tr("month"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")], rows)
 
     st.subheader(ui.tr("dash_schedule_of"))

@@ -94,3 +94,14 @@ def test_every_delayed_project_on_the_measure_page_shows_its_reason(demo_app: st
             assert reason.split(": ", 1)[1][:10] in html
             checked += 1
     assert checked >= 5  # the sample data has several 遅延 projects
+
+
+def test_a_project_red_because_of_a_milestone_names_it(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    from kpi.evaluate import indicator_statuses
+
+    data = _data(demo_engine)
+    items = indicator_statuses(data, OCTOBER)
+    why = why_projects(data, OCTOBER, items)[3]  # 03 窓口DX: indicator on track, milestone of June overdue
+    assert project_statuses(data, OCTOBER).set_index("id").loc[3, "status"] == "delayed"
+    assert why.causes[0] == "× 遅延: マイルストーン 電子申請システムの運用開始（2026年6月予定・未完了）"
+    assert why.lines()[0] == why.causes[0]
