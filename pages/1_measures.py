@@ -1,5 +1,6 @@
 """重点施策別: one 重点施策 — its indicators against target, its milestones, its projects."""
 
+from dataclasses import replace
 from html import escape
 
 import streamlit as st
@@ -44,11 +45,13 @@ else:
     why_ind = why_indicators(data, as_of)
     why_proj = why_projects(data, as_of, indicators, ui.lang())
 
-    def why_text(status: str | None, project: int) -> str:
-        """Plain text of why a 注意/遅延 row is so (empty for other statuses)."""
+    def why_text(status: str | None, project: int, with_causes: bool = True) -> str:
+        """Why a 注意/遅延 row is so, as cell HTML (empty for other statuses). A milestone
+        row is its own cause: it shows only the notes and the self-assessment."""
         if status not in NEEDS_REASON:
             return ""
-        return ui.why_html(why_proj[project])
+        why = why_proj[project]
+        return ui.why_html(why if with_causes else replace(why, causes=()))
 
     st.subheader(ui.tr("dash_indicators"))
     charts = own[own["kind"] == "indicator"]
@@ -78,9 +81,9 @@ else:
                         ui.chip_html(r["status"]),
                         escape(r["name"]),
                         escape(f"{r['project']:02d} {r['project_name']}"),
-                        ui.esc(r["month"]),
-                        ui.esc(r["actual"]),
-                        "kpi-why|" + why_text(r["status"], int(r["project"])),
+                        "kpi-nowrap|" + ui.esc(r["month"]),
+                        "kpi-nowrap|" + ui.esc(r["actual"]),
+                        "kpi-why|" + why_text(r["status"], int(r["project"]), with_causes=False),
                     ],
                 )
                 for r in ms.to_dict("records")
