@@ -179,6 +179,19 @@ PRINT_CSS = """
 .kpi-counts { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0.8rem; }
 .kpi-counts .kpi-total { font-weight: 700; margin-right: 0.6rem; }
 .kpi-fact { font-size: 0.9rem; line-height: 1.7; }
+@media (max-width: 640px) {
+  /* Phones: a wide table scrolls sideways instead of cutting columns; chips shrink to fit. */
+  .kpi-table { display: block; overflow-x: auto; font-size: 0.85rem; }
+  .kpi-table td .kpi-chip, .kpi-counts .kpi-chip { min-width: 0 !important; }
+  .kpi-table td.kpi-indent1 { padding-left: 0.6rem; }
+  .kpi-table td.kpi-indent2 { padding-left: 1.2rem; }
+  .kpi-table td.kpi-name { min-width: 10em; }
+  .kpi-table td.kpi-why { min-width: 12em; }
+}
+@media print {
+  .kpi-table { page-break-inside: auto; }
+  .kpi-table tr { page-break-inside: avoid; }
+}
 .kpi-table .kpi-mini { min-width: 1.6em !important; padding: 0 0.2rem; text-align: center; }
 .kpi-table td.kpi-name { min-width: 14em; max-width: 26em; }
 .kpi-table td.kpi-why { min-width: 16em; font-size: 0.85rem; color: #37474F; }
