@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpi.fiscal import Month, current_month, fiscal_year_label
+from kpi.locks import hold_years
 from kpi.models import ActualRevision, FiscalYear, Indicator, PeriodLock, Project
 from kpi.permissions import Actor, can_write_project
+from kpi.revisions import latest
 from kpi.store import audit
 
 
@@ -236,6 +238,8 @@ def record_actuals(
     skipped and reported while the other rows save. A value equal to the current one is
     not saved again. With ``require_reason``, correcting an existing value needs a reason.
     """
+    # Hold the fiscal years first: a month lock cannot land between the check and the write.
+    hold_years(session, {m.fiscal_year for m in _months(rows)})
     checked, errors = validate_actuals(session, rows, actor, today)
     if errors:
         raise ActualsRejected(errors)
@@ -313,6 +317,16 @@ def record_actuals(
     return SaveResult(saved, unchanged, conflicts)
 
 
+def _months(rows: Sequence[ActualInput]) -> list[Month]:
+    out = []
+    for r in rows:
+        try:
+            out.append(Month.parse(str(r.month or "").strip()))
+        except ValueError:
+            continue  # validate_actuals reports it
+    return out
+
+
 @dataclass(frozen=True)
 class _Current:
     revision: int
@@ -326,17 +340,8 @@ def _current_revisions(session: Session, keys: list[tuple[int, str]]) -> dict[tu
     if not keys:
         return {}
     ids = sorted({k[0] for k in keys})
-    latest = (
-        select(ActualRevision.indicator_id, ActualRevision.month, func.max(ActualRevision.revision).label("rev"))
-        .where(ActualRevision.indicator_id.in_(ids))
-        .group_by(ActualRevision.indicator_id, ActualRevision.month)
-        .subquery()
-    )
     stmt = select(ActualRevision).join(
-        latest,
-        (ActualRevision.indicator_id == latest.c.indicator_id)
-        & (ActualRevision.month == latest.c.month)
-        & (ActualRevision.revision == latest.c.rev),
+        *latest(ActualRevision, ActualRevision.indicator_id, ActualRevision.indicator_id.in_(ids))
     )
     wanted = set(keys)
     out = {}
