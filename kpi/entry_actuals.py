@@ -13,25 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from kpi.actuals import (
-    ActualInput,
-    ActualsRejected,
-    Conflict,
-    RowError,
-    SaveResult,
-    parse_number,
-    record_actuals,
-    validate_actuals,
-)
+from kpi.actuals import ActualInput, Conflict, SaveResult, parse_number, record_actuals, same_value
 from kpi.entry_scope import can_write, project_rows
 from kpi.evaluate import actuals_by_code, rule_of
 from kpi.fiscal import Month
+from kpi.fmt import opt, opt_float
 from kpi.permissions import Actor, PermissionDenied
-from kpi.status import Status, evaluate_indicator, expected_value
+from kpi.planfile import default_range
+from kpi.status import evaluate_indicator, expected_value
 from kpi.store import PlanData, plan_data
 from kpi.writes import EntryError, with_retry
 
@@ -53,31 +45,37 @@ def status_with(data: PlanData, code: str, month: Month, value: float | None) ->
     return evaluate_indicator(rule_of(ind), values, month, data.year).status.value
 
 
-ENTRY_COLUMNS = [
-    "code",
-    "name",
-    "project_no",
-    "project_name",
-    "lead_department",
-    "unit",
-    "baseline",
-    "target",
-    "expected",
-    "current",
-    "revision",
-    "note",
-    "author",
-    "min_value",
-    "max_value",
-    "status",
-    "writable",
-]
+@dataclass(frozen=True)
+class EntryRow:
+    """One indicator of the form for a month: plan values, the stored value and status.
+
+    Missing values are None (never NaN): a blank field stays blank.
+    """
+
+    code: str
+    name: str
+    project_no: int
+    project_name: str
+    lead_department: str
+    unit: str
+    accumulation: str  # flow: the month's own amount; level: the month-end figure
+    baseline: float | None
+    target: float | None
+    expected: float | None
+    current: float | None
+    revision: int
+    note: str
+    author: str
+    min_value: float
+    max_value: float
+    status: str
+    writable: bool
 
 
-def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable: bool = True) -> pd.DataFrame:
+def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable: bool = True) -> list[EntryRow]:
     """The indicators of the form for ``month``: plan values, the current value and status."""
     projects = project_rows(data)
-    current = data.actuals.loc[data.actuals["month"] == str(month)].set_index("code")
+    current = {r["code"]: r for r in data.actuals.loc[data.actuals["month"] == str(month)].to_dict("records")}
     rows = []
     for ind in data.indicators.to_dict("records"):
         proj = projects[int(ind["project_no"])]
@@ -85,36 +83,32 @@ def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable:
         if only_writable and not writable:
             continue
         rule = rule_of(ind)
-        have = ind["code"] in current.index
+        have = current.get(ind["code"], {})
+        low, high = default_range(str(ind["unit"]))
+        min_value, max_value = opt_float(ind["min_value"]), opt_float(ind["max_value"])
         rows.append(
-            {
-                "code": ind["code"],
-                "name": ind["name"],
-                "project_no": int(ind["project_no"]),
-                "project_name": proj["project_name"],
-                "lead_department": proj["lead_department"],
-                "unit": ind["unit"],
-                "baseline": rule.baseline,
-                "target": rule.resolved_target,
-                "expected": expected_value(rule, month.fiscal_index),
-                "current": float(current.loc[ind["code"], "value"]) if have else None,
-                "revision": int(current.loc[ind["code"], "revision"]) if have else 0,
-                "note": str(current.loc[ind["code"], "note"]) if have else "",
-                "author": str(current.loc[ind["code"], "author"]) if have else "",
-                "min_value": _num(ind["min_value"]),
-                "max_value": _num(ind["max_value"]),
-                "status": status_with(data, ind["code"], month, None),
-                "writable": writable,
-            }
+            EntryRow(
+                code=str(ind["code"]),
+                name=str(ind["name"]),
+                project_no=int(ind["project_no"]),
+                project_name=str(proj["project_name"]),
+                lead_department=str(proj["lead_department"]),
+                unit=str(ind["unit"]),
+                accumulation=str(ind["accumulation"]),
+                baseline=opt_float(rule.baseline),
+                target=opt_float(rule.resolved_target),
+                expected=opt_float(expected_value(rule, month.fiscal_index)),
+                current=opt_float(have.get("value")),
+                revision=int(opt(have.get("revision")) or 0),
+                note=str(opt(have.get("note")) or ""),
+                author=str(opt(have.get("author")) or ""),
+                min_value=low if min_value is None else min_value,
+                max_value=high if max_value is None else max_value,
+                status=status_with(data, ind["code"], month, None),
+                writable=writable,
+            )
         )
-    return pd.DataFrame(rows, columns=ENTRY_COLUMNS)
-
-
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    f = float(v)
-    return None if math.isnan(f) else f
+    return rows
 
 
 @dataclass(frozen=True)
@@ -139,14 +133,25 @@ class MonthResult:
     statuses: dict[str, str] = field(default_factory=dict)  # code → status after the save
 
 
-def _untouched(cell: CellInput) -> bool:
-    if cell.loaded_value is None:
-        return _blank(cell.value) and not cell.note.strip()
+def _typed(cell: CellInput) -> float | None:
+    """The number in the field, or None when it is blank or not a number (validation says why)."""
     try:
-        same = parse_number(cell.value) == cell.loaded_value
+        return parse_number(cell.value)
     except ValueError:
-        return _blank(cell.value)  # clearing a field does not delete a saved value
-    return same and cell.note.strip() == cell.loaded_note.strip()
+        return None
+
+
+def _untouched(cell: CellInput) -> bool:
+    """The row is as the form showed it: a blank left blank, or the stored value within float
+    tolerance (the field shows it exactly, but a person may retype 0.30 for 0.3)."""
+    loaded = opt_float(cell.loaded_value)
+    note_same = cell.note.strip() == (opt(cell.loaded_note) or "").strip()
+    if loaded is None:
+        return _blank(cell.value) and not cell.note.strip()
+    if _blank(cell.value):
+        return note_same  # clearing a field does not delete a saved value
+    typed = _typed(cell)
+    return typed is not None and same_value(typed, loaded) and note_same
 
 
 def save_month(
@@ -169,33 +174,30 @@ def save_month(
     if data is None:
         raise EntryError(f"{year}年度の計画が読み込まれていません")
     cells = [c for c in rows if not _untouched(c)]
-    known = set(data.indicators["code"])
-    note_errors: list[RowError] = []
+    inputs = []
     for c in cells:
-        if c.code not in known or c.note.strip():
-            continue
-        try:
-            value = parse_number(c.value)
-        except ValueError:
-            continue  # validate_actuals reports it
-        if status_with(data, c.code, month, value) == Status.DELAYED.value:
-            note_errors.append(
-                RowError(
-                    None, c.code, str(month), "この値では「遅延」になります。備考に理由（遅れの原因）を入力してください"
-                )
+        typed, loaded = _typed(c), opt_float(c.loaded_value)
+        # A retyped stored value keeps the stored float exactly (only the note changed).
+        value = loaded if typed is not None and loaded is not None and same_value(typed, loaded) else c.value
+        inputs.append(
+            ActualInput(
+                c.code, str(month), value, c.note.strip(), c.reason.strip(), expected_revision=c.loaded_revision
             )
-    inputs = [
-        ActualInput(c.code, str(month), c.value, c.note.strip(), c.reason.strip(), expected_revision=c.loaded_revision)
-        for c in cells
-    ]
-    if note_errors:
-        _, errors = validate_actuals(session, inputs, actor, today)
-        raise ActualsRejected(errors + note_errors)
+        )
     result: SaveResult = record_actuals(
-        session, inputs, actor, today, source="form", all_or_nothing=False, require_reason=True
+        session,
+        inputs,
+        actor,
+        today,
+        source="form",
+        all_or_nothing=False,
+        require_reason=True,
+        require_note=True,
     )
     saved_values = {
-        c.code: parse_number(c.value) for c in cells if (c.code, str(month)) in {s[:2] for s in result.saved}
+        i.indicator_id: parse_number(i.value)
+        for i in inputs
+        if (i.indicator_id, str(month)) in {s[:2] for s in result.saved}
     }
     statuses = {}
     for code in {c.code for c in cells}:

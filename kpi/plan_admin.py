@@ -97,7 +97,7 @@ def _monthly_plan(year: int, plan: Any) -> dict[str, float] | None:
 
 def format_monthly_plan(plan: dict[str, Any] | None) -> str:
     """A monthly plan as editable text: one ``YYYY-MM: value`` line per month."""
-    if not plan:
+    if not isinstance(plan, dict) or not plan:  # None, or NaN from a frame
         return ""
     return "\n".join(f"{m}: {exact(v)}" for m, v in sorted(plan.items()))
 
