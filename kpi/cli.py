@@ -59,6 +59,8 @@ def _import_plan(path: Path) -> int:
 
 def cmd_import_actuals(args: argparse.Namespace) -> int:
     # Imported here so that the rest of the CLI does not load the write path.
+    from sqlalchemy.exc import OperationalError
+
     from kpi.writes import ConcurrentSave, with_retry
 
     engine = make_engine()
@@ -86,6 +88,15 @@ def cmd_import_actuals(args: argparse.Namespace) -> int:
         return 1
     except (PermissionDenied, ConcurrentSave) as exc:
         _err(f"{args.file}: {exc}")
+        return 1
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        # SQLite: another import held the database longer than the busy timeout.
+        _err(
+            f"{args.file}: 他の保存が続いているため取り込めませんでした（何も保存していません）。"
+            "もう一度実行してください"
+        )
         return 1
     print(f"{args.file}: {len(result.saved)}件を保存しました（変更なし {len(result.unchanged)}件）")
     return 0

@@ -253,3 +253,35 @@ def test_cli_import_needs_a_reason_to_change_a_value(sqlite_url: str, tmp_path: 
         reasons = list(s.scalars(select(ActualRevision.reason).order_by(ActualRevision.id)))
     engine.dispose()
     assert reasons == ["", "再集計"]
+
+
+def test_concurrent_cli_imports_keep_every_revision_and_never_show_a_traceback(sqlite_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "KPI_DATABASE_URL": sqlite_url, "KPI_TODAY": "2026-11-24"}
+    command = [sys.executable, "-m", "kpi"]
+    assert subprocess.run([*command, "init"], cwd=ROOT, env=env, capture_output=True, timeout=120).returncode == 0
+    files = []
+    for i in range(4):
+        path = tmp_path / f"{i}.csv"
+        path.write_text(f"indicator_id,month,value,note\n{HOURS},2026-10,{300 + i},集計\n", encoding="utf-8")
+        files.append(path)
+    procs = [
+        subprocess.Popen(
+            [*command, "import-actuals", str(f), "--reason", "再集計"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    outcomes = [(p.wait(120), p.communicate()[1]) for p in procs]
+    assert all(code in (0, 1) and "Traceback" not in err for code, err in outcomes), outcomes
+    from kpi.db import make_engine
+
+    engine = make_engine(sqlite_url)
+    with transaction(engine) as s:
+        revisions = list(s.scalars(select(ActualRevision.revision).order_by(ActualRevision.revision)))
+    engine.dispose()
+    assert revisions == list(range(1, len(revisions) + 1))
+    assert len(revisions) == sum(1 for code, _ in outcomes if code == 0) >= 1

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from kpi import actuals as actuals_module
 from kpi import locks, writes
 from kpi.actuals import ActualsRejected
-from kpi.db import transaction
+from kpi.bootstrap import import_plan
+from kpi.db import DEFAULT_PLAN, transaction
 from kpi.entry_actuals import CellInput, submit_month
 from kpi.fiscal import Month
 from kpi.models import ActualRevision, AuditEntry, Indicator, PeriodLock
@@ -61,10 +62,13 @@ def test_with_retry_gives_up_with_a_japanese_message(plan_engine: Engine, monkey
 
 
 def test_a_lock_taken_during_a_save_never_lets_the_save_land_in_the_locked_month(
-    plan_engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The save checks the lock, then (slowly) writes; an admin locks the month meanwhile.
-    Either the lock waits for the save or the save sees the lock: never a save after a lock."""
+    Either the lock waits for the save or the save sees the lock: never a save after a lock.
+    (SQLite: BEGIN IMMEDIATE; PostgreSQL: the fiscal year's row FOR UPDATE.)"""
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    plan_engine = engine
     checked = threading.Event()
     real = actuals_module.validate_actuals
 
