@@ -21,6 +21,7 @@ from kpi.permissions import Actor, require_admin
 from kpi.store import audit
 from kpi.writes import with_retry
 
+PREVIEW_CELL_CHARS = 200  # a preview shows the start of a huge cell, not all of it
 PREVIEW_COLUMNS = ["line", "indicator_id", "name", "month", "value", "change", "note", "reason", "error"]
 
 
@@ -42,6 +43,10 @@ def change_text(p: PlannedRow | None) -> str:
     if p.action == "correction":
         return f"修正 {number(p.previous)} → {number(p.value)}"
     return {"new": "新規", "unchanged": "変更なし", "note": "備考のみ変更", "conflict": "競合"}.get(p.action, "")
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= PREVIEW_CELL_CHARS else text[:PREVIEW_CELL_CHARS] + "…"
 
 
 def preview_import(
@@ -77,6 +82,8 @@ def preview_import(
         ],
         columns=PREVIEW_COLUMNS,
     )
+    for col in ("indicator_id", "month", "value", "note", "reason"):
+        frame[col] = [_cut(str(v)) for v in frame[col]]
     corrections = sum(1 for p in plan.rows if p.action == "correction")
     return ImportPreview(frame, plan.errors, corrections)
 

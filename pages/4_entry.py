@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from kpi import assessments, bulk_import, clock, entry_actuals, milestones, ui
-from kpi.actuals import ActualsRejected
+from kpi.actuals import MAX_TEXT, ActualsRejected
 from kpi.entry_actuals import CellInput, EntryRow
 from kpi.fiscal import Month, current_month, fiscal_months
 from kpi.fmt import exact, is_missing, number, plain_markdown
@@ -189,8 +189,19 @@ else:
                     help=_hint(r),
                     placeholder=_hint(r),
                 )
-                c2.text_input(ui.tr("entry_note"), value=note0 or "", key=f"{KEY}n_{month}_{r.code}", disabled=locked)
-                c3.text_input(ui.tr("entry_reason"), key=f"{KEY}r_{month}_{r.code}", disabled=locked or shown is None)
+                c2.text_input(
+                    ui.tr("entry_note"),
+                    value=note0 or "",
+                    key=f"{KEY}n_{month}_{r.code}",
+                    disabled=locked,
+                    max_chars=MAX_TEXT,
+                )
+                c3.text_input(
+                    ui.tr("entry_reason"),
+                    key=f"{KEY}r_{month}_{r.code}",
+                    disabled=locked or shown is None,
+                    max_chars=MAX_TEXT,
+                )
         st.form_submit_button(
             ui.tr("entry_save"),
             type="primary",

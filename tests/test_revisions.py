@@ -94,6 +94,6 @@ def test_a_lock_taken_during_a_save_never_lets_the_save_land_in_the_locked_month
     locker.join(30)
     assert results["lock"] is True
     with transaction(plan_engine) as s:
-        order = [a for (a,) in s.execute(select(AuditEntry.action).order_by(AuditEntry.id)).tuples()]
+        order = [a for (a,) in s.execute(select(AuditEntry.action).order_by(AuditEntry.id)).all()]
     writes_after_lock = order[order.index("period.lock") :]
     assert "actual.save" not in writes_after_lock
