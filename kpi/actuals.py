@@ -308,9 +308,6 @@ class ActualsPlan:
     rows: list[PlannedRow]
     errors: list[RowError]
 
-    def action(self, c: _Checked) -> str:
-        return next(r.action for r in self.rows if (r.indicator_id, r.month) == (c.info.code, str(c.month)))
-
 
 def plan_actuals(
     session: Session,

@@ -24,6 +24,7 @@ PERCENT_UNITS = ("%", "％")
 # count, hour or yen figure of a city, small enough that twelve months never overflow a sum.
 DEFAULT_MAX = 1e9
 DEFAULT_MAX_BY_UNIT = {"円": 1e12, "千円": 1e10}
+LARGEST_MAX = 1e15  # a plan file's max_value above this could make a year's sum lose every digit
 
 
 def default_range(unit: str) -> tuple[float, float]:
@@ -144,8 +145,10 @@ class IndicatorIn(_Strict):
         if self.direction == "at_most" and self.target is None:
             raise ValueError("at_most の指標には target（上限値）が必要です")
         low, high = self.value_range
-        if not (math.isfinite(low) and math.isfinite(high)) or low > high:
-            raise ValueError("min_value と max_value は有限の数で、min_value ≦ max_value にしてください")
+        if not (math.isfinite(low) and math.isfinite(high)) or low > high or max(abs(low), abs(high)) > LARGEST_MAX:
+            raise ValueError(
+                f"min_value と max_value は ±{LARGEST_MAX:.0e} 以内の数で、min_value ≦ max_value にしてください"
+            )
         return self
 
     @property

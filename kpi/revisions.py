@@ -20,20 +20,24 @@ REVISION_CONSTRAINTS = (
 _SQLITE_TABLES = ("actual_revisions", "assessments", "evaluations")
 
 
-def latest(model: Any, owner: Any, *where: Any) -> tuple[Subquery, ColumnElement[bool]]:
+def latest(model: Any, owner: Any, *where: Any, by_month: bool = True) -> tuple[Subquery, ColumnElement[bool]]:
     """The join target and ON clause that keep only the latest revision per (owner, month).
 
     ``where`` filters the rows *before* the maximum is taken (e.g. one fiscal year's
     indicators), so the maximum never scans other years. Use as
     ``select(...).join(*latest(ActualRevision, ActualRevision.indicator_id, ...))``.
+    ``by_month=False`` for a model revised per owner only (the year-end evaluation).
     """
+    keys = [owner.label("owner")] + ([model.month.label("month")] if by_month else [])
     newest = (
-        select(owner.label("owner"), model.month.label("month"), func.max(model.revision).label("rev"))
+        select(*keys, func.max(model.revision).label("rev"))
         .where(*where)
-        .group_by(owner, model.month)
+        .group_by(owner, *([model.month] if by_month else []))
         .subquery()
     )
-    on = (owner == newest.c.owner) & (model.month == newest.c.month) & (model.revision == newest.c.rev)
+    on = (owner == newest.c.owner) & (model.revision == newest.c.rev)
+    if by_month:
+        on = on & (model.month == newest.c.month)
     return newest, on
 
 

@@ -285,3 +285,17 @@ def test_concurrent_cli_imports_keep_every_revision_and_never_show_a_traceback(s
     engine.dispose()
     assert revisions == list(range(1, len(revisions) + 1))
     assert len(revisions) == sum(1 for code, _ in outcomes if code == 0) >= 1
+
+
+def test_a_plan_file_maximum_beyond_the_largest_bound_is_refused(tmp_path: Path) -> None:
+    import yaml
+
+    from kpi.db import DEFAULT_PLAN
+    from kpi.planfile import PlanError, load_plan_file
+
+    raw = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
+    raw["indicators"][0]["max_value"] = 1e308
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PlanError, match="01-online-procedures"):
+        load_plan_file(path)
