@@ -10,7 +10,7 @@ from kpi import assessments, bulk_import, clock, entry_actuals, milestones, ui
 from kpi.actuals import MAX_TEXT, ActualsRejected
 from kpi.entry_actuals import CellInput, EntryRow
 from kpi.fiscal import Month, current_month, fiscal_months
-from kpi.fmt import exact, is_missing, number, plain_markdown
+from kpi.fmt import exact, is_missing, number, plain_markdown, text
 from kpi.importers import FileFormatError, template_csv
 from kpi.labels import status_text
 from kpi.permissions import Actor, PermissionDenied
@@ -235,7 +235,7 @@ else:
     with st.form(f"{KEY}ms_form"):
         for m in ms.to_dict("records"):
             done = not is_missing(m["completed_on"])
-            label = f"{m['project_no']}. {m['item'] or ''} {m['text'] or ''} （{m['month']}）"
+            label = f"{m['project_no']}. {text(m['item'], '')} {text(m['text'], '')} （{m['month']}）"
             c1, c2, c3 = st.columns([3, 1, 1])
             c1.text(label)
             if done:

@@ -323,3 +323,15 @@ def test_fields_say_month_amount_for_flow_and_month_end_for_level(app_db: str) -
 
 def _today() -> date:
     return date(2026, 11, 24)
+
+
+def test_the_entry_page_on_a_fresh_database_shows_no_nan_none_or_inf(app_db: str) -> None:
+    import re
+
+    at = _page(ENTRY, Actor("boss", "admin"))
+    assert not at.exception
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.text]
+    texts += [w.value for w in at.text_input] + [w.label for w in at.text_input] + [i.value for i in at.info]
+    assert texts
+    bad = re.compile(r"\bnan\b|\bNaN\b|\bNone\b|\binf\b")
+    assert not [t for t in texts if bad.search(str(t))]
