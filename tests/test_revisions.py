@@ -97,3 +97,21 @@ def test_a_lock_taken_during_a_save_never_lets_the_save_land_in_the_locked_month
         order = [a for (a,) in s.execute(select(AuditEntry.action).order_by(AuditEntry.id)).all()]
     writes_after_lock = order[order.index("period.lock") :]
     assert "actual.save" not in writes_after_lock
+
+
+def test_a_revision_race_is_recognised_on_each_database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loser of a revision-number race is retried (SQLite and PostgreSQL name the
+    constraint differently), and then reports the conflict with the winner's value."""
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    submit_month(engine, Actor("first", "editor", ("市民課",)), 2026, OCT, [CellInput(CARD, "87.1")], TODAY)
+    real = actuals_module._current_revisions
+    calls = {"n": 0}
+
+    def stale_once(session: Any, keys: Any) -> Any:
+        calls["n"] += 1
+        return {} if calls["n"] == 1 else real(session, keys)
+
+    monkeypatch.setattr(actuals_module, "_current_revisions", stale_once)
+    result = submit_month(engine, SHIMIN, 2026, OCT, [CellInput(CARD, "87.4")], TODAY)
+    assert calls["n"] == 2
+    assert [(k.their_value, k.their_author) for k in result.conflicts] == [(87.1, "first")]
