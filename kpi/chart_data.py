@@ -43,8 +43,8 @@ MARGIN_R = 16
 TITLE_PX = 13
 TEXT_PX = 11
 LINE_GAP = 1.3  # line height / font size
-TITLE_EM = 32  # a title line holds this many full-width characters at the nominal width
-SUBTITLE_EM = 40
+TITLE_EM = 30  # a title line holds this many full-width characters at the nominal width
+SUBTITLE_EM = 36
 PAD_PX = 3  # gap between a label and its line, and between a label and the axes
 
 PROJECTION_WINDOW = 3  # months of recent actuals the year-end projection follows

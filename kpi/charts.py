@@ -166,15 +166,16 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
     ]
     title = "<br>".join(chart.title_lines)
     subtitle = "<br>".join(chart.subtitle_lines)
-    top = int(
-        24 + LINE_GAP * (TITLE_PX + 3) * len(chart.title_lines) + LINE_GAP * TEXT_PX * len(chart.subtitle_lines) + 12
-    )
-    _base_layout(fig, title, subtitle, height, top)
+    # The screen uses the print sizes (+1 px for the title) so that the nominal label sizes of
+    # kpi.chart_data hold in a report column as narrow as 440 px.
+    top = int(20 + LINE_GAP * (TITLE_PX + 1) * len(chart.title_lines) + LINE_GAP * TEXT_PX * len(chart.subtitle_lines))
+    _base_layout(fig, title, subtitle, height, top + 8)
     fig.update_layout(
         shapes=shapes,
         annotations=annotations,
-        title_font_size=TITLE_PX + 3,
-        title_subtitle_font_size=TEXT_PX + 1,
+        title_font_size=TITLE_PX + 1,
+        title_subtitle_font_size=TEXT_PX,
+        legend_font_size=TEXT_PX,
         margin={"l": MARGIN_L, "r": MARGIN_R},
     )
     fig.update_xaxes(
@@ -182,6 +183,7 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
         tickvals=[x for x, _ in chart.x_ticks],
         ticktext=[s for _, s in chart.x_ticks],
         tickangle=0,
+        tickfont_size=TEXT_PX - 1,
         showgrid=False,
     )
     fig.update_yaxes(

@@ -209,7 +209,7 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
     story.append(CondPageBreak(60 * mm))
     story.append(Paragraph(_esc(SECTION_INDICATORS), st.h2))
     if len(content.indicators):
-        story.append(data_table(st, INDICATOR_HEADER, indicator_rows(content), [50, 68, 20, 20, 22, 30, 16, 25, 22], 7))
+        story.append(data_table(st, INDICATOR_HEADER, indicator_rows(content), [46, 60, 22, 22, 26, 36, 15, 25, 21], 7))
     else:
         story.append(Paragraph(_esc(NO_CHARTS), st.cell))
 
