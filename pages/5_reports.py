@@ -7,6 +7,7 @@ after a write never serves the file made before it. The PDF and the PNG zip draw
 per indicator: they are made on a button press with a progress bar, then downloaded.
 """
 
+import logging
 from functools import partial
 from html import escape
 
@@ -35,6 +36,7 @@ from kpi.reports.tables import (
     summary_rows,
 )
 
+log = logging.getLogger(__name__)
 KEY_KIND = "reports_scope_kind"
 KEY_SCOPE = "reports_scope"
 KEY_FILE = "reports_file_{}"  # (file key, bytes) of the last PDF / PNG zip made in this session
@@ -42,6 +44,10 @@ FILE_TTL_S = 300
 KINDS = ("all", "policy", "measure", "project")
 KIND_KEYS = {"all": "rep_all", "policy": "policy", "measure": "measure", "project": "project"}
 MAKE = {"ja": "{}を作成", "en": "Make {}"}
+FAILED = {
+    "ja": "レポートを作成できませんでした。時間をおいてもう一度お試しください。",
+    "en": "The report could not be made. Please try again later.",
+}
 MAKING = {"ja": "作成中… グラフ {}/{}", "en": "Making… chart {}/{}"}
 
 
@@ -59,16 +65,22 @@ def schedule_file(url: str, version: int, year: int, scope: str, fmt: str) -> by
     return b"" if inputs is None else schedule_bytes(inputs, Scope.parse(scope), fmt)
 
 
-def chart_file(key: tuple[object, ...], year: int, as_of: Month, scope: Scope, fmt: str) -> bytes:
-    """Make the PDF / PNG zip with a progress bar (one step per chart)."""
+def chart_file(key: tuple[object, ...], year: int, as_of: Month, scope: Scope, fmt: str) -> bytes | None:
+    """Make the PDF / PNG zip with a progress bar (one step per chart); None if it failed."""
     bar = st.progress(0.0, text=MAKING[ui.lang()].format(0, "…"))
 
     def step(done: int, total: int) -> None:
         bar.progress(done / total, text=MAKING[ui.lang()].format(done, total))
 
-    inputs = load_inputs(ui.engine(), year)
-    payload = b"" if inputs is None else report_bytes(inputs, as_of, scope, fmt, clock.today(), progress=step)
-    bar.empty()
+    try:
+        inputs = load_inputs(ui.engine(), year)
+        payload = b"" if inputs is None else report_bytes(inputs, as_of, scope, fmt, clock.today(), progress=step)
+    except Exception:  # a visitor gets a message, the server log the traceback
+        log.exception("report %s %s %s failed", fmt, scope, as_of)
+        st.error(FAILED[ui.lang()])
+        return None
+    finally:
+        bar.empty()
     st.session_state[KEY_FILE.format(fmt)] = (key, payload)
     return payload
 

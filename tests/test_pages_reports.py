@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.actuals import ActualInput, record_actuals
@@ -89,4 +90,18 @@ def test_report_pdf_is_made_with_progress_and_never_stale_after_a_write(demo_app
     at.run()
     assert not at.exception
     assert "PDF（A4横）" not in [b.proto.label for b in at.get("download_button")]
+    assert "PDF（A4横）を作成" in [b.label for b in at.sidebar.button]
+
+
+def test_a_failing_report_shows_a_message_not_a_traceback(demo_app: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kpi.reports.service as service
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr(service, "report_bytes", broken)
+    at = _open(REPORTS)
+    at.sidebar.button(key="reports_make_png").click().run()
+    assert not at.exception
+    assert "作成できませんでした" in " ".join(e.value for e in at.sidebar.error)
     assert "PDF（A4横）を作成" in [b.label for b in at.sidebar.button]

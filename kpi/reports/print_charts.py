@@ -33,6 +33,8 @@ MARKERS = {
     "diamond": ("D", True),
 }
 
+# svg.fonttype none: chart text stays text in the SVG, set in the embedded font of the PDF.
+RC: Any = {"font.family": FONT_NAME, "svg.fonttype": "none", "axes.unicode_minus": False}
 _lock = threading.Lock()  # matplotlib's font cache and rc settings are process-wide
 
 
@@ -59,6 +61,14 @@ def top_margin(chart: IndicatorChartData) -> float:
 def figure(chart: IndicatorChartData) -> Any:
     """The matplotlib ``Figure`` of a chart (not yet saved)."""
     _setup()
+    import matplotlib
+
+    # Text takes its font when it is created: build the whole figure in the report's font.
+    with matplotlib.rc_context(RC):
+        return _figure(chart)
+
+
+def _figure(chart: IndicatorChartData) -> Any:
     from matplotlib.figure import Figure
 
     top = top_margin(chart)
@@ -123,7 +133,7 @@ def _save(chart: IndicatorChartData, fmt: str, **kw: Any) -> bytes:
     with _lock:
         import matplotlib
 
-        with matplotlib.rc_context({"font.family": FONT_NAME, "svg.fonttype": "none", "axes.unicode_minus": False}):
+        with matplotlib.rc_context(RC):
             fig = figure(chart)
             buf = io.BytesIO()
             fig.savefig(buf, format=fmt, **kw)
@@ -131,7 +141,8 @@ def _save(chart: IndicatorChartData, fmt: str, **kw: Any) -> bytes:
 
 
 def chart_png(chart: IndicatorChartData, dpi: int = PNG_DPI) -> bytes:
-    return _save(chart, "png", dpi=dpi, facecolor="white")
+    # zlib level 1: a third faster than the default, files a few percent larger.
+    return _save(chart, "png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
 
 
 def chart_svg(chart: IndicatorChartData) -> bytes:
