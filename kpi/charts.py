@@ -10,12 +10,14 @@ so that a screenshot stands alone.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpi import fmt
 from kpi.chart_data import (
     AS_OF_COLOR,
     LINE_GAP,
@@ -53,6 +55,7 @@ BAR_COLOR = "#CFD8DC"
 BAR_LINE = "#78909C"
 HEADER_FILL = "#ECEFF1"
 GANTT_MONTHS = 15  # R8 April … R9 June, the span the plan's 工程表 prints
+LONG_GANTT_ROWS = 12  # from this many rows the month labels repeat at the bottom
 DASH = {"solid": "solid", "dash": "dash", "dot": "dot", "dashdot": "dashdot"}
 
 
@@ -72,6 +75,11 @@ def chart_config(filename: str) -> dict[str, Any]:
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+def _esc(text: str) -> str:
+    """Plan and user text shown literally: plotly reads <b>, <br> and <a href> in text."""
+    return html.escape(text, quote=False)
 
 
 def _base_layout(fig: go.Figure, title: str, subtitle: str, height: int, top: int = 80) -> None:
@@ -117,7 +125,7 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
                 meta=f"series:{s.key}",
                 line={"color": s.color, "dash": DASH[s.dash], "width": s.width},
                 marker={"size": 8, "color": s.color} if s.markers else None,
-                hovertemplate="%{y:,.4~g}" + unit + "<extra>" + s.name + "</extra>",
+                hovertemplate="%{y:,.4~g}" + _esc(unit) + "<extra>" + s.name + "</extra>",
             )
         )
     if chart.status is not None:
@@ -130,7 +138,7 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
                 name=m.name,
                 meta="status",
                 marker={"size": 18, "symbol": m.marker, "color": m.color, "line": {"color": "#212121", "width": 1.5}},
-                hovertemplate="%{y:,.4~g}" + unit + "<extra>" + m.name + "</extra>",
+                hovertemplate="%{y:,.4~g}" + _esc(unit) + "<extra>" + m.name + "</extra>",
             )
         )
     # Built once and set once: add_hline/add_annotation re-validate every shape per call.
@@ -150,7 +158,7 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
     annotations = [
         {
             "name": f"label:{lb.key}",
-            "text": lb.text,
+            "text": _esc(lb.text),
             "x": lb.x,
             "y": lb.y,
             "xref": "x",
@@ -164,8 +172,8 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
         }
         for lb in chart.labels
     ]
-    title = "<br>".join(chart.title_lines)
-    subtitle = "<br>".join(chart.subtitle_lines)
+    title = "<br>".join(_esc(line) for line in chart.title_lines)
+    subtitle = "<br>".join(_esc(line) for line in chart.subtitle_lines)
     # The screen uses the print sizes (+1 px for the title) so that the nominal label sizes of
     # kpi.chart_data hold in a report column as narrow as 440 px.
     top = int(20 + LINE_GAP * (TITLE_PX + 1) * len(chart.title_lines) + LINE_GAP * TEXT_PX * len(chart.subtitle_lines))
@@ -206,9 +214,8 @@ def gantt_months(fiscal_year: int) -> list[Month]:
 
 
 def _wrap(text: str, width: int) -> str:
-    if len(text) <= width:
-        return text
-    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
+    """Plan text in lines of ``width`` characters, each escaped (plotly reads HTML tags)."""
+    return "<br>".join(_esc(text[i : i + width]) for i in range(0, max(len(text), 1), width))
 
 
 def gantt_chart(
@@ -254,21 +261,21 @@ def gantt_chart(
             headers.append(y)
             tick_y.append(y)
             tick_text.append(
-                f"<b>{symbols[proj['measure_no']]} {int(no):02d} {_wrap(str(proj['project_name']), 26)}</b>"
+                f"<b>{symbols[proj['measure_no']]} {int(no):02d} {_wrap(fmt.text(proj['project_name']), 26)}</b>"
             )
             y += 1
         rows = data.schedule.loc[data.schedule["project_no"] == no]
         for row in rows.to_dict("records"):
             tick_y.append(y)
-            tick_text.append(_wrap(str(row["item"]) or t("chart_no_item", lang), 24))
-            for bar in row["bars"] or []:
+            tick_text.append(_wrap(fmt.text(row["item"], "") or t("chart_no_item", lang), 24))
+            for bar in fmt.opt(row["bars"]) or []:
                 b0, b1 = Month.parse(bar["start"]) - start, Month.parse(bar["end"]) - start + 1
                 bars.append(
                     {
                         "y": y,
                         "base": b0,
                         "len": b1 - b0,
-                        "text": bar.get("text") or "",
+                        "text": _esc(fmt.text(bar.get("text"), "")),
                         "start": bar["start"],
                         "end": bar["end"],
                     }
@@ -282,9 +289,9 @@ def gantt_chart(
                         "y": y,
                         "x": Month.parse(ms["month"]) - start + 0.5,
                         "status": ms_status.get(ms["code"], Status.NOT_DUE.value),
-                        "text": ms["text"] or "",
+                        "text": _esc(fmt.text(ms["text"], "")),
                         "month": ms["month"],
-                        "item": row["item"],
+                        "item": _esc(fmt.text(row["item"], "")),
                     }
                 )
             y += 1
@@ -345,38 +352,48 @@ def gantt_chart(
     fig.add_vline(x=12, line={"color": "#9E9E9E", "width": 1})
     as_of_x = max(0.0, min(float(GANTT_MONTHS), (as_of - start) + 0.5))
     fig.add_vline(x=as_of_x, line={"color": AS_OF_COLOR, "dash": "dashdot", "width": 2})
+    # The as-of label sits under the chart, where it can never cover a bar's text.
     fig.add_annotation(
         x=as_of_x,
-        y=1,
+        y=0,
         yref="paper",
         yanchor="top",
-        xanchor="left",
+        xanchor="center",
+        yshift=-40 if max(y, 1) > LONG_GANTT_ROWS else 0,  # below the bottom month labels
         text=as_of_text(as_of, lang),
         showarrow=False,
         font={"size": 11, "color": AS_OF_COLOR},
         bgcolor="rgba(255,255,255,0.85)",
     )
     n_rows = max(y, 1)
-    height = 190 + 34 * n_rows
+    height = 200 + 34 * n_rows
     if title is None:
         title = t("schedule_title", lang)
     _base_layout(fig, title, f"{data.label if lang == 'ja' else f'FY{data.year}'} ・ {as_of_text(as_of, lang)}", height)
     fig.update_layout(
-        margin={"l": 20, "r": 20, "t": 150, "b": 20},
+        margin={"l": 20, "r": 20, "t": 150, "b": 30},
         legend={"orientation": "h", "yref": "container", "yanchor": "top", "y": 0.999, "xanchor": "right", "x": 1},
         bargap=0.3,
         showlegend=True,
     )
+    months_axis = {
+        "range": [0, GANTT_MONTHS],
+        "tickvals": [i + 0.5 for i in range(GANTT_MONTHS)],
+        "ticktext": [_gantt_tick(m, i, data.year, lang) for i, m in enumerate(months)],
+        "tickangle": 0,
+        "tickfont": {"size": 11},
+        "showgrid": False,
+        "fixedrange": True,
+    }
     fig.update_xaxes(
-        range=[0, GANTT_MONTHS],
-        tickvals=[i + 0.5 for i in range(GANTT_MONTHS)],
-        ticktext=[_gantt_tick(m, i, data.year, lang) for i, m in enumerate(months)],
-        side="top",
-        tickangle=0,
-        showgrid=False,
-        minor={"tickvals": list(range(GANTT_MONTHS + 1)), "showgrid": True, "gridcolor": "#EEEEEE"},
-        fixedrange=True,
-    )
+        side="top", minor={"tickvals": list(range(GANTT_MONTHS + 1)), "showgrid": True, "gridcolor": "#EEEEEE"},
+        **months_axis,
+    )  # fmt: skip
+    if n_rows > LONG_GANTT_ROWS:
+        # A long schedule repeats its months at the bottom (an empty trace makes plotly draw the axis).
+        fig.add_trace(go.Scatter(x=[], y=[], xaxis="x2", showlegend=False, hoverinfo="skip"))
+        fig.update_layout(xaxis2={**months_axis, "overlaying": "x", "side": "bottom", "matches": "x"})
+        fig.update_layout(margin={"b": 80})
     fig.update_yaxes(
         range=[n_rows - 0.5, -0.5],
         tickvals=tick_y,

@@ -301,3 +301,24 @@ def test_long_titles_wrap(data: PlanData) -> None:
         assert chart_data.text_width_em(line) <= chart_data.SUBTITLE_EM
         assert not line.startswith("・")
     assert chart_data.wrap("あ" * 70, 32) == ("あ" * 32, "あ" * 32, "あ" * 6)
+
+
+def test_plan_text_is_shown_literally_on_screen(data: PlanData) -> None:
+    data.indicators.loc[data.indicators["code"] == "04-mynumber-card-rate", "name"] = '<a href="http://x">保有率</a>'
+    data.schedule.loc[data.schedule["project_no"] == 1, "item"] = "<b>項目</b>"
+    fig = charts.indicator_chart(data, "04-mynumber-card-rate", AS_OF, _row(data, "04-mynumber-card-rate"))
+    assert "&lt;a href=" in fig.layout.title.text and "<a " not in fig.layout.title.text
+    gantt = charts.gantt_chart(data, indicator_statuses(data, AS_OF), AS_OF, [1])
+    assert "&lt;b&gt;項目&lt;/b&gt;" in gantt.layout.yaxis.ticktext
+
+
+def test_gantt_months_read_horizontally_and_the_as_of_label_never_covers_a_bar(data: PlanData) -> None:
+    statuses = indicator_statuses(data, AS_OF)
+    one = charts.gantt_chart(data, statuses, AS_OF, [1])
+    assert one.layout.xaxis.tickangle == 0 and one.layout.xaxis.side == "top"
+    label = next(a for a in one.layout.annotations if a.text == "基準月 2026年10月")
+    assert (label.yref, label.y, label.yanchor) == ("paper", 0, "top")  # under the rows, not on them
+    assert one.layout.xaxis2.side is None  # a short schedule has one month axis
+    whole = charts.gantt_chart(data, statuses, AS_OF)
+    assert whole.layout.xaxis2.side == "bottom" and whole.layout.xaxis2.tickangle == 0
+    assert list(whole.layout.xaxis2.ticktext) == list(whole.layout.xaxis.ticktext)
