@@ -179,3 +179,13 @@ def test_data_version_changes_after_every_write(demo_engine: Any) -> None:
     with transaction(demo_engine) as s:
         record_actuals(s, [ActualInput("04-mynumber-card-rate", "2026-11", "87.5")], ADMIN, TODAY)
     assert data_version(demo_engine) > before
+
+
+def test_the_japanese_font_comes_from_the_pip_package() -> None:
+    import matplotlib_fontja
+
+    from kpi.reports.fonts import font_path
+
+    path = font_path()
+    assert path.is_relative_to(Path(matplotlib_fontja.__file__).parent)
+    assert path.read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType outlines: reportlab embeds them as they are

@@ -3,12 +3,10 @@
 
 It has TrueType (glyf) outlines, which reportlab embeds as a subset and matplotlib draws
 directly, so no system font and no outline conversion is needed (Windows PCs included).
-``KPI_CJK_FONT`` may point at another TrueType file with Japanese glyphs.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -17,9 +15,6 @@ _lock = threading.Lock()
 
 
 def font_path() -> Path:
-    env = os.environ.get("KPI_CJK_FONT")
-    if env and Path(env).is_file():
-        return Path(env)
     from matplotlib_fontja import get_font_ttf_path
 
     return Path(get_font_ttf_path())
