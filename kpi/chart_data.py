@@ -17,6 +17,7 @@ import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from kpi import fmt
@@ -78,7 +79,12 @@ def text_width_em(text: str) -> float:
 
 
 def wrap(text: str, width_em: float) -> tuple[str, ...]:
-    """Lines of at most ``width_em``; a break prefers a space or 「・」 near the end of a line."""
+    """Lines of at most ``width_em``, of even length (no one-character last line); a break
+    prefers a space or 「・」 near the end of a line."""
+    total = text_width_em(text.strip())
+    if total > width_em:
+        # Lines of even width: 31 characters in 30 become 16 + 15, not 30 + 1.
+        width_em = min(width_em, math.ceil(total / math.ceil(total / width_em)) + 1)
     lines: list[str] = []
     rest = text.strip()
     while rest and text_width_em(rest) > width_em:
@@ -301,25 +307,60 @@ def _candidates(
             (fx - px, fy - py, "right", "top"),
             (fx - 2 * px, fy, "right", "middle"),
         ]
-    return [(px, 1 - py, "left", "top"), (1 - px, 1 - py, "right", "top"), (px, py, "left", "bottom")]
+    return [
+        (px, 1 - py, "left", "top"),
+        (1 - px, 1 - py, "right", "top"),
+        (1 - px, py, "right", "bottom"),
+        (px, py, "left", "bottom"),
+    ]
+
+
+def _trace_points(
+    series: Sequence[Series], lines: Sequence[RefLine], xr: tuple[float, float]
+) -> list[tuple[str, float, float]]:
+    """(owner, x, y) samples along every drawn line, a quarter month apart: what a label
+    should rather not cover. The owner lets a label sit on its own line."""
+    out: list[tuple[str, float, float]] = []
+    for s in series:
+        pts = list(zip(s.xs, s.ys, strict=True))
+        out += [("data", x, y) for x, y in pts]
+        for (x0, y0), (x1, y1) in pairwise(pts):
+            n = max(1, int(abs(x1 - x0) * 4))
+            out += [("data", x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n)]
+    for ln in lines:
+        if not ln.vertical:
+            steps = int((xr[1] - xr[0]) * 4)
+            out += [(ln.key, xr[0] + k / 4, ln.value) for k in range(steps + 1)]
+    return out
 
 
 def place_labels(
-    wants: Sequence[LabelWant], xr: tuple[float, float], yr: tuple[float, float], floor: float | None
+    wants: Sequence[LabelWant],
+    xr: tuple[float, float],
+    yr: tuple[float, float],
+    floor: float | None,
+    avoid: Sequence[tuple[str, float, float]] = (),
 ) -> tuple[tuple[Label, ...], tuple[float, float]]:
-    """Labels placed without overlap inside the plot; the y range grows until they fit."""
+    """Labels placed without overlap inside the plot; the y range grows until they fit.
+
+    Each label takes its first candidate position that also stays off the drawn lines
+    (``avoid``), else its first that merely fits: lines may pass behind a label, labels may
+    never cover each other or an axis.
+    """
     lo, hi = yr
     for _ in range(8):
         placed: list[Label] = []
         for want in wants:
             w = text_width_em(want.text) * TEXT_PX / PLOT_W
             h = LINE_GAP * TEXT_PX / PLOT_H
-            chosen = None
+            free = [((x - xr[0]) / (xr[1] - xr[0]), (y - lo) / (hi - lo)) for owner, x, y in avoid if owner != want.key]
+            fits = []
             for fx, fy, ha, va in _candidates(want, xr, (lo, hi)):
                 box = _box(fx, fy, ha, va, w, h)
                 if _inside(box) and not any(_overlaps(box, p.box) for p in placed):
-                    chosen = (fx, fy, ha, va, box)
-                    break
+                    fits.append((fx, fy, ha, va, box))
+            clear = [f for f in fits if not any(f[4][0] < px < f[4][2] and f[4][1] < py < f[4][3] for px, py in free)]
+            chosen = clear[0] if clear else fits[0] if fits else None
             if chosen is None:
                 break
             fx, fy, ha, va, box = chosen
@@ -471,7 +512,7 @@ def indicator_chart_data(
     values = [v for s in series for v in s.ys] + [ln.value for ln in lines if not ln.vertical]
     floor = 0.0 if flow or (values and min(values) >= 0) else None
     y_range = _y_range(values, flow)
-    labels, y_range = place_labels(wants, x_range, y_range, floor)
+    labels, y_range = place_labels(wants, x_range, y_range, floor, _trace_points(series, lines, x_range))
     integer = unit in COUNT_UNITS
     divisor, y_title = axis_scale(unit, max(abs(y_range[0]), abs(y_range[1])))
     # Ticks are round numbers in the unit the axis reads in (円 or 万円).

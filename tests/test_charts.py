@@ -300,7 +300,9 @@ def test_long_titles_wrap(data: PlanData) -> None:
     for line in chart.subtitle_lines:
         assert chart_data.text_width_em(line) <= chart_data.SUBTITLE_EM
         assert not line.startswith("・")
-    assert chart_data.wrap("あ" * 70, 32) == ("あ" * 32, "あ" * 32, "あ" * 6)
+    assert chart_data.wrap("あ" * 70, 32) == ("あ" * 25, "あ" * 25, "あ" * 20)  # even lines, no stub
+    assert chart_data.wrap("あ" * 31, 30) == ("あ" * 17, "あ" * 14)
+    assert chart_data.wrap("短い", 30) == ("短い",)
 
 
 def test_plan_text_is_shown_literally_on_screen(data: PlanData) -> None:
@@ -322,3 +324,17 @@ def test_gantt_months_read_horizontally_and_the_as_of_label_never_covers_a_bar(d
     whole = charts.gantt_chart(data, statuses, AS_OF)
     assert whole.layout.xaxis2.side == "bottom" and whole.layout.xaxis2.tickangle == 0
     assert list(whole.layout.xaxis2.ticktext) == list(whole.layout.xaxis.ticktext)
+
+
+def test_labels_keep_off_the_drawn_lines_when_there_is_room() -> None:
+    # A line rising through the lower left: the no-target note moves off it to the top.
+    rising = chart_data.Series("actual", "実績値", (1.0, 2.0, 3.0), (0.0, 10.0, 20.0), "#000", "solid", 3, True)
+    wants = [chart_data.LabelWant("no_target", "目標値は基準値の設定後に決まります", "#000", "corner", (0, 0))]
+    avoid = chart_data._trace_points([rising], [], (0.5, 12.6))
+    (label,), _ = chart_data.place_labels(wants, (0.5, 12.6), (0.0, 100.0), 0.0, avoid)
+    assert label.va == "top"  # the first candidate (top left) is clear of the line
+    (label,), _ = chart_data.place_labels(wants, (0.5, 12.6), (0.0, 25.0), 0.0, avoid)
+    x0, y0, x1, y1 = label.box
+    fx = [(x - 0.5) / 12.1 for _, x, _ in avoid]
+    fy = [y / 25.0 for _, _, y in avoid]
+    assert not any(x0 < px < x1 and y0 < py < y1 for px, py in zip(fx, fy, strict=True))
