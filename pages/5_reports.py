@@ -171,7 +171,9 @@ else:
 
     content = build_report(data, as_of, scope, generated_on=clock.today())
     st.markdown(REPORT_CSS, unsafe_allow_html=True)
-    st.title(f"{content.title.split()[0]} {ui.tr('rep_title')}")
+    # The plan's name above a short title: at 1280 px the whole name as a title broke mid-word.
+    st.markdown(f"##### {content.title.split()[0]}")
+    st.title(ui.tr("rep_title"))
     st.markdown(f"#### {content.subtitle}")
     st.caption(ui.tr("rep_print_hint"))
     st.markdown(f"**{ui.tr('rep_legend')}**")
