@@ -141,8 +141,22 @@ def _save(chart: IndicatorChartData, fmt: str, **kw: Any) -> bytes:
 
 
 def chart_png(chart: IndicatorChartData, dpi: int = PNG_DPI) -> bytes:
-    # zlib level 1: a third faster than the default, files a few percent larger.
-    return _save(chart, "png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
+    """PNG at ``dpi``: drawn on an Agg canvas and written by Pillow directly (a third faster
+    than ``savefig``), zlib level 1 (files a few percent larger, much faster)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    with _lock, matplotlib.rc_context(RC):
+        fig = figure(chart)
+        fig.set_dpi(dpi)
+        fig.set_facecolor("white")
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        buf = io.BytesIO()
+        image.save(buf, "PNG", dpi=(dpi, dpi), compress_level=1)
+    return buf.getvalue()
 
 
 def chart_svg(chart: IndicatorChartData) -> bytes:
