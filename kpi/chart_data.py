@@ -7,8 +7,8 @@ PDF shows exactly what the page shows.
 Label positions are decided here, not by a renderer: each label's size is estimated at the
 nominal plot size (the narrowest place a chart is drawn: one column of the two-column report
 and half an A4 landscape page) and labels are placed, in turn, at the first candidate position
-that stays inside the plot and clear of the labels already placed. If none fits, the y axis
-gets more headroom and placement starts again.
+that stays inside the plot and clear of the labels already placed (and, when there is room,
+off the drawn lines). If none fits, the y axis gets more headroom and placement starts again.
 """
 
 from __future__ import annotations
@@ -278,11 +278,12 @@ def _box(fx: float, fy: float, ha: str, va: str, w: float, h: float) -> _Box:
 
 @dataclass(frozen=True)
 class LabelWant:
+    """A label to place: what it labels decides its candidate positions (``_candidates``)."""
+
     key: str
     text: str
     color: str
-    # Candidates as (fx, fy, ha, va) in plot fractions, computed from the axis ranges.
-    kind: str  # hline | vline | point | corner
+    kind: str  # hline (along a line) | vline (beside it) | point (left of it) | corner (of the plot)
     at: tuple[float, float]  # data anchor (x, y); for hline only y counts, for vline only x
 
 

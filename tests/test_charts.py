@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import Engine
 
@@ -215,6 +217,9 @@ def test_labels_of_an_empty_database_never_overlap(plan_engine: Engine) -> None:
     for chart in _all_chart_data(empty):
         _assert_labels_clear(chart)
         assert [s.key for s in chart.series if s.key == "actual"] == ["actual"]
+        texts = [*chart.title_lines, *chart.subtitle_lines, chart.y_title, *(lb.text for lb in chart.labels)]
+        texts += [s for _, s in (*chart.x_ticks, *chart.y_ticks)] + [s.name for s in chart.series]
+        assert not [t for t in texts if re.search(r"\b(nan|NaN|None|inf|NaT)\b", t)], chart.code
 
 
 def test_crowded_labels_are_moved_apart_and_the_axis_grows_when_needed() -> None:

@@ -189,3 +189,33 @@ def test_the_japanese_font_comes_from_the_pip_package() -> None:
     path = font_path()
     assert path.is_relative_to(Path(matplotlib_fontja.__file__).parent)
     assert path.read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType outlines: reportlab embeds them as they are
+
+
+def test_reports_accept_none_for_missing_values_as_well_as_nan(plan_engine: Any) -> None:
+    """The store is moving from NaN to None for missing values: reports take both."""
+    import dataclasses
+
+    import pandas as pd
+
+    with transaction(plan_engine) as s:
+        record_actuals(s, [ActualInput("04-mynumber-card-rate", "2026-04", "85.3")], ADMIN, TODAY)
+    loaded = load_inputs(plan_engine, 2026)
+    assert loaded is not None
+
+    def as_none(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.astype(object).where(frame.notna(), None)
+
+    frames = {f.name: as_none(getattr(loaded.data, f.name)) for f in dataclasses.fields(loaded.data)
+              if isinstance(getattr(loaded.data, f.name), pd.DataFrame)}  # fmt: skip
+    inputs = dataclasses.replace(loaded, data=dataclasses.replace(loaded.data, **frames))
+    for fmt in ("pdf", "xlsx", "png"):
+        payload = report_bytes(inputs, AS_OF, Scope.parse("all"), fmt, TODAY)
+        assert payload
+        if fmt == "pdf":
+            assert not NOT_A_VALUE.search(_pdf_text(payload))
+        if fmt == "xlsx":
+            assert not [v for v in _xlsx_values(payload) if NOT_A_VALUE.search(str(v))]
+    from kpi.reports.service import schedule_bytes
+
+    for fmt in ("pdf", "xlsx"):
+        assert schedule_bytes(inputs, Scope.parse("all"), fmt)
