@@ -154,13 +154,12 @@ def nice_ticks(low: float, high: float, integer: bool, n: int = 5) -> tuple[floa
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     if integer:
         step = max(1.0, math.ceil(step))
-    first = math.ceil(low / step - 1e-9) * step
-    ticks = []
-    v = first
-    while v <= high + 1e-9 * max(1.0, abs(high)):
-        ticks.append(round(v, 10))
-        v += step
-    return tuple(ticks)
+    # Ticks by index, never by repeated addition: far from zero ``v + step == v`` in floating
+    # point, and a loop adding steps would never end (a generated plan found this).
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    count = min(max(0, last - first + 1), 4 * n)
+    return tuple(dict.fromkeys(round((first + i) * step, 10) for i in range(count)))
 
 
 def axis_scale(unit: str, high: float) -> tuple[float, str]:

@@ -343,3 +343,34 @@ def test_labels_keep_off_the_drawn_lines_when_there_is_room() -> None:
     fx = [(x - 0.5) / 12.1 for _, x, _ in avoid]
     fy = [y / 25.0 for _, _, y in avoid]
     assert not any(x0 < px < x1 and y0 < py < y1 for px, py in zip(fx, fy, strict=True))
+
+
+def test_nice_ticks_end_far_from_zero_and_stay_few() -> None:
+    # A generated plan found a y range where adding the step no longer changed the value:
+    # the tick loop never ended and ate the machine's memory.
+    from kpi.chart_data import nice_ticks
+
+    for low, high, integer in [(1e16, 1e16 + 3, True), (0.0, 1e9, True), (0.0, 1.2e-38, False), (-5.0, 1e15, False)]:
+        ticks = nice_ticks(low, high, integer)
+        assert 1 <= len(ticks) <= 20
+        assert list(ticks) == sorted(set(ticks))
+        assert all(low - 1e-9 * max(1.0, abs(low)) <= t <= high + 1e-9 * max(1.0, abs(high)) for t in ticks)
+
+
+def test_every_label_anchor_of_the_chart_data_is_one_matplotlib_draws() -> None:
+    # A generated plan placed a label at the point's middle: matplotlib refused 'middle'.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kpi.reports.print_charts import MPL_VA
+
+    fig = plt.figure()
+    try:
+        for va in ("bottom", "top", "middle"):
+            fig.text(0.5, 0.5, "ラベル", va=MPL_VA.get(va, va))
+        fig.canvas.draw()
+    finally:
+        plt.close(fig)
+    assert MPL_VA["middle"] == "center"

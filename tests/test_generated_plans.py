@@ -13,10 +13,12 @@ KPI_HYPOTHESIS_EXAMPLES to run more. Each shrunk failure is pinned with ``@examp
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,12 +26,19 @@ from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, Phase, example, given, settings
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+import kpi.reports.cli  # noqa: F401  (registers `report` and `schedule-sheet`)
 from kpi.actuals import ActualInput, record_actuals
 from kpi.bootstrap import import_plan
+from kpi.cli import main as cli_main
 from kpi.db import make_engine, transaction
+from kpi.fiscal import Month, latest_ended_month
+from kpi.labels import status_text
 from kpi.permissions import Actor
+from kpi.status import Status
 
 from .conftest import ADMIN, ROOT
 from .generated import EXAMPLES, FISCAL_YEAR, Case, cases
@@ -216,3 +225,87 @@ def check_pages(actor: Actor = GEN_ADMIN) -> None:
 def test_every_page_renders_generated_plans_without_nan(case: Case) -> None:
     with _database(case):
         check_pages()
+
+
+def _nfkc(text: str) -> str:
+    # PDF text extraction may give 「？」 as "?": compare both sides in one normal form.
+    return unicodedata.normalize("NFKC", text)
+
+
+# A status is its shape and its label; a narrow table cell may wrap between the two.
+STATUS_TOKEN = re.compile(
+    "|".join(r"\s*".join(re.escape(part) for part in _nfkc(status_text(s)).split(" ", 1)) for s in Status)
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return [re.sub(r"\s+", " ", t) for t in STATUS_TOKEN.findall(text)]
+
+
+def _as_of(today: date) -> Month:
+    """The reports' as-of month: the latest ended month, within the plan's fiscal year."""
+    return max(Month(FISCAL_YEAR, 4), min(latest_ended_month(today), Month(FISCAL_YEAR + 1, 3)))
+
+
+def _section(text: str, start: str, end: str) -> str:
+    """The text between two section titles of the report (end: the next title or the end)."""
+    start, end = _nfkc(start), _nfkc(end)
+    head = text.index(start) + len(start)
+    stop = text.find(end, head)
+    return text[head : stop if stop >= 0 else len(text)]
+
+
+def _sheet_statuses(data: bytes, sheet: str, id_header: str) -> dict[str, str]:
+    ws = load_workbook(io.BytesIO(data), read_only=True)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    header_at = next(i for i, r in enumerate(rows) if id_header in r)
+    header = rows[header_at]
+    col_id, col_status = header.index(id_header), header.index("状況")
+    return {str(r[col_id]): str(r[col_status]) for r in rows[header_at + 1 :] if r[col_id] is not None}
+
+
+def check_reports(case: Case, out: Path) -> None:
+    """Every report format is made, reads no nan, and shows the statuses the CLI computes."""
+    as_of = str(_as_of(case.today))
+    files = {
+        "r.pdf": ["report", "--format", "pdf"],
+        "r.xlsx": ["report", "--format", "xlsx"],
+        "r.zip": ["report", "--format", "png", "--scope", "project:1"],
+        "s.xlsx": ["schedule-sheet", "--format", "xlsx"],
+        "s.pdf": ["schedule-sheet", "--format", "pdf"],
+    }
+    for name, args in files.items():
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            extra = ["--as-of", as_of] if args[0] == "report" else []
+            assert cli_main([*args, *extra, "--out", str(out / name)]) == 0, name
+        assert (out / name).stat().st_size > 0, name
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()):
+        assert cli_main(["status", "--as-of", as_of, "--format", "json"]) == 0
+    cli = json.loads(stdout.getvalue())
+    indicators = [r for r in cli if r["kind"] == "indicator"]
+    milestones = [r for r in cli if r["kind"] == "milestone"]
+
+    pdf = _nfkc("\n".join(page.extract_text() for page in PdfReader(out / "r.pdf").pages))
+    assert not FORBIDDEN.search(pdf), FORBIDDEN.search(pdf)
+    table = _section(pdf, "指標の状況", "指標の推移")
+    assert _tokens(table) == [_nfkc(status_text(r["status"])) for r in indicators]
+    if milestones:
+        marks = _section(pdf, "マイルストーン（工程表の●）", "自己評価")
+        assert _tokens(marks) == [_nfkc(status_text(r["status"])) for r in milestones]
+
+    workbook = (out / "r.xlsx").read_bytes()
+    for ws in load_workbook(io.BytesIO(workbook), read_only=True):
+        for row in ws.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and FORBIDDEN.search(v) for v in row), (ws.title, row)
+    assert _sheet_statuses(workbook, "指標", "指標ID") == {r["id"]: status_text(r["status"]) for r in indicators}
+    assert _sheet_statuses(workbook, "マイルストーン", "ID") == {r["id"]: status_text(r["status"]) for r in milestones}
+
+
+@settings(SETTINGS, max_examples=max(1, EXAMPLES // 2))
+@given(case=cases())
+@example(case=ONLY_ONE_EMPTY_PROJECT)
+@example(case=ONE_OF_TWO_REPORTED_IN_APRIL)
+def test_every_report_is_made_and_agrees_with_the_cli_for_generated_plans(case: Case) -> None:
+    with _database(case) as tmp:
+        check_reports(case, Path(tmp))

@@ -18,6 +18,8 @@ from kpi.chart_data import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX
 from kpi.reports.fonts import FONT_NAME, font_path
 
 PNG_DPI = 200  # print quality: a chart half an A4 page wide stays sharp
+# Chart data speaks plotly's anchors; matplotlib calls the vertical middle "center".
+MPL_VA = {"middle": "center"}
 MARGIN_B = 46  # x ticks and the legend below the plot
 DASHES = {"solid": "-", "dash": (0, (5, 3)), "dot": (0, (1, 2)), "dashdot": (0, (6, 2, 1, 2))}
 # plotly marker symbols (kpi.labels.STATUS_STYLES) → matplotlib markers, filled or open.
@@ -109,7 +111,7 @@ def _figure(chart: IndicatorChartData) -> Any:
         )
     for lb in chart.labels:
         ax.text(
-            lb.x, lb.y, _plain(lb.text), ha=lb.ha, va=lb.va, color=lb.color, fontsize=TEXT_PX, gid=f"label:{lb.key}",
+            lb.x, lb.y, _plain(lb.text), ha=lb.ha, va=MPL_VA.get(lb.va, lb.va), color=lb.color, fontsize=TEXT_PX, gid=f"label:{lb.key}",
             zorder=5, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0},
         )  # fmt: skip
 
