@@ -121,5 +121,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("benchmark", help="処理時間を測る（使い捨てのデータベースで）")
     p.add_argument("--url", help="測定に使うデータベース URL（既定: 一時 SQLite ファイル）")
     p.add_argument("--revisions", type=int, default=20, help="各指標・月の版数（既定 20）")
-    p.add_argument("--repeat", type=int, default=15)
+    p.add_argument("--repeat", type=int, default=15, help="各処理を測る回数（既定 15）")
     p.set_defaults(func=cmd_benchmark)
