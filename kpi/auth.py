@@ -34,7 +34,7 @@ MAX_USERNAME = 64
 # One answer for every refused login (unknown name, disabled, locked, wrong password), so
 # that the answer does not tell an attacker which names exist or which one is locked.
 LOGIN_REFUSED = (
-    "ログインできませんでした。利用者名とパスワードを確かめてください"
+    "利用者名またはパスワードが違います"
     f"（{MAX_FAILURES}回続けて失敗すると{LOCK_MINUTES}分間ログインできません。"
     "続くときは管理者に連絡してください）"
 )
@@ -143,7 +143,7 @@ def normalize_username(username: str) -> str:
     return name
 
 
-def check_password(password: str, username: str = "") -> None:
+def check_password(password: str) -> None:
     """AccountError unless the password is long enough and not a well-known one."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"パスワードは{MIN_PASSWORD}文字以上にしてください")
@@ -151,8 +151,6 @@ def check_password(password: str, username: str = "") -> None:
     # Few distinct characters (aaaaaaaaaaaa, 121212121212) are guessed as fast as a common word.
     if folded in COMMON_PASSWORDS or len(set(folded)) < 4:
         raise AccountError("よく使われる推測されやすいパスワードです。別のパスワードにしてください")
-    if username and _canonical(username).casefold() in folded:
-        raise AccountError("パスワードに利用者名を含めないでください")
 
 
 def _check_role(role: str, departments: Iterable[str]) -> list[str]:
@@ -181,7 +179,7 @@ def add_user(
     require_admin(actor, "利用者の追加")
     username = normalize_username(username)
     deps = _check_role(role, departments)
-    check_password(password, username)
+    check_password(password)
     if _get(session, username) is not None:
         raise AccountError(f"利用者 {username} は既に存在します")
     if email and session.scalars(select(User).where(User.email == email)).first() is not None:
@@ -208,7 +206,7 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
     user = _get(session, username)
     if user is None:
         raise AccountError(f"利用者 {username} は存在しません")
-    check_password(password, username)
+    check_password(password)
     user.password_hash = _hasher.hash(password)
     user.failed_logins = 0
     user.locked_until = None

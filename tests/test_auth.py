@@ -53,9 +53,9 @@ def test_wrong_password_and_unknown_user_give_the_same_message(db: Engine) -> No
 
 def test_five_failures_lock_for_fifteen_minutes_even_with_the_right_password(db: Engine) -> None:
     for i in range(5):
-        with pytest.raises(auth.AuthError, match="ログインできませんでした"):
+        with pytest.raises(auth.AuthError, match="違います"):
             auth.login(db, "shimin", f"wrong-{i}-xxxx", T0 + timedelta(seconds=i))
-    with pytest.raises(auth.AuthError, match="ログインできませんでした"):
+    with pytest.raises(auth.AuthError, match="違います"):
         auth.login(db, "shimin", PASSWORD, T0 + timedelta(minutes=14, seconds=59))
     assert auth.login(db, "shimin", PASSWORD, T0 + timedelta(minutes=15, seconds=6)).username == "shimin"
     actions = _actions(db)
@@ -77,7 +77,7 @@ def test_a_success_resets_the_failure_count(db: Engine) -> None:
 def test_disabled_user_is_refused(db: Engine) -> None:
     with transaction(db) as s:
         auth.disable_user(s, ADMIN, "shimin")
-    with pytest.raises(auth.AuthError, match="ログインできませんでした"):
+    with pytest.raises(auth.AuthError, match="違います"):
         auth.login(db, "shimin", PASSWORD, T0)
     with transaction(db) as s, pytest.raises(PermissionDenied):
         auth.refresh_actor(s, Actor("shimin", "editor", ("市民課",)))
