@@ -274,3 +274,12 @@ def test_status_json_is_a_list_of_objects_with_null_for_missing(env: dict[str, s
     first = next(r for r in rows if r["id"] == "04-mynumber-card-rate")
     assert first["actual"] is None and first["ratio"] is None and first["status"] == "no_data"
     assert first["baseline"] == 85
+
+
+def test_readme_installs_into_a_virtual_environment_first() -> None:
+    """A system Python that refuses global installs (PEP 668) needs the venv step."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Fresh machine", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    assert "-m venv .venv" in block and ". .venv/bin/activate" in block
+    assert block.index("-m venv") < block.index(". .venv/bin/activate") < block.index("pip install")

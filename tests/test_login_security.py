@@ -231,3 +231,33 @@ def test_accounts_do_not_import_the_command_line_and_ui_does_not_import_back() -
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["[]", "False"], out.stdout + out.stderr
+
+
+def test_lock_times_are_shown_in_jst(db: Engine) -> None:
+    from kpi.store import audit_frame
+
+    # "locked" failed five times at 09:00 UTC: locked until 09:15 UTC = 18:15 JST.
+    with transaction(db) as s:
+        users = auth.list_users(s).set_index("username")
+        log = audit_frame(s)
+    assert users.loc["locked", "locked_until"] == "2026-11-24 18:15"
+    assert users.loc["shimin", "locked_until"] == ""
+    locked = log[log["action"] == "auth.locked"].iloc[0]
+    assert locked["detail"]["until"] == "2026-11-24 18:15 JST"
+
+
+def test_cli_user_add_refuses_a_bad_name_before_asking_for_a_password(
+    db: Engine, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kpi import cli
+
+    monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
+
+    def no_prompt(prompt: str = "") -> str:
+        raise AssertionError("asked for a password")
+
+    monkeypatch.setattr("getpass.getpass", no_prompt)
+    assert cli.main(["user", "add", "shi\u200bmin", "--role", "viewer"]) == 1
+    assert "ゼロ幅" in capsys.readouterr().err
+    assert cli.main(["user", "add", "x" * 65, "--role", "viewer"]) == 1
+    assert "64文字" in capsys.readouterr().err
