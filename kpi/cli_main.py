@@ -183,8 +183,12 @@ def _internal_error(exc: BaseException, args: Any, debug: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser(_command_word(argv)).parse_args(argv)  # exits 2 on a usage error
-    debug = bool(args.debug) or os.environ.get(DEBUG_ENV) == "1"
+    debug = "--debug" in argv or os.environ.get(DEBUG_ENV) == "1"
+    try:
+        parser = build_parser(_command_word(argv))  # may import a command's module
+    except Exception as exc:
+        return _internal_error(exc, None, debug)
+    args = parser.parse_args(argv)  # exits 2 on a usage error
     try:
         missing = _missing_input(args)
         if missing is not None:

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from kpi import auth_ui, clock, incident
 from kpi.auth import departments_by_user
-from kpi.auth_ui import KEY_USER, current_actor
+from kpi.auth_ui import KEY_USER as KEY_USER  # pages and tests read the login state through ui
+from kpi.auth_ui import current_actor as current_actor
 from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
@@ -45,7 +46,6 @@ PAGES: tuple[tuple[str, str, str, str, bool], ...] = (
 KEY_YEAR = "kpi_fiscal_year"
 KEY_AS_OF = "kpi_as_of"
 KEY_LANG = "kpi_lang"
-__all__ = ["KEY_USER", "current_actor"]  # the login state lives in kpi.auth_ui
 
 
 @st.cache_resource
