@@ -16,10 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kpi import clock
+from kpi import clock, fmt
 from kpi.actuals import ActualsRejected, record_actuals
 from kpi.bootstrap import import_plan
-from kpi.cli_main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, build_parser, main
+from kpi.cli_main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from kpi.cli_main import build_parser as build_parser  # kpi.cli.main(argv) keeps working
+from kpi.cli_main import main as main
 from kpi.db import DEFAULT_PLAN, make_engine, transaction, upgrade
 from kpi.demo import DemoRefused, clear_demo, load_demo
 from kpi.evaluate import status_table
@@ -29,10 +31,6 @@ from kpi.labels import status_text
 from kpi.permissions import PermissionDenied, cli_actor
 from kpi.planfile import PlanError
 from kpi.store import fiscal_years, plan_data
-
-__all__ = ["build_parser", "main"]
-
-Handler = Callable[[argparse.Namespace], int]
 
 
 def _err(message: str) -> None:
@@ -157,8 +155,6 @@ NUMBER_COLUMNS = ("baseline", "target", "expected", "actual")
 
 
 def _all_numbers(values: Any) -> bool:
-    from kpi import fmt
-
     present = [v for v in values if not fmt.is_missing(v)]
     return bool(present) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)
 
@@ -166,8 +162,6 @@ def _all_numbers(values: Any) -> bool:
 def status_text_table(table: Any) -> str:
     """The status table as people read it: ratios in %, missing as 「―」, columns aligned
     for Japanese text (a wide character takes two columns)."""
-    from kpi import fmt
-
     columns = [str(c) for c in table.columns]
     cells: list[list[str]] = []
     for record in table.to_dict("records"):
