@@ -54,9 +54,9 @@ LEGEND_ORDER: tuple[Status, ...] = (
 
 
 def status_label(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
-    """「順調」 for on_track; '—' for no status."""
+    """「順調」 for on_track; 「―」 for no status."""
     if status is None or status == "":
-        return "—"
+        return "―"
     style = STATUS_STYLES[Status(status)]
     return style.en if lang == "en" else style.ja
 
@@ -64,7 +64,7 @@ def status_label(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
 def status_text(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
     """Shape plus label, e.g. '○ 順調': the form used in tables, CSV-free text and prints."""
     if status is None or status == "":
-        return "—"
+        return "―"
     return f"{STATUS_STYLES[Status(status)].symbol} {status_label(status, lang)}"
 
 
@@ -100,6 +100,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "fiscal_year": ("年度", "Fiscal year"),
     "language": ("言語", "Language"),
     "overview": ("全体概要", "Overview"),
+    "why": ("理由・メモ", "Why"),
+    "why_none": ("理由・メモは未入力です", "No note or comment entered yet"),
+    "dash_history": ("月別の状況", "Status by month"),
+    "dash_history_caption": (
+        "各月末時点の状況（その月までに入力された実績で判定）。記号: ◎達成 ○順調 △注意 ×遅延 ―未入力",
+        "Status at the end of each month, from what had been entered by then.",
+    ),
+    "dash_history_none": ("まだ表示できる月がありません", "No month to show yet"),
+    "dash_status_changes": ("状況の変化", "Status changes"),
+    "dash_status_steady": ("年度当初から状況は変わっていません", "The status has not changed this year"),
     "no_plan": (
         "計画が読み込まれていません。python -m kpi init を実行してください。",
         "No plan loaded. Run: python -m kpi init",

@@ -35,7 +35,10 @@ def _indicator_label(code: str, names: dict[str, str]) -> str:
 
 
 # ---- indicator plan values: baselines, targets, monthly plans, thresholds
-if data is not None and year is not None:
+if data is not None and year is not None and data.indicators.empty:
+    st.subheader(ui.tr("admin_plan"))
+    st.info(ui.tr("dash_no_indicators"))
+elif data is not None and year is not None:
     st.subheader(ui.tr("admin_plan"))
     inds = data.indicators.set_index("code")
     code = st.selectbox(
