@@ -64,12 +64,26 @@ def _import_plan(path: Path) -> int:
 
 
 def cmd_import_actuals(args: argparse.Namespace) -> int:
+    # Imported here so that the rest of the CLI does not load the write path.
+    from sqlalchemy.exc import OperationalError
+
+    from kpi.writes import ConcurrentSave, with_retry
+
     engine = make_engine()
     upgrade(engine)
     try:
         rows = read_actuals_file(args.file)
-        with transaction(engine) as session:
-            result = record_actuals(session, rows, cli_actor(), clock.today(), source=f"import:{Path(args.file).name}")
+        result = with_retry(
+            engine,
+            record_actuals,
+            rows,
+            cli_actor(),
+            clock.today(),
+            source=f"import:{Path(args.file).name}"[:40],
+            require_reason=True,
+            require_note=True,
+            default_reason=args.reason or "",
+        )
     except FileFormatError as exc:
         _err(f"{args.file}: {exc}")
         return 1
@@ -78,8 +92,17 @@ def cmd_import_actuals(args: argparse.Namespace) -> int:
         for e in exc.errors:
             _err(f"  {e}")
         return 1
-    except PermissionDenied as exc:
-        _err(str(exc))
+    except (PermissionDenied, ConcurrentSave) as exc:
+        _err(f"{args.file}: {exc}")
+        return 1
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        # SQLite: another import held the database longer than the busy timeout.
+        _err(
+            f"{args.file}: 他の保存が続いているため取り込めませんでした（何も保存していません）。"
+            "もう一度実行してください"
+        )
         return 1
     print(f"{args.file}: {len(result.saved)}件を保存しました（変更なし {len(result.unchanged)}件）")
     return 0

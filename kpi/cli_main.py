@@ -85,7 +85,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("file", help="計画ファイル（YAML）")
 
     p = _command(sub, "import-actuals", "kpi.cli:cmd_import_actuals", "実績を CSV/XLSX から取り込む（全件または0件）")
-    p.add_argument("file", help="実績ファイル（列: indicator_id,month,value,note）")
+    p.add_argument("file", help="列 indicator_id,month,value,note,reason の CSV（UTF-8 / CP932）または XLSX")
+    p.add_argument("--reason", help="既存の値を変更する行の修正理由（ファイルの reason 列が空の行すべてに使う）")
 
     p = _command(sub, "status", "kpi.cli:cmd_status", "状況を表示する")
     p.add_argument("--as-of", help="基準月 YYYY-MM（既定: 終了した最新の月）。年度の中の月であること")

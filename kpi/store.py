@@ -325,10 +325,6 @@ def indicator_by_code(session: Session, year: int, code: str) -> Indicator | Non
     ).one_or_none()
 
 
-def fiscal_year_id(session: Session, year: int) -> int | None:
-    return session.scalar(select(FiscalYear.id).where(FiscalYear.year == year))
-
-
 def _frame(session: Session, stmt: Any, columns: list[str] | None = None) -> pd.DataFrame:
     """Rows of a select as a DataFrame; columns are named by the select's labels unless given.
 
