@@ -1,9 +1,7 @@
-"""``python -m kpi``: see kpi.cli."""
+"""``python -m kpi``: see kpi.cli_main (parser, exit codes) and kpi.cli (handlers)."""
 
 import sys
 
-import kpi.auth
-import kpi.reports.cli  # noqa: F401  (registers `report` and `schedule-sheet`)
-from kpi.cli import main
+from kpi.cli_main import main
 
 sys.exit(main())

@@ -1,44 +1,86 @@
 """Local accounts: argon2 password hashes, roles, departments and login throttling.
 
-No Streamlit here: the sidebar form (kpi.auth_ui) and the ``python -m kpi user`` command
-both call these functions. Write functions take the Session first and the acting user;
-every change (and every failed or refused login) lands in the audit log.
+No Streamlit and no command line here: the sidebar form (kpi.auth_ui), the admin page and
+``python -m kpi user`` (kpi.cli) all call these functions. Write functions take the Session
+first and the acting user; every change (and every failed or refused login) lands in the
+audit log.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import getpass
 import secrets
-import sys
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, select
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from kpi import cli
-from kpi.db import make_engine, transaction, upgrade
+from kpi.clock import local_time_text
+from kpi.db import transaction
 from kpi.models import User
-from kpi.permissions import ROLES, Actor, PermissionDenied, cli_actor, require_admin
+from kpi.permissions import ROLES, Actor, PermissionDenied, require_admin
 from kpi.store import audit
 
 MAX_FAILURES = 5  # consecutive wrong passwords before the account is locked
 LOCK_MINUTES = 15  # how long a locked account refuses every login, even a correct one
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12
+MAX_USERNAME = 64
+
+# One answer for every refused login (unknown name, disabled, locked, wrong password), so
+# that the answer does not tell an attacker which names exist or which one is locked.
+LOGIN_REFUSED = (
+    "利用者名またはパスワードが違います"
+    f"（{MAX_FAILURES}回続けて失敗すると{LOCK_MINUTES}分間ログインできません。"
+    "続くときは管理者に連絡してください）"
+)
+
+# Passwords people pick first; the length rule already refuses the shorter classics.
+COMMON_PASSWORDS = frozenset(
+    {
+        "123456789012",
+        "1234567890123",
+        "12345678901234",
+        "123456123456",
+        "111111111111",
+        "000000000000",
+        "abcdefghijkl",
+        "abcd1234abcd",
+        "qwertyuiop12",
+        "qwertyuiopasdf",
+        "1qaz2wsx3edc",
+        "password1234",
+        "password123!",
+        "passwordpassword",
+        "p@ssw0rd1234",
+        "p@ssword1234",
+        "passw0rd1234",
+        "administrator",
+        "administrator1",
+        "changeme1234",
+        "welcome12345",
+        "letmein12345",
+        "iloveyou1234",
+        "kusatsu12345",
+        "kusatsushi123",
+        "kusatsu-city",
+        "shiga1234567",
+    }
+)
 
 _hasher = PasswordHasher()
-# Verified when the user name is unknown so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+# Verified instead of a real hash when the name is unknown, disabled or locked, so that every
+# refusal costs one argon2 verification like a wrong password. A fixed string (made with the
+# hasher's default parameters, checked by a test) so that importing this module hashes nothing.
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$XtAfi8H1oOl5tNXJWsDI8A$9Hx4Zq5c7VcQsFCScwnbzvPqEsWiQrF3NrysbXKa4jI"
 
 
 class AuthError(Exception):
-    """A login was refused; the message says why, in Japanese (never which part was wrong)."""
+    """A login was refused; the message is always LOGIN_REFUSED."""
 
 
 class AccountError(ValueError):
@@ -53,6 +95,10 @@ class UserInfo:
     role: str
     departments: tuple[str, ...]
     disabled: bool
+
+
+def dummy_hash() -> str:
+    return _DUMMY_HASH
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -76,9 +122,35 @@ def _get(session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username)).one_or_none()
 
 
-def _check_password(password: str) -> None:
+def _canonical(username: str) -> str:
+    # NFKC folds full-width letters and compatibility forms, so that ｓｈｉｍｉｎ is shimin.
+    return unicodedata.normalize("NFKC", username).strip()
+
+
+def normalize_username(username: str) -> str:
+    """The stored form of a user name; AccountError if it cannot be one.
+
+    At most MAX_USERNAME printable characters after NFKC normalisation: no control or
+    format characters (zero-width space and joiners, BOM, bidi controls), no line breaks.
+    """
+    name = _canonical(username)
+    if not name:
+        raise AccountError("利用者名が空です")
+    if len(name) > MAX_USERNAME:
+        raise AccountError(f"利用者名は{MAX_USERNAME}文字以内にしてください")
+    if not name.isprintable():
+        raise AccountError("利用者名に制御文字・ゼロ幅文字は使えません")
+    return name
+
+
+def check_password(password: str) -> None:
+    """AccountError unless the password is long enough and not a well-known one."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"パスワードは{MIN_PASSWORD}文字以上にしてください")
+    folded = password.casefold()
+    # Few distinct characters (aaaaaaaaaaaa, 121212121212) are guessed as fast as a common word.
+    if folded in COMMON_PASSWORDS or len(set(folded)) < 4:
+        raise AccountError("よく使われる推測されやすいパスワードです。別のパスワードにしてください")
 
 
 def _check_role(role: str, departments: Iterable[str]) -> list[str]:
@@ -105,11 +177,9 @@ def add_user(
     email: str | None = None,
 ) -> UserInfo:
     require_admin(actor, "利用者の追加")
-    username = username.strip()
-    if not username:
-        raise AccountError("利用者名が空です")
+    username = normalize_username(username)
     deps = _check_role(role, departments)
-    _check_password(password)
+    check_password(password)
     if _get(session, username) is not None:
         raise AccountError(f"利用者 {username} は既に存在します")
     if email and session.scalars(select(User).where(User.email == email)).first() is not None:
@@ -130,12 +200,13 @@ def add_user(
 
 def set_password(session: Session, actor: Actor, username: str, password: str) -> None:
     """An administrator sets anyone's password; a user sets their own."""
+    username = _canonical(username)
     if actor.username != username:
         require_admin(actor, "他の利用者のパスワード変更")
     user = _get(session, username)
     if user is None:
         raise AccountError(f"利用者 {username} は存在しません")
-    _check_password(password)
+    check_password(password)
     user.password_hash = _hasher.hash(password)
     user.failed_logins = 0
     user.locked_until = None
@@ -144,6 +215,7 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
 
 def disable_user(session: Session, actor: Actor, username: str, disabled: bool = True) -> None:
     require_admin(actor, "利用者の無効化")
+    username = _canonical(username)
     user = _get(session, username)
     if user is None:
         raise AccountError(f"利用者 {username} は存在しません")
@@ -154,6 +226,7 @@ def disable_user(session: Session, actor: Actor, username: str, disabled: bool =
 
 
 def list_users(session: Session) -> pd.DataFrame:
+    """Every account; ``locked_until`` is text in JST (empty when not locked)."""
     rows = session.scalars(select(User).order_by(User.username)).all()
     return pd.DataFrame(
         [
@@ -164,7 +237,7 @@ def list_users(session: Session) -> pd.DataFrame:
                 "role": u.role,
                 "departments": "・".join(u.departments or ()),
                 "disabled": u.disabled,
-                "locked_until": _aware(u.locked_until),
+                "locked_until": local_time_text(u.locked_until),
             }
             for u in rows
         ],
@@ -172,63 +245,75 @@ def list_users(session: Session) -> pd.DataFrame:
     )
 
 
-def user_info(session: Session, username: str) -> UserInfo | None:
-    user = _get(session, username)
-    return _info(user) if user else None
+def departments_by_user(session: Session) -> dict[str, tuple[str, ...]]:
+    """Each account's departments (for showing authors to anonymous visitors)."""
+    return {name: tuple(deps or ()) for name, deps in session.execute(select(User.username, User.departments))}
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime) -> Actor:
-    """The Actor of a correct login; AuthError otherwise.
-
-    Throttling: MAX_FAILURES consecutive failures lock the account for LOCK_MINUTES. The
-    counters are written in the caller's transaction, which must commit even when this
-    raises (``login`` does that).
-    """
-    now = _aware(now) or datetime.now(UTC)
-    user = _get(session, username.strip())
-    if user is None:
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
-        audit(session, "anonymous", "auth.login_failed", username, reason="unknown user")
-        raise AuthError("利用者名またはパスワードが違います")
-    if user.disabled:
-        audit(session, user.username, "auth.login_refused", user.username, reason="disabled")
-        raise AuthError("このアカウントは無効にされています。管理者に連絡してください")
-    locked_until = _aware(user.locked_until)
-    if locked_until is not None and now < locked_until:
-        audit(session, user.username, "auth.login_refused", user.username, reason="locked")
-        raise AuthError(
-            f"ログインの失敗が続いたため、{locked_until.astimezone().strftime('%H:%M')} まで"
-            "このアカウントはロックされています"
-        )
+def _verify(password_hash: str, password: str) -> bool:
     try:
-        _hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        audit(session, user.username, "auth.login_failed", user.username, failures=user.failed_logins)
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0  # after the lock expires the user gets MAX_FAILURES tries again
-            audit(session, user.username, "auth.locked", user.username, until=user.locked_until.isoformat())
-            raise AuthError(f"ログインに{MAX_FAILURES}回続けて失敗したため、{LOCK_MINUTES}分間ロックしました") from None
-        raise AuthError("利用者名またはパスワードが違います") from None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    audit(session, user.username, "auth.login", user.username)
-    return actor_for(user)
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):  # VerifyMismatchError is a VerificationError
+        return False
 
 
 def login(engine: Engine, username: str, password: str, now: datetime | None = None) -> Actor:
-    """``authenticate`` in its own transaction that keeps the failure counters on refusal."""
-    error: AuthError | None = None
+    """The Actor of a correct login; AuthError (always LOGIN_REFUSED) otherwise.
+
+    Throttling holds under parallel attempts: each attempt first takes one of the
+    MAX_FAILURES tries in a single UPDATE (the row lock or SQLite's write lock makes the
+    check and the count one step) and commits it before the password is verified; the try
+    that uses up the last one sets the lock at once. Only a correct password gives the tries
+    back. So however many processes guess at once, at most MAX_FAILURES guesses are checked
+    per LOCK_MINUTES. The argon2 verification runs outside any transaction.
+    """
+    now = (_aware(now) or datetime.now(UTC)).astimezone(UTC)
+    name = _canonical(username)
+    lock_end = now + timedelta(minutes=LOCK_MINUTES)
+    # A lock that has run out starts a new series of tries.
+    tries = case((User.locked_until.is_not(None), 1), else_=func.coalesce(User.failed_logins, 0) + 1)
+    take_try = (
+        update(User)
+        .where(
+            User.username == name,
+            User.disabled.is_(False),
+            or_(User.locked_until.is_(None), User.locked_until <= now),
+        )
+        .values(failed_logins=tries, locked_until=case((tries >= MAX_FAILURES, lock_end), else_=None))
+        .returning(User.id, User.username, User.password_hash, User.failed_logins, User.role, User.departments)
+        .execution_options(synchronize_session=False)
+    )
     with transaction(engine) as session:
-        try:
-            return authenticate(session, username, password, now or datetime.now(UTC))
-        except AuthError as exc:
-            error = exc  # commit the counters and the audit entry, then raise
-    raise error
+        taken = session.execute(take_try).one_or_none()
+
+    if taken is None:
+        _verify(_DUMMY_HASH, password)  # the same cost as a wrong password
+        with transaction(engine) as session:
+            user = _get(session, name)
+            if user is None:
+                audit(session, "anonymous", "auth.login_failed", name[:MAX_USERNAME], reason="unknown user")
+            else:
+                reason = "disabled" if user.disabled else "locked"
+                audit(session, user.username, "auth.login_refused", user.username, reason=reason)
+        raise AuthError(LOGIN_REFUSED)
+
+    user_id, name, password_hash, failures, role, departments = taken
+    if not _verify(password_hash, password):
+        with transaction(engine) as session:
+            audit(session, name, "auth.login_failed", name, failures=failures)
+            if failures >= MAX_FAILURES:
+                audit(session, name, "auth.locked", name, until=local_time_text(lock_end) + " JST")
+        raise AuthError(LOGIN_REFUSED)
+
+    with transaction(engine) as session:
+        values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+        if _hasher.check_needs_rehash(password_hash):
+            values["password_hash"] = _hasher.hash(password)
+        session.execute(
+            update(User).where(User.id == user_id).values(**values).execution_options(synchronize_session=False)
+        )
+        audit(session, name, "auth.login", name)
+    return Actor(name, role, tuple(departments or ()))
 
 
 def actor_by_email(session: Session, email: str) -> Actor | None:
@@ -247,82 +332,3 @@ def refresh_actor(session: Session, actor: Actor) -> Actor:
     if user.disabled:
         raise PermissionDenied("このアカウントは無効にされています")
     return actor_for(user)
-
-
-# ---------------------------------------------------------------- command line
-
-
-def _read_password(username: str) -> tuple[str, bool]:
-    """(password, generated): prompted twice on a terminal, generated otherwise."""
-    if sys.stdin.isatty():
-        first = getpass.getpass(f"{username} のパスワード: ")
-        second = getpass.getpass("もう一度: ")
-        if first != second:
-            raise AccountError("2回入力したパスワードが一致しません")
-        return first, False
-    return generate_password(), True
-
-
-def _engine() -> Engine:
-    engine = make_engine()
-    upgrade(engine)
-    return engine
-
-
-def cmd_user(args: argparse.Namespace) -> int:
-    actor = cli_actor()
-    try:
-        if args.user_command == "list":
-            with transaction(_engine()) as session:
-                frame = list_users(session)
-            print(frame.to_string(index=False) if not frame.empty else "利用者はいません")
-            return 0
-        if args.user_command == "add":
-            password, generated = _read_password(args.name)
-            with transaction(_engine()) as session:
-                add_user(
-                    session,
-                    actor,
-                    args.name,
-                    password,
-                    args.role,
-                    args.department or [],
-                    display_name=args.display_name or "",
-                    email=args.email,
-                )
-            print(f"利用者 {args.name}（{args.role}）を追加しました")
-        elif args.user_command == "passwd":
-            password, generated = _read_password(args.name)
-            with transaction(_engine()) as session:
-                set_password(session, actor, args.name, password)
-            print(f"{args.name} のパスワードを変更しました")
-        else:
-            with transaction(_engine()) as session:
-                disable_user(session, actor, args.name)
-            print(f"{args.name} を無効にしました")
-            return 0
-    except (AccountError, PermissionDenied) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    if generated:
-        print(f"初期パスワード（この一度だけ表示します）: {password}")
-    return 0
-
-
-def register_cli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("user", help="利用者（アカウント）の管理")
-    users = p.add_subparsers(dest="user_command", required=True)
-    a = users.add_parser("add", help="利用者を追加する（パスワードは入力、または生成して一度だけ表示）")
-    a.add_argument("name")
-    a.add_argument("--role", choices=ROLES, required=True)
-    a.add_argument("--department", action="append", help="所属部署（複数可）。例: --department 市民課")
-    a.add_argument("--display-name")
-    a.add_argument("--email")
-    users.add_parser("passwd", help="パスワードを変更する").add_argument("name")
-    users.add_parser("disable", help="利用者を無効にする").add_argument("name")
-    users.add_parser("list", help="利用者の一覧")
-    p.set_defaults(func=cmd_user)
-
-
-if register_cli not in cli.EXTRA_COMMANDS:
-    cli.EXTRA_COMMANDS.append(register_cli)

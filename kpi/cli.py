@@ -1,19 +1,27 @@
-"""Command line: ``python -m kpi init | import-plan | import-actuals | status | demo``.
+"""Command handlers of ``python -m kpi``: init, import-plan, import-actuals, status, demo, user.
 
-Exit codes: 0 success, 1 rejected input (nothing changed), 2 usage error.
+The parser, dispatch and exit codes are in kpi.cli_main (which imports this module only
+when a command runs). Exit codes: 0 success, 1 rejected input (nothing changed), 2 usage
+error, 3 internal error.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from kpi import clock
+from kpi import clock, fmt
 from kpi.actuals import ActualsRejected, record_actuals
 from kpi.bootstrap import import_plan
+from kpi.cli_main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from kpi.cli_main import build_parser as build_parser  # kpi.cli.main(argv) keeps working
+from kpi.cli_main import main as main
 from kpi.db import DEFAULT_PLAN, make_engine, transaction, upgrade
 from kpi.demo import DemoRefused, clear_demo, load_demo
 from kpi.evaluate import status_table
@@ -24,15 +32,13 @@ from kpi.permissions import PermissionDenied, cli_actor
 from kpi.planfile import PlanError
 from kpi.store import fiscal_years, plan_data
 
-Handler = Callable[[argparse.Namespace], int]
-
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    return _import_plan(Path(args.plan))
+    return _import_plan(Path(args.plan) if args.plan else DEFAULT_PLAN)
 
 
 def cmd_import_plan(args: argparse.Namespace) -> int:
@@ -110,34 +116,97 @@ def _resolve_year(session_years: list[int], wanted: int | None, as_of: Month) ->
     return session_years[-1] if session_years else None
 
 
+def _year_span(year: int) -> str:
+    return f"令和{year - 2018}年度（{Month(year, 4)}〜{Month(year + 1, 3)}）"
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     try:
         as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
     except ValueError as exc:
         _err(str(exc))
-        return 2
+        return EXIT_USAGE
     engine = make_engine()
     upgrade(engine)
     with transaction(engine) as session:
         years = [fy.year for fy in fiscal_years(session)]
         year = _resolve_year(years, args.fiscal_year, as_of)
+        if args.as_of and year is not None and as_of.fiscal_year != year:
+            # An explicit month outside the year would be read as "the year has ended" or
+            # "nothing is due yet": a status nobody asked for.
+            _err(f"基準月 {as_of} は {_year_span(year)} の外です。年度の中の月を指定してください。")
+            return EXIT_REJECTED
         data = plan_data(session, year) if year is not None else None
     if data is None:
-        _err("計画が読み込まれていません。python -m kpi init を実行してください。")
-        return 1
+        if args.fiscal_year is not None and years:
+            _err(f"{args.fiscal_year}年度の計画はありません（読み込み済み: {', '.join(map(str, years))}）。")
+        else:
+            _err("計画が読み込まれていません。python -m kpi init を実行してください。")
+        return EXIT_REJECTED
     table = status_table(data, as_of, args.level)
     if data.has_sample:
         _err("注意: サンプルデータを含みます（python -m kpi demo --clear で削除）")
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
     elif args.format == "json":
-        print(json.dumps(json.loads(table.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
+        print(json.dumps(_records(table), ensure_ascii=False, indent=1))
     else:
-        shown = table.copy()
-        shown["status"] = [status_text(s) for s in shown["status"]]
         print(f"{data.label} 基準月 {as_of}")
-        print(shown.to_string(index=False))
-    return 0
+        print(status_text_table(table))
+    return EXIT_OK
+
+
+def _records(table: Any) -> list[dict[str, Any]]:
+    """Rows as JSON objects: a missing value is null, numbers stay numbers."""
+    rows: list[dict[str, Any]] = json.loads(table.to_json(orient="records", force_ascii=False))
+    return rows
+
+
+def text_width(text: str) -> int:
+    """Columns a terminal gives ``text``: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - text_width(text))
+    return gap + text if right else text + gap
+
+
+RATIO_COLUMNS = ("ratio",)
+STATUS_COLUMNS = ("status", "assessment")
+NUMBER_COLUMNS = ("baseline", "target", "expected", "actual")
+
+
+def _all_numbers(values: Any) -> bool:
+    present = [v for v in values if not fmt.is_missing(v)]
+    return bool(present) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)
+
+
+def status_text_table(table: Any) -> str:
+    """The status table as people read it: ratios in %, missing as 「―」, columns aligned
+    for Japanese text (a wide character takes two columns)."""
+    columns = [str(c) for c in table.columns]
+    cells: list[list[str]] = []
+    for record in table.to_dict("records"):
+        row = []
+        for col in columns:
+            value = record[col]
+            if col in RATIO_COLUMNS:
+                row.append(fmt.percent(value))
+            elif col in STATUS_COLUMNS:
+                row.append(status_text(value) if not fmt.is_missing(value) else fmt.MISSING)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                # A milestone's target is its month and its actual a date: those stay text.
+                row.append(fmt.number(value) if col in NUMBER_COLUMNS else fmt.text(value))
+            else:
+                row.append(fmt.text(value))
+        cells.append(row)
+    numeric = {c for c in columns if c in RATIO_COLUMNS or _all_numbers(table[c])}
+    widths = [max([text_width(c), *(text_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    lines = ["  ".join(_pad(c, w, c in numeric) for c, w in zip(columns, widths, strict=True))]
+    for row in cells:
+        lines.append("  ".join(_pad(v, w, c in numeric) for v, w, c in zip(row, widths, columns, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -159,52 +228,72 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m kpi", description="草津市DXアクションプラン KPI 管理")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("init", help="データベースを作成・更新し、計画を読み込む（何度実行しても同じ）")
-    p.add_argument("--plan", default=str(DEFAULT_PLAN), help="計画ファイル（既定: data/plan_r8.yaml）")
-    p.set_defaults(func=cmd_init)
-
-    p = sub.add_parser("import-plan", help="別の計画ファイル（次年度など）を読み込む")
-    p.add_argument("file")
-    p.set_defaults(func=cmd_import_plan)
-
-    p = sub.add_parser("import-actuals", help="実績を CSV/XLSX から取り込む（全件または0件）")
-    p.add_argument("file", help="列 indicator_id,month,value,note,reason の CSV（UTF-8 / CP932）または XLSX")
-    p.add_argument(
-        "--reason",
-        help="既存の値を変更する行の修正理由（ファイルの reason 列が空の行すべてに使う）",
-    )
-    p.set_defaults(func=cmd_import_actuals)
-
-    p = sub.add_parser("status", help="状況を表示する")
-    p.add_argument("--as-of", help="基準月 YYYY-MM（既定: 終了した最新の月）")
-    p.add_argument("--level", choices=["indicator", "project", "measure", "policy"], default="indicator")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--fiscal-year", type=int, help="年度（西暦、例: 2026）。既定: 基準月の年度")
-    p.set_defaults(func=cmd_status)
-
-    p = sub.add_parser("demo", help="サンプル実績を読み込む（--clear で削除）")
-    p.add_argument("--clear", action="store_true")
-    p.add_argument("--fiscal-year", type=int)
-    p.set_defaults(func=cmd_demo)
-
-    from kpi import bench  # imported here: only the benchmark command needs it
-
-    bench.register(sub)
-    for register in EXTRA_COMMANDS:
-        register(sub)
-    return parser
+# ---------------------------------------------------------------- accounts
 
 
-# Other modules add subcommands here (accounts, reports): each takes the subparsers object.
+def _read_password(username: str) -> tuple[str, bool]:
+    """(password, generated): prompted twice on a terminal, generated otherwise."""
+    from kpi.auth import AccountError, generate_password
+
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"{username} のパスワード: ")
+        second = getpass.getpass("もう一度: ")
+        if first != second:
+            raise AccountError("2回入力したパスワードが一致しません")
+        return first, False
+    return generate_password(), True
+
+
+def _ready_engine() -> Any:
+    engine = make_engine()
+    upgrade(engine)
+    return engine
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from kpi import auth
+
+    actor = cli_actor()
+    generated, password = False, ""
+    try:
+        if args.user_command == "list":
+            with transaction(_ready_engine()) as session:
+                frame = auth.list_users(session)
+            print(frame.to_string(index=False) if not frame.empty else "利用者はいません")
+            return EXIT_OK
+        if args.user_command == "add":
+            name = auth.normalize_username(args.name)  # refused before a password is asked
+            password, generated = _read_password(name)
+            with transaction(_ready_engine()) as session:
+                auth.add_user(
+                    session,
+                    actor,
+                    name,
+                    password,
+                    args.role,
+                    args.department or [],
+                    display_name=args.display_name or "",
+                    email=args.email,
+                )
+            print(f"利用者 {name}（{args.role}）を追加しました")
+        elif args.user_command == "passwd":
+            password, generated = _read_password(args.name)
+            with transaction(_ready_engine()) as session:
+                auth.set_password(session, actor, args.name, password)
+            print(f"{args.name} のパスワードを変更しました")
+        else:
+            with transaction(_ready_engine()) as session:
+                auth.disable_user(session, actor, args.name)
+            print(f"{args.name} を無効にしました")
+            return EXIT_OK
+    except (auth.AccountError, PermissionDenied) as exc:
+        _err(str(exc))
+        return EXIT_REJECTED
+    if generated:
+        print(f"初期パスワード（この一度だけ表示します）: {password}")
+    return EXIT_OK
+
+
+# kpi.reports.cli still appends its ``register`` here when imported; the parser is built in
+# kpi.cli_main, which calls that ``register`` itself, so this list is not read any more.
 EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler = args.func
-    return handler(args)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from kpi.status import Status
 
-LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
 
 # Japanese fonts first so that charts and PDFs render the plan's text; the generic
@@ -127,6 +126,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth_oidc": ("組織アカウントでログイン", "Log in with the organisation account"),
     "auth_disabled": ("このアカウントは無効にされました", "This account has been disabled"),
     "auth_required": ("サイドバーからログインしてください。", "Please log in from the sidebar."),
+    "author_staff": ("職員", "Staff"),
+    "error_incident": (
+        "申し訳ありません。この画面の表示中に問題が発生しました（エラー番号 {id}）。"
+        "時間をおいて開き直してください。続くときは、このエラー番号を管理者に伝えてください。",
+        "Sorry, something went wrong while showing this page (incident {id}). "
+        "Please reload later; if it persists, give this number to the administrator.",
+    ),
     "entry_title": ("実績入力", "Enter actuals"),
     "entry_month": ("入力する月", "Month to enter"),
     "entry_login_first": (

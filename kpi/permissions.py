@@ -3,7 +3,7 @@ UI is convenience, not security."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 ROLES = ("admin", "editor", "viewer")
@@ -58,3 +58,17 @@ def require_project_write(actor: Actor, lead_department: str, related: Iterable[
 def require_admin(actor: Actor, what: str) -> None:
     if not actor.is_admin:
         raise PermissionDenied(f"{what}: 管理者（admin）のみ実行できます")
+
+
+def public_author(
+    author: str, viewer: Actor | None, departments: Mapping[str, Sequence[str]], staff: str = "職員"
+) -> str:
+    """How the author of a value or comment is shown to ``viewer``.
+
+    Logged-in users see the user name. Anonymous visitors see the author's department(s)
+    instead, so that the public pages do not list account names (half of a login);
+    ``staff`` stands for an author without a department (an administrator, the command line).
+    """
+    if viewer is not None or not author:
+        return author
+    return "・".join(departments.get(author) or ()) or staff

@@ -15,12 +15,15 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from kpi import clock, fmt
+from kpi import auth_ui, clock, fmt, incident
+from kpi.auth import departments_by_user
+from kpi.auth_ui import KEY_USER as KEY_USER  # pages and tests read the login state through ui
+from kpi.auth_ui import current_actor as current_actor
 from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
 from kpi.labels import DEFAULT_LANG, LEGEND_ORDER, STATUS_STYLES, status_label, t
-from kpi.permissions import Actor, cli_actor
+from kpi.permissions import cli_actor, public_author
 from kpi.status import Status
 from kpi.store import PlanData, fiscal_years, plan_data
 
@@ -43,7 +46,6 @@ PAGES: tuple[tuple[str, str, str, str, bool], ...] = (
 KEY_YEAR = "kpi_fiscal_year"
 KEY_AS_OF = "kpi_as_of"
 KEY_LANG = "kpi_lang"
-KEY_USER = "kpi_user"
 
 
 @st.cache_resource
@@ -71,6 +73,12 @@ def cached_fiscal_years(url: str) -> list[tuple[int, str]]:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def cached_departments(url: str) -> dict[str, tuple[str, ...]]:
+    with transaction(engine_for(url)) as session:
+        return departments_by_user(session)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def cached_status_history(url: str, year: int, as_of: str) -> pd.DataFrame | None:
     """Each project's status per month (kpi.evaluate.status_history), computed once per as-of."""
     from kpi.evaluate import status_history
@@ -83,6 +91,7 @@ def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
     cached_plan_data.clear()
     cached_fiscal_years.clear()
+    cached_departments.clear()
     cached_status_history.clear()
 
 
@@ -94,10 +103,21 @@ def tr(key: str) -> str:
     return t(key, lang())
 
 
-def current_actor() -> Actor | None:
-    """The logged-in user, or None."""
-    user = st.session_state.get(KEY_USER)
-    return user if isinstance(user, Actor) else None
+def author_text(author: Any) -> str:
+    """An author as the visitor may see it: the user name when logged in, otherwise the
+    author's department (anonymous visitors do not learn account names)."""
+    if author is None or (not isinstance(author, str) and pd.isna(author)) or author == "":
+        return ""
+    viewer = current_actor()
+    departments = {} if viewer is not None else cached_departments(database_url())
+    return public_author(str(author), viewer, departments, tr("author_staff"))
+
+
+def public_authors(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``frame`` with ``column`` shown through ``author_text``."""
+    shown = frame.copy()
+    shown[column] = [author_text(v) for v in frame[column]]
+    return shown
 
 
 def _persist(key: str) -> None:
@@ -153,9 +173,34 @@ def link_params(**extra: Any) -> str:
 
 
 def page_setup(title_key: str | None = None) -> None:
-    """First call of every page: page config, hidden default menu styling, print CSS."""
+    """First call of every page: the error guard, page config, print CSS."""
+    guard()
     st.set_page_config(page_title=t("app_title", lang()), page_icon=":material/monitoring:", layout="wide")
     st.markdown(PRINT_CSS, unsafe_allow_html=True)
+
+
+def _show_incident(exc: Exception) -> bool:
+    """An uncaught error of a page: logged with its traceback under an incident id, shown to
+    the visitor as a friendly message with that id (never the traceback, type or SQL)."""
+    incident_id = incident.record(exc, "page")
+    st.error(tr("error_incident").format(id=incident_id), icon=":material/error:")
+    return True  # handled: Streamlit shows nothing more
+
+
+def guard() -> None:
+    """Route the current run's uncaught exceptions to ``_show_incident``.
+
+    Streamlit 1.67 calls the run context's ``on_script_error`` with every uncaught exception
+    of the script (and of fragments) and shows nothing more when it returns True. Setting it
+    at the top of each run keeps pages free of try/except and of an extra indentation
+    level. If a later Streamlit drops the hook, ``client.showErrorDetails = "none"`` in
+    .streamlit/config.toml still hides the details (tests/test_error_guard.py notices).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and hasattr(ctx, "on_script_error"):
+        ctx.on_script_error = _show_incident
 
 
 PRINT_CSS = """
@@ -269,22 +314,12 @@ def sidebar() -> tuple[int | None, Month]:
 
 def login_box() -> None:
     """Login / logout in the sidebar (accounts: see kpi.auth)."""
-    import importlib
-
-    try:
-        auth_ui = importlib.import_module("kpi.auth_ui")
-    except ImportError:  # accounts are not installed in this build
-        return
-    auth_ui.draw_login(engine())
+    auth_ui.draw_login(engine(), lang())
 
 
 def require_login() -> None:
     """With KPI_REQUIRE_LOGIN=1, stop the page (after the sidebar) until someone logs in."""
-    try:
-        from kpi import auth_ui
-    except ImportError:
-        return
-    auth_ui.require_login()
+    auth_ui.require_login(lang())
 
 
 def load(year: int | None) -> PlanData | None:
@@ -362,13 +397,6 @@ def chip(status: Status | str | None, suffix: str = "") -> None:
 def legend() -> None:
     parts = [chip_html(s) for s in LEGEND_ORDER]
     st.markdown('<div class="kpi-legend">' + " ".join(parts) + "</div>", unsafe_allow_html=True)
-
-
-def status_column(frame: pd.DataFrame, column: str = "status") -> pd.Series:
-    """Status codes as '○ 順調' text for st.dataframe."""
-    from kpi.labels import status_text
-
-    return frame[column].map(lambda s: status_text(s, lang()))
 
 
 def table_html(header: list[str], rows: list[tuple[str, list[str]]]) -> str:

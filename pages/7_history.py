@@ -19,7 +19,7 @@ actions = c2.multiselect(ui.tr("hist_action"), sorted(set(log["action"])), key="
 start = c3.date_input(ui.tr("hist_from"), value=None, key="hist_from")
 end = c4.date_input(ui.tr("hist_to"), value=None, key="hist_to")
 text = c5.text_input(ui.tr("hist_text"), key="hist_text")
-shown = entry.filter_audit(log, who or None, actions, start, end, text)
+shown = ui.public_authors(entry.filter_audit(log, who or None, actions, start, end, text), "actor")
 st.caption(ui.tr("hist_count").format(n=len(shown)))
 # User text (notes, reasons) stays inside the table cells: st.dataframe never renders markup.
 st.dataframe(ui.display_table(shown), hide_index=True, width="stretch")

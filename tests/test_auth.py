@@ -52,12 +52,10 @@ def test_wrong_password_and_unknown_user_give_the_same_message(db: Engine) -> No
 
 
 def test_five_failures_lock_for_fifteen_minutes_even_with_the_right_password(db: Engine) -> None:
-    for i in range(4):
+    for i in range(5):
         with pytest.raises(auth.AuthError, match="違います"):
             auth.login(db, "shimin", f"wrong-{i}-xxxx", T0 + timedelta(seconds=i))
-    with pytest.raises(auth.AuthError, match="ロックしました"):
-        auth.login(db, "shimin", "wrong-5-xxxx", T0 + timedelta(seconds=5))
-    with pytest.raises(auth.AuthError, match="ロックされています"):
+    with pytest.raises(auth.AuthError, match="違います"):
         auth.login(db, "shimin", PASSWORD, T0 + timedelta(minutes=14, seconds=59))
     assert auth.login(db, "shimin", PASSWORD, T0 + timedelta(minutes=15, seconds=6)).username == "shimin"
     actions = _actions(db)
@@ -71,14 +69,15 @@ def test_a_success_resets_the_failure_count(db: Engine) -> None:
             auth.login(db, "shimin", f"wrong-{i}-xxxx", T0)
     auth.login(db, "shimin", PASSWORD, T0)
     for i in range(4):
-        with pytest.raises(auth.AuthError, match="違います"):
+        with pytest.raises(auth.AuthError):
             auth.login(db, "shimin", f"wrong-{i}-xxxx", T0)
+    assert auth.login(db, "shimin", PASSWORD, T0).username == "shimin"  # four failures do not lock
 
 
 def test_disabled_user_is_refused(db: Engine) -> None:
     with transaction(db) as s:
         auth.disable_user(s, ADMIN, "shimin")
-    with pytest.raises(auth.AuthError, match="無効"):
+    with pytest.raises(auth.AuthError, match="違います"):
         auth.login(db, "shimin", PASSWORD, T0)
     with transaction(db) as s, pytest.raises(PermissionDenied):
         auth.refresh_actor(s, Actor("shimin", "editor", ("市民課",)))
@@ -104,7 +103,7 @@ def test_only_admins_manage_users_and_a_user_may_change_their_own_password(db: E
         ({"username": "shimin"}, "既に存在"),
         ({"role": "boss"}, "役割"),
         ({"role": "editor", "departments": []}, "所属部署"),
-        ({"password": "short"}, "8文字"),
+        ({"password": "short"}, "12文字"),
         ({"email": "shimin@example.jp"}, "メールアドレス"),
     ],
 )
@@ -138,7 +137,7 @@ def test_cli_user_add_generates_a_password_once_then_list_passwd_disable(
     assert new_password != password
     assert auth.login(make_engine(sqlite_url), "tanaka", new_password, T0).username == "tanaka"
     assert cli.main(["user", "disable", "tanaka"]) == 0
-    with pytest.raises(auth.AuthError, match="無効"):
+    with pytest.raises(auth.AuthError):
         auth.login(make_engine(sqlite_url), "tanaka", new_password, T0)
     assert cli.main(["user", "add", "x", "--role", "editor"]) == 1
     assert "所属部署" in capsys.readouterr().err

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +139,147 @@ def test_a_broken_plan_file_exits_nonzero_and_loads_nothing(env: dict[str, str],
     assert out.returncode == 1
     assert "indicators[id=01-online-procedures].direction" in out.stderr
     assert kpi("status", env=env).returncode == 1  # still no plan
+
+
+# ---------------------------------------------------------------- robustness of the command line
+
+
+def test_help_hashes_no_password_and_imports_no_heavy_library() -> None:
+    probe = (
+        "import sys, runpy, argon2\n"
+        "argon2.PasswordHasher.hash = None  # a hash at import would fail\n"
+        "sys.argv = ['python -m kpi', '--help']\n"
+        "try:\n"
+        "    runpy.run_module('kpi', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "heavy = ('pandas', 'sqlalchemy', 'alembic', 'plotly', 'openpyxl', 'reportlab', 'streamlit', 'kpi.auth')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout + out.stderr
+    assert "report" in out.stdout and "user" in out.stdout  # every command is listed
+
+
+def _all_parsers(parser: argparse.ArgumentParser, path: str = "") -> list[tuple[str, argparse.ArgumentParser]]:
+    found = [(path, parser)]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                found += _all_parsers(child, f"{path} {name}".strip())
+    return found
+
+
+def test_every_command_and_option_has_help_text() -> None:
+    from kpi.cli_main import DEFERRED, build_parser
+
+    missing = []
+    for command in [None, *DEFERRED]:
+        for path, parser in _all_parsers(build_parser(command)):
+            if command is not None and not path.startswith(command):
+                continue
+            for action in parser._actions:
+                if isinstance(action, argparse._HelpAction | argparse._SubParsersAction):
+                    continue
+                if not action.help:
+                    missing.append(f"{path} {action.dest}")
+    assert missing == []
+
+
+def test_an_internal_error_exits_3_with_an_incident_id_and_logs_the_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    env = {
+        **os.environ,
+        "KPI_DATABASE_URL": f"sqlite:///{blocker}/kpi.db",  # its folder cannot be created
+        "KPI_LOG_DIR": str(tmp_path / "logs"),
+    }
+    env.pop("KPI_DEBUG", None)
+    out = kpi("status", env=env)
+    assert out.returncode == 3
+    assert "内部エラー" in out.stderr and "Traceback" not in out.stderr
+    incident = re.search(r"エラー番号 ([0-9a-f]{8})", out.stderr)
+    assert incident is not None
+    log = (tmp_path / "logs" / "cli.log").read_text(encoding="utf-8")
+    assert f"incident {incident.group(1)}" in log and "Traceback" in log
+    for debug in (["--debug", "status"], ["status"]):
+        shown = kpi(*debug, env={**env, **({"KPI_DEBUG": "1"} if debug == ["status"] else {})})
+        assert shown.returncode == 3 and "Traceback" in shown.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_status_into_a_closed_pipe_ends_quietly(env: dict[str, str], fmt: str) -> None:
+    kpi("init", env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kpi", "status", "--format", fmt],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # like `| head -0`: the reader is gone before anything is written
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+@pytest.mark.parametrize("as_of", ["2030-01", "2026-03", "2027-04"])
+def test_status_as_of_outside_the_fiscal_year_is_rejected(env: dict[str, str], as_of: str) -> None:
+    kpi("init", env=env)
+    out = kpi("status", "--as-of", as_of, env=env)
+    assert out.returncode == 1
+    assert as_of in out.stderr and "年度" in out.stderr and "Traceback" not in out.stderr
+    assert kpi("status", "--as-of", "2027-03", env=env).returncode == 0
+
+
+def test_import_actuals_of_a_missing_file_names_the_path_once(env: dict[str, str], tmp_path: Path) -> None:
+    kpi("init", env=env)
+    missing = tmp_path / "ない.csv"
+    out = kpi("import-actuals", str(missing), env=env)
+    assert out.returncode == 1
+    assert out.stderr.count(str(missing)) == 1 and "見つかりません" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_status_table_shows_percentages_no_nan_and_aligned_japanese_columns(env: dict[str, str]) -> None:
+    from kpi.cli import text_width
+    from kpi.labels import STATUS_STYLES
+
+    symbols = re.escape("".join(style.symbol for style in STATUS_STYLES.values()))
+    kpi("init", env=env)
+    for demo in (False, True):
+        if demo:
+            kpi("demo", env=env)
+        out = kpi("status", env=env)
+        assert out.returncode == 0, out.stderr
+        assert not re.search(r"\b(nan|NaN|None|NaT|inf)\b", out.stdout)
+        if demo:
+            assert re.search(r"\b\d+%", out.stdout)
+            lines = [line for line in out.stdout.splitlines() if line.startswith("indicator")]
+            starts = set()
+            for line in lines:
+                status = re.search(rf"[{symbols}] \S+", line)
+                assert status is not None, line
+                starts.add(text_width(line[: status.start()]))
+            assert len(starts) == 1, starts  # the status column starts at one screen column
+
+
+def test_status_json_is_a_list_of_objects_with_null_for_missing(env: dict[str, str]) -> None:
+    kpi("init", env=env)
+    out = kpi("status", "--format", "json", env=env)
+    rows = json.loads(out.stdout)
+    assert isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+    first = next(r for r in rows if r["id"] == "04-mynumber-card-rate")
+    assert first["actual"] is None and first["ratio"] is None and first["status"] == "no_data"
+    assert first["baseline"] == 85
+
+
+def test_readme_installs_into_a_virtual_environment_first() -> None:
+    """A system Python that refuses global installs (PEP 668) needs the venv step."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Fresh machine", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    assert "-m venv .venv" in block and ". .venv/bin/activate" in block
+    assert block.index("-m venv") < block.index(". .venv/bin/activate") < block.index("pip install")

@@ -103,16 +103,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("report", help="進捗レポートを PDF / XLSX / PNG で書き出す")
     p.add_argument("--as-of", help="基準月 YYYY-MM（既定: 終了した最新の月）")
     p.add_argument("--scope", default="all", help="all | policy:N | measure:N | project:N（既定: all）")
-    p.add_argument("--format", choices=FORMATS, default="pdf")
+    p.add_argument("--format", choices=FORMATS, default="pdf", help="出力形式（既定: pdf）")
     p.add_argument("--out", required=True, help="出力ファイル（png はディレクトリまたは .zip）")
     p.add_argument("--fiscal-year", type=int, help="年度（西暦、例: 2026）。既定: 基準月の年度")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("schedule-sheet", help="工程表を配布用の様式で書き出す（1事業1シート／1ページ）")
     p.add_argument("--scope", default="all", help="all | policy:N | measure:N | project:N（既定: all）")
-    p.add_argument("--format", choices=SCHEDULE_FORMATS, default="xlsx")
-    p.add_argument("--out", required=True)
-    p.add_argument("--fiscal-year", type=int)
+    p.add_argument("--format", choices=SCHEDULE_FORMATS, default="xlsx", help="出力形式（既定: xlsx）")
+    p.add_argument("--out", required=True, help="出力ファイル")
+    p.add_argument("--fiscal-year", type=int, help="年度（西暦、例: 2026）。既定: 終了した最新の月の年度")
     p.set_defaults(func=cmd_schedule_sheet)
 
 
