@@ -111,7 +111,8 @@ def _figure(chart: IndicatorChartData) -> Any:
         )
     for lb in chart.labels:
         ax.text(
-            lb.x, lb.y, _plain(lb.text), ha=lb.ha, va=MPL_VA.get(lb.va, lb.va), color=lb.color, fontsize=TEXT_PX, gid=f"label:{lb.key}",
+            lb.x, lb.y, _plain(lb.text), ha=lb.ha, va=MPL_VA.get(lb.va, lb.va), color=lb.color, fontsize=TEXT_PX,
+            gid=f"label:{lb.key}",
             zorder=5, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0},
         )  # fmt: skip
 
