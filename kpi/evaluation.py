@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from kpi.evaluate import assessment_statuses, indicator_statuses
 from kpi.fiscal import Month
+from kpi.inquiry_store import check_save, record_save
 from kpi.models import Evaluation, FiscalYear, Project
 from kpi.permissions import Actor, require_project_write
 from kpi.status import Status
@@ -174,6 +175,7 @@ def save_evaluation(
     ).one_or_none()
     if last is not None and (last.rating, last.reason, last.new_issues) == (rating, reason, new_issues):
         return SaveOutcome(project_no, last.revision, changed=False)
+    before, state_row = check_save(session, actor, year, project)
     revision = (last.revision if last else 0) + 1
     session.add(
         Evaluation(
@@ -194,6 +196,7 @@ def save_evaluation(
         previous=last.rating if last else None,
         revision=revision,
     )
+    record_save(session, actor, year, project, before, state_row)
     return SaveOutcome(project_no, revision, changed=True)
 
 
