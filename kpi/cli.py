@@ -167,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kpi import bench  # imported here: only the benchmark command needs it
 
     bench.register(sub)
+    __import__("kpi.cli_inquiry").cli_inquiry.register(sub)  # the year-end cycle: inquiry, remind, …
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser

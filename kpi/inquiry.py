@@ -17,6 +17,7 @@ What a department owes (``owed_items``), counted for the projects whose 担当�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -151,7 +152,7 @@ def _months_label(months: list[Month]) -> str:
 def owed_items(
     data: PlanData,
     as_of: Month,
-    states: dict[int, State | str],
+    states: Mapping[int, State | str],
     inquiry_open: bool,
 ) -> list[OwedItem]:
     """Every item each department still owes as of ``as_of``, grouped by department.

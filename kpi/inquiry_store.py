@@ -13,10 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kpi.inquiry import STATE_LABELS, Action, State, TransitionRefused, transition
+from kpi.fiscal import Month
+from kpi.inquiry import STATE_LABELS, Action, OwedItem, State, TransitionRefused, owed_items, transition
 from kpi.models import AppSetting, DepartmentContact, Evaluation, EvaluationState, FiscalYear, Inquiry, Project, utcnow
 from kpi.permissions import Actor, can_write_project, require_admin
-from kpi.store import audit, project_by_no
+from kpi.store import audit, plan_data, project_by_no
 
 MAX_COMMENT = 2000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -255,3 +256,16 @@ def signing_key(session: Session) -> bytes:
         session.add(row)
         session.flush()
     return bytes.fromhex(row.value)
+
+
+# ---------------------------------------------------------------- reads for pages and commands
+
+
+def owed_now(session: Session, year: int, as_of: Month) -> tuple[list[OwedItem], InquiryInfo | None]:
+    """What every department owes as of ``as_of`` (evaluations only while the inquiry is open)."""
+    data = plan_data(session, year)
+    if data is None:
+        raise InquiryRejected(f"{year}年度の計画がありません")
+    info = inquiry_info(session, year)
+    states = {no: s.state for no, s in evaluation_states(session, year).items()}
+    return owed_items(data, as_of, states, inquiry_open=bool(info and info.is_open)), info
