@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -211,6 +212,57 @@ def cmd_department_email(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- inquiry-sheet, import-inquiry
+
+
+def cmd_inquiry_sheet(args: argparse.Namespace) -> int:
+    from kpi.inquiry_sheet import inquiry_workbook
+
+    with transaction(_engine()) as session:
+        year = _year(session, args.fiscal_year)
+        if year is None:
+            return _no_plan(args.fiscal_year)
+        try:
+            content = inquiry_workbook(session, year, args.department)
+        except InquiryRejected as exc:
+            _err(str(exc))
+            return 1
+    Path(args.out).write_bytes(content)
+    print(f"{args.out}: {args.department}の照会シート（{year}年度）を書き出しました")
+    return 0
+
+
+def cmd_import_inquiry(args: argparse.Namespace) -> int:
+    from kpi.inquiry_sheet import OUTCOME_LABELS, InquiryImportRejected, import_inquiry
+
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as exc:
+        _err(f"{args.file}: 読めません: {exc}")
+        return 1
+    try:
+        with transaction(_engine()) as session:
+            year = _year(session, args.fiscal_year)
+            if year is None:
+                return _no_plan(args.fiscal_year)
+            preview = import_inquiry(session, cli_actor(), content, year, args.department, source=Path(args.file).name)
+    except InquiryImportRejected as exc:
+        _err(f"{args.file}: 取り込んでいません（データベースは変更されていません）:")
+        for e in exc.errors:
+            _err(f"  {e}")
+        return 1
+    except REJECTED as exc:
+        _err(f"{args.file}: {exc}")
+        return 1
+    for r in preview.rows:
+        print(f"{r.project_no:02d} {r.project_name}: {OUTCOME_LABELS[r.outcome]}")
+    n = len(preview.changes)
+    print(
+        f"{args.file}: {preview.department}の期末評価 {n}件を取り込みました" if n else f"{args.file}: 変更はありません"
+    )
+    return 0
+
+
 # ---------------------------------------------------------------- registration
 
 
@@ -234,6 +286,18 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--send", action="store_true", help="KPI_SMTP_* の設定で各部署に送信する")
     p.add_argument("--fiscal-year", type=int)
     p.set_defaults(func=cmd_remind)
+
+    p = sub.add_parser("inquiry-sheet", help="部署の照会シート（工程表＋期末評価の入力欄）を XLSX で書き出す")
+    p.add_argument("--department", required=True, help="部署名（担当部署）")
+    p.add_argument("--out", required=True, help="出力ファイル（.xlsx）")
+    p.add_argument("--fiscal-year", type=int)
+    p.set_defaults(func=cmd_inquiry_sheet)
+
+    p = sub.add_parser("import-inquiry", help="記入した照会シートを取り込む（全件または0件）")
+    p.add_argument("file")
+    p.add_argument("--department", help="この部署の照会シートであることを確かめる")
+    p.add_argument("--fiscal-year", type=int)
+    p.set_defaults(func=cmd_import_inquiry)
 
     p = sub.add_parser("department-email", help="部署の連絡先メールアドレスを設定する（空文字で削除）")
     p.add_argument("department", nargs="?", help="部署名（省略: 一覧）")
