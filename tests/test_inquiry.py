@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, inspect, select
 
+from kpi.clock import local_time_text
 from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
-from kpi.evaluation import current_evaluations, save_evaluation
+from kpi.evaluation import current_evaluations, save_evaluation, state_counts, summary_table, year_review
 from kpi.fiscal import Month
 from kpi.inquiry import Action, State, TransitionRefused, owed_by_department, owed_items, state_label, transition
 from kpi.inquiry_store import (
@@ -224,3 +225,46 @@ def test_an_empty_plan_owes_every_month_every_past_milestone_and_self_assessment
     assert kinds == {"actual", "milestone", "assessment"}
     ms = [i for i in items if i.kind == "milestone"]
     assert all("完了報告" in i.text for i in ms) and ms
+
+
+# ---------------------------------------------------------------- 総括 with states
+
+
+def test_summary_has_states_overdue_after_the_deadline_department_filter_and_jst_times(demo_engine: Engine) -> None:
+    with transaction(demo_engine) as s:
+        open_inquiry(s, ADMIN, 2026, date(2027, 4, 30))
+        save_evaluation(s, CITIZENS, 2026, 4, "B", "", "")
+        apply_action(s, CITIZENS, 2026, 4, "submit")
+        save_evaluation(s, CITIZENS, 2026, 5, "A", "", "")
+        data = plan_data(s, 2026)
+        ev = current_evaluations(s, 2026)
+        states = {n: i.state for n, i in evaluation_states(s, 2026).items()}
+    assert data is not None
+    kwargs = {"states": states, "deadline": date(2027, 4, 30)}
+    before = summary_table(data, ev, Month(2027, 3), today=date(2027, 4, 30), **kwargs)  # type: ignore[arg-type]
+    assert not before["overdue"].any()
+    after = summary_table(data, ev, Month(2027, 3), today=date(2027, 5, 1), **kwargs)  # type: ignore[arg-type]
+    assert list(after.loc[after["overdue"], "project_no"]) == [n for n in range(1, 23) if n != 4]
+    assert state_counts(after) == {
+        "not_started": 20, "in_progress": 1, "submitted": 1, "returned": 0, "confirmed": 0,
+    }  # fmt: skip
+    citizens = summary_table(data, ev, Month(2027, 3), departments=["市民課"], **kwargs)  # type: ignore[arg-type]
+    assert list(citizens["project_no"]) == [4, 5] and list(citizens["state"]) == ["submitted", "in_progress"]
+    # saved in UTC, shown in JST (UTC+9)
+    created = ev.set_index("project_no").loc[4, "created_at"]
+    assert citizens.iloc[0]["updated_at"] == local_time_text(created)
+    assert citizens.iloc[0]["updated_at"] != created.strftime("%Y-%m-%d %H:%M")
+
+
+def test_year_review_shows_values_targets_notes_milestones_and_assessments(demo_engine: Engine) -> None:
+    with transaction(demo_engine) as s:
+        data = plan_data(s, 2026)
+    assert data is not None
+    review = year_review(data, Month(2026, 10), 1)
+    assert review.year_end == Month(2026, 10) and review.suggestion.rating == "C"
+    ind = review.indicators.iloc[0]
+    assert ind["status"] == "delayed" and ind["note"] == "サンプルデータ" and ind["target"] is not None
+    assert "delayed" in set(review.milestones["status"])
+    two = year_review(data, Month(2027, 3), 2)  # a project without indicators: its self-assessments
+    assert two.year_end == Month(2027, 3) and two.indicators.empty
+    assert list(two.assessments["month"])[:2] == ["2026-10", "2026-09"]
