@@ -263,6 +263,27 @@ def cmd_import_inquiry(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- 懇話会 papers
+
+
+def cmd_council(args: argparse.Namespace) -> int:
+    from kpi.council import council_papers
+
+    try:
+        as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
+    with transaction(_engine()) as session:
+        year = _year(session, args.fiscal_year)
+        if year is None:
+            return _no_plan(args.fiscal_year)
+        content = council_papers(session, year, as_of, args.format, clock.today())
+    Path(args.out).write_bytes(content)
+    print(f"{args.out}: 懇話会資料（{year}年度・総括と工程表）を書き出しました")
+    return 0
+
+
 # ---------------------------------------------------------------- registration
 
 
@@ -298,6 +319,13 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--department", help="この部署の照会シートであることを確かめる")
     p.add_argument("--fiscal-year", type=int)
     p.set_defaults(func=cmd_import_inquiry)
+
+    p = sub.add_parser("council", help="懇話会資料（総括表＋事業ごとの工程表と期末評価）を PDF/XLSX で書き出す")
+    p.add_argument("--format", choices=["pdf", "xlsx"], default="pdf")
+    p.add_argument("--out", required=True)
+    p.add_argument("--as-of", help="評価案の基準月 YYYY-MM（既定: 終了した最新の月）")
+    p.add_argument("--fiscal-year", type=int)
+    p.set_defaults(func=cmd_council)
 
     p = sub.add_parser("department-email", help="部署の連絡先メールアドレスを設定する（空文字で削除）")
     p.add_argument("department", nargs="?", help="部署名（省略: 一覧）")

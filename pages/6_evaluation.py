@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import clock, ui
+from kpi.council import council_filename, council_papers
 from kpi.db import transaction
 from kpi.evaluation import (
     EvaluationRejected,
@@ -31,6 +32,7 @@ KEY_PROJECT = "evaluation_project"
 KEY_MEASURES = "evaluation_measures"
 KEY_DEPARTMENTS = "evaluation_departments"
 KEY_FLASH = "evaluation_flash"
+KEY_COUNCIL = "evaluation_council_papers"
 REFUSALS = (EvaluationRejected, PermissionDenied, TransitionRefused, InquiryRejected)
 
 ui.page_setup()
@@ -283,6 +285,28 @@ if data is not None and year is not None:
             )
             for r in table.itertuples()
         ]
+        if st.button(ui.tr("ev_council_make"), key="evaluation_council_make", icon=":material/description:"):
+            with transaction(ui.engine()) as session:
+                st.session_state[KEY_COUNCIL] = {
+                    fmt: council_papers(session, year, as_of, fmt, clock.today()) for fmt in ("pdf", "xlsx")
+                }
+        papers = st.session_state.get(KEY_COUNCIL)
+        if papers:
+            d1, d2 = st.columns(2)
+            d1.download_button(
+                ui.tr("ev_council_pdf"),
+                papers["pdf"],
+                file_name=council_filename(year, "pdf"),
+                mime="application/pdf",
+                key="evaluation_council_pdf",
+            )
+            d2.download_button(
+                ui.tr("ev_council_xlsx"),
+                papers["xlsx"],
+                file_name=council_filename(year, "xlsx"),
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key="evaluation_council_xlsx",
+            )
         # An HTML table rather than st.dataframe: every row visible, for the screenshot of 総括.
         ui.table(
             [
