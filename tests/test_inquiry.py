@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, inspect, select
 
+from kpi.bootstrap import import_plan
 from kpi.clock import local_time_text
 from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
 from kpi.evaluation import current_evaluations, save_evaluation, state_counts, summary_table, year_review
@@ -82,7 +83,15 @@ def test_editors_cannot_return_confirm_or_reopen_and_others_cannot_edit() -> Non
 # ---------------------------------------------------------------- store
 
 
-def test_whole_cycle_is_audited_and_confirmed_is_read_only(plan_engine: Engine) -> None:
+@pytest.fixture
+def any_plan_engine(engine: Engine) -> Engine:
+    """The real plan on SQLite, and on PostgreSQL when KPI_TEST_POSTGRES_URL is set."""
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    return engine
+
+
+def test_whole_cycle_is_audited_and_confirmed_is_read_only(any_plan_engine: Engine) -> None:
+    plan_engine = any_plan_engine
     with transaction(plan_engine) as s:
         open_inquiry(s, ADMIN, 2026, date(2027, 4, 30))
         assert evaluation_states(s, 2026)[4].state is State.NOT_STARTED
@@ -173,8 +182,8 @@ def test_department_emails_are_admin_only_validated_and_audited(plan_engine: Eng
 # ---------------------------------------------------------------- migration
 
 
-def test_migration_0003_upgrades_a_0002_database_and_keeps_its_evaluations(sqlite_url: str) -> None:
-    engine = make_engine(sqlite_url)
+def test_migration_0003_upgrades_a_0002_database_and_keeps_its_evaluations(db_url: str) -> None:
+    engine = make_engine(db_url)
     upgrade(engine, "0002")
     assert "evaluation_states" not in inspect(engine).get_table_names()
     with transaction(engine) as s:
