@@ -168,8 +168,10 @@ def save_evaluation(
     project = _project(session, year, project_no)
     require_project_write(actor, project.lead_department, project.related_departments, "期末評価の保存")
     codes = [r.code for r in rating_scale()]
+    if not rating:
+        raise EvaluationRejected(f"実績の検証評価（{' / '.join(codes)}）を選んでください")
     if rating not in codes:
-        raise EvaluationRejected(f"実績の検証評価は {' / '.join(codes)} のいずれかを選んでください: {rating!r}")
+        raise EvaluationRejected(f"実績の検証評価は {' / '.join(codes)} のいずれかを選んでください（{rating}）")
     reason, new_issues = (reason or "").strip(), (new_issues or "").strip()
     for label, text in (("左記の状況・理由等", reason), ("新たに生じた課題等", new_issues)):
         if len(text) > MAX_TEXT:

@@ -357,7 +357,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ev_inquiry_closed": ("各課照会: 終了（提出期限 {deadline}）", "Inquiry closed (deadline {deadline})"),
     "ev_inquiry_none": ("各課照会は開始されていません。", "No inquiry has been opened."),
     "ev_admin_actions": ("管理者の操作", "Administrator"),
-    "ev_council_make": ("懇話会資料（PDF・Excel）を作成", "Make the council papers (PDF, Excel)"),
+    "ev_choose": ("すべて（選ぶと絞り込み）", "All (choose to filter)"),
     "ev_council_pdf": ("懇話会資料 PDF", "Council papers PDF"),
     "ev_council_xlsx": ("懇話会資料 Excel", "Council papers Excel"),
     "inq_title": ("あなたの課の照会", "Your department's inquiry"),

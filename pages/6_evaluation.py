@@ -3,9 +3,11 @@
 its workflow (入力中 → 提出済 → 確定, 差戻し), and the 総括 table of every project."""
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from kpi import clock, ui
 from kpi.council import council_filename, council_papers
@@ -22,6 +24,7 @@ from kpi.evaluation import (
     summary_table,
     year_review,
 )
+from kpi.fiscal import Month
 from kpi.fmt import number, text
 from kpi.inquiry import OPEN_STATES, State, TransitionRefused, state_label
 from kpi.inquiry_store import InquiryRejected, apply_action, evaluation_states, inquiry_info
@@ -32,7 +35,6 @@ KEY_PROJECT = "evaluation_project"
 KEY_MEASURES = "evaluation_measures"
 KEY_DEPARTMENTS = "evaluation_departments"
 KEY_FLASH = "evaluation_flash"
-KEY_COUNCIL = "evaluation_council_papers"
 REFUSALS = (EvaluationRejected, PermissionDenied, TransitionRefused, InquiryRejected)
 
 ui.page_setup()
@@ -47,6 +49,12 @@ def _date(d: date) -> str:
 
 def _numbers(frame: pd.DataFrame, column: str) -> list[str]:
     return [number(v, u) for v, u in zip(frame[column], frame["unit"], strict=True)]
+
+
+def _council(engine: Engine, year: int, as_of: Month, fmt: str) -> bytes:
+    """The 懇話会 papers; runs on the download's own thread, so it gets the engine, not ui."""
+    with transaction(engine) as session:
+        return council_papers(session, year, as_of, fmt, clock.today())
 
 
 def _act(action: str, no: int, comment: str = "", done: str = "") -> None:
@@ -78,7 +86,7 @@ if data is not None and year is not None:
     else:
         key = "ev_inquiry_open" if inquiry.is_open else "ev_inquiry_closed"
         st.caption(ui.tr(key).format(deadline=_date(inquiry.deadline)))
-    form_tab, summary_tab = st.tabs([ui.tr("ev_form"), ui.tr("ev_summary")])
+    form_tab, summary_tab = st.tabs([ui.tr("ev_form"), ui.tr("ev_summary")], key="evaluation_tabs")
 
     with form_tab:
         plan = data.projects.set_index("project_no")
@@ -238,6 +246,7 @@ if data is not None and year is not None:
             ui.tr("ev_filter_measure"),
             [int(m) for m in measures["measure_no"]],
             key=KEY_MEASURES,
+            placeholder=ui.tr("ev_choose"),
             format_func=lambda m: " ".join(
                 measures.loc[measures["measure_no"] == m, ["symbol", "measure_name"]].iloc[0]
             ),
@@ -246,6 +255,7 @@ if data is not None and year is not None:
             ui.tr("ev_filter_department"),
             sorted({str(d) for d in data.projects["lead_department"]}),
             key=KEY_DEPARTMENTS,
+            placeholder=ui.tr("ev_choose"),
         )
         table = summary_table(
             data,
@@ -285,27 +295,19 @@ if data is not None and year is not None:
             )
             for r in table.itertuples()
         ]
-        if st.button(ui.tr("ev_council_make"), key="evaluation_council_make", icon=":material/description:"):
-            with transaction(ui.engine()) as session:
-                st.session_state[KEY_COUNCIL] = {
-                    fmt: council_papers(session, year, as_of, fmt, clock.today()) for fmt in ("pdf", "xlsx")
-                }
-        papers = st.session_state.get(KEY_COUNCIL)
-        if papers:
-            d1, d2 = st.columns(2)
-            d1.download_button(
-                ui.tr("ev_council_pdf"),
-                papers["pdf"],
-                file_name=council_filename(year, "pdf"),
-                mime="application/pdf",
-                key="evaluation_council_pdf",
-            )
-            d2.download_button(
-                ui.tr("ev_council_xlsx"),
-                papers["xlsx"],
-                file_name=council_filename(year, "xlsx"),
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                key="evaluation_council_xlsx",
+        # The papers are made when a button is clicked (a few seconds), not on every rerun.
+        d1, d2 = st.columns(2)
+        for col, fmt, mime in (
+            (d1, "pdf", "application/pdf"),
+            (d2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ):
+            col.download_button(
+                ui.tr(f"ev_council_{fmt}"),
+                partial(_council, ui.engine(), year, as_of, fmt),
+                file_name=council_filename(year, fmt),
+                mime=mime,
+                key=f"evaluation_council_{fmt}",
+                icon=":material/description:",
             )
         # An HTML table rather than st.dataframe: every row visible, for the screenshot of 総括.
         ui.table(

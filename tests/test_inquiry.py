@@ -11,7 +11,14 @@ from sqlalchemy import Engine, inspect, select
 from kpi.bootstrap import import_plan
 from kpi.clock import local_time_text
 from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
-from kpi.evaluation import current_evaluations, save_evaluation, state_counts, summary_table, year_review
+from kpi.evaluation import (
+    EvaluationRejected,
+    current_evaluations,
+    save_evaluation,
+    state_counts,
+    summary_table,
+    year_review,
+)
 from kpi.fiscal import Month
 from kpi.inquiry import Action, State, TransitionRefused, owed_by_department, owed_items, state_label, transition
 from kpi.inquiry_store import (
@@ -277,3 +284,9 @@ def test_year_review_shows_values_targets_notes_milestones_and_assessments(demo_
     two = year_review(data, Month(2027, 3), 2)  # a project without indicators: its self-assessments
     assert two.year_end == Month(2027, 3) and two.indicators.empty
     assert list(two.assessments["month"])[:2] == ["2026-10", "2026-09"]
+
+
+def test_saving_without_a_rating_says_to_choose_one_without_code_quotes(plan_engine: Engine) -> None:
+    with pytest.raises(EvaluationRejected) as exc, transaction(plan_engine) as s:
+        save_evaluation(s, CITIZENS, 2026, 4, "", "理由だけ", "")
+    assert str(exc.value) == "実績の検証評価（A / B / C / D）を選んでください"
