@@ -4,9 +4,11 @@ upload; for admins, opening/closing the inquiry, the reminders ready to copy and
 departments' contact e-mails."""
 
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from kpi import clock, ui
 from kpi.db import transaction
@@ -43,6 +45,12 @@ year, as_of = ui.sidebar()
 st.title(ui.tr("inq_title"))
 data = ui.load(year)
 actor = ui.current_actor()
+
+
+def _workbook(engine: Engine, year: int, department: str) -> bytes:
+    """Made when the button is clicked, on the download's own thread (so: the engine, not ui)."""
+    with transaction(engine) as session:
+        return inquiry_workbook(session, year, department)
 
 
 def _done(message: str) -> None:
@@ -122,11 +130,9 @@ st.dataframe(
 # ---- the inquiry workbook: download, fill in a spreadsheet program, upload
 if len(projects):
     st.subheader(ui.tr("inq_sheet"))
-    with transaction(ui.engine()) as session:
-        workbook = inquiry_workbook(session, year, department)
     st.download_button(
         ui.tr("inq_download"),
-        workbook,
+        partial(_workbook, ui.engine(), year, department),
         file_name=workbook_filename(year, department),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="inquiry_download",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kpi import auth
@@ -157,3 +158,31 @@ def test_year_end_cycle_in_the_browser(cycle_server: tuple[str, str], browser_pa
     with transaction(engine) as s:
         assert current_evaluations(s, 2026).set_index("project_no").loc[4, "author"] == EDITOR
     engine.dispose()
+
+
+def test_editor_downloads_fills_and_uploads_the_inquiry_workbook(
+    cycle_server: tuple[str, str], browser_page: Any, tmp_path: Path
+) -> None:
+    base_url, _ = cycle_server
+    page = browser_page
+    page.goto(base_url + "/")
+    wait_for_app(page)
+    _login(page, EDITOR, EDITOR_PASSWORD)
+    _go(page, "あなたの課の照会")
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="照会シートをダウンロード").click()
+    assert download.value.suggested_filename == "各課照会_2026_市民課.xlsx"
+    wb = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    ws = wb["05 コンビニ交付サービス"]
+    rating_row = next(c.row for c in ws["A"] if c.value == "実績の検証評価") + 1
+    ws[f"A{rating_row}"] = "C 未達成"
+    ws[f"B{rating_row}"] = "　設置店舗の減少により交付率が伸びなかった　"
+    filled = tmp_path / "市民課.xlsx"
+    wb.save(filled)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(filled))
+    page.get_by_role("button", name="取り込む").wait_for(timeout=60_000)
+    _click(page, "取り込む", "1件の期末評価を取り込みました。")
+    _go(page, "期末評価")
+    page.get_by_role("tab", name="総括").click()
+    row = page.locator("table.kpi-table tr", has_text="05 コンビニ交付サービス").first.inner_text()
+    assert "C 未達成" in row and "設置店舗の減少により交付率が伸びなかった" in row and "入力中" in row
