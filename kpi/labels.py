@@ -371,6 +371,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "inq_nothing": ("未対応の項目はありません。", "Nothing is open."),
     "inq_evaluations": ("期末評価の状況", "Evaluations"),
     "inq_open_page": ("開く", "Open"),
+    "inq_submit": ("{project} の期末評価を提出する", "Submit the evaluation of {project}"),
     "inq_sheet": ("照会シート（Excel）", "Inquiry workbook (Excel)"),
     "inq_download": ("照会シートをダウンロード", "Download the inquiry workbook"),
     "inq_upload": ("記入した照会シートを取り込む", "Upload a filled inquiry workbook"),

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from kpi import clock, ui
 from kpi.db import transaction
 from kpi.evaluation import current_evaluations, rating_text
-from kpi.inquiry import KIND_LABELS, State, state_label
+from kpi.inquiry import KIND_LABELS, State, TransitionRefused, state_label
 from kpi.inquiry_sheet import (
     OUTCOME_LABELS,
     InquiryImportRejected,
@@ -25,6 +25,7 @@ from kpi.inquiry_sheet import (
 )
 from kpi.inquiry_store import (
     InquiryRejected,
+    apply_action,
     close_inquiry,
     department_emails,
     evaluation_states,
@@ -107,6 +108,7 @@ for kind, label in KIND_LABELS.items():
 # ---- the department's evaluations
 st.subheader(ui.tr("inq_evaluations"))
 projects = data.projects[data.projects["lead_department"] == department]
+plan_names = data.projects.set_index("project_no")["project_name"]
 st.dataframe(
     pd.DataFrame(
         {
@@ -126,6 +128,21 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+if inquiry is not None and inquiry.is_open:
+    for n in projects["project_no"]:
+        no = int(n)
+        if states[no].state is not State.IN_PROGRESS:
+            continue
+        label = ui.tr("inq_submit").format(project=f"{no:02d} {plan_names[no]}")
+        if st.button(label, key=f"inquiry_submit_{no}", icon=":material/send:"):
+            try:
+                with transaction(ui.engine()) as session:
+                    apply_action(session, actor, year, no, "submit")
+            except (TransitionRefused, InquiryRejected, PermissionDenied) as exc:
+                st.error(str(exc))
+            else:
+                _done(ui.tr("ev_submitted"))
 
 # ---- the inquiry workbook: download, fill in a spreadsheet program, upload
 if len(projects):

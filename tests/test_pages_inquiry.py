@@ -142,6 +142,10 @@ def test_editor_page_lists_what_the_department_owes_with_links(demo_app: str) ->
     ]
     assert [b.proto.label for b in at.get("download_button")] == ["照会シートをダウンロード"]
     assert not [h for h in at.header if "管理者" in h.value]  # no admin section for editors
+    _click(at, "05 コンビニ交付サービス の期末評価を提出する")
+    assert "提出しました" in _success(at)
+    assert _states(demo_app)[5] is State.SUBMITTED
+    assert not [b for b in at.button if b.label.endswith("を提出する")]
 
 
 def test_admin_sees_reminders_ready_to_copy_and_sets_an_email(demo_app: str) -> None:
