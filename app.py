@@ -5,9 +5,11 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
+from kpi.db import database_url
 from kpi.evaluate import indicator_statuses, measure_statuses, policy_statuses, project_statuses
 from kpi.labels import LEGEND_ORDER, status_text, unreported_text
 from kpi.status import severity
+from kpi.why import NEEDS_REASON, why_projects
 
 ui.page_setup()
 year, as_of = ui.sidebar()
@@ -40,12 +42,13 @@ if data is not None:
     st.markdown(f"**{ui.tr('dash_indicator_status')}**")
     st.markdown(counts_html(list(indicators["status"]), "dash_count_items"), unsafe_allow_html=True)
 
-    left, right = st.columns(2, gap="large")
-    with left:
+    # Stacked, not side by side: each table needs the full width for names and reasons.
+    with st.container():
         st.subheader(ui.tr("dash_changes"))
         previous = as_of.add(-1)
         if previous.fiscal_year == data.year:
             before = project_statuses(data, previous).set_index("id")["status"]
+            why = why_projects(data, as_of, indicators, ui.lang())
             rows = []
             for p in projects.to_dict("records"):
                 old, new = before.get(p["id"]), p["status"]
@@ -62,22 +65,23 @@ if data is not None:
                             "",
                             [
                                 "kpi-nowrap|" + mark + direction,
-                                link("projects", name, project=p["id"]),
+                                "kpi-name|" + link("projects", name, project=p["id"]),
                                 ui.chip_html(old),
                                 ui.chip_html(new),
+                                "kpi-why|" + (ui.why_html(why[p["id"]]) if new in NEEDS_REASON else ""),
                             ],
                         ),
                     )
                 )
             st.caption(ui.tr("dash_changes_caption").format(prev=str(previous), now=str(as_of)))
             if rows:
-                header = ["", ui.tr("project"), ui.tr("dash_previous"), ui.tr("dash_now")]
+                header = ["", ui.tr("project"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")]
                 ui.table(header, [r for _, r in sorted(rows, key=lambda r: r[0])])
             else:
                 st.info(ui.tr("dash_no_changes"))
         else:
             st.info(ui.tr("dash_no_changes"))
-    with right:
+    with st.container():
         st.subheader(ui.tr("dash_missing"))
         st.caption(ui.tr("dash_missing_caption"))
         ind = indicators[indicators["kind"] == "indicator"]
@@ -135,3 +139,9 @@ if data is not None:
     ui.table(
         [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")], tree
     )
+
+    st.subheader(ui.tr("dash_history"))
+    st.caption(ui.tr("dash_history_caption"))
+    history = ui.cached_status_history(database_url(), data.year, str(as_of))
+    if history is not None:
+        ui.status_history_table(history)

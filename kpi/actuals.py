@@ -7,19 +7,26 @@ never overwritten in place: each save adds a revision; the latest revision is cu
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpi.evaluate import actuals_by_code, rule_of
 from kpi.fiscal import Month, current_month, fiscal_year_label
+from kpi.fmt import number
+from kpi.locks import hold_years, locked_message
 from kpi.models import ActualRevision, FiscalYear, Indicator, PeriodLock, Project
 from kpi.permissions import Actor, can_write_project
-from kpi.store import audit
+from kpi.planfile import default_range, is_percent
+from kpi.revisions import latest
+from kpi.status import Status, evaluate_indicator
+from kpi.store import audit, plan_data
 
 
 @dataclass(frozen=True)
@@ -35,14 +42,29 @@ class ActualInput:
 
 @dataclass(frozen=True)
 class RowError:
-    line: int | None
+    line: int | None  # the file's line; None for the form (its rows are named, not numbered)
     indicator_id: str
     month: str
     reason: str
+    name: str = ""  # the indicator's Japanese name when the id is known
+
+    @property
+    def where(self) -> str:
+        """The indicator by its Japanese name (or its id) and the month; a file's line first."""
+        what = self.name or _short(self.indicator_id)
+        label = f"{what}（{_short(self.month)}）" if what and self.month else what or _short(self.month)
+        if self.line is not None:
+            return f"{self.line}行目 {label}".rstrip()
+        return label
 
     def __str__(self) -> str:
-        where = f"{self.line}行目" if self.line is not None else f"{self.indicator_id} {self.month}"
-        return f"{where}: {self.reason}"
+        return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A cell's text in a message: a huge cell is cut, not echoed whole."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + f"…（{len(text):,}文字）"
 
 
 class ActualsRejected(ValueError):
@@ -71,27 +93,48 @@ class SaveResult:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-def parse_number(raw: Any) -> float:
+MAX_TEXT = 2000  # characters of a note or a correction reason
+MAX_NUMBER_TEXT = 64  # characters of a typed number; anything longer is not a number a person typed
+# A comma is a thousands separator only in groups of three: "3,100" and "1,234,567" are
+# numbers, "75,5" is refused (a European decimal comma? a typo of 755?).
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def parse_number(raw: Any, unit: str | None = None) -> float:
     """A finite number from a cell or a form; raise ValueError with a readable reason.
 
-    Accepts full-width digits, thousands separators and a trailing % as people type them.
+    Accepts full-width digits, thousands separators in groups of three and, for a %
+    indicator (or when ``unit`` is not given), a trailing %.
     """
     if raw is None:
         raise ValueError("値が空です")
     if isinstance(raw, bool):
-        raise ValueError(f"数値ではありません: {raw!r}")
+        raise ValueError(f"数値ではありません: {_short(repr(raw))}")
     if isinstance(raw, int | float):
         value = float(raw)
     else:
-        text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if len(text) > MAX_NUMBER_TEXT:
+            raise ValueError(f"数値として長すぎます（{len(text):,}文字）")
         if text.endswith("%"):
+            if unit is not None and not is_percent(unit):
+                raise ValueError(f"「%」は単位が % の指標にだけ使えます（この指標の単位: {unit}）: {_short(str(raw))}")
             text = text[:-1].strip()
+        if "," in text:
+            if not _GROUPED.match(text):
+                raise ValueError(
+                    f"カンマの位置があいまいです: {_short(str(raw))}"
+                    "（桁区切りは3桁ごと（例: 3,100）、小数点はピリオド（例: 75.5）で入力してください）"
+                )
+            text = text.replace(",", "")
         if text == "":
             raise ValueError("値が空です")
         try:
+            if "_" in text:  # float() reads "1_000"; a person did not mean that
+                raise ValueError
             value = float(text)
         except ValueError:
-            raise ValueError(f"数値ではありません: {str(raw)!r}") from None
+            raise ValueError(f"数値ではありません: {_short(str(raw))}") from None
     if math.isnan(value) or math.isinf(value):
         raise ValueError("NaN や無限大は使えません")
     return value
@@ -101,6 +144,7 @@ def parse_number(raw: Any) -> float:
 class _IndicatorInfo:
     pk: int
     code: str
+    name: str
     fiscal_year: int
     unit: str
     min_value: float | None
@@ -114,6 +158,7 @@ def _indicator_index(session: Session) -> dict[str, list[_IndicatorInfo]]:
         select(
             Indicator.id,
             Indicator.code,
+            Indicator.name,
             FiscalYear.year,
             Indicator.unit,
             Indicator.min_value,
@@ -125,8 +170,9 @@ def _indicator_index(session: Session) -> dict[str, list[_IndicatorInfo]]:
         .join(Project, Project.id == Indicator.project_id)
     )
     index: dict[str, list[_IndicatorInfo]] = {}
-    for pk, code, year, unit, low, high, lead, related in session.execute(stmt):
-        index.setdefault(code, []).append(_IndicatorInfo(pk, code, year, unit, low, high, lead, tuple(related or ())))
+    for pk, code, name, year, unit, low, high, lead, related in session.execute(stmt):
+        info = _IndicatorInfo(pk, code, name, year, unit, low, high, lead, tuple(related or ()))
+        index.setdefault(code, []).append(info)
     return index
 
 
@@ -139,13 +185,16 @@ class _Checked:
 
 
 def _range_reason(value: float, info: _IndicatorInfo) -> str | None:
-    low, high = info.min_value, info.max_value
-    if low is not None and value < low:
+    # Indicators loaded before the default bounds have NULL limits: the unit's default applies.
+    default_low, default_high = default_range(info.unit)
+    low = info.min_value if info.min_value is not None else default_low
+    high = info.max_value if info.max_value is not None else default_high
+    if value < low:
         if low == 0:
-            return f"負の値は使えません（{value:g}{info.unit}）"
-        return f"{low:g}{info.unit}未満の値は使えません（{value:g}）"
-    if high is not None and value > high:
-        return f"{low if low is not None else ''}〜{high:g}{info.unit} の範囲外です（{value:g}）"
+            return f"負の値は使えません（{number(value, info.unit)}）"
+        return f"{number(low, info.unit)}未満の値は使えません（{number(value, info.unit)}）"
+    if value > high:
+        return f"{number(low)}〜{number(high, info.unit)} の範囲外です（{number(value, info.unit)}）"
     return None
 
 
@@ -164,27 +213,35 @@ def validate_actuals(
     checked: list[_Checked] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str], int | None] = {}
-    for n, row in enumerate(rows, start=1):
-        line = row.line if row.line is not None else n
+    for row in rows:
+        line = row.line
         code, month_text = str(row.indicator_id or "").strip(), str(row.month or "").strip()
+        name = index[code][0].name if code in index else ""
 
-        def bad(reason: str, line: int | None = line, code: str = code, month_text: str = month_text) -> None:
-            errors.append(RowError(line, code, month_text, reason))
+        def bad(
+            reason: str, line: int | None = line, code: str = code, month_text: str = month_text, name: str = name
+        ) -> None:
+            errors.append(RowError(line, code, month_text, reason, name))
 
         if not code:
             bad("indicator_id が空です")
             continue
         if code not in index:
-            bad(f"不明な指標IDです: {code}")
+            bad(f"不明な指標IDです: {_short(code)}")
             continue
         try:
             month = Month.parse(month_text)
         except ValueError:
-            bad(f"month は YYYY-MM 形式で指定してください: {month_text!r}")
+            bad(f"month は YYYY-MM 形式で指定してください: {_short(repr(month_text))}")
             continue
         key = (code, str(month))
         if key in seen:
-            bad(f"{seen[key]}行目と同じ指標・月の行が重複しています")
+            first = seen[key]
+            bad(
+                f"{first}行目と同じ指標・月の行が重複しています"
+                if first is not None
+                else "同じ指標・月が重複しています"
+            )
             continue
         seen[key] = line
         matches = [i for i in index[code] if i.fiscal_year == month.fiscal_year]
@@ -199,7 +256,7 @@ def validate_actuals(
             bad(f"{month} はまだ来ていない月です（今月は {now}）")
             continue
         try:
-            value = parse_number(row.value)
+            value = parse_number(row.value, info.unit)
         except ValueError as exc:
             bad(str(exc))
             continue
@@ -207,14 +264,135 @@ def validate_actuals(
         if reason:
             bad(reason)
             continue
+        too_long = [
+            f"{label}は{MAX_TEXT:,}文字以内にしてください（{len(text):,}文字）"
+            for label, text in (("備考", row.note or ""), ("修正理由", row.reason or ""))
+            if len(text) > MAX_TEXT
+        ]
+        if too_long:
+            bad("。".join(too_long))
+            continue
         if (info.fiscal_year, str(month)) in locks:
-            bad(f"{month} は締め済み（ロック）のため変更できません。管理者に解除を依頼してください")
+            bad(locked_message(month))
             continue
         if not can_write_project(actor, info.lead_department, info.related):
             bad(f"この指標（担当: {info.lead_department}）に書き込む権限がありません")
             continue
         checked.append(_Checked(row, info, month, value))
     return checked, errors
+
+
+def same_value(a: float, b: float) -> bool:
+    """Equal as stored numbers: 0.1 + 0.2 typed back as 0.3 is the same value, not a correction."""
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """What saving one checked row would do; the bulk upload's preview shows these."""
+
+    line: int | None
+    indicator_id: str
+    name: str
+    month: str
+    value: float
+    previous: float | None  # the current value, None when the month has none
+    action: str  # new | correction | unchanged | conflict
+    reason: str  # the correction reason that will be stored
+
+
+@dataclass(frozen=True)
+class ActualsPlan:
+    checked: list[_Checked]
+    current: dict[tuple[int, str], _Current]
+    rows: list[PlannedRow]
+    errors: list[RowError]
+
+
+def plan_actuals(
+    session: Session,
+    rows: Sequence[ActualInput],
+    actor: Actor,
+    today: date,
+    *,
+    is_sample: bool = False,
+    require_reason: bool = False,
+    require_note: bool = False,
+    default_reason: str = "",
+) -> ActualsPlan:
+    """Check rows and work out what saving them would do, without writing.
+
+    ``require_reason``: changing an existing value needs a reason (the row's, else
+    ``default_reason``). ``require_note``: a new or changed value that makes the indicator
+    遅延 as of its month needs a note. These are the form's rules; the bulk upload and
+    ``python -m kpi import-actuals`` apply the same ones.
+    """
+    checked, errors = validate_actuals(session, rows, actor, today)
+    current = _current_revisions(session, [(c.info.pk, str(c.month)) for c in checked])
+    planned: list[PlannedRow] = []
+    for c in checked:
+        latest_rev = current.get((c.info.pk, str(c.month)))
+        reason = (c.row.reason or "").strip() or default_reason.strip()
+        previous = latest_rev.value if latest_rev else None
+        if (
+            latest_rev is not None
+            and c.row.expected_revision is not None
+            and latest_rev.revision != c.row.expected_revision
+        ):
+            action = "conflict"
+        elif latest_rev is None:
+            action = "new"
+        elif not same_value(latest_rev.value, c.value):
+            action = "correction"
+        elif latest_rev.note == (c.row.note or "") and latest_rev.is_sample == is_sample:
+            action = "unchanged"
+        else:
+            action = "new" if latest_rev.is_sample and not is_sample else "note"
+        planned.append(
+            PlannedRow(c.row.line, c.info.code, c.info.name, str(c.month), c.value, previous, action, reason)
+        )
+        if action == "correction" and require_reason and not reason:
+            errors.append(
+                RowError(
+                    c.row.line,
+                    c.info.code,
+                    str(c.month),
+                    f"既存の値（{number(previous, c.info.unit)}）を {number(c.value, c.info.unit)} に変更するには"
+                    "修正理由が必要です",
+                    c.info.name,
+                )
+            )
+    if require_note:
+        errors.extend(_delayed_without_note(session, checked, planned))
+    errors.sort(key=lambda e: (e.line is None, e.line or 0))
+    return ActualsPlan(checked, current, planned, errors)
+
+
+DELAYED_NEEDS_NOTE = "この値では「遅延」になります。備考に理由（遅れの原因）を入力してください"
+
+
+def _delayed_without_note(session: Session, checked: list[_Checked], planned: list[PlannedRow]) -> list[RowError]:
+    """Rows that would make their indicator 遅延 as of their month and carry no note."""
+    writes = [(c, p) for c, p in zip(checked, planned, strict=True) if p.action in ("new", "correction", "note")]
+    errors: list[RowError] = []
+    for year in sorted({c.info.fiscal_year for c, _ in writes}):
+        data = plan_data(session, year)
+        if data is None:
+            continue
+        stored = actuals_by_code(data)
+        indicators = {r["code"]: r for r in data.indicators.to_dict("records")}
+        # Each row is judged with the other rows of the same save already in place.
+        values = {code: dict(v) for code, v in stored.items()}
+        for c in checked:
+            if c.info.fiscal_year == year:
+                values.setdefault(c.info.code, {})[c.month] = c.value
+        for c, _ in writes:
+            if c.info.fiscal_year != year or (c.row.note or "").strip() or c.info.code not in indicators:
+                continue
+            rule = rule_of(indicators[c.info.code])
+            if evaluate_indicator(rule, values[c.info.code], c.month, year).status is Status.DELAYED:
+                errors.append(RowError(c.row.line, c.info.code, str(c.month), DELAYED_NEEDS_NOTE, c.info.name))
+    return errors
 
 
 def record_actuals(
@@ -227,6 +405,8 @@ def record_actuals(
     is_sample: bool = False,
     all_or_nothing: bool = True,
     require_reason: bool = False,
+    require_note: bool = False,
+    default_reason: str = "",
 ) -> SaveResult:
     """Validate and save actuals as new revisions, in the caller's transaction.
 
@@ -234,53 +414,52 @@ def record_actuals(
     ``expected_revision`` is older than the stored one (someone else saved in between) is
     a conflict: with ``all_or_nothing`` the whole save is refused, otherwise that row is
     skipped and reported while the other rows save. A value equal to the current one is
-    not saved again. With ``require_reason``, correcting an existing value needs a reason.
+    not saved again. ``require_reason`` / ``require_note``: see ``plan_actuals``.
     """
-    checked, errors = validate_actuals(session, rows, actor, today)
-    if errors:
-        raise ActualsRejected(errors)
-    current = _current_revisions(session, [(c.info.pk, str(c.month)) for c in checked])
-    saved: list[tuple[str, str, int]] = []
-    unchanged: list[tuple[str, str]] = []
-    conflicts: list[Conflict] = []
-    for c in checked:
-        key = (c.info.pk, str(c.month))
-        latest = current.get(key)
-        if latest is not None and c.row.expected_revision is not None and latest.revision != c.row.expected_revision:
-            conflicts.append(Conflict(c.info.code, str(c.month), latest.value, latest.author, latest.revision))
-            continue
-        if (
-            latest is not None
-            and latest.value == c.value
-            and latest.note == (c.row.note or "")
-            and latest.is_sample == is_sample
-        ):
-            unchanged.append((c.info.code, str(c.month)))
-            continue
-        if require_reason and latest is not None and latest.value != c.value and not c.row.reason.strip():
-            errors.append(
-                RowError(
-                    c.row.line,
-                    c.info.code,
-                    str(c.month),
-                    f"既存の値（{latest.value:g}）を変更するには修正理由が必要です",
-                )
-            )
-    if errors:
-        raise ActualsRejected(errors)
+    # Hold the fiscal years first: a month lock cannot land between the check and the write.
+    hold_years(session, {m.fiscal_year for m in _months(rows)})
+    plan = plan_actuals(
+        session,
+        rows,
+        actor,
+        today,
+        is_sample=is_sample,
+        require_reason=require_reason,
+        require_note=require_note,
+        default_reason=default_reason,
+    )
+    if plan.errors:
+        raise ActualsRejected(plan.errors)
+    conflicts = [
+        Conflict(p.indicator_id, p.month, theirs.value, theirs.author, theirs.revision)
+        for c, p in zip(plan.checked, plan.rows, strict=True)
+        if p.action == "conflict" and (theirs := plan.current[(c.info.pk, p.month)])
+    ]
     if conflicts and all_or_nothing:
+        names = {p.indicator_id: p.name for p in plan.rows}
         raise ActualsRejected(
             [
-                RowError(None, k.indicator_id, k.month, f"{k.their_author} さんが先に {k.their_value:g} を保存しました")
+                RowError(
+                    None,
+                    k.indicator_id,
+                    k.month,
+                    f"{k.their_author} さんが先に {number(k.their_value)} を保存しました",
+                    names.get(k.indicator_id, ""),
+                )
                 for k in conflicts
             ]
         )
-    skip = {(k.indicator_id, k.month) for k in conflicts} | set(unchanged)
-    for c in checked:
-        if (c.info.code, str(c.month)) in skip:
+    saved: list[tuple[str, str, int]] = []
+    unchanged: list[tuple[str, str]] = []
+    for c, p in zip(plan.checked, plan.rows, strict=True):
+        if p.action == "conflict":
             continue
-        latest = current.get((c.info.pk, str(c.month)))
-        revision = (latest.revision if latest else 0) + 1
+        if p.action == "unchanged":
+            unchanged.append((c.info.code, str(c.month)))
+            continue
+        latest_rev = plan.current.get((c.info.pk, str(c.month)))
+        revision = (latest_rev.revision if latest_rev else 0) + 1
+        reason = p.reason if p.action == "correction" else (c.row.reason or "").strip()
         session.add(
             ActualRevision(
                 indicator_id=c.info.pk,
@@ -288,7 +467,7 @@ def record_actuals(
                 revision=revision,
                 value=c.value,
                 note=c.row.note or "",
-                reason=c.row.reason or "",
+                reason=reason,
                 author=actor.username,
                 is_sample=is_sample,
                 source=source,
@@ -301,16 +480,26 @@ def record_actuals(
             f"{c.info.code} {c.month}",
             fiscal_year=c.info.fiscal_year,
             value=c.value,
-            previous=latest.value if latest else None,
+            previous=latest_rev.value if latest_rev else None,
             revision=revision,
             note=c.row.note,
-            reason=c.row.reason,
+            reason=reason,
             source=source,
             sample=is_sample,
         )
         saved.append((c.info.code, str(c.month), revision))
     session.flush()
     return SaveResult(saved, unchanged, conflicts)
+
+
+def _months(rows: Sequence[ActualInput]) -> list[Month]:
+    out = []
+    for r in rows:
+        try:
+            out.append(Month.parse(str(r.month or "").strip()))
+        except ValueError:
+            continue  # validate_actuals reports it
+    return out
 
 
 @dataclass(frozen=True)
@@ -326,17 +515,8 @@ def _current_revisions(session: Session, keys: list[tuple[int, str]]) -> dict[tu
     if not keys:
         return {}
     ids = sorted({k[0] for k in keys})
-    latest = (
-        select(ActualRevision.indicator_id, ActualRevision.month, func.max(ActualRevision.revision).label("rev"))
-        .where(ActualRevision.indicator_id.in_(ids))
-        .group_by(ActualRevision.indicator_id, ActualRevision.month)
-        .subquery()
-    )
     stmt = select(ActualRevision).join(
-        latest,
-        (ActualRevision.indicator_id == latest.c.indicator_id)
-        & (ActualRevision.month == latest.c.month)
-        & (ActualRevision.revision == latest.c.rev),
+        *latest(ActualRevision, ActualRevision.indicator_id, ActualRevision.indicator_id.in_(ids))
     )
     wanted = set(keys)
     out = {}

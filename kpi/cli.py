@@ -58,12 +58,26 @@ def _import_plan(path: Path) -> int:
 
 
 def cmd_import_actuals(args: argparse.Namespace) -> int:
+    # Imported here so that the rest of the CLI does not load the write path.
+    from sqlalchemy.exc import OperationalError
+
+    from kpi.writes import ConcurrentSave, with_retry
+
     engine = make_engine()
     upgrade(engine)
     try:
         rows = read_actuals_file(args.file)
-        with transaction(engine) as session:
-            result = record_actuals(session, rows, cli_actor(), clock.today(), source=f"import:{Path(args.file).name}")
+        result = with_retry(
+            engine,
+            record_actuals,
+            rows,
+            cli_actor(),
+            clock.today(),
+            source=f"import:{Path(args.file).name}"[:40],
+            require_reason=True,
+            require_note=True,
+            default_reason=args.reason or "",
+        )
     except FileFormatError as exc:
         _err(f"{args.file}: {exc}")
         return 1
@@ -72,8 +86,17 @@ def cmd_import_actuals(args: argparse.Namespace) -> int:
         for e in exc.errors:
             _err(f"  {e}")
         return 1
-    except PermissionDenied as exc:
-        _err(str(exc))
+    except (PermissionDenied, ConcurrentSave) as exc:
+        _err(f"{args.file}: {exc}")
+        return 1
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        # SQLite: another import held the database longer than the busy timeout.
+        _err(
+            f"{args.file}: 他の保存が続いているため取り込めませんでした（何も保存していません）。"
+            "もう一度実行してください"
+        )
         return 1
     print(f"{args.file}: {len(result.saved)}件を保存しました（変更なし {len(result.unchanged)}件）")
     return 0
@@ -149,7 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import_plan)
 
     p = sub.add_parser("import-actuals", help="実績を CSV/XLSX から取り込む（全件または0件）")
-    p.add_argument("file")
+    p.add_argument("file", help="列 indicator_id,month,value,note,reason の CSV（UTF-8 / CP932）または XLSX")
+    p.add_argument(
+        "--reason",
+        help="既存の値を変更する行の修正理由（ファイルの reason 列が空の行すべてに使う）",
+    )
     p.set_defaults(func=cmd_import_actuals)
 
     p = sub.add_parser("status", help="状況を表示する")

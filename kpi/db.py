@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -75,12 +75,16 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(cfg).get_current_head()
 
 
-def is_current(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
-
-
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """One Session per user action: commit on success, roll back on any error."""
+def transaction(engine: Engine, write: bool = False) -> Iterator[Session]:
+    """One Session per user action: commit on success, roll back on any error.
+
+    ``write=True`` makes the check-then-write of a save atomic against other writers: on
+    SQLite the transaction takes the database's write lock at its start (BEGIN IMMEDIATE),
+    so a month lock cannot be committed between a save's lock check and its insert; on
+    PostgreSQL the write functions lock the fiscal year's row (``kpi.locks.hold_year``).
+    """
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        if write and engine.dialect.name == "sqlite":
+            session.execute(text("BEGIN IMMEDIATE"))
         yield session

@@ -7,12 +7,13 @@ Pure over ``PlanData`` (already read from the store): the status rules of
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 from kpi.fiscal import Month
+from kpi.fmt import opt, opt_float
+from kpi.frames import from_records
 from kpi.status import (
     Accumulation,
     Direction,
@@ -42,6 +43,17 @@ INDICATOR_COLUMNS = [
     "status",
     "unreported_months",
 ]
+# What the pages read besides the CLI's columns; an empty plan still has every column.
+STATUS_ROW_COLUMNS = [
+    *INDICATOR_COLUMNS,
+    "month",
+    "project_name",
+    "measure_no",
+    "policy_no",
+    "direction",
+    "accumulation",
+    "is_sample",
+]
 
 
 def rule_of(row: Any) -> IndicatorRule:
@@ -51,19 +63,12 @@ def rule_of(row: Any) -> IndicatorRule:
     return IndicatorRule(
         direction=Direction(row["direction"]),
         accumulation=Accumulation(row["accumulation"]),
-        baseline=_num(row["baseline"]),
-        target=_num(row["target"]),
-        target_factor=_num(row["target_factor"]),
+        baseline=opt_float(row["baseline"]),
+        target=opt_float(row["target"]),
+        target_factor=opt_float(row["target_factor"]),
         monthly_plan=monthly,
         thresholds=Thresholds(on_track=float(row["on_track_threshold"]), caution=float(row["caution_threshold"])),
     )
-
-
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    f = float(v)
-    return None if math.isnan(f) else f
 
 
 def actuals_by_code(data: PlanData) -> dict[str, dict[Month, float]]:
@@ -73,27 +78,29 @@ def actuals_by_code(data: PlanData) -> dict[str, dict[Month, float]]:
     return out
 
 
-def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
+def indicator_statuses(
+    data: PlanData, as_of: Month, values: dict[str, dict[Month, float]] | None = None
+) -> pd.DataFrame:
     """One row per indicator and per ● milestone, with the CLI's columns and more for the UI.
 
     Extra columns: project_name, measure_no, policy_no, month (m*), status_label-free codes
     only; the UI adds labels from kpi.labels.
     """
-    projects = data.projects.set_index("project_no")
-    measures = data.measures.set_index("measure_no")
-    values = actuals_by_code(data)
+    projects = {int(p["project_no"]): p for p in data.projects.to_dict("records")}
+    measures = {int(m["measure_no"]): m for m in data.measures.to_dict("records")}
+    values = actuals_by_code(data) if values is None else values
     sample_codes = set(data.actuals.loc[data.actuals["is_sample"].astype(bool), "code"])
     rows: list[dict[str, Any]] = []
     for ind in data.indicators.to_dict("records"):
         rule = rule_of(ind)
         ev = evaluate_indicator(rule, values.get(ind["code"], {}), as_of, data.year)
-        proj = projects.loc[ind["project_no"]]
+        proj = projects[int(ind["project_no"])]
         rows.append(
             {
                 "kind": "indicator",
                 "id": ind["code"],
                 "project": int(ind["project_no"]),
-                "measure": measures.loc[proj["measure_no"], "symbol"],
+                "measure": measures[int(proj["measure_no"])]["symbol"],
                 "name": ind["name"],
                 "unit": ind["unit"],
                 "baseline": rule.baseline,
@@ -106,7 +113,7 @@ def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
                 "month": str(ev.month) if ev.month else None,
                 "project_name": proj["project_name"],
                 "measure_no": int(proj["measure_no"]),
-                "policy_no": int(measures.loc[proj["measure_no"], "policy_no"]),
+                "policy_no": int(measures[int(proj["measure_no"])]["policy_no"]),
                 "direction": rule.direction.value,
                 "accumulation": rule.accumulation.value,
                 "is_sample": ind["code"] in sample_codes,
@@ -114,10 +121,10 @@ def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
         )
     for ms in data.milestones.to_dict("records"):
         month = Month.parse(ms["month"])
-        done = ms["completed_on"]
-        completed = Month(done.year, done.month) if done is not None and not pd.isna(done) else None
+        done = opt(ms["completed_on"])
+        completed = Month(done.year, done.month) if done is not None else None
         status = evaluate_milestone(month, completed, as_of)
-        proj = projects.loc[ms["project_no"]]
+        proj = projects[int(ms["project_no"])]
         name = ms["item"] or "（項目名なし）"
         if ms["text"]:
             name = f"{name}（{ms['text']}）"
@@ -126,7 +133,7 @@ def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
                 "kind": "milestone",
                 "id": ms["code"],
                 "project": int(ms["project_no"]),
-                "measure": measures.loc[proj["measure_no"], "symbol"],
+                "measure": measures[int(proj["measure_no"])]["symbol"],
                 "name": name,
                 "unit": "",
                 "baseline": None,
@@ -139,16 +146,13 @@ def indicator_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
                 "month": str(month),
                 "project_name": proj["project_name"],
                 "measure_no": int(proj["measure_no"]),
-                "policy_no": int(measures.loc[proj["measure_no"], "policy_no"]),
+                "policy_no": int(measures[int(proj["measure_no"])]["policy_no"]),
                 "direction": "",
                 "accumulation": "",
                 "is_sample": False,
             }
         )
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return pd.DataFrame(columns=INDICATOR_COLUMNS)
-    return frame
+    return from_records(rows, STATUS_ROW_COLUMNS)
 
 
 def _round(v: float | None) -> float | None:
@@ -190,7 +194,7 @@ def assessment_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
                     "unreported_months": 0,
                 }
             )
-    return pd.DataFrame(rows, columns=["project", "status", "month", "comment", "author", "unreported_months"])
+    return from_records(rows, ["project", "status", "month", "comment", "author", "unreported_months"])
 
 
 def _counts(statuses: list[str]) -> dict[str, int]:
@@ -203,28 +207,35 @@ def project_statuses(data: PlanData, as_of: Month, indicators: pd.DataFrame | No
     ind = indicator_statuses(data, as_of) if indicators is None else indicators
     assess = assessment_statuses(data, as_of)
     rows = []
-    measures = data.measures.set_index("measure_no")
+    measures = {int(m["measure_no"]): m for m in data.measures.to_dict("records")}
+    # One pass over each frame (grouping per project by filtering would be quadratic).
+    by_project: dict[int, list[str]] = {}
+    for no, status in zip(ind["project"], ind["status"], strict=True):
+        by_project.setdefault(int(no), []).append(status)
+    assessed: dict[int, str] = {}
+    for no, status in zip(assess["project"], assess["status"], strict=True):
+        by_project.setdefault(int(no), []).append(status)
+        assessed.setdefault(int(no), status)
     for p in data.projects.to_dict("records"):
         no = int(p["project_no"])
-        statuses = list(ind.loc[ind["project"] == no, "status"]) if not ind.empty else []
-        own = assess.loc[assess["project"] == no]
-        statuses += list(own["status"])
+        statuses = by_project.get(no, [])
+        measure = measures[int(p["measure_no"])]
         r = rollup(Status(s) for s in statuses)
         rows.append(
             {
                 "kind": "project",
                 "id": no,
                 "name": p["project_name"],
-                "measure": measures.loc[p["measure_no"], "symbol"],
+                "measure": measure["symbol"],
                 "measure_no": int(p["measure_no"]),
-                "policy_no": int(measures.loc[p["measure_no"], "policy_no"]),
+                "policy_no": int(measure["policy_no"]),
                 "lead_department": p["lead_department"],
                 "status": r.worst.value if r.worst else None,
-                "assessment": own["status"].iloc[0] if len(own) else None,
+                "assessment": assessed.get(no),
                 **{f"n_{k}": v for k, v in _counts(statuses).items()},
             }
         )
-    return pd.DataFrame(rows)
+    return from_records(rows)
 
 
 def _group_rollup(projects: pd.DataFrame, key: str, value: int) -> dict[str, Any]:
@@ -237,7 +248,7 @@ def _group_rollup(projects: pd.DataFrame, key: str, value: int) -> dict[str, Any
 def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """重点施策: the worst of its projects and the count of projects per status."""
     proj = project_statuses(data, as_of) if projects is None else projects
-    return pd.DataFrame(
+    return from_records(
         [
             {
                 "kind": "measure",
@@ -255,7 +266,7 @@ def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None
 def policy_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """基本方針: the worst of its projects and the count of projects per status."""
     proj = project_statuses(data, as_of) if projects is None else projects
-    return pd.DataFrame(
+    return from_records(
         [
             {
                 "kind": "policy",
@@ -290,3 +301,37 @@ __all__ = [
     "project_statuses",
     "status_table",
 ]
+
+
+def status_history(data: PlanData, as_of: Month) -> pd.DataFrame:
+    """Each project's status at the end of every month from April to ``as_of``.
+
+    One row per project (id, name, measure_no), one column per month ("2026-04" …). A month
+    before April gives no month columns. Statuses are recomputed as of each month, using
+    only what had been entered for months up to then.
+    """
+    first = Month(data.year, 4)
+    last = min(as_of, Month(data.year + 1, 3))
+    months = [first.add(i) for i in range(max(0, last - first + 1))]
+    base = data.projects[["project_no", "project_name", "measure_no"]].rename(
+        columns={"project_no": "id", "project_name": "name"}
+    )
+    columns: dict[str, list[Any]] = {}
+    values = actuals_by_code(data)  # parsed once for every month
+    for month in months:
+        statuses = project_statuses(data, month, indicator_statuses(data, month, values)).set_index("id")["status"]
+        columns[str(month)] = [opt(statuses.get(int(no))) for no in base["id"]]
+    return from_records(
+        [{**row, **{m: columns[m][i] for m in columns}} for i, row in enumerate(base.to_dict("records"))],
+        [*base.columns, *columns],
+    )
+
+
+def status_changes(history: pd.DataFrame, project: int) -> list[tuple[str, str | None, str | None]]:
+    """(month, before, after) for each month in which a project's status changed."""
+    row = history.loc[history["id"] == project]
+    if row.empty:
+        return []
+    months = [c for c in history.columns if c not in ("id", "name", "measure_no")]
+    values = [opt(row.iloc[0][m]) for m in months]
+    return [(months[i], values[i - 1], values[i]) for i in range(1, len(months)) if values[i] != values[i - 1]]

@@ -58,9 +58,6 @@ class Month:
         """Position in its fiscal year: April = 1 … March = 12."""
         return (self.month - FISCAL_START_MONTH) % 12 + 1
 
-    def first_day(self) -> date:
-        return date(self.year, self.month, 1)
-
     def label_ja(self) -> str:
         return f"{self.year}年{self.month}月"
 

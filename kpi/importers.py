@@ -1,5 +1,5 @@
 """Reading actuals files: CSV (UTF-8, UTF-8 with BOM, or CP932 as Japanese Excel writes it)
-and XLSX, with the columns ``indicator_id,month,value,note``.
+and XLSX, with the columns ``indicator_id,month,value,note,reason`` (note and reason optional).
 
 Reading only turns a file into rows with their line numbers; ``kpi.actuals`` checks and
 saves them, all or nothing.
@@ -15,9 +15,10 @@ from typing import Any
 
 from kpi.actuals import ActualInput, ActualsRejected, RowError
 
-COLUMNS = ("indicator_id", "month", "value", "note")
+COLUMNS = ("indicator_id", "month", "value", "note", "reason")
 REQUIRED = ("indicator_id", "month", "value")
 ENCODINGS = ("utf-8-sig", "cp932")  # utf-8-sig reads plain UTF-8 too
+MAX_FILE_BYTES = 5_000_000  # a year of every indicator is a few kilobytes
 
 
 class FileFormatError(ValueError):
@@ -73,6 +74,7 @@ def rows_from_table(table: list[list[Any]]) -> list[ActualInput]:
                 month=_month_text(_cell(raw, cols, "month")),
                 value=value,
                 note=str(_cell(raw, cols, "note") or "").strip(),
+                reason=str(_cell(raw, cols, "reason") or "").strip(),
                 line=n,
             )
         )
@@ -83,7 +85,17 @@ def rows_from_table(table: list[list[Any]]) -> list[ActualInput]:
 
 def read_csv_bytes(data: bytes) -> list[ActualInput]:
     text, _ = decode_csv(data)
-    table = [list(r) for r in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    table: list[list[Any]] = []
+    try:
+        for row in reader:
+            table.append(list(row))
+    except csv.Error:
+        # The csv module refuses a cell over its field limit (and broken quoting).
+        raise FileFormatError(
+            f'{reader.line_num}行目: CSV として読めません（セルが大きすぎるか、引用符 " が閉じていません。'
+            f"1つのセルは{csv.field_size_limit():,}文字まで）"
+        ) from None
     return rows_from_table(table)
 
 
@@ -103,6 +115,8 @@ def read_xlsx_bytes(data: bytes) -> list[ActualInput]:
 
 
 def read_actuals_bytes(data: bytes, filename: str) -> list[ActualInput]:
+    if len(data) > MAX_FILE_BYTES:
+        raise FileFormatError(f"ファイルが大きすぎます（{len(data):,}バイト。{MAX_FILE_BYTES:,}バイトまで）")
     if filename.lower().endswith((".xlsx", ".xlsm")):
         return read_xlsx_bytes(data)
     return read_csv_bytes(data)
@@ -118,7 +132,7 @@ def read_actuals_file(path: str | Path) -> list[ActualInput]:
 
 
 def template_csv() -> bytes:
-    """An empty template, UTF-8 with BOM so that Excel opens the Japanese note column."""
+    """An empty template, UTF-8 with BOM so that Excel opens the Japanese note and reason columns."""
     return ("\ufeff" + ",".join(COLUMNS) + "\r\n").encode("utf-8")
 
 

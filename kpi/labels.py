@@ -55,9 +55,9 @@ LEGEND_ORDER: tuple[Status, ...] = (
 
 
 def status_label(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
-    """「順調」 for on_track; '—' for no status."""
+    """「順調」 for on_track; 「―」 for no status."""
     if status is None or status == "":
-        return "—"
+        return "―"
     style = STATUS_STYLES[Status(status)]
     return style.en if lang == "en" else style.ja
 
@@ -65,7 +65,7 @@ def status_label(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
 def status_text(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
     """Shape plus label, e.g. '○ 順調': the form used in tables, CSV-free text and prints."""
     if status is None or status == "":
-        return "—"
+        return "―"
     return f"{STATUS_STYLES[Status(status)].symbol} {status_label(status, lang)}"
 
 
@@ -92,7 +92,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "related_departments": ("関係部署", "Related departments"),
     "baseline": ("基準値", "Baseline"),
     "target": ("目標値", "Target"),
-    "expected": ("見込値", "Expected"),
+    "expected": ("計画値", "Planned"),
     "actual": ("実績値", "Actual"),
     "ratio": ("進捗率", "Ratio"),
     "unit": ("単位", "Unit"),
@@ -101,6 +101,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "fiscal_year": ("年度", "Fiscal year"),
     "language": ("言語", "Language"),
     "overview": ("全体概要", "Overview"),
+    "why": ("理由・メモ", "Why"),
+    "why_none": ("理由・メモは未入力です", "No note or comment entered yet"),
+    "dash_history": ("月別の状況", "Status by month"),
+    "dash_history_caption": (
+        "各月末時点の状況（その月までに入力された実績で判定）。記号: ◎達成 ○順調 △注意 ×遅延 ―未入力",
+        "Status at the end of each month, from what had been entered by then.",
+    ),
+    "dash_history_none": ("まだ表示できる月がありません", "No month to show yet"),
+    "dash_status_changes": ("状況の変化", "Status changes"),
+    "dash_status_steady": ("年度当初から状況は変わっていません", "The status has not changed this year"),
     "no_plan": (
         "計画が読み込まれていません。python -m kpi init を実行してください。",
         "No plan loaded. Run: python -m kpi init",
@@ -166,6 +176,29 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} errors. Fix the file and upload again (nothing was saved).",
     ),
     "entry_commit": ("{n}行をすべて取り込む", "Import all {n} rows"),
+    "entry_flow_hint": (
+        "この月の実績（その月だけの値。累計ではありません）",
+        "This month's own amount (not the running total)",
+    ),
+    "entry_level_hint": ("月末時点の値", "The figure at the end of the month"),
+    "entry_row_error": ("この指標は保存できませんでした", "This indicator was not saved"),
+    "entry_bulk_reason": (
+        "修正理由（既存の値を変更する行のうち reason 列が空の行に使います）",
+        "Correction reason (for changed rows whose reason column is empty)",
+    ),
+    "entry_corrections": (
+        "{n}行が既存の値を変更します（「変更」列の 旧 → 新）。修正理由が必要です。",
+        "{n} rows change an existing value (old → new in the change column); they need a reason.",
+    ),
+    "entry_col_line": ("行", "Line"),
+    "entry_col_indicator_id": ("指標ID", "Indicator id"),
+    "entry_col_name": ("指標", "Indicator"),
+    "entry_col_month": ("月", "Month"),
+    "entry_col_value": ("値", "Value"),
+    "entry_col_change": ("変更", "Change"),
+    "entry_col_note": ("備考", "Note"),
+    "entry_col_reason": ("修正理由", "Reason"),
+    "entry_col_error": ("誤り", "Error"),
     "entry_imported": ("{n}件を取り込みました。", "Imported {n} values."),
     "admin_only": ("このページは管理者（admin）のみ利用できます。", "Administrators only."),
     "col_month": ("月", "Month"),

@@ -6,6 +6,7 @@ nothing is loaded when there is any problem.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +20,22 @@ MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MonthStr = Annotated[str, Field(pattern=MONTH_PATTERN)]
 CYCLE_STEPS = ("各課照会", "総括", "懇話会")
 PERCENT_UNITS = ("%", "％")
+# Upper bounds of a monthly value when the plan file gives none. Large enough for any real
+# count, hour or yen figure of a city, small enough that twelve months never overflow a sum.
+DEFAULT_MAX = 1e9
+DEFAULT_MAX_BY_UNIT = {"円": 1e12, "千円": 1e10}
+LARGEST_MAX = 1e15  # a plan file's max_value above this could make a year's sum lose every digit
+
+
+def default_range(unit: str) -> tuple[float, float]:
+    """Valid monthly values of a unit: percentages 0–100, everything else 0 to a maximum."""
+    if unit in PERCENT_UNITS:
+        return 0.0, 100.0
+    return 0.0, DEFAULT_MAX_BY_UNIT.get(unit, DEFAULT_MAX)
+
+
+def is_percent(unit: str) -> bool:
+    return unit in PERCENT_UNITS
 
 
 class PlanError(ValueError):
@@ -127,16 +144,21 @@ class IndicatorIn(_Strict):
             raise ValueError("target と target_factor はどちらか一方だけ指定してください")
         if self.direction == "at_most" and self.target is None:
             raise ValueError("at_most の指標には target（上限値）が必要です")
+        low, high = self.value_range
+        if not (math.isfinite(low) and math.isfinite(high)) or low > high or max(abs(low), abs(high)) > LARGEST_MAX:
+            raise ValueError(
+                f"min_value と max_value は ±{LARGEST_MAX:.0e} 以内の数で、min_value ≦ max_value にしてください"
+            )
         return self
 
     @property
-    def value_range(self) -> tuple[float | None, float | None]:
-        """Valid values: percentages 0–100, every other unit of this plan counts from 0."""
-        low = self.min_value if self.min_value is not None else 0.0
-        high = self.max_value
-        if high is None and self.unit in PERCENT_UNITS:
-            high = 100.0
-        return low, high
+    def value_range(self) -> tuple[float, float]:
+        """Valid values: ``min_value``/``max_value`` of the file, else the unit's default range."""
+        low, high = default_range(self.unit)
+        return (
+            self.min_value if self.min_value is not None else low,
+            self.max_value if self.max_value is not None else high,
+        )
 
 
 class PlanFile(_Strict):

@@ -8,6 +8,7 @@ boundary.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -227,8 +228,22 @@ def evaluate_indicator(
 
 def _observed(rule: IndicatorRule, actuals: Mapping[Month, float], months: list[Month]) -> float:
     if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
-        return float(math.fsum(actuals[m] for m in months))
+        return _saturating_sum(actuals[m] for m in months)
     return float(actuals[months[-1]])
+
+
+def _saturating_sum(values: Iterable[float]) -> float:
+    """An exact sum that never raises: past the float range it stays at the largest float.
+
+    Stored values are bounded, but a status page must not crash on a database written
+    before the bounds (math.fsum raises OverflowError on 1e308 + 1e308).
+    """
+    items = [float(v) for v in values]
+    try:
+        return float(math.fsum(items))
+    except OverflowError:
+        total = sum(items)  # a float sum saturates to ±inf instead of raising
+        return math.copysign(sys.float_info.max, total) if math.isinf(total) else total
 
 
 def _replace(ev: IndicatorEvaluation, **changes: object) -> IndicatorEvaluation:

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from kpi.frames import none_for_missing
 from kpi.models import (
     ActualRevision,
     Assessment,
@@ -324,15 +325,14 @@ def indicator_by_code(session: Session, year: int, code: str) -> Indicator | Non
     ).one_or_none()
 
 
-def fiscal_year_id(session: Session, year: int) -> int | None:
-    return session.scalar(select(FiscalYear.id).where(FiscalYear.year == year))
-
-
 def _frame(session: Session, stmt: Any, columns: list[str] | None = None) -> pd.DataFrame:
-    """Rows of a select as a DataFrame; columns are named by the select's labels unless given."""
+    """Rows of a select as a DataFrame; columns are named by the select's labels unless given.
+
+    This is the read model's boundary: a missing value is None, never NaN (kpi.frames).
+    """
     result = session.execute(stmt)
     names = columns if columns is not None else list(result.keys())
-    return pd.DataFrame([tuple(r) for r in result.all()], columns=names)
+    return none_for_missing(pd.DataFrame([tuple(r) for r in result.all()], columns=names))
 
 
 def _columns(model: Any, names: tuple[str, ...]) -> list[Any]:
@@ -445,8 +445,11 @@ ACTUAL_COLUMNS = ["code", "month", "value", "note", "author", "created_at", "rev
 
 def current_actuals(session: Session, fiscal_year_id: int) -> pd.DataFrame:
     """The current (latest) revision of every indicator-month of a fiscal year."""
+    # Filter to the year before taking the latest revision: other years cost nothing.
     latest = (
         select(ActualRevision.indicator_id, ActualRevision.month, func.max(ActualRevision.revision).label("rev"))
+        .join(Indicator, Indicator.id == ActualRevision.indicator_id)
+        .where(Indicator.fiscal_year_id == fiscal_year_id)
         .group_by(ActualRevision.indicator_id, ActualRevision.month)
         .subquery()
     )
@@ -477,6 +480,8 @@ def current_actuals(session: Session, fiscal_year_id: int) -> pd.DataFrame:
 def current_assessments(session: Session, fiscal_year_id: int) -> pd.DataFrame:
     latest = (
         select(Assessment.project_id, Assessment.month, func.max(Assessment.revision).label("rev"))
+        .join(Project, Project.id == Assessment.project_id)
+        .where(Project.fiscal_year_id == fiscal_year_id)
         .group_by(Assessment.project_id, Assessment.month)
         .subquery()
     )

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from kpi import clock
+from kpi import clock, fmt
 from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
@@ -71,10 +71,20 @@ def cached_fiscal_years(url: str) -> list[tuple[int, str]]:
         return [(fy.year, fy.label) for fy in fiscal_years(session)]
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def cached_status_history(url: str, year: int, as_of: str) -> pd.DataFrame | None:
+    """Each project's status per month (kpi.evaluate.status_history), computed once per as-of."""
+    from kpi.evaluate import status_history
+
+    data = cached_plan_data(url, year)
+    return None if data is None else status_history(data, Month.parse(as_of))
+
+
 def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
     cached_plan_data.clear()
     cached_fiscal_years.clear()
+    cached_status_history.clear()
 
 
 def lang() -> str:
@@ -170,6 +180,22 @@ PRINT_CSS = """
 .kpi-counts { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0.8rem; }
 .kpi-counts .kpi-total { font-weight: 700; margin-right: 0.6rem; }
 .kpi-fact { font-size: 0.9rem; line-height: 1.7; }
+@media (max-width: 640px) {
+  /* Phones: a wide table scrolls sideways instead of cutting columns; chips shrink to fit. */
+  .kpi-table { display: block; overflow-x: auto; font-size: 0.85rem; }
+  .kpi-table td .kpi-chip, .kpi-counts .kpi-chip { min-width: 0 !important; }
+  .kpi-table td.kpi-indent1 { padding-left: 0.6rem; }
+  .kpi-table td.kpi-indent2 { padding-left: 1.2rem; }
+  .kpi-table td.kpi-name { min-width: 10em; }
+  .kpi-table td.kpi-why { min-width: 12em; }
+}
+@media print {
+  .kpi-table { page-break-inside: auto; }
+  .kpi-table tr { page-break-inside: avoid; }
+}
+.kpi-table .kpi-mini { min-width: 1.6em !important; padding: 0 0.2rem; text-align: center; }
+.kpi-table td.kpi-name { min-width: 14em; max-width: 26em; }
+.kpi-table td.kpi-why { min-width: 16em; font-size: 0.85rem; color: #37474F; }
 </style>
 """
 
@@ -278,14 +304,56 @@ def load(year: int | None) -> PlanData | None:
 
 def chip_html(status: Status | str | None, suffix: str = "") -> str:
     """A status chip: colour plus shape plus text, so that it reads in a grey printout."""
-    if status is None or status == "" or pd.isna(status):
-        return '<span class="kpi-chip">—</span>'
+    if status is None or fmt.is_missing(status):
+        return f'<span class="kpi-chip">{fmt.MISSING}</span>'
     style = STATUS_STYLES[Status(status)]
     extra = f" {html.escape(suffix)}" if suffix else ""
     return (
         f'<span class="kpi-chip" style="background:{style.color};color:{style.text_color}">'
         f"{style.symbol} {html.escape(status_label(status, lang()))}{extra}</span>"
     )
+
+
+def mini_chip_html(status: Status | str | None) -> str:
+    """A one-symbol chip for dense tables (status by month); the label is its tooltip."""
+    if status is None or fmt.is_missing(status):
+        return f'<span class="kpi-chip kpi-mini">{fmt.MISSING}</span>'
+    style = STATUS_STYLES[Status(status)]
+    label = html.escape(status_label(status, lang()))
+    return (
+        f'<span class="kpi-chip kpi-mini" title="{label}" aria-label="{label}" '
+        f'style="background:{style.color};color:{style.text_color}">{style.symbol}</span>'
+    )
+
+
+def why_caption(why: Any) -> None:
+    """Why a status is 注意/遅延: the latest note and self-assessment, as plain text."""
+    lines = why.lines(lang()) if why is not None else []
+    if lines:
+        st.caption("  \n".join(fmt.plain_markdown(line) for line in lines))
+    else:
+        st.caption(tr("why_none"))
+
+
+def why_html(why: Any) -> str:
+    """Why as table-cell HTML: each cause or note on its own line, every line escaped."""
+    lines = why.lines(lang()) if why is not None else []
+    return "<br>".join(html.escape(line) for line in lines) if lines else html.escape(tr("why_none"))
+
+
+def status_history_table(history: pd.DataFrame, projects: list[int] | None = None) -> None:
+    """Projects × months with a chip per month: when each status changed."""
+    months = [c for c in history.columns if c not in ("id", "name", "measure_no")]
+    if not months:
+        st.caption(tr("dash_history_none"))
+        return
+    shown = history if projects is None else history[history["id"].isin(projects)]
+    header = [tr("project"), *[str(int(m[5:])) + ("月" if lang() == "ja" else "") for m in months]]
+    rows = [
+        ("", ["kpi-name|" + esc(f"{int(r['id']):02d} {r['name']}"), *[mini_chip_html(r[m]) for m in months]])
+        for r in shown.to_dict("records")
+    ]
+    table(header, rows)
 
 
 def chip(status: Status | str | None, suffix: str = "") -> None:
@@ -320,18 +388,17 @@ def _cell(cell: str) -> str:
 
 
 def esc(value: Any) -> str:
-    """Escaped text of a table cell; '—' for missing values (None or NaN from a mixed column)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    return html.escape(str(value))
+    """Escaped text of a table cell; 「―」 for a missing value."""
+    return html.escape(fmt.text(value))
 
 
 def table(header: list[str], rows: list[tuple[str, list[str]]]) -> None:
     st.markdown(table_html(header, rows), unsafe_allow_html=True)
 
 
-def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
-    """One indicator: its progress chart, and beside it the status chip and the numbers."""
+def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any = None) -> None:
+    """One indicator: its progress chart, and beside it the status chip, the numbers and,
+    for 注意/遅延, why (the latest note and self-assessment)."""
     from kpi import charts
 
     code = str(row["id"])
@@ -344,7 +411,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
     with right:
         unit = str(row.get("unit") or "")
         ratio = row.get("ratio")
-        suffix = f"{ratio:.0%}" if ratio is not None and not pd.isna(ratio) else ""
+        suffix = fmt.percent(ratio, missing="")
         chip(row["status"], suffix)
         facts = [
             (tr("actual"), charts.format_value(row.get("actual"), unit)),
@@ -360,6 +427,8 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month) -> None:
             facts.append((tr("dash_unreported"), unreported_text(months, lang())))
         lines = "".join(f"<div><b>{html.escape(k)}</b>: {html.escape(v)}</div>" for k, v in facts)
         st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)
+        if row["status"] in ("caution", "delayed"):
+            why_caption(why)
 
 
 TIME_COLUMNS = ("created_at", "at", "locked_at", "completed_at")

@@ -1,11 +1,14 @@
 """重点施策別: one 重点施策 — its indicators against target, its milestones, its projects."""
 
+from dataclasses import replace
 from html import escape
 
 import streamlit as st
 
 from kpi import ui
+from kpi.db import database_url
 from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses
+from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
 KEY_MEASURE = "measures_measure"
 
@@ -39,12 +42,23 @@ else:
         ui.chip(measure["status"])
 
     own = indicators[indicators["measure_no"] == no]
+    why_ind = why_indicators(data, as_of)
+    why_proj = why_projects(data, as_of, indicators, ui.lang())
+
+    def why_text(status: str | None, project: int, with_causes: bool = True) -> str:
+        """Why a 注意/遅延 row is so, as cell HTML (empty for other statuses). A milestone
+        row is its own cause: it shows only the notes and the self-assessment."""
+        if status not in NEEDS_REASON:
+            return ""
+        why = why_proj[project]
+        return ui.why_html(why if with_causes else replace(why, causes=()))
+
     st.subheader(ui.tr("dash_indicators"))
     charts = own[own["kind"] == "indicator"]
     if charts.empty:
         st.info(ui.tr("dash_no_indicators"))
     for row in charts.to_dict("records"):
-        ui.indicator_panel(data, row, as_of)
+        ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
 
     st.subheader(ui.tr("dash_milestones"))
     ms = own[own["kind"] == "milestone"]
@@ -52,7 +66,14 @@ else:
         st.caption(ui.tr("dash_no_milestones"))
     else:
         ui.table(
-            [ui.tr("status"), ui.tr("milestone"), ui.tr("project"), ui.tr("dash_due"), ui.tr("dash_completed")],
+            [
+                ui.tr("status"),
+                ui.tr("milestone"),
+                ui.tr("project"),
+                ui.tr("dash_due"),
+                ui.tr("dash_completed"),
+                ui.tr("why"),
+            ],
             [
                 (
                     "",
@@ -60,8 +81,9 @@ else:
                         ui.chip_html(r["status"]),
                         escape(r["name"]),
                         escape(f"{r['project']:02d} {r['project_name']}"),
-                        ui.esc(r["month"]),
-                        ui.esc(r["actual"]),
+                        "kpi-nowrap|" + ui.esc(r["month"]),
+                        "kpi-nowrap|" + ui.esc(r["actual"]),
+                        "kpi-why|" + why_text(r["status"], int(r["project"]), with_causes=False),
                     ],
                 )
                 for r in ms.to_dict("records")
@@ -75,6 +97,21 @@ else:
         label = escape(f"{p['id']:02d} {p['name']}")
         name = f'<a href="{href}" target="_self">{label}</a>'
         rows.append(
-            ("", [ui.chip_html(p["status"]), name, escape(p["lead_department"]), ui.chip_html(p["assessment"])])
+            (
+                "",
+                [
+                    ui.chip_html(p["status"]),
+                    name,
+                    escape(p["lead_department"]),
+                    ui.chip_html(p["assessment"]),
+                    "kpi-why|" + why_text(p["status"], int(p["id"])),
+                ],
+            )
         )
-    ui.table([ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment")], rows)
+    ui.table([ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")], rows)
+
+    st.subheader(ui.tr("dash_history"))
+    st.caption(ui.tr("dash_history_caption"))
+    history = ui.cached_status_history(database_url(), data.year, str(as_of))
+    if history is not None:
+        ui.status_history_table(history, [int(n) for n in projects.loc[projects["measure_no"] == no, "id"]])

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from kpi import charts, ui
-from kpi.evaluate import indicator_statuses, project_statuses
+from kpi import charts, fmt, ui
+from kpi.db import database_url
+from kpi.evaluate import indicator_statuses, project_statuses, status_changes
+from kpi.fiscal import Month
+from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
 KEY_PROJECT = "projects_project"
 
@@ -39,25 +42,34 @@ else:
     )
     with header:
         ui.chip(status["status"])
+        if status["status"] in NEEDS_REASON:
+            ui.why_caption(why_projects(data, as_of, indicators, ui.lang())[no])
+
+    def text_block(where: object, label_key: str, value: object) -> None:
+        # Plan text is shown as written: never read as Markdown or HTML (no remote images).
+        where.markdown(f"**{ui.tr(label_key)}**\n\n{fmt.plain_markdown(value)}")  # type: ignore[attr-defined]
 
     with st.container(border=True):
-        st.markdown(f"**{ui.tr('dash_summary')}**\n\n{p['summary']}")
+        text_block(st, "dash_summary", p["summary"])
         left, right = st.columns(2)
-        left.markdown(f"**{ui.tr('dash_effect')}**\n\n{p['expected_effect']}")
-        right.markdown(f"**{ui.tr('dash_outcome')}**\n\n{p['outcome']}")
+        text_block(left, "dash_effect", p["expected_effect"])
+        text_block(right, "dash_outcome", p["outcome"])
         r7, r8, r9 = st.columns(3)
-        r7.markdown(f"**{ui.tr('dash_until_r7')}**\n\n{p['until_r7'] or '—'}")
-        r8.markdown(f"**{ui.tr('dash_r8_plan')}**\n\n{p['r8_plan'] or '—'}")
-        r9.markdown(f"**{ui.tr('dash_r9_onward')}**\n\n{p['r9_onward'] or '—'}")
-        if p["url"]:
-            st.markdown(f"**{ui.tr('dash_url')}**: [{p['url']}]({p['url']})")
+        text_block(r7, "dash_until_r7", p["until_r7"])
+        text_block(r8, "dash_r8_plan", p["r8_plan"])
+        text_block(r9, "dash_r9_onward", p["r9_onward"])
+        url = fmt.opt(p["url"])
+        if url is not None and str(url).startswith(("http://", "https://")):
+            target = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            st.markdown(f"**{ui.tr('dash_url')}**: [{fmt.plain_markdown(url)}]({target})")
 
     st.subheader(ui.tr("dash_indicators"))
     own = indicators[(indicators["project"] == no) & (indicators["kind"] == "indicator")]
     if own.empty:
         st.info(ui.tr("dash_no_indicators"))
+    why_ind = why_indicators(data, as_of)
     for row in own.to_dict("records"):
-        ui.indicator_panel(data, row, as_of)
+        ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
     assessments = data.assessments[
         (data.assessments["project_no"] == no) & (data.assessments["month"] <= str(as_of))
     ].sort_values("month")
@@ -68,7 +80,33 @@ else:
         else:
             last = assessments.iloc[-1]
             ui.chip(last["status"], last["month"])
-            st.caption(f"{last['comment']}（{last['author']}）")
+            st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
+
+    st.subheader(ui.tr("dash_status_changes"))
+    history = ui.cached_status_history(database_url(), data.year, str(as_of))
+    changes = status_changes(history, no) if history is not None else []
+    if not changes:
+        st.caption(ui.tr("dash_status_steady"))
+    else:
+        rows = []
+        for month, before, after in changes:
+            # Why as it stood at the end of the month the status turned 注意/遅延.
+            then = Month.parse(month)
+            items = indicator_statuses(data, then) if after in NEEDS_REASON else None
+            why = why_projects(data, then, items, ui.lang())[no] if items is not None else None
+            label = Month.parse(month).label_ja() if ui.lang() == "ja" else month
+            rows.append(
+                (
+                    "",
+                    [
+                        "kpi-nowrap|" + ui.esc(label),
+                        ui.chip_html(before),
+                        ui.chip_html(after),
+                        "kpi-why|" + (ui.why_html(why) if why is not None else ""),
+                    ],
+                )
+            )
+        ui.table([ui.tr("month"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")], rows)
 
     st.subheader(ui.tr("dash_schedule_of"))
     title = f"{ui.tr('dash_schedule_of')}：{no:02d} {p['project_name']}"

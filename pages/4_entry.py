@@ -2,19 +2,23 @@
 
 from datetime import date
 from functools import partial
+from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from kpi import clock, entry, ui
-from kpi.actuals import ActualsRejected
+from kpi import assessments, bulk_import, clock, entry_actuals, milestones, ui
+from kpi.actuals import MAX_TEXT, ActualsRejected
+from kpi.entry_actuals import CellInput, EntryRow
 from kpi.fiscal import Month, current_month, fiscal_months
+from kpi.fmt import exact, is_missing, number, plain_markdown, text
 from kpi.importers import FileFormatError, template_csv
 from kpi.labels import status_text
-from kpi.permissions import PermissionDenied
+from kpi.permissions import Actor, PermissionDenied
 from kpi.store import actual_history, locked_months
+from kpi.writes import EntryError, read
 
 KEY = "entry_"  # prefix of this page's session-state keys
+REFUSED = (ActualsRejected, PermissionDenied, EntryError)
 
 
 # Labels are bound when drawn (partial), not read later: AppTest formats options afterwards.
@@ -24,6 +28,73 @@ def _month_label(m: str, ja: bool) -> str:
 
 def _assessment_label(s: str, lang: str, unset: str) -> str:
     return status_text(s, lang) if s else unset
+
+
+def _field_keys(month: Month, codes: list[str]) -> list[str]:
+    return [f"{KEY}{p}_{month}_{code}" for code in codes for p in "vnr"]
+
+
+def _forget_form(month: Month, codes: list[str]) -> None:
+    """Drop the form's snapshot and fields: the next run shows the stored values, reasons empty."""
+    st.session_state.pop(f"{KEY}loaded_{month}", None)
+    for key in _field_keys(month, codes):
+        st.session_state.pop(key, None)
+
+
+def _errors(exc: Exception) -> tuple[list[str], dict[str, list[str]]]:
+    """Every message, and the reasons per indicator code (to mark the rows)."""
+    if isinstance(exc, ActualsRejected):
+        by_code: dict[str, list[str]] = {}
+        for e in exc.errors:
+            by_code.setdefault(e.indicator_id, []).append(e.reason)
+        return [str(e) for e in exc.errors], by_code
+    return [str(exc)], {}
+
+
+def _save_form(
+    engine: Any, actor: Actor, year: int, month: Month, loaded: dict[str, tuple[int, float | None, str]], today: date
+) -> None:
+    """The form's submit callback: it runs before the page is drawn, so the rows can show the
+    result (saved values, cleared reasons, or the errors at each indicator)."""
+    state = st.session_state
+    cells = [
+        CellInput(
+            code,
+            state.get(f"{KEY}v_{month}_{code}", ""),
+            state.get(f"{KEY}n_{month}_{code}", ""),
+            state.get(f"{KEY}r_{month}_{code}", ""),
+            loaded_revision=rev,
+            loaded_value=value0,
+            loaded_note=note0,
+        )
+        for code, (rev, value0, note0) in loaded.items()
+    ]
+    try:
+        result = entry_actuals.submit_month(engine, actor, year, month, cells, today)
+    except REFUSED as exc:
+        state[f"{KEY}errors"] = (str(month), *_errors(exc))
+        return
+    ui.clear_caches()
+    state.pop(f"{KEY}errors", None)
+    state[f"{KEY}result"] = (result, {c.code: str(c.value) for c in cells})
+    _forget_form(month, list(loaded))
+
+
+def _hint(row: EntryRow) -> str:
+    return ui.tr("entry_flow_hint") if row.accumulation == "flow" else ui.tr("entry_level_hint")
+
+
+def _caption(row: EntryRow) -> str:
+    parts = [
+        f"{ui.tr('unit')}: {row.unit}",
+        f"{ui.tr('baseline')}: {number(row.baseline, row.unit)}",
+        f"{ui.tr('target')}: {number(row.target, row.unit)}",
+        f"{ui.tr('expected')}: {number(row.expected, row.unit)}",
+        f"{ui.tr('entry_range')}: {number(row.min_value)}〜{number(row.max_value, row.unit)}",
+        f"{ui.tr('entry_current')}: {number(row.current, row.unit)}"
+        + (f"（{plain_markdown(row.author)}）" if row.author else ""),
+    ]
+    return " ・ ".join(parts)
 
 
 ui.page_setup()
@@ -53,24 +124,15 @@ month = Month.parse(
         key=f"{KEY}month",
     )
 )
-locked = str(month) in entry.read(engine, locked_months, year)
+locked = str(month) in read(engine, locked_months, year)
 if locked:
     st.warning(ui.tr("entry_locked"), icon=":material/lock:")
-
-
-def _fmt(v: float | None, unit: str = "") -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:,.4g}{unit}"
-
-
-def _show_errors(exc: Exception) -> None:
-    lines = [str(e) for e in exc.errors] if isinstance(exc, ActualsRejected) else [str(exc)]
-    st.error(ui.tr("entry_rejected") + "\n\n" + "\n".join(f"- {entry.escape_markdown(x)}" for x in lines))
-
 
 # The result of the last save survives the rerun that refreshes the form.
 last = st.session_state.pop(f"{KEY}result", None)
 if last is not None:
     result, mine = last
+    names = {r.code: r.name for r in entry_actuals.entry_rows(data, actor, month, only_writable=False)}
     if result.saved:
         st.success(ui.tr("entry_saved").format(n=len(result.saved)), icon=":material/check_circle:")
     elif not result.conflicts:
@@ -78,107 +140,102 @@ if last is not None:
     for k in result.conflicts:
         st.error(
             ui.tr("entry_conflict").format(
-                code=k.indicator_id,
-                author=entry.escape_markdown(k.their_author),
-                value=f"{k.their_value:g}",
-                mine=mine.get(k.indicator_id, ""),
+                code=plain_markdown(names.get(k.indicator_id, k.indicator_id)),
+                author=plain_markdown(k.their_author),
+                value=number(k.their_value),
+                mine=plain_markdown(mine.get(k.indicator_id, "")),
             )
         )
     if result.statuses:
         st.markdown(f"**{ui.tr('entry_result')}**")
         st.markdown(
-            " ".join(ui.chip_html(s, code) for code, s in sorted(result.statuses.items())), unsafe_allow_html=True
+            " ".join(ui.chip_html(s, names.get(code, code)) for code, s in sorted(result.statuses.items())),
+            unsafe_allow_html=True,
         )
 
+failed = st.session_state.get(f"{KEY}errors")
+row_errors: dict[str, list[str]] = {}
+if failed is not None and failed[0] == str(month):
+    _, lines, row_errors = failed
+    st.error(ui.tr("entry_rejected") + "\n\n" + "\n".join(f"- {plain_markdown(x)}" for x in lines))
+
 # ---- indicators: one form, one transaction
-rows = entry.entry_rows(data, actor, month)
+rows = entry_actuals.entry_rows(data, actor, month)
 snap_key = f"{KEY}loaded_{month}"
 if snap_key not in st.session_state:
     # What the form was loaded with: a later save by someone else is a conflict, not an overwrite.
-    st.session_state[snap_key] = {r["code"]: (r["revision"], r["current"], r["note"]) for r in rows.to_dict("records")}
+    st.session_state[snap_key] = {r.code: (r.revision, r.current, r.note) for r in rows}
 loaded: dict[str, tuple[int, float | None, str]] = st.session_state[snap_key]
 
 st.subheader(ui.tr("entry_indicators"))
-if rows.empty:
+if not rows:
     st.info(ui.tr("entry_no_indicators"))
 else:
     with st.form(f"{KEY}form_{month}"):
-        for r in rows.to_dict("records"):
-            rev, value0, note0 = loaded.get(r["code"], (0, None, ""))
+        for r in rows:
+            _rev, value0, note0 = loaded.get(r.code, (0, None, ""))
+            shown = None if is_missing(value0) else value0
             with st.container(border=True):
-                st.markdown(
-                    f"**{entry.escape_markdown(r['name'])}** `{r['code']}` {ui.chip_html(r['status'])}",
-                    unsafe_allow_html=True,
-                )
-                low, high = r["min_value"], r["max_value"]
-                st.caption(
-                    f"{ui.tr('unit')}: {r['unit']} ・ {ui.tr('baseline')}: {_fmt(r['baseline'])} ・ "
-                    f"{ui.tr('target')}: {_fmt(r['target'])} ・ {ui.tr('expected')}: {_fmt(r['expected'])} ・ "
-                    f"{ui.tr('entry_range')}: {_fmt(low)}〜{_fmt(high)} ・ "
-                    f"{ui.tr('entry_current')}: {_fmt(r['current'])}"
-                    + (f"（{entry.escape_markdown(r['author'])}）" if r["author"] else "")
-                )
+                st.markdown(f"**{plain_markdown(r.name)}** `{r.code}` {ui.chip_html(r.status)}", unsafe_allow_html=True)
+                st.caption(_caption(r))
+                for reason in row_errors.get(r.code, []):
+                    st.error(f"{ui.tr('entry_row_error')}: {plain_markdown(reason)}", icon=":material/error:")
                 c1, c2, c3 = st.columns([1, 2, 2])
                 c1.text_input(
-                    f"{ui.tr('entry_value')}（{r['unit']}）",
-                    value="" if value0 is None else f"{value0:g}",
-                    key=f"{KEY}v_{month}_{r['code']}",
+                    f"{ui.tr('entry_value')}（{r.unit}）",
+                    value=exact(shown),
+                    key=f"{KEY}v_{month}_{r.code}",
                     disabled=locked,
+                    help=_hint(r),
+                    placeholder=_hint(r),
                 )
-                c2.text_input(ui.tr("entry_note"), value=note0, key=f"{KEY}n_{month}_{r['code']}", disabled=locked)
+                c2.text_input(
+                    ui.tr("entry_note"),
+                    value=note0 or "",
+                    key=f"{KEY}n_{month}_{r.code}",
+                    disabled=locked,
+                    max_chars=MAX_TEXT,
+                )
                 c3.text_input(
-                    ui.tr("entry_reason"), key=f"{KEY}r_{month}_{r['code']}", disabled=locked or value0 is None
+                    ui.tr("entry_reason"),
+                    key=f"{KEY}r_{month}_{r.code}",
+                    disabled=locked or shown is None,
+                    max_chars=MAX_TEXT,
                 )
-        submitted = st.form_submit_button(ui.tr("entry_save"), type="primary", disabled=locked, icon=":material/save:")
-    if submitted:
-        cells = []
-        for code, (rev, value0, note0) in loaded.items():
-            cells.append(
-                entry.CellInput(
-                    code,
-                    st.session_state.get(f"{KEY}v_{month}_{code}", ""),
-                    st.session_state.get(f"{KEY}n_{month}_{code}", ""),
-                    st.session_state.get(f"{KEY}r_{month}_{code}", ""),
-                    loaded_revision=rev,
-                    loaded_value=value0,
-                    loaded_note=note0,
-                )
-            )
-        try:
-            saved = entry.submit_month(engine, actor, year, month, cells, today)
-        except (ActualsRejected, PermissionDenied, entry.EntryError) as exc:
-            _show_errors(exc)
-        else:
-            ui.clear_caches()
-            mine = {c.code: str(c.value) for c in cells}
-            st.session_state[f"{KEY}result"] = (saved, mine)
-            st.session_state.pop(snap_key, None)
-            for code in loaded:
-                for p in "vnr":
-                    st.session_state.pop(f"{KEY}{p}_{month}_{code}", None)
-            st.rerun()
+        st.form_submit_button(
+            ui.tr("entry_save"),
+            type="primary",
+            disabled=locked,
+            icon=":material/save:",
+            on_click=_save_form,
+            args=(engine, actor, year, month, loaded, today),
+        )
     if st.button(ui.tr("entry_reload"), key=f"{KEY}reload", icon=":material/refresh:"):
-        st.session_state.pop(snap_key, None)
-        for code in loaded:
-            for p in "vnr":
-                st.session_state.pop(f"{KEY}{p}_{month}_{code}", None)
+        st.session_state.pop(f"{KEY}errors", None)
+        _forget_form(month, list(loaded))
         st.rerun()
 
-    for r in rows.to_dict("records"):
-        with st.expander(f"{ui.tr('entry_history')}: {r['name']}"):
-            hist = entry.read(engine, actual_history, year, r["code"])
+    for r in rows:
+        with st.expander(f"{ui.tr('entry_history')}: {r.name}"):
+            hist = read(engine, actual_history, year, r.code)
             st.dataframe(ui.display_table(hist), hide_index=True, width="stretch")
+
+
+def _show_errors(exc: Exception) -> None:
+    lines, _ = _errors(exc)
+    st.error(ui.tr("entry_rejected") + "\n\n" + "\n".join(f"- {plain_markdown(x)}" for x in lines))
+
 
 # ---- milestones
 st.subheader(ui.tr("entry_milestones"))
-ms = entry.writable_milestones(data, actor)
+ms = milestones.writable_milestones(data, actor)
 if ms.empty:
     st.info(ui.tr("entry_no_milestones"))
 else:
     with st.form(f"{KEY}ms_form"):
         for m in ms.to_dict("records"):
-            done = m["completed_on"] is not None and not pd.isna(m["completed_on"])
-            label = f"{m['project_no']}. {m['item'] or ''} {m['text'] or ''} （{m['month']}）"
+            done = not is_missing(m["completed_on"])
+            label = f"{m['project_no']}. {text(m['item'], '')} {text(m['text'], '')} （{m['month']}）"
             c1, c2, c3 = st.columns([3, 1, 1])
             c1.text(label)
             if done:
@@ -190,14 +247,16 @@ else:
                 c3.date_input(ui.tr("entry_done_on"), value=today, max_value=today, key=f"{KEY}ms_date_{m['code']}")
         ms_submit = st.form_submit_button(ui.tr("entry_ms_save"), icon=":material/save:")
     if ms_submit:
+        codes = [str(m["code"]) for m in ms.to_dict("records")]
+        complete = {
+            c: st.session_state.get(f"{KEY}ms_date_{c}") or today
+            for c in codes
+            if st.session_state.get(f"{KEY}ms_done_{c}")
+        }
+        undo = [c for c in codes if st.session_state.get(f"{KEY}ms_undo_{c}")]
         try:
-            for m in ms.to_dict("records"):
-                if st.session_state.get(f"{KEY}ms_done_{m['code']}"):
-                    when = st.session_state.get(f"{KEY}ms_date_{m['code']}") or today
-                    entry.with_retry(engine, entry.complete_milestone, actor, year, m["code"], when, today)
-                if st.session_state.get(f"{KEY}ms_undo_{m['code']}"):
-                    entry.with_retry(engine, entry.undo_milestone, actor, year, m["code"])
-        except (PermissionDenied, entry.EntryError) as exc:
+            milestones.save_milestones(engine, actor, year, complete, undo, today)
+        except REFUSED as exc:
             _show_errors(exc)
         else:
             ui.clear_caches()
@@ -205,8 +264,8 @@ else:
 
 # ---- monthly self-assessment per project
 st.subheader(f"{ui.tr('entry_assessment')}（{month.label_ja() if ui.lang() == 'ja' else month}）")
-projects = entry.writable_projects(data, actor, month)
-choices = ["", *entry.ASSESSMENT_STATUSES]
+projects = assessments.writable_projects(data, actor, month)
+choices = ["", *assessments.ASSESSMENT_STATUSES]
 with st.form(f"{KEY}assess_form_{month}"):
     for p in projects.to_dict("records"):
         required = "" if p["has_indicator"] else f" — {ui.tr('entry_assessment_required')}"
@@ -226,15 +285,15 @@ with st.form(f"{KEY}assess_form_{month}"):
         )
     a_submit = st.form_submit_button(ui.tr("entry_assessment_save"), disabled=locked, icon=":material/save:")
 if a_submit:
+    changes = []
+    for p in projects.to_dict("records"):
+        status = st.session_state.get(f"{KEY}a_{month}_{p['project_no']}") or ""
+        comment = st.session_state.get(f"{KEY}ac_{month}_{p['project_no']}") or ""
+        if status and (status != (p["assessment"] or "") or comment != (p["comment"] or "")):
+            changes.append((int(p["project_no"]), status, comment))
     try:
-        for p in projects.to_dict("records"):
-            status = st.session_state.get(f"{KEY}a_{month}_{p['project_no']}") or ""
-            comment = st.session_state.get(f"{KEY}ac_{month}_{p['project_no']}") or ""
-            if status and (status != (p["assessment"] or "") or comment != (p["comment"] or "")):
-                entry.with_retry(
-                    engine, entry.save_assessment, actor, year, p["project_no"], month, status, comment, today
-                )
-    except (PermissionDenied, entry.EntryError) as exc:
+        assessments.save_assessments(engine, actor, year, month, changes, today)
+    except REFUSED as exc:
         _show_errors(exc)
     else:
         ui.clear_caches()
@@ -247,21 +306,25 @@ if actor.is_admin:
         ui.tr("entry_template"), template_csv(), file_name="actuals_template.csv", mime="text/csv", key=f"{KEY}tpl"
     )
     upload = st.file_uploader(ui.tr("entry_upload"), type=["csv", "xlsx"], key=f"{KEY}upload")
+    reason = st.text_input(ui.tr("entry_bulk_reason"), key=f"{KEY}bulk_reason")
     if upload is not None:
         payload = upload.getvalue()
         try:
-            preview = entry.read(engine, entry.preview_import, actor, payload, upload.name, today)
-        except FileFormatError as exc:
-            st.error(entry.escape_markdown(str(exc)))
+            preview = read(engine, bulk_import.preview_import, actor, payload, upload.name, today, reason)
+        except (FileFormatError, PermissionDenied) as exc:
+            st.error(plain_markdown(str(exc)))
         else:
-            st.dataframe(preview.rows, hide_index=True, width="stretch")
+            shown = preview.rows.rename(columns={c: ui.tr(f"entry_col_{c}") for c in preview.rows.columns})
+            st.dataframe(shown, hide_index=True, width="stretch")
+            if preview.corrections:
+                st.warning(ui.tr("entry_corrections").format(n=preview.corrections), icon=":material/edit:")
             if preview.errors:
                 st.error(ui.tr("entry_row_errors").format(n=len(preview.errors)))
                 st.text("\n".join(str(e) for e in preview.errors))
             elif st.button(ui.tr("entry_commit").format(n=len(preview.rows)), type="primary", key=f"{KEY}commit"):
                 try:
-                    res = entry.with_retry(engine, entry.commit_import, actor, payload, upload.name, today)
-                except (ActualsRejected, PermissionDenied, FileFormatError) as exc:
+                    res = bulk_import.submit_import(engine, actor, payload, upload.name, today, reason)
+                except (*REFUSED, FileFormatError) as exc:
                     _show_errors(exc)
                 else:
                     ui.clear_caches()

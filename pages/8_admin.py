@@ -2,14 +2,15 @@
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
-from kpi import auth, entry, ui
+from kpi import auth, locks, plan_admin, ui
 from kpi.fiscal import fiscal_months
+from kpi.fmt import MISSING, exact, plain_markdown
 from kpi.labels import t
 from kpi.permissions import ROLES, PermissionDenied
 from kpi.store import locked_months
+from kpi.writes import EntryError, read, with_retry
 
 ui.page_setup()
 year, as_of = ui.sidebar()
@@ -23,7 +24,7 @@ engine = ui.engine()
 
 
 def _text(v: object) -> str:
-    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else f"{float(v):g}"  # type: ignore[arg-type]
+    return exact(v)  # the stored number exactly; "" when unset
 
 
 def _role_label(role: str, lang: str) -> str:
@@ -35,7 +36,10 @@ def _indicator_label(code: str, names: dict[str, str]) -> str:
 
 
 # ---- indicator plan values: baselines, targets, monthly plans, thresholds
-if data is not None and year is not None:
+if data is not None and year is not None and data.indicators.empty:
+    st.subheader(ui.tr("admin_plan"))
+    st.info(ui.tr("dash_no_indicators"))
+elif data is not None and year is not None:
     st.subheader(ui.tr("admin_plan"))
     inds = data.indicators.set_index("code")
     code = st.selectbox(
@@ -45,7 +49,7 @@ if data is not None and year is not None:
         key="admin_indicator",
     )
     ind = inds.loc[code]
-    st.caption(f"{ind['baseline_note'] or ''} ・ {ind['target_note'] or ''}")
+    st.caption(f"{plain_markdown(ind['baseline_note'])} ・ {plain_markdown(ind['target_note'])}")
     with st.form(f"admin_plan_form_{code}"):
         c1, c2, c3, c4, c5 = st.columns(5)
         fields = {
@@ -67,18 +71,16 @@ if data is not None and year is not None:
         }
         monthly = st.text_area(
             ui.tr("admin_monthly_plan"),
-            entry.format_monthly_plan(ind["monthly_plan"]),
+            plan_admin.format_monthly_plan(ind["monthly_plan"]),
             height=150,
             key=f"admin_monthly_{code}",
         )
         save = st.form_submit_button(ui.tr("admin_save"), type="primary", icon=":material/save:")
     if save:
         try:
-            changes: dict[str, object] = dict(fields)
-            changes["monthly_plan"] = entry.parse_monthly_plan(monthly)
-            changed = entry.with_retry(engine, entry.update_indicator_plan, actor, year, code, changes)
-        except (entry.EntryError, PermissionDenied) as exc:
-            st.error(entry.escape_markdown(str(exc)))
+            changed = plan_admin.submit_plan_changes(engine, actor, year, code, dict(fields), monthly)
+        except (EntryError, PermissionDenied) as exc:
+            st.error(plain_markdown(str(exc)))
         else:
             ui.clear_caches()
             if changed:
@@ -88,21 +90,21 @@ if data is not None and year is not None:
 
     # ---- period locks
     st.subheader(ui.tr("admin_locks"))
-    locked = sorted(entry.read(engine, locked_months, year))
-    st.text(f"{ui.tr('admin_locked_months')}: {', '.join(locked) or '—'}")
+    locked = sorted(read(engine, locked_months, year))
+    st.text(f"{ui.tr('admin_locked_months')}: {', '.join(locked) or MISSING}")
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
     month = c1.selectbox(ui.tr("month"), [str(m) for m in fiscal_months(year)], key="admin_lock_month")
     try:
         if c2.button(ui.tr("admin_lock"), key="admin_lock", icon=":material/lock:"):
-            entry.with_retry(engine, entry.lock_month, actor, year, month)
+            locks.set_month_lock(engine, actor, year, month, True)
             ui.clear_caches()
             st.rerun()
         if c3.button(ui.tr("admin_unlock"), key="admin_unlock", icon=":material/lock_open:"):
-            entry.with_retry(engine, entry.unlock_month, actor, year, month)
+            locks.set_month_lock(engine, actor, year, month, False)
             ui.clear_caches()
             st.rerun()
-    except (entry.EntryError, PermissionDenied) as exc:
-        st.error(entry.escape_markdown(str(exc)))
+    except (EntryError, PermissionDenied) as exc:
+        st.error(plain_markdown(str(exc)))
 
 # ---- users
 st.subheader(ui.tr("admin_users"))
@@ -124,26 +126,26 @@ if add:
     password = password or auth.generate_password()
     deps = [d.strip() for d in departments.replace("、", ",").split(",") if d.strip()]
     try:
-        entry.with_retry(
+        with_retry(
             engine, auth.add_user, actor, username, password, role, deps, display_name=display, email=email or None
         )
     except (auth.AccountError, PermissionDenied) as exc:
-        st.error(entry.escape_markdown(str(exc)))
+        st.error(plain_markdown(str(exc)))
     else:
-        st.success(f"{ui.tr('admin_add_user')}: {entry.escape_markdown(username)}")
+        st.success(f"{ui.tr('admin_add_user')}: {plain_markdown(username)}")
         if generated:
             st.text(ui.tr("admin_generated"))
             st.code(password, language=None)
 
-users = entry.read(engine, auth.list_users)
+users = read(engine, auth.list_users)
 c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
 active = [u for u, off in zip(users["username"], users["disabled"], strict=True) if not off and u != actor.username]
 target = c1.selectbox(ui.tr("admin_disable"), ["", *active], key="admin_disable_user")
 if c2.button(ui.tr("admin_disable"), key="admin_disable", disabled=not target, icon=":material/person_off:"):
     try:
-        entry.with_retry(engine, auth.disable_user, actor, target)
+        with_retry(engine, auth.disable_user, actor, target)
     except (auth.AccountError, PermissionDenied) as exc:
-        st.error(entry.escape_markdown(str(exc)))
+        st.error(plain_markdown(str(exc)))
     else:
         st.rerun()
 st.dataframe(users, hide_index=True, width="stretch")

@@ -112,12 +112,12 @@ def test_shimin_editor_cannot_write_any_keiei_indicator(plan_engine: Engine) -> 
     keiei_projects = set(data.projects.loc[data.projects["lead_department"] == "経営戦略課", "project_no"])
     codes = list(data.indicators.loc[data.indicators["project_no"].isin(keiei_projects), "code"])
     assert "01-online-procedures" in codes and "14-ai-rpa-hours-saved" in codes
-    assert not set(codes) & set(entry.entry_rows(data, SHIMIN, OCT)["code"])
+    assert not set(codes) & {r.code for r in entry.entry_rows(data, SHIMIN, OCT)}
     for code in codes:
         with pytest.raises(ActualsRejected, match="権限"):
             entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(code, "1")], TODAY)
     assert _count(plan_engine, ActualRevision) == 0
-    assert set(entry.entry_rows(data, SHIMIN, OCT)["code"]) == {CARD, "05-konbini-issuance-share"}
+    assert {r.code for r in entry.entry_rows(data, SHIMIN, OCT)} == {CARD, "05-konbini-issuance-share"}
 
 
 # ---------------------------------------------------------------- saving a month
@@ -127,9 +127,9 @@ def test_editor_saves_october_and_the_project_status_follows(plan_engine: Engine
     with transaction(plan_engine) as s:
         before = plan_data(s, 2026)
     assert before is not None
-    row = entry.entry_rows(before, SHIMIN, OCT).set_index("code").loc[CARD]
-    assert row["expected"] == pytest.approx(85 + 4 * 7 / 12)
-    assert row["current"] is None and row["status"] == "no_data"
+    row = next(r for r in entry.entry_rows(before, SHIMIN, OCT) if r.code == CARD)
+    assert row.expected == pytest.approx(85 + 4 * 7 / 12)
+    assert row.current is None and row.status == "no_data"
     result = entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5", "窓口申請が増加")], TODAY)
     assert result.saved == [(CARD, "2026-10", 1)]
     assert result.statuses[CARD] == "on_track"
@@ -403,8 +403,8 @@ def test_plan_edit_validates_thresholds_and_monthly_plan(plan_engine: Engine) ->
     with transaction(plan_engine) as s:
         data = plan_data(s, 2026)
     assert data is not None
-    row = entry.entry_rows(data, ADMIN, OCT).set_index("code").loc[CARD]
-    assert row["expected"] == pytest.approx(85 + 6 * 0.3)
+    row = next(r for r in entry.entry_rows(data, ADMIN, OCT) if r.code == CARD)
+    assert row.expected == pytest.approx(85 + 6 * 0.3)
 
 
 # ---------------------------------------------------------------- bulk import

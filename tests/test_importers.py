@@ -117,7 +117,7 @@ def test_numbers_as_people_type_them() -> None:
 def test_template_has_the_columns_and_a_bom_for_excel() -> None:
     data = template_csv()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").strip() == "indicator_id,month,value,note"
+    assert data.decode("utf-8-sig").strip() == "indicator_id,month,value,note,reason"
 
 
 def test_editor_cannot_import_other_departments_indicators(plan_engine: Engine) -> None:

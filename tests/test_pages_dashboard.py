@@ -205,3 +205,40 @@ def test_pages_work_on_a_plan_without_any_actuals(app_env: str, page: str | None
     assert not any("サンプルデータ" in w.value for w in at.warning)
     if page == MEASURES:
         assert "未入力" in _html(at)
+
+
+def test_project_pages_show_related_url_only_when_the_plan_has_one(demo_app: str) -> None:
+    # Defect: 「関連URL: nan」 on the 10 project pages whose plan has no URL.
+    engine = make_engine(demo_app)
+    with transaction(engine) as s:
+        data = plan_data(s, 2026)
+    engine.dispose()
+    assert data is not None
+    urls = dict(zip(data.projects["project_no"], data.projects["url"], strict=True))
+    assert sum(u is None for u in urls.values()) == 10
+    at = _start(PROJECTS, project="1")
+    for no, url in urls.items():
+        at.selectbox(key="projects_project").set_value(int(no)).run()
+        assert not at.exception
+        text = _html(at)
+        assert "nan" not in text
+        assert ("関連URL" in text) == (url is not None), no
+
+
+def test_plan_text_is_shown_literally_never_as_markdown_or_html(app_env: str, tmp_path: Any) -> None:
+    import yaml
+
+    raw = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
+    project = next(p for p in raw["projects"] if p["no"] == 4)
+    project["summary"] = "![追跡](https://evil.example/x.png) <img src=x onerror=alert(1)> **太字**\n二行目"
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    engine = make_engine(app_env)
+    import_plan(engine, plan, ADMIN)
+    engine.dispose()
+    at = _start(PROJECTS, project="4")
+    summary = next(m.value for m in at.markdown if "追跡" in m.value)
+    # Every markup character is escaped: Streamlit shows it as text and fetches nothing.
+    assert "\\!\\[追跡\\]\\(https\\://evil\\.example/x\\.png\\)" in summary
+    assert "\\<img" in summary and "\\*\\*太字\\*\\*" in summary
+    assert "  \n二行目" in summary  # the line break is kept

@@ -3,7 +3,7 @@ the sidebar form or by setting the session's user."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -245,3 +245,93 @@ def test_require_login_stops_every_page_until_someone_logs_in(app_db: str, monke
     assert "施策体系と状況" not in [h.value for h in at.subheader]
     at = _page("app.py", SHIMIN)
     assert "施策体系と状況" in [h.value for h in at.subheader]
+
+
+# ---------------------------------------------------------------- issue 8, Deliver 4: the form
+
+KONBINI = "05-konbini-issuance-share"
+HOURS = "14-ai-rpa-hours-saved"
+NAN_OR_NONE = ("nan", "NaN", "None", "inf")
+
+
+def _visible(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
+    parts += [str(w.value) for w in at.text_input]
+    return "\n".join(parts)
+
+
+def test_a_blank_field_stays_blank_next_to_a_filled_one_and_an_untouched_submit_saves_nothing(app_db: str) -> None:
+    """Defect: the blank field showed `nan` and saving was refused (NaN や無限大は使えません)."""
+    at = _page(ENTRY, SHIMIN)
+    at.text_input(key=_key("2026-10", CARD)).input("87.5")
+    _submit(at)
+    assert any("1件を保存しました" in s.value for s in at.success)
+    assert at.text_input(key=_key("2026-10", KONBINI)).value == ""
+    assert at.text_input(key=_key("2026-10", CARD)).value == "87.5"
+    _submit(at)
+    assert not at.error
+    assert any("変更はありませんでした" in i.value for i in at.info)
+    for word in NAN_OR_NONE:
+        assert f" {word}" not in _visible(at) and f": {word}" not in _visible(at)
+
+
+def test_a_stored_1234567_is_shown_exactly_and_an_untouched_submit_is_no_correction(app_db: str) -> None:
+    """Defect: shown as 1.23457e+06; the untouched submit was refused as a correction."""
+    from kpi.entry_actuals import CellInput, submit_month
+
+    engine = make_engine(app_db)
+    submit_month(engine, Actor("boss", "admin"), 2026, "2026-10", [CellInput(HOURS, "1234567")], _today())
+    at = _page(ENTRY, Actor("boss", "admin"))
+    assert at.text_input(key=_key("2026-10", HOURS)).value == "1234567"
+    _submit(at)
+    assert not at.error
+    with transaction(engine) as s:
+        assert list(actual_history(s, 2026, HOURS)["value"]) == [1234567.0]
+
+
+def test_after_a_correction_the_form_shows_the_saved_value_and_clears_the_reason(app_db: str) -> None:
+    at = _page(ENTRY, SHIMIN)
+    at.text_input(key=_key("2026-10", CARD)).input("87.5")
+    _submit(at)
+    at.text_input(key=_key("2026-10", CARD)).input("87.6")
+    _submit(at)
+    assert any("修正理由が必要" in e.value for e in at.error)  # refused: a correction needs a reason
+    at.text_input(key=_key("2026-10", CARD, "r")).input("再集計")
+    _submit(at)
+    assert any("1件を保存しました" in s.value for s in at.success) and not at.error
+    assert at.text_input(key=_key("2026-10", CARD)).value == "87.6"
+    assert at.text_input(key=_key("2026-10", CARD, "r")).value == ""
+
+
+def test_errors_name_the_indicator_and_mark_its_row(app_db: str) -> None:
+    at = _page(ENTRY, SHIMIN)
+    at.text_input(key=_key("2026-10", CARD)).input("75,5")
+    _submit(at)
+    errors = [e.value for e in at.error]
+    assert any("マイナンバーカード保有率" in e and "カンマの位置があいまい" in e for e in errors)
+    assert not any("1行目" in e for e in errors)
+    assert any(e.startswith("この指標は保存できませんでした") for e in errors)  # the row's own mark
+    assert at.text_input(key=_key("2026-10", CARD)).value == "75,5"  # what was typed stays to be fixed
+
+
+def test_fields_say_month_amount_for_flow_and_month_end_for_level(app_db: str) -> None:
+    at = _page(ENTRY, Actor("boss", "admin"))
+    assert "累計ではありません" in (at.text_input(key=_key("2026-10", HOURS)).help or "")
+    assert "月末時点" in (at.text_input(key=_key("2026-10", CARD)).help or "")
+    assert any("計画値" in c.value for c in at.caption) and not any("見込値" in c.value for c in at.caption)
+
+
+def _today() -> date:
+    return date(2026, 11, 24)
+
+
+def test_the_entry_page_on_a_fresh_database_shows_no_nan_none_or_inf(app_db: str) -> None:
+    import re
+
+    at = _page(ENTRY, Actor("boss", "admin"))
+    assert not at.exception
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.text]
+    texts += [w.value for w in at.text_input] + [w.label for w in at.text_input] + [i.value for i in at.info]
+    assert texts
+    bad = re.compile(r"\bnan\b|\bNaN\b|\bNone\b|\binf\b")
+    assert not [t for t in texts if bad.search(str(t))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from sqlalchemy import Engine, func, inspect, select, text
@@ -238,3 +239,34 @@ def test_sqlite_settings(sqlite_url: str) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def _cells(frame: pd.DataFrame) -> list[object]:
+    return [v for row in frame.itertuples(index=False) for v in row]
+
+
+def test_read_model_has_one_missing_value_none_never_nan(plan_engine: Engine) -> None:
+    import math
+
+    with transaction(plan_engine) as s:
+        record_actuals(s, [ActualInput("04-mynumber-card-rate", "2026-05", 86.0)], ADMIN, TODAY)
+    with transaction(plan_engine) as s:
+        data = plan_data(s, 2026)
+    assert data is not None
+    frames = {
+        "projects": data.projects,
+        "indicators": data.indicators,
+        "milestones": data.milestones,
+        "actuals": data.actuals,
+        "statuses": indicator_statuses(data, Month(2026, 10)),
+        "projects_status": project_statuses(data, Month(2026, 10)),
+    }
+    for name, frame in frames.items():
+        floats = [v for v in _cells(frame) if isinstance(v, float) and math.isnan(v)]
+        assert not floats, f"{name} holds NaN"
+    urls = list(data.projects["url"])
+    assert urls.count(None) == 10
+    statuses = frames["statuses"].set_index("id")
+    assert statuses.loc["01-online-procedures", "month"] is None  # never reported
+    assert statuses.loc["01-online-procedures", "actual"] is None
+    assert statuses.loc["04-mynumber-card-rate", "month"] == "2026-05"

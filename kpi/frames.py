@@ -1,0 +1,42 @@
+"""The one conversion boundary between pandas and the rest of the product.
+
+pandas turns a missing value into a float NaN (numbers, and text in pandas 3's ``str``
+dtype) or NaT (times). NaN is truthy and prints as ``nan``, so every frame that leaves the
+store or the status evaluation goes through :func:`none_for_missing`: a column that holds
+any missing value becomes an ``object`` column whose missing cells are ``None``. A column
+without missing values keeps its dtype, so arithmetic on complete columns stays fast.
+
+After this boundary, code asks ``value is None`` (or uses :mod:`kpi.fmt`), never
+``math.isnan``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+
+def none_for_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every missing cell (NaN, NA, NaT) as ``None`` in an object column."""
+    if frame.empty:
+        return frame
+    missing = frame.isna()
+    holes = [c for c in frame.columns if missing[c].any()]
+    if not holes:
+        return frame
+    out = frame.copy()
+    for col in holes:
+        values = out[col].astype(object)
+        out[col] = values.where(~missing[col], None).astype(object)
+    return out
+
+
+def from_records(rows: Sequence[Mapping[str, Any]], columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """A frame built from dict rows, with None kept as None (pandas would make it NaN)."""
+    cols = list(columns) if columns is not None else None
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame(list(rows), columns=cols)
+    return none_for_missing(frame)
