@@ -92,6 +92,7 @@ def run(url: str | None, revisions: int, repeat: int) -> list[tuple[str, float, 
         policy_statuses(data, as_of, proj)  # type: ignore[arg-type]
 
     results.append(("全状況の計算（指標→事業→施策→方針）", *_time(statuses, repeat)))
+
     def page() -> None:
         read()
         statuses()
@@ -100,6 +101,32 @@ def run(url: str | None, revisions: int, repeat: int) -> list[tuple[str, float, 
     engine.dispose()
     tmp.cleanup()
     return results
+
+
+def run_reports(repeat: int) -> list[tuple[str, float, float]]:
+    """The report files a user waits for, on the sample data (``python -m kpi demo``), as of
+    October 2026: the whole-plan PDF, the PNG zip and the 工程表 PDF. Goal: 3 s median each."""
+    from kpi.demo import load_demo
+    from kpi.reports.content import Scope
+    from kpi.reports.service import load_inputs, report_bytes, schedule_bytes
+
+    today = date(2026, 11, 24)
+    as_of = Month(2026, 10)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'reports.db'}")
+        actor = cli_actor()
+        import_plan(engine, DEFAULT_PLAN, actor)
+        with transaction(engine) as s:
+            load_demo(s, 2026, actor, today)
+        inputs = load_inputs(engine, 2026)
+        engine.dispose()
+    assert inputs is not None
+    scope = Scope.parse("all")
+    return [
+        ("レポート PDF（全体・グラフ付き）", *_time(lambda: report_bytes(inputs, as_of, scope, "pdf", today), repeat)),
+        ("グラフ画像 PNG zip（全体）", *_time(lambda: report_bytes(inputs, as_of, scope, "png", today), repeat)),
+        ("工程表 PDF（22事業）", *_time(lambda: schedule_bytes(inputs, scope, "pdf"), repeat)),
+    ]
 
 
 def _pad(text: str, width: int) -> str:
@@ -114,6 +141,9 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     print(f"{_pad('操作', width)} {'median ms':>10} {'max ms':>10}")
     for name, median, worst in run(args.url, args.revisions, args.repeat):
         print(f"{_pad(name, width)} {median * 1000:>10.1f} {worst * 1000:>10.1f}")
+    # Report files take seconds each: fewer repeats, the first one included (a cold start).
+    for name, median, worst in run_reports(max(1, min(args.repeat, args.report_repeat))):
+        print(f"{_pad(name, width)} {median * 1000:>10.1f} {worst * 1000:>10.1f}")
     return 0
 
 
@@ -121,5 +151,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("benchmark", help="処理時間を測る（使い捨てのデータベースで）")
     p.add_argument("--url", help="測定に使うデータベース URL（既定: 一時 SQLite ファイル）")
     p.add_argument("--revisions", type=int, default=20, help="各指標・月の版数（既定 20）")
-    p.add_argument("--repeat", type=int, default=15)
+    p.add_argument("--repeat", type=int, default=15, help="各操作の繰り返し回数（既定 15）")
+    p.add_argument("--report-repeat", type=int, default=5, help="レポート作成の繰り返し回数（既定 5）")
     p.set_defaults(func=cmd_benchmark)

@@ -2,8 +2,12 @@
 
 All controls (scope, downloads) live in the sidebar, so the content area is the report
 itself: good for a screenshot and for the browser's print (the sidebar is not printed).
+Every file is keyed by the data version (the latest audit-log id), so a download made
+after a write never serves the file made before it. The PDF and the PNG zip draw one chart
+per indicator: they are made on a button press with a progress bar, then downloaded.
 """
 
+import logging
 from functools import partial
 from html import escape
 
@@ -14,7 +18,15 @@ from kpi.db import database_url
 from kpi.fiscal import Month
 from kpi.labels import status_text
 from kpi.reports.content import Scope, build_report, scope_choices
-from kpi.reports.service import MIME, load_inputs, report_bytes, report_filename, schedule_bytes, schedule_filename
+from kpi.reports.service import (
+    MIME,
+    data_version,
+    load_inputs,
+    report_bytes,
+    report_filename,
+    schedule_bytes,
+    schedule_filename,
+)
 from kpi.reports.tables import (
     INDICATOR_HEADER,
     MILESTONE_HEADER,
@@ -24,25 +36,53 @@ from kpi.reports.tables import (
     summary_rows,
 )
 
+log = logging.getLogger(__name__)
 KEY_KIND = "reports_scope_kind"
 KEY_SCOPE = "reports_scope"
-FILE_TTL_S = 300  # generated files are reused for this long (PDF with charts takes seconds)
+KEY_FILE = "reports_file_{}"  # (file key, bytes) of the last PDF / PNG zip made in this session
+FILE_TTL_S = 300
 KINDS = ("all", "policy", "measure", "project")
 KIND_KEYS = {"all": "rep_all", "policy": "policy", "measure": "measure", "project": "project"}
+MAKE = {"ja": "{}を作成", "en": "Make {}"}
+FAILED = {
+    "ja": "レポートを作成できませんでした。時間をおいてもう一度お試しください。",
+    "en": "The report could not be made. Please try again later.",
+}
+MAKING = {"ja": "作成中… グラフ {}/{}", "en": "Making… chart {}/{}"}
 
 
-@st.cache_data(ttl=FILE_TTL_S, show_spinner=False)
-def report_file(url: str, year: int, as_of: str, scope: str, fmt: str) -> bytes:
+@st.cache_data(ttl=FILE_TTL_S, show_spinner=False, max_entries=20)
+def report_file(url: str, version: int, year: int, as_of: str, scope: str, fmt: str) -> bytes:
     inputs = load_inputs(ui.engine_for(url), year)
     if inputs is None:
         return b""
     return report_bytes(inputs, Month.parse(as_of), Scope.parse(scope), fmt, clock.today())
 
 
-@st.cache_data(ttl=FILE_TTL_S, show_spinner=False)
-def schedule_file(url: str, year: int, scope: str, fmt: str) -> bytes:
+@st.cache_data(ttl=FILE_TTL_S, show_spinner=False, max_entries=20)
+def schedule_file(url: str, version: int, year: int, scope: str, fmt: str) -> bytes:
     inputs = load_inputs(ui.engine_for(url), year)
     return b"" if inputs is None else schedule_bytes(inputs, Scope.parse(scope), fmt)
+
+
+def chart_file(key: tuple[object, ...], year: int, as_of: Month, scope: Scope, fmt: str) -> bytes | None:
+    """Make the PDF / PNG zip with a progress bar (one step per chart); None if it failed."""
+    bar = st.progress(0.0, text=MAKING[ui.lang()].format(0, "…"))
+
+    def step(done: int, total: int) -> None:
+        bar.progress(done / total, text=MAKING[ui.lang()].format(done, total))
+
+    try:
+        inputs = load_inputs(ui.engine(), year)
+        payload = b"" if inputs is None else report_bytes(inputs, as_of, scope, fmt, clock.today(), progress=step)
+    except Exception:  # a visitor gets a message, the server log the traceback
+        log.exception("report %s %s %s failed", fmt, scope, as_of)
+        st.error(FAILED[ui.lang()])
+        return None
+    finally:
+        bar.empty()
+    st.session_state[KEY_FILE.format(fmt)] = (key, payload)
+    return payload
 
 
 def html_table(header: list[str], rows: list[tuple[list[str], str | None]], status_col: int) -> str:
@@ -85,22 +125,43 @@ else:
         )  # fmt: skip
     scope = Scope.parse(scope_text)
     url = database_url()
+    version = data_version(ui.engine())
     with st.sidebar:
         st.markdown(f"**{ui.tr('rep_downloads')}**")
-        for fmt, key, ext in (("pdf", "rep_pdf", "pdf"), ("xlsx", "rep_xlsx", "xlsx"), ("png", "rep_png", "zip")):
-            st.download_button(
-                ui.tr(key),
-                data=partial(report_file, url, year, str(as_of), str(scope), fmt),
-                file_name=report_filename(year, as_of, scope, ext),
-                mime=MIME[ext],
-                icon=":material/download:",
-                key=f"reports_dl_{fmt}",
-                width="stretch",
-            )
+        for fmt, key, ext, icon in (
+            ("pdf", "rep_pdf", "pdf", ":material/picture_as_pdf:"),
+            ("png", "rep_png", "zip", ":material/image:"),
+        ):
+            file_key = (version, year, str(as_of), str(scope), fmt)
+            made = st.session_state.get(KEY_FILE.format(fmt))
+            payload = made[1] if made and made[0] == file_key else None
+            make = MAKE[ui.lang()].format(ui.tr(key))
+            if payload is None and st.button(make, icon=icon, key=f"reports_make_{fmt}", width="stretch"):
+                payload = chart_file(file_key, year, as_of, scope, fmt)
+            if payload is not None:
+                st.download_button(
+                    ui.tr(key),
+                    data=payload,
+                    file_name=report_filename(year, as_of, scope, ext),
+                    mime=MIME[ext],
+                    icon=":material/download:",
+                    key=f"reports_dl_{fmt}",
+                    width="stretch",
+                    type="primary",
+                )
+        st.download_button(
+            ui.tr("rep_xlsx"),
+            data=partial(report_file, url, version, year, str(as_of), str(scope), "xlsx"),
+            file_name=report_filename(year, as_of, scope, "xlsx"),
+            mime=MIME["xlsx"],
+            icon=":material/download:",
+            key="reports_dl_xlsx",
+            width="stretch",
+        )
         for fmt, key in (("xlsx", "rep_schedule_xlsx"), ("pdf", "rep_schedule_pdf")):
             st.download_button(
                 ui.tr(key),
-                data=partial(schedule_file, url, year, str(scope), fmt),
+                data=partial(schedule_file, url, version, year, str(scope), fmt),
                 file_name=schedule_filename(year, scope, fmt),
                 mime=MIME[fmt],
                 icon=":material/table_view:",
@@ -110,7 +171,9 @@ else:
 
     content = build_report(data, as_of, scope, generated_on=clock.today())
     st.markdown(REPORT_CSS, unsafe_allow_html=True)
-    st.title(f"{content.title.split()[0]} {ui.tr('rep_title')}")
+    # The plan's name above a short title: at 1280 px the whole name as a title broke mid-word.
+    st.markdown(f"##### {content.title.split()[0]}")
+    st.title(ui.tr("rep_title"))
     st.markdown(f"#### {content.subtitle}")
     st.caption(ui.tr("rep_print_hint"))
     st.markdown(f"**{ui.tr('rep_legend')}**")
@@ -128,7 +191,7 @@ else:
         for i in range(0, len(rows), 2):
             cols = st.columns(2)
             for col, row in zip(cols, rows[i : i + 2], strict=False):
-                fig = charts.indicator_chart(data, row["id"], as_of, status=row, lang=ui.lang(), height=360)
+                fig = charts.indicator_chart(data, row["id"], as_of, status=row, lang=ui.lang(), height=380)
                 name = charts.chart_filename(data.year, row["id"], as_of)
                 col.plotly_chart(fig, width="stretch", config=charts.chart_config(name), key=f"rep_{row['id']}")
     else:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import Engine
 
-from kpi import charts
+from kpi import chart_data, charts
 from kpi.db import transaction
 from kpi.evaluate import indicator_statuses
 from kpi.fiscal import Month
@@ -102,7 +104,8 @@ def test_projection_is_dotted_to_march_and_labels_the_year_end_value(data: PlanD
     points = charts.indicator_points(data, "04-mynumber-card-rate")
     expected = charts.linear_projection([p for p in points if p[0] <= 7], 12)
     assert projection.y[-1] == pytest.approx(expected)
-    assert projection.text[-1].startswith("年度末予測 ")
+    label = next(a for a in fig.layout.annotations if a.name == "label:projection")
+    assert label.text.startswith("年度末予測 ")
 
 
 def test_chart_shows_only_actuals_known_at_the_as_of_month(data: PlanData) -> None:
@@ -168,3 +171,175 @@ def test_gantt_of_the_whole_plan_has_a_header_row_per_project(data: PlanData) ->
     assert sum(len(tr.x) for tr in fig.data if tr.type == "bar") == n_bars
     n_marks = sum(len(tr.x) for tr in fig.data if tr.type == "scatter")
     assert n_marks == len(data.milestones)
+
+
+# ---------------------------------------------------------------- one chart data, two renderers
+
+AS_OFS = (Month(2026, 3), Month(2026, 4), Month(2026, 5), Month(2026, 10), Month(2027, 3), Month(2027, 5))
+
+
+def _all_chart_data(data: PlanData, lang: str = "ja") -> list[chart_data.IndicatorChartData]:
+    out = []
+    for as_of in AS_OFS:
+        table = indicator_statuses(data, as_of)
+        for row in table[table["kind"] == "indicator"].to_dict("records"):
+            out.append(chart_data.indicator_chart_data(data, row["id"], as_of, row, lang))
+    return out
+
+
+def _assert_labels_clear(chart: chart_data.IndicatorChartData) -> None:
+    for label in chart.labels:
+        x0, y0, x1, y1 = label.box
+        assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, f"{chart.code} {label.key} crosses an axis: {label.box}"
+    for i, a in enumerate(chart.labels):
+        for b in chart.labels[i + 1 :]:
+            apart = a.box[2] <= b.box[0] or b.box[2] <= a.box[0] or a.box[3] <= b.box[1] or b.box[3] <= a.box[1]
+            assert apart, f"{chart.code}: {a.key} {a.box} overlaps {b.key} {b.box}"
+    lo, hi = chart.y_range
+    for label in chart.labels:  # the anchor is inside the axes as drawn
+        assert lo <= label.y <= hi and chart.x_range[0] <= label.x <= chart.x_range[1]
+
+
+def test_labels_never_overlap_each_other_or_the_axes_for_every_indicator_and_month(data: PlanData) -> None:
+    charts_ = _all_chart_data(data) + _all_chart_data(data, "en")
+    assert len(charts_) == 2 * 11 * len(AS_OFS)
+    for chart in charts_:
+        _assert_labels_clear(chart)
+        keys = {lb.key for lb in chart.labels}
+        assert "as_of" in keys
+        assert ("target" in keys) != ("no_target" in keys)
+
+
+def test_labels_of_an_empty_database_never_overlap(plan_engine: Engine) -> None:
+    with transaction(plan_engine) as s:
+        empty = plan_data(s, 2026)
+    assert empty is not None
+    for chart in _all_chart_data(empty):
+        _assert_labels_clear(chart)
+        assert [s.key for s in chart.series if s.key == "actual"] == ["actual"]
+        texts = [*chart.title_lines, *chart.subtitle_lines, chart.y_title, *(lb.text for lb in chart.labels)]
+        texts += [s for _, s in (*chart.x_ticks, *chart.y_ticks)] + [s.name for s in chart.series]
+        assert not [t for t in texts if re.search(r"\b(nan|NaN|None|inf|NaT)\b", t)], chart.code
+
+
+def test_crowded_labels_are_moved_apart_and_the_axis_grows_when_needed() -> None:
+    # Target, baseline and projection all at the top of the axis, the as-of line at the right edge.
+    wants = [
+        chart_data.LabelWant("target", "目標値 100%", "#000", "hline", (0, 100.0)),
+        chart_data.LabelWant("baseline", "基準値 100%", "#000", "hline", (0, 100.0)),
+        chart_data.LabelWant("projection", "年度末予測 100%", "#000", "point", (12.0, 100.0)),
+        chart_data.LabelWant("as_of", "基準月 2027年3月", "#000", "vline", (12.0, 0)),
+    ]
+    labels, (lo, hi) = chart_data.place_labels(wants, (0.5, 12.6), (0.0, 100.0), 0.0)
+    chart = chart_data.IndicatorChartData(
+        "x", ("t",), ("s",), "%", (0.5, 12.6), (), (lo, hi), (), "%", (), (), None, labels
+    )
+    assert [lb.key for lb in labels] == ["target", "baseline", "projection", "as_of"]
+    _assert_labels_clear(chart)
+    assert hi > 100.0 and lo == 0.0  # the axis got headroom for the labels, never below zero
+
+
+def test_plotly_and_matplotlib_draw_every_element_of_the_chart_data(data: PlanData) -> None:
+    from kpi.reports import print_charts
+
+    for chart in _all_chart_data(data)[11 * 3 : 11 * 4]:  # as of 2026-10: every element occurs
+        fig = charts.indicator_figure(chart)
+        on_screen = {tr.meta for tr in fig.data} | {s.name for s in fig.layout.shapes}
+        on_screen |= {a.name for a in fig.layout.annotations}
+        assert on_screen == chart.elements, chart.code
+        printed = print_charts.figure(chart)
+        gids = {a.get_gid() for a in printed.findobj() if a.get_gid()} - {"title", "subtitle"}
+        assert gids == chart.elements, chart.code
+        # Both place each label where the chart data says.
+        for label in chart.labels:
+            a = next(a for a in fig.layout.annotations if a.name == f"label:{label.key}")
+            assert (a.x, a.y, a.xanchor, a.yanchor, a.text) == (label.x, label.y, label.ha, label.va, label.text)
+            t = next(t for t in printed.axes[0].texts if t.get_gid() == f"label:{label.key}")
+            assert t.get_position() == (label.x, label.y)
+            assert (t.get_ha(), t.get_va(), t.get_text()) == (label.ha, label.va, label.text)
+        ax = printed.axes[0]
+        assert ax.get_ylim() == pytest.approx(chart.y_range) and list(fig.layout.yaxis.range) == list(chart.y_range)
+        assert [t.get_text() for t in ax.get_xticklabels()] == list(fig.layout.xaxis.ticktext)
+        assert [t.get_text() for t in ax.get_yticklabels()] == list(fig.layout.yaxis.ticktext)
+        assert all(t.get_rotation() == 0 for t in ax.get_xticklabels())
+    elements = set().union(*(c.elements for c in _all_chart_data(data)[11 * 3 : 11 * 4]))
+    assert {"series:trajectory", "series:actual", "series:projection", "status"} <= elements
+    assert {"line:target", "line:baseline", "line:as_of", "label:no_target", "label:projection"} <= elements
+
+
+def test_month_ticks_are_horizontal_april_to_march(data: PlanData) -> None:
+    chart = chart_data.indicator_chart_data(data, "14-ai-rpa-hours-saved", AS_OF, _row(data, "14-ai-rpa-hours-saved"))
+    assert [s for _, s in chart.x_ticks] == [f"{m}月" for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
+    assert charts.indicator_figure(chart).layout.xaxis.tickangle == 0
+
+
+def test_counts_get_an_integer_axis(plan_engine: Engine) -> None:
+    with transaction(plan_engine) as s:
+        empty = plan_data(s, 2026)
+    assert empty is not None
+    for code in ("21-security-incidents", "15-new-dx-projects", "01-online-procedures", "11-opendata-new-items"):
+        chart = chart_data.indicator_chart_data(empty, code, AS_OF)
+        values = [v for v, _ in chart.y_ticks]
+        assert values and all(float(v).is_integer() for v in values), (code, values)
+        assert all("." not in s for _, s in chart.y_ticks)
+
+
+def test_money_reads_in_man_yen_with_separators(data: PlanData) -> None:
+    chart = chart_data.indicator_chart_data(data, "06-collection-fees", AS_OF, _row(data, "06-collection-fees"))
+    assert chart.y_title == "万円"
+    assert all(not s.endswith(("M", "k")) for _, s in chart.y_ticks)
+    projection = next(lb for lb in chart.labels if lb.key == "projection")
+    assert projection.text.endswith("円") and "," in projection.text
+    assert chart_data.format_value(2426666.6667, "円") == "2,426,667円"
+    assert chart_data.format_value(73.83333333333333, "%") == "73.8%"
+    assert chart_data.format_value(float("nan"), "件") == "―"
+    assert chart_data.format_value(None, "件") == "―"
+
+
+def test_long_titles_wrap(data: PlanData) -> None:
+    code = "05-konbini-issuance-share"
+    chart = chart_data.indicator_chart_data(data, code, AS_OF, _row(data, code))
+    assert "".join(chart.title_lines) == "② コンビニ交付可能な証明書発行件数に占めるコンビニ交付の割合"
+    for line in chart.title_lines:
+        assert chart_data.text_width_em(line) <= chart_data.TITLE_EM
+    for line in chart.subtitle_lines:
+        assert chart_data.text_width_em(line) <= chart_data.SUBTITLE_EM
+        assert not line.startswith("・")
+    assert chart_data.wrap("あ" * 70, 32) == ("あ" * 25, "あ" * 25, "あ" * 20)  # even lines, no stub
+    assert chart_data.wrap("あ" * 31, 30) == ("あ" * 17, "あ" * 14)
+    assert chart_data.wrap("短い", 30) == ("短い",)
+
+
+def test_plan_text_is_shown_literally_on_screen(data: PlanData) -> None:
+    data.indicators.loc[data.indicators["code"] == "04-mynumber-card-rate", "name"] = '<a href="http://x">保有率</a>'
+    data.schedule.loc[data.schedule["project_no"] == 1, "item"] = "<b>項目</b>"
+    fig = charts.indicator_chart(data, "04-mynumber-card-rate", AS_OF, _row(data, "04-mynumber-card-rate"))
+    assert "&lt;a href=" in fig.layout.title.text and "<a " not in fig.layout.title.text
+    gantt = charts.gantt_chart(data, indicator_statuses(data, AS_OF), AS_OF, [1])
+    assert "&lt;b&gt;項目&lt;/b&gt;" in gantt.layout.yaxis.ticktext
+
+
+def test_gantt_months_read_horizontally_and_the_as_of_label_never_covers_a_bar(data: PlanData) -> None:
+    statuses = indicator_statuses(data, AS_OF)
+    one = charts.gantt_chart(data, statuses, AS_OF, [1])
+    assert one.layout.xaxis.tickangle == 0 and one.layout.xaxis.side == "top"
+    label = next(a for a in one.layout.annotations if a.text == "基準月 2026年10月")
+    assert (label.yref, label.y, label.yanchor) == ("paper", 0, "top")  # under the rows, not on them
+    assert "xaxis2" not in one.layout  # a short schedule has one month axis
+    whole = charts.gantt_chart(data, statuses, AS_OF)
+    assert whole.layout.xaxis2.side == "bottom" and whole.layout.xaxis2.tickangle == 0
+    assert list(whole.layout.xaxis2.ticktext) == list(whole.layout.xaxis.ticktext)
+
+
+def test_labels_keep_off_the_drawn_lines_when_there_is_room() -> None:
+    # A line rising through the lower left: the no-target note moves off it to the top.
+    rising = chart_data.Series("actual", "実績値", (1.0, 2.0, 3.0), (0.0, 10.0, 20.0), "#000", "solid", 3, True)
+    wants = [chart_data.LabelWant("no_target", "目標値は基準値の設定後に決まります", "#000", "corner", (0, 0))]
+    avoid = chart_data._trace_points([rising], [], (0.5, 12.6))
+    (label,), _ = chart_data.place_labels(wants, (0.5, 12.6), (0.0, 100.0), 0.0, avoid)
+    assert label.va == "top"  # the first candidate (top left) is clear of the line
+    (label,), _ = chart_data.place_labels(wants, (0.5, 12.6), (0.0, 25.0), 0.0, avoid)
+    x0, y0, x1, y1 = label.box
+    fx = [(x - 0.5) / 12.1 for _, x, _ in avoid]
+    fy = [y / 25.0 for _, _, y in avoid]
+    assert not any(x0 < px < x1 and y0 < py < y1 for px, py in zip(fx, fy, strict=True))

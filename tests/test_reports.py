@@ -24,6 +24,7 @@ from kpi.labels import status_text
 from kpi.reports.content import Scope, ScopeError, build_report, scope_projects
 from kpi.reports.schedule_sheet import grid_months, schedule_pdf, schedule_xlsx, sheet_name
 from kpi.reports.service import Inputs, load_inputs, report_bytes
+from kpi.reports.tables import month_text
 
 from .conftest import ADMIN, TODAY
 
@@ -89,17 +90,25 @@ def test_pdf_holds_japanese_titles_statuses_and_matches_dashboard(inputs: Inputs
     assert status_text("delayed") in text and status_text("on_track") in text
 
 
-def test_pdf_embeds_its_japanese_font_and_has_chart_images(pdf_all: bytes) -> None:
-    reader = PdfReader(io.BytesIO(pdf_all))
+def _assert_japanese_font_embedded(reader: PdfReader) -> None:
     fonts = _pdf_fonts(reader)
-    cjk = [f for f in fonts if "KpiJP" in str(f["/BaseFont"])]
+    cjk = [f for f in fonts if "IPAexGothic" in str(f["/BaseFont"])]
     assert cjk, "the Japanese font is used"
     for f in cjk:
         assert "/FontFile2" in f["/FontDescriptor"].get_object(), f"{f['/BaseFont']} is not embedded"
     # Any other font is reportlab's reserved standard font, never used for text.
     assert {str(f["/BaseFont"]) for f in fonts if f not in cjk} <= {"/Helvetica"}
-    images = sum(len(p.images) for p in reader.pages)
-    assert images == 11  # one chart per indicator of the plan
+
+
+def test_pdf_embeds_its_japanese_font_and_draws_every_chart_as_vector(inputs: Inputs, pdf_all: bytes) -> None:
+    reader = PdfReader(io.BytesIO(pdf_all))
+    _assert_japanese_font_embedded(reader)
+    assert sum(len(p.images) for p in reader.pages) == 0  # charts are drawings, not pictures
+    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
+    # The charts' own text is real text in the embedded font: titles, labels, ticks, legends.
+    for words in ("② マイナンバーカード保有率", "目標値 89%", "基準値 85%", "年度末予測", "計画上の推移", "4月", "3月"):
+        assert words in text, words
+    assert text.count("基準月 2026年10月") >= 11 + 1  # every chart's as-of label, and the subtitle
 
 
 def test_pdf_of_one_project_without_indicators(inputs: Inputs) -> None:
@@ -119,12 +128,17 @@ def test_xlsx_round_trips_actuals_and_statuses(inputs: Inputs) -> None:
         got = rows[r["id"]]
         assert got[11] == status_text(r["status"])
         if r["actual"] is not None:
-            assert got[8] == pytest.approx(r["actual"])
+            assert got[8] == pytest.approx(r["actual"], abs=0.05)
     monthly = list(wb["月次実績"].iter_rows(min_row=2, values_only=True))
-    actuals = inputs.data.actuals.set_index(["code", "month"])["value"]
+    actuals = {
+        (c, month_text(m)): v for c, m, v in inputs.data.actuals[["code", "month", "value"]].itertuples(index=False)
+    }
+    assert len(monthly) == 11 * 7  # every indicator, April … October
     for code, _name, _unit, month, value, *_ in monthly:
-        if value is not None:
-            assert value == pytest.approx(actuals.loc[(code, month)])
+        if (code, month) in actuals:
+            assert value == pytest.approx(actuals[(code, month)], abs=0.05)
+        else:
+            assert value == "―"
     # Status cells carry their colour fill.
     cell = next(c for c in ind["L"][1:] if c.value == status_text("delayed"))
     assert cell.fill.fgColor.rgb.endswith("C62828")
@@ -138,7 +152,13 @@ def test_png_zip_has_one_chart_per_indicator(inputs: Inputs) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = sorted(zf.namelist())
         assert names == ["R8_04_04-mynumber-card-rate_2026-10.png", "R8_05_05-konbini-issuance-share_2026-10.png"]
-        assert zf.read(names[0])[:8] == b"\x89PNG\r\n\x1a\n"
+        png = zf.read(names[0])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    assert image.info["dpi"][0] == pytest.approx(200, abs=1)  # print quality
+    assert image.width >= 1200
 
 
 def test_schedule_xlsx_has_22_sheets_with_bars_and_marks_in_month_columns(inputs: Inputs) -> None:

@@ -27,6 +27,12 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _progress_line(done: int, total: int) -> None:
+    """「グラフ 3/11」 on one stderr line, rewritten per chart; a newline when all are drawn."""
+    end = "\n" if done >= total else ""
+    print(f"\rグラフ {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
 def _inputs(args: argparse.Namespace, as_of: Month) -> Inputs | None:
     from kpi.db import transaction
 
@@ -57,7 +63,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if inputs.data.has_sample:
         _err("注意: サンプルデータを含みます（python -m kpi demo --clear で削除）")
     out = Path(args.out)
-    payload = report_bytes(inputs, as_of, scope, args.format, clock.today())
+    payload = report_bytes(inputs, as_of, scope, args.format, clock.today(), progress=_progress_line)
     if args.format == "png" and out.suffix.lower() != ".zip":
         out.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(io.BytesIO(payload)) as zf:

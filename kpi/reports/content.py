@@ -18,7 +18,6 @@ from kpi.fiscal import Month, fiscal_months, fiscal_year_label
 from kpi.status import Accumulation, Direction, evaluate_indicator, expected_value
 from kpi.store import PlanData
 
-SCOPE_KINDS = ("all", "policy", "measure", "project")
 _SCOPE_RE = re.compile(r"^(all)$|^(policy|measure|project):(\d+)$")
 REPORT_TITLE = "草津市DXアクションプラン 進捗レポート"
 

@@ -1,4 +1,5 @@
-"""The progress report as PDF: A4 landscape, Japanese font embedded (kpi.reports.fonts).
+"""The progress report as PDF: A4 landscape, Japanese font embedded (kpi.reports.fonts),
+charts as vector drawings (kpi.reports.print_charts).
 
 Page 1: title, as-of month, scope, status legend (colour + shape + text), projects per
 status and the summary table. Then the indicator table, one chart per indicator (two per
@@ -13,6 +14,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -21,7 +23,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -30,11 +31,13 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from svglib.svglib import svg2rlg
 
-from kpi.labels import LEGEND_ORDER, STATUS_STYLES, TEXT, status_text
+from kpi.labels import LEGEND_ORDER, STATUS_STYLES, status_text
 from kpi.reports.content import ReportContent
 from kpi.reports.fonts import register_japanese_font
-from kpi.reports.images import CHART_HEIGHT_PX, CHART_WIDTH_PX, ChartImage
+from kpi.reports.images import Progress, ReportChart
+from kpi.reports.print_charts import chart_size_pt, chart_svg
 from kpi.reports.tables import (
     INDICATOR_HEADER,
     MILESTONE_HEADER,
@@ -133,13 +136,30 @@ def legend(st: Styles) -> Table:
     return table
 
 
-def chart_grid(st: Styles, images: Sequence[ChartImage]) -> list[Table]:
+def chart_drawing(chart: ReportChart, width: float) -> Drawing:
+    """The chart as vector drawing (matplotlib SVG → reportlab), scaled to ``width``."""
+    register_japanese_font()  # the SVG's text is set in it
+    drawing = svg2rlg(io.BytesIO(chart_svg(chart.chart)))
+    assert drawing is not None, chart.code
+    w, h = chart_size_pt(chart.chart)
+    scale = width / w
+    drawing.scale(scale, scale)
+    drawing.width, drawing.height = width, h * scale
+    return drawing
+
+
+def chart_grid(st: Styles, charts: Sequence[ReportChart], progress: Progress | None = None) -> list[Table]:
     """Charts two per row; each row kept whole on a page."""
     w = (WIDTH - 6 * mm) / 2
-    h = w * CHART_HEIGHT_PX / CHART_WIDTH_PX
+    drawings = []
+    for i, c in enumerate(charts, start=1):
+        drawings.append(chart_drawing(c, w))
+        if progress:
+            progress(i, len(charts))
     rows = []
-    for i in range(0, len(images), 2):
-        pair = [Image(io.BytesIO(img.png), width=w, height=h) for img in images[i : i + 2]]
+    for i in range(0, len(drawings), 2):
+        pair: list[Any] = list(drawings[i : i + 2])
+        h = max(d.height for d in pair)
         if len(pair) == 1:
             pair.append(Spacer(w, h))
         t = Table([pair], colWidths=[w + 3 * mm, w + 3 * mm])
@@ -147,24 +167,13 @@ def chart_grid(st: Styles, images: Sequence[ChartImage]) -> list[Table]:
             TableStyle(
                 [
                     ("BOX", (0, 0), (0, 0), 0.5, GRID),
-                    ("BOX", (1, 0), (1, 0), 0.5 if len(images[i : i + 2]) == 2 else 0, GRID),
+                    ("BOX", (1, 0), (1, 0), 0.5 if len(drawings[i : i + 2]) == 2 else 0, GRID),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ]
             )
         )
         rows.append(t)
     return rows
-
-
-def _all_text(content: ReportContent, extra: Sequence[str]) -> str:
-    parts = [content.title, content.subtitle, content.municipality, SAMPLE_NOTE, *extra]
-    parts += [ja for ja, _ in TEXT.values()]
-    parts += [status_text(s) for s in Status]
-    for frame in (content.projects, content.indicators, content.milestones):
-        parts.append(frame.astype(str).to_csv())
-    for rows in (summary_rows(content), indicator_rows(content), milestone_rows(content)):
-        parts += [" ".join(cells) for cells, _ in rows]
-    return "".join(parts)
 
 
 SECTION_SUMMARY = "実施事業の状況"
@@ -176,29 +185,11 @@ NO_CHARTS = "この範囲には数値指標がありません。"
 NO_MILESTONES = "この範囲にはマイルストーンがありません。"
 
 
-def report_pdf(content: ReportContent, images: Sequence[ChartImage]) -> bytes:
+def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: Progress | None = None) -> bytes:
     """The report as PDF bytes."""
     generated = content.generated_on or date.today()
     footer_left = f"{content.title}・{content.subtitle}"
-    font = register_japanese_font(
-        _all_text(
-            content,
-            [
-                SECTION_SUMMARY,
-                SECTION_INDICATORS,
-                SECTION_CHARTS,
-                SECTION_MILESTONES,
-                LEGEND_TITLE,
-                NO_CHARTS,
-                NO_MILESTONES,
-                footer_left,
-                "作成日 ページ / 年月日件",
-                *SUMMARY_HEADER,
-                *INDICATOR_HEADER,
-                *MILESTONE_HEADER,
-            ],
-        )
-    )
+    font = register_japanese_font()
     st = Styles(font)
     story: list = []
     story.append(Paragraph(_esc(content.title), st.title))
@@ -218,13 +209,13 @@ def report_pdf(content: ReportContent, images: Sequence[ChartImage]) -> bytes:
     story.append(CondPageBreak(60 * mm))
     story.append(Paragraph(_esc(SECTION_INDICATORS), st.h2))
     if len(content.indicators):
-        story.append(data_table(st, INDICATOR_HEADER, indicator_rows(content), [50, 68, 20, 20, 22, 30, 16, 25, 22], 7))
+        story.append(data_table(st, INDICATOR_HEADER, indicator_rows(content), [46, 60, 22, 22, 26, 36, 15, 25, 21], 7))
     else:
         story.append(Paragraph(_esc(NO_CHARTS), st.cell))
 
-    if images:
+    if charts:
         story.append(PageBreak())
-        grid = chart_grid(st, images)
+        grid = chart_grid(st, charts, progress)
         story.append(KeepTogether([Paragraph(_esc(SECTION_CHARTS), st.h2), grid[0]]))
         story += [Spacer(1, 3 * mm)]
         for t in grid[1:]:

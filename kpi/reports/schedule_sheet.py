@@ -28,6 +28,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from kpi import fmt
+from kpi.cellsafe import neutralise
 from kpi.evaluation import rating_text
 from kpi.fiscal import Month, fiscal_year_short
 from kpi.reports.fonts import register_japanese_font
@@ -70,7 +72,7 @@ def _lines(text: str, width_chars: int) -> int:
 
 
 def _text(v: Any) -> str:
-    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+    return fmt.text(v, "")
 
 
 def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | None) -> list[Row]:
@@ -80,7 +82,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
     months = grid_months(data.year)
     index = {str(mm_): i + 1 for i, mm_ in enumerate(months)}
     r8, r9 = fiscal_year_short(data.year), fiscal_year_short(data.year + 1)
-    related = "・".join(p["related_departments"] or [])
+    related = "・".join(fmt.opt(p["related_departments"]) or [])
     rows = [
         Row((Cell(0, LAST_COL, f"{SHEET_TITLE}　{data.label} 事業計画", "title"),)),
         Row(
@@ -88,7 +90,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
                 Cell(0, 0, "担当部署", "label"),
                 Cell(1, 7, _text(p["lead_department"]), "value"),
                 Cell(8, 9, "関係部署", "label"),
-                Cell(10, LAST_COL, related or "—", "value"),
+                Cell(10, LAST_COL, related or fmt.MISSING, "value"),
             )
         ),
         Row(
@@ -110,7 +112,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
         ),
     ]
     for label, key in (("事業概要", "summary"), ("期待効果", "expected_effect"), ("URL", "url")):
-        text = _text(p[key]) or "—"
+        text = _text(p[key]) or fmt.MISSING
         rows.append(Row((Cell(0, 0, label, "label"), Cell(1, LAST_COL, text, "value")), _lines(text, 60)))
     contents = [_text(p["until_r7"]), _text(p["r8_plan"]), _text(p["r9_onward"])]
     rows.append(
@@ -141,7 +143,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
     for s in sched.to_dict("records"):
         cells = [Cell(0, 0, _text(s["item"]), "label")]
         taken: set[int] = set()
-        for bar in s["bars"] or []:
+        for bar in fmt.opt(s["bars"]) or []:
             if bar["start"] not in index:
                 continue
             c0 = index[bar["start"]]
@@ -152,7 +154,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
             col = index.get(ms["month"])
             if col is None:
                 continue
-            text = f"{MARK} {ms['text']}".strip() if ms["text"] else MARK
+            text = f"{MARK} {_text(ms['text'])}".strip()
             if col in taken:  # a ● inside a bar: written into the bar's text
                 cells = [
                     Cell(c.c0, c.c1, f"{c.text} {text}".strip(), c.kind)
@@ -165,7 +167,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
                 taken.add(col)
         bar_lines = max([_lines(c.text, 4 * (c.c1 - c.c0 + 1)) for c in cells[1:]] + [_lines(cells[0].text, 14)])
         rows.append(Row(tuple(sorted(cells, key=lambda c: c.c0)), bar_lines))
-    outcome = _text(p["outcome"]) or "—"
+    outcome = _text(p["outcome"]) or fmt.MISSING
     rows.append(
         Row(
             (Cell(0, 0, f"{r8}の取組で目指す成果等", "label"), Cell(1, LAST_COL, outcome, "value")), _lines(outcome, 60)
@@ -209,7 +211,8 @@ def schedule_xlsx(data: PlanData, project_nos: list[int], evaluations: pd.DataFr
         for r, row in enumerate(sheet_layout(data, no, evs.get(no)), start=1):
             ws.row_dimensions[r].height = max(18.0, row.lines * LINE_PT + 4)
             for cell in row.cells:
-                first = ws.cell(r, cell.c0 + 1, cell.text or None)
+                # Plan and evaluation text is never run as a formula (a cell starting with "=").
+                first = ws.cell(r, cell.c0 + 1, neutralise(cell.text) or None)
                 if cell.c1 > cell.c0:
                     ws.merge_cells(start_row=r, start_column=cell.c0 + 1, end_row=r, end_column=cell.c1 + 1)
                 for c in range(cell.c0 + 1, cell.c1 + 2):
@@ -253,8 +256,7 @@ def schedule_pdf(data: PlanData, project_nos: list[int], evaluations: pd.DataFra
     """One A4 landscape page per project (shrunk to fit when a sheet holds long text)."""
     evs = _evaluations_by_project(evaluations)
     layouts = [(no, sheet_layout(data, no, evs.get(no))) for no in project_nos]
-    text = "".join(c.text for _, rows in layouts for row in rows for c in row.cells)
-    font = register_japanese_font(text + "0123456789")
+    font = register_japanese_font()
     base = ParagraphStyle("v", fontName=font, fontSize=8.5, leading=11)
     styles = {
         "title": ParagraphStyle("t", parent=base, fontSize=12, leading=16),

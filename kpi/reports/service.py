@@ -15,6 +15,7 @@ from kpi.db import transaction
 from kpi.evaluation import current_evaluations
 from kpi.fiscal import Month
 from kpi.reports.content import Scope, build_report, scope_projects
+from kpi.reports.images import Progress
 from kpi.store import PlanData, plan_data
 
 FORMATS = ("pdf", "xlsx", "png")
@@ -40,23 +41,40 @@ def load_inputs(engine: Engine, year: int) -> Inputs | None:
         return Inputs(data, current_evaluations(session, year))
 
 
-def report_bytes(inputs: Inputs, as_of: Month, scope: Scope, fmt: str, today: date) -> bytes:
-    """The report in ``fmt``: pdf, xlsx or png (a zip of one PNG per indicator chart)."""
+def data_version(engine: Engine) -> int:
+    """The latest audit-log id: every write is audited, so a new id means new data and a
+    report made before it is stale (the レポート page keys its files by it)."""
+    from sqlalchemy import func, select
+
+    from kpi.models import AuditEntry
+
+    with transaction(engine) as session:
+        return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+
+
+def report_bytes(
+    inputs: Inputs, as_of: Month, scope: Scope, fmt: str, today: date, progress: Progress | None = None
+) -> bytes:
+    """The report in ``fmt``: pdf, xlsx or png (a zip of one PNG per indicator chart).
+
+    ``progress(done, total)`` is called after each chart is drawn (the page's progress bar,
+    the CLI's progress line).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"形式は {' / '.join(FORMATS)} のいずれかです: {fmt}")
     content = build_report(inputs.data, as_of, scope, inputs.evaluations, generated_on=today)
     if fmt == "xlsx":
         from kpi.reports.xlsx import report_xlsx
 
         return report_xlsx(content)
-    from kpi.reports.images import indicator_images, png_zip
+    from kpi.reports.images import png_zip, report_charts
 
-    images = indicator_images(inputs.data, content)
+    charts = report_charts(inputs.data, content)
     if fmt == "png":
-        return png_zip(images)
-    if fmt == "pdf":
-        from kpi.reports.pdf import report_pdf
+        return png_zip(charts, progress)
+    from kpi.reports.pdf import report_pdf
 
-        return report_pdf(content, images)
-    raise ValueError(f"形式は {' / '.join(FORMATS)} のいずれかです: {fmt}")
+    return report_pdf(content, charts, progress)
 
 
 def schedule_bytes(inputs: Inputs, scope: Scope, fmt: str) -> bytes:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import pandas as pd
-
-from kpi.charts import format_value
+from kpi import fmt
+from kpi.chart_data import format_value
 from kpi.labels import LEGEND_ORDER, status_text
 from kpi.reports.content import ReportContent
 from kpi.status import Status
@@ -17,37 +15,43 @@ INDICATOR_HEADER = ["実施事業", "指標", "基準値", "目標値", "見込�
 MILESTONE_HEADER = ["実施事業", "項目（●）", "予定月", "完了日", "状況"]
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+def month_text(month: Any) -> str:
+    """「2026年10月」 from ``2026-10``; 「―」 when there is none."""
+    m = fmt.opt(month)
+    return fmt.MISSING if m is None else f"{str(m)[:4]}年{int(str(m)[5:7])}月"
+
+
+def status_cell(code: Any) -> str:
+    c = fmt.opt(code)
+    return fmt.MISSING if c is None else status_text(c)
 
 
 def breakdown(row: dict[str, Any]) -> str:
     """Counts per status of a project's items, e.g. '○2 △1 ◆1'."""
     parts = []
     for s in LEGEND_ORDER:
-        n = int(row.get(f"n_{s.value}", 0) or 0)
+        n = int(fmt.opt_float(row.get(f"n_{s.value}")) or 0)
         if n:
             parts.append(f"{status_text(s).split()[0]}{n}")
-    return " ".join(parts) or "—"
+    return " ".join(parts) or fmt.MISSING
 
 
 def summary_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
     """(cells, status code) per project in scope."""
     out = []
     for r in content.projects.to_dict("records"):
-        assess = r.get("assessment")
         out.append(
             (
                 [
-                    str(r["id"]),
-                    str(r["measure"]),
-                    str(r["name"]),
-                    str(r["lead_department"]),
-                    status_text(r["status"]),
+                    fmt.text(r["id"]),
+                    fmt.text(r["measure"]),
+                    fmt.text(r["name"]),
+                    fmt.text(r["lead_department"]),
+                    status_cell(r["status"]),
                     breakdown(r),
-                    status_text(assess) if assess and not _blank(assess) else "—",
+                    status_cell(r.get("assessment")),
                 ],
-                r["status"],
+                fmt.opt(r["status"]),
             )
         )
     return out
@@ -56,23 +60,26 @@ def summary_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
 def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
     out = []
     for r in content.indicators.to_dict("records"):
-        unit = str(r["unit"] or "")
-        month = f"（{int(r['month'][5:])}月）" if r.get("month") else ""
-        ratio = r["ratio"]
+        unit = fmt.text(r["unit"], "")
+        month = fmt.opt(r.get("month"))
+        actual = format_value(r["actual"], unit)
+        if month is not None and fmt.opt(r["actual"]) is not None:
+            actual += f"（{int(str(month)[5:7])}月）"
+        unreported = int(fmt.opt_float(r["unreported_months"]) or 0)
         out.append(
             (
                 [
-                    f"{int(r['project']):02d} {r['project_name']}",
-                    str(r["name"]),
-                    format_value(None if _blank(r["baseline"]) else float(r["baseline"]), unit),
-                    format_value(None if _blank(r["target"]) else float(r["target"]), unit),
-                    format_value(None if _blank(r["expected"]) else float(r["expected"]), unit),
-                    format_value(None if _blank(r["actual"]) else float(r["actual"]), unit) + month,
-                    "—" if _blank(ratio) else f"{float(ratio):.0%}",
-                    status_text(r["status"]),
-                    f"{int(r['unreported_months'])}か月" if int(r["unreported_months"] or 0) else "",
+                    f"{int(r['project']):02d} {fmt.text(r['project_name'])}",
+                    fmt.text(r["name"]),
+                    format_value(r["baseline"], unit),
+                    format_value(r["target"], unit),
+                    format_value(r["expected"], unit),
+                    actual,
+                    fmt.percent(r["ratio"]),
+                    status_cell(r["status"]),
+                    f"{unreported}か月" if unreported else "",
                 ],
-                r["status"],
+                fmt.opt(r["status"]),
             )
         )
     return out
@@ -81,17 +88,16 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
 def milestone_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
     out = []
     for r in content.milestones.to_dict("records"):
-        due = r["target"]
         out.append(
             (
                 [
-                    f"{int(r['project']):02d} {r['project_name']}",
-                    str(r["name"]),
-                    f"{due[:4]}年{int(due[5:])}月",
-                    "" if _blank(r["actual"]) else str(r["actual"]),
-                    status_text(r["status"]),
+                    f"{int(r['project']):02d} {fmt.text(r['project_name'])}",
+                    fmt.text(r["name"]),
+                    month_text(r["target"]),
+                    fmt.text(r["actual"], ""),
+                    status_cell(r["status"]),
                 ],
-                r["status"],
+                fmt.opt(r["status"]),
             )
         )
     return out

@@ -3,12 +3,16 @@
 Sheets: 概要 (projects), 指標 (status per indicator), 月次実績 (per indicator and month: value,
 cumulative, expected, status), マイルストーン, 自己評価, 期末評価. Statuses are written as text
 with their shape (e.g. '○ 順調') and filled with their colour, so the sheet reads in grey.
+Numbers stay numbers, rounded to their indicator's precision and shown with separators;
+ratios are percentages; a missing value reads 「―」. Every text cell goes through
+``kpi.cellsafe.neutralise`` so that no cell is ever run as a formula.
 """
 
 from __future__ import annotations
 
 import io
-import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -16,187 +20,258 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi import fmt
+from kpi.cellsafe import neutralise
+from kpi.chart_data import unit_digits
 from kpi.evaluation import rating_text
 from kpi.labels import STATUS_STYLES, status_text
 from kpi.reports.content import ReportContent
-from kpi.reports.tables import breakdown
+from kpi.reports.tables import SUMMARY_HEADER, breakdown, month_text
 from kpi.status import Status
 
 HEADER_FILL = PatternFill("solid", fgColor="ECEFF1")
 BOLD = Font(bold=True)
+CENTER = Alignment(horizontal="center")
+WRAP = Alignment(wrap_text=True, vertical="top")
 SHEETS = ("概要", "指標", "月次実績", "マイルストーン", "自己評価", "期末評価")
+SAMPLE_NOTE = "サンプルデータを含みます。実際の実績値ではありません。"
 
 
-def _value(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if hasattr(v, "item"):
-        return v.item()
-    return v
+@dataclass(frozen=True)
+class Col:
+    header: str
+    width: float
+    kind: str = "text"  # text | int | value | ratio | status | long
 
 
-def _fill_status(cell: Any, code: str | None) -> None:
-    if not code:
+def _number_format(digits: int) -> str:
+    return "#,##0" if digits == 0 else "#,##0." + "0" * digits
+
+
+def _cell(value: Any, kind: str, unit: str) -> tuple[Any, str | None]:
+    """(cell value, number format) of one value; missing → 「―」."""
+    if kind in ("value", "ratio", "int"):
+        v = fmt.opt_float(value)
+        if v is None:
+            return fmt.MISSING, None
+        if kind == "ratio":
+            return round(v, 4), "0%"
+        if kind == "int":
+            return int(v), "#,##0"
+        digits = unit_digits(unit)
+        return round(v, digits), _number_format(digits)
+    if kind == "status":
+        return status_text(value) if fmt.opt(value) is not None else fmt.MISSING, None
+    return neutralise(fmt.text(value)), None
+
+
+def _header(ws: Worksheet, cols: Sequence[Col], row: int) -> None:
+    ws.append([c.header for c in cols])
+    for c in ws[row]:
+        c.fill, c.font, c.alignment = HEADER_FILL, BOLD, CENTER
+    for i, c in enumerate(cols, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = c.width
+    ws.freeze_panes = f"A{row + 1}"
+
+
+def _rows(ws: Worksheet, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]], first: int) -> None:
+    """Append rows (values, unit) after the header at ``first - 1``; style per column kind."""
+    for n, (values, unit) in enumerate(rows):
+        cells = [_cell(v, c.kind, unit) for v, c in zip(values, cols, strict=True)]
+        ws.append([v for v, _ in cells])
+        r = first + n  # counted, not ws.max_row (which scans the sheet: quadratic)
+        for i, ((value, number_format), col) in enumerate(zip(cells, cols, strict=True), start=1):
+            if number_format is None and col.kind not in ("status", "long") and value != fmt.MISSING:
+                continue
+            cell = ws.cell(r, i)
+            if number_format:
+                cell.number_format = number_format
+            elif value == fmt.MISSING:
+                cell.alignment = CENTER
+            elif col.kind == "long":
+                cell.alignment = WRAP
+            if col.kind == "status":
+                _fill_status(cell, values[i - 1])
+
+
+def _fill_status(cell: Any, code: Any) -> None:
+    code = fmt.opt(code)
+    if code is None:
         return
     style = STATUS_STYLES[Status(code)]
     cell.fill = PatternFill("solid", fgColor=style.color.lstrip("#"))
     cell.font = Font(color=style.text_color.lstrip("#"), bold=True)
-    cell.alignment = Alignment(horizontal="center")
+    cell.alignment = CENTER
 
 
-def _sheet(
-    ws: Worksheet, header: list[str], rows: list[list[Any]], widths: list[int], status_cols: tuple[int, ...]
-) -> None:
-    ws.append(header)
-    for c in ws[1]:
-        c.fill, c.font = HEADER_FILL, BOLD
-    for row in rows:
-        codes = {i: row[i] for i in status_cols}
-        ws.append([status_text(v) if i in status_cols and v else _value(v) for i, v in enumerate(row)])
-        for i, code in codes.items():
-            _fill_status(ws.cell(ws.max_row, i + 1), code)
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+def _print_setup(ws: Worksheet, header_row: int) -> None:
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ws.max_column)}{ws.max_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _sheet(wb: Workbook, title: str, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]]) -> Worksheet:
+    ws = wb.create_sheet(title)
+    _header(ws, cols, 1)
+    _rows(ws, cols, rows, 2)
+    _print_setup(ws, 1)
+    return ws
+
+
+SUMMARY_COLS = [
+    Col(h, w, k)
+    for h, w, k in zip(
+        SUMMARY_HEADER,
+        [6, 10, 50, 24, 14, 24, 16],
+        ["int", "text", "text", "text", "status", "text", "status"],
+        strict=True,
+    )
+]
+INDICATOR_COLS = [
+    Col("実施事業", 9, "int"), Col("事業名", 30), Col("指標ID", 28), Col("指標", 40, "long"), Col("単位", 6),
+    Col("基準値", 12, "value"), Col("目標値", 12, "value"), Col("見込値", 12, "value"), Col("実績値", 12, "value"),
+    Col("実績の月", 11), Col("進捗率", 9, "ratio"), Col("状況", 14, "status"), Col("未報告月数", 11, "int"),
+]  # fmt: skip
+MONTHLY_COLS = [
+    Col("指標ID", 28), Col("指標", 40), Col("単位", 6), Col("月", 11), Col("実績値", 12, "value"),
+    Col("累計", 12, "value"), Col("見込値", 12, "value"), Col("その月の状況", 14, "status"),
+]  # fmt: skip
+MILESTONE_COLS = [
+    Col("実施事業", 9, "int"), Col("事業名", 30), Col("ID", 10), Col("項目（●）", 50, "long"),
+    Col("予定月", 12), Col("完了日", 12), Col("状況", 14, "status"),
+]  # fmt: skip
+ASSESSMENT_COLS = [
+    Col("実施事業", 9, "int"), Col("事業名", 30), Col("月", 12), Col("自己評価", 14, "status"),
+    Col("コメント", 50, "long"), Col("入力者", 16),
+]  # fmt: skip
+EVALUATION_COLS = [
+    Col("実施事業", 9, "int"), Col("事業名", 30), Col("実績の検証評価", 16), Col("左記の状況・理由等", 50, "long"),
+    Col("新たに生じた課題や特に留意すべき状況の変化等", 50, "long"), Col("入力者", 16), Col("版", 6, "int"),
+]  # fmt: skip
 
 
 def report_xlsx(content: ReportContent) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS[0]
-    ws.append([f"{content.municipality} {content.title}"])
-    ws.append([content.subtitle])
-    if content.has_sample:
-        ws.append(["サンプルデータを含みます。実際の実績値ではありません。"])
+    lines = [content.title, content.subtitle] + ([SAMPLE_NOTE] if content.has_sample else [])
+    for line in lines:  # the title names the city already
+        ws.append([neutralise(line)])
     ws["A1"].font = Font(bold=True, size=14)
-    start = ws.max_row + 2
+    header_row = len(lines) + 2  # one blank row between the title block and the table
     ws.append([])
-    header = ["No", "重点施策", "実施事業", "担当部署", "状況", "指標・●の内訳", "自己評価"]
-    ws.append(header)
-    for c in ws[start]:
-        c.fill, c.font = HEADER_FILL, BOLD
-    for r in content.projects.to_dict("records"):
-        assess = r.get("assessment")
-        assess = assess if isinstance(assess, str) and assess else None
-        ws.append([int(r["id"]), r["measure"], r["name"], r["lead_department"], status_text(r["status"]), breakdown(r),
-                   status_text(assess) if assess else "—"])  # fmt: skip
-        _fill_status(ws.cell(ws.max_row, 5), r["status"])
-        _fill_status(ws.cell(ws.max_row, 7), assess)
-    for i, w in enumerate([6, 10, 50, 24, 14, 24, 14], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToHeight = 0
+    _header(ws, SUMMARY_COLS, header_row)
+    summary = [
+        ([r["id"], r["measure"], r["name"], r["lead_department"], r["status"], breakdown(r), r.get("assessment")], "")
+        for r in content.projects.to_dict("records")
+    ]
+    _rows(ws, SUMMARY_COLS, summary, header_row + 1)
+    _print_setup(ws, header_row)
 
-    ind = content.indicators
     _sheet(
-        wb.create_sheet(SHEETS[1]),
+        wb,
+        SHEETS[1],
+        INDICATOR_COLS,
         [
-            "実施事業",
-            "事業名",
-            "指標ID",
-            "指標",
-            "単位",
-            "基準値",
-            "目標値",
-            "見込値",
-            "実績値",
-            "実績の月",
-            "進捗率",
-            "状況",
-            "未報告月数",
+            (
+                [
+                    r["project"],
+                    r["project_name"],
+                    r["id"],
+                    r["name"],
+                    fmt.text(r["unit"], ""),
+                    r["baseline"],
+                    r["target"],
+                    r["expected"],
+                    r["actual"],
+                    month_text(r["month"]),
+                    r["ratio"],
+                    r["status"],
+                    r["unreported_months"],
+                ],
+                fmt.text(r["unit"], ""),
+            )
+            for r in content.indicators.to_dict("records")
         ],
-        [
-            [
-                int(r["project"]),
-                r["project_name"],
-                r["id"],
-                r["name"],
-                r["unit"],
-                r["baseline"],
-                r["target"],
-                r["expected"],
-                r["actual"],
-                r["month"],
-                r["ratio"],
-                r["status"],
-                int(r["unreported_months"]),
-            ]
-            for r in ind.to_dict("records")
-        ],
-        [8, 30, 28, 40, 6, 10, 10, 10, 12, 10, 8, 14, 10],
-        (11,),
     )
     _sheet(
-        wb.create_sheet(SHEETS[2]),
-        ["指標ID", "指標", "単位", "月", "実績値", "累計", "見込値", "その月の状況"],
+        wb,
+        SHEETS[2],
+        MONTHLY_COLS,
         [
-            [r["code"], r["name"], r["unit"], r["month"], r["value"], r["cumulative"], r["expected"], r["status"]]
+            (
+                [
+                    r["code"],
+                    r["name"],
+                    fmt.text(r["unit"], ""),
+                    month_text(r["month"]),
+                    r["value"],
+                    r["cumulative"],
+                    r["expected"],
+                    r["status"],
+                ],
+                fmt.text(r["unit"], ""),
+            )
             for r in content.monthly.to_dict("records")
         ],
-        [28, 40, 6, 10, 12, 12, 12, 14],
-        (7,),
     )
     _sheet(
-        wb.create_sheet(SHEETS[3]),
-        ["実施事業", "事業名", "ID", "項目（●）", "予定月", "完了日", "状況"],
+        wb,
+        SHEETS[3],
+        MILESTONE_COLS,
         [
-            [int(r["project"]), r["project_name"], r["id"], r["name"], r["target"], r["actual"], r["status"]]
+            (
+                [
+                    r["project"],
+                    r["project_name"],
+                    r["id"],
+                    r["name"],
+                    month_text(r["target"]),
+                    fmt.text(r["actual"]),
+                    r["status"],
+                ],
+                "",
+            )
             for r in content.milestones.to_dict("records")
         ],
-        [8, 30, 10, 50, 10, 12, 14],
-        (6,),
     )
     names = content.projects.set_index("id")["name"]
     _sheet(
-        wb.create_sheet(SHEETS[4]),
-        ["実施事業", "事業名", "月", "自己評価", "コメント", "入力者"],
+        wb,
+        SHEETS[4],
+        ASSESSMENT_COLS,
         [
-            [int(r["project"]), names.get(r["project"], ""), r["month"], r["status"], r["comment"], r["author"]]
+            (
+                [r["project"], names.get(r["project"]), month_text(r["month"]), r["status"], r["comment"], r["author"]],
+                "",
+            )
             for r in content.assessments.to_dict("records")
         ],
-        [8, 30, 10, 14, 50, 16],
-        (3,),
     )
     ev = content.evaluations
+    by_project = {int(r["project_no"]): r for r in ev.to_dict("records")} if not ev.empty else {}
     ev_rows = []
     for r in content.projects.to_dict("records"):
-        own = ev[ev["project_no"] == r["id"]] if not ev.empty else ev
-        e = own.iloc[0] if len(own) else None
+        e = by_project.get(int(r["id"]), {})
         ev_rows.append(
-            [
-                int(r["id"]),
-                r["name"],
-                rating_text(e["rating"] if e is not None else None),
-                e["reason"] if e is not None else "",
-                e["new_issues"] if e is not None else "",
-                e["author"] if e is not None else "",
-                int(e["revision"]) if e is not None else None,
-            ]
+            (
+                [
+                    r["id"],
+                    r["name"],
+                    rating_text(fmt.opt(e.get("rating"))),
+                    e.get("reason"),
+                    e.get("new_issues"),
+                    e.get("author"),
+                    e.get("revision"),
+                ],
+                "",
+            )
         )
-    _sheet(
-        wb.create_sheet(SHEETS[5]),
-        [
-            "実施事業",
-            "事業名",
-            "実績の検証評価",
-            "左記の状況・理由等",
-            "新たに生じた課題や特に留意すべき状況の変化等",
-            "入力者",
-            "版",
-        ],
-        ev_rows,
-        [8, 30, 14, 50, 50, 16, 6],
-        (),
-    )
+    _sheet(wb, SHEETS[5], EVALUATION_COLS, ev_rows)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

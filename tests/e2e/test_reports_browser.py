@@ -24,5 +24,8 @@ def test_report_page_at_a4_landscape_width(streamlit_server: str, browser_page: 
     assert browser_page.locator('[data-testid="stPlotlyChart"]').count() == 11
     main = browser_page.locator('[data-testid="stMain"]')
     assert main.locator("input, textarea, select").count() == 0  # controls live in the sidebar
-    assert browser_page.locator('[data-testid="stDownloadButton"]').count() == 5
+    # Excel and the two 工程表 files download at once; PDF and PNG zip are made on a button press.
+    assert browser_page.locator('[data-testid="stDownloadButton"]').count() == 3
+    sidebar = browser_page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_role("button", name="PDF（A4横）を作成").count() == 1
     screenshot(browser_page, artifacts_dir / "reports-1280.png")
