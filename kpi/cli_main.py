@@ -37,6 +37,13 @@ DEFERRED: dict[str, tuple[str, str]] = {
     "report": ("kpi.reports.cli", "進捗レポートを PDF / XLSX / PNG で書き出す"),
     "schedule-sheet": ("kpi.reports.cli", "工程表を配布用の様式で書き出す（1事業1シート／1ページ）"),
     "benchmark": ("kpi.bench", "処理時間を測る（使い捨てのデータベースで）"),
+    # The year-end cycle (kpi.cli_inquiry registers all of these at once).
+    "inquiry": ("kpi.cli_inquiry", "各課照会（期末評価）を開始・終了・一覧する"),
+    "remind": ("kpi.cli_inquiry", "部署ごとの未対応項目を表示する（--send でメール送信）"),
+    "inquiry-sheet": ("kpi.cli_inquiry", "部署の照会シート（工程表＋期末評価の入力欄）を XLSX で書き出す"),
+    "import-inquiry": ("kpi.cli_inquiry", "記入した照会シートを取り込む（全件または0件）"),
+    "council": ("kpi.cli_inquiry", "懇話会資料（総括表＋事業ごとの工程表と期末評価）を PDF/XLSX で書き出す"),
+    "department-email": ("kpi.cli_inquiry", "部署の連絡先メールアドレスを設定する（空文字で削除）"),
 }
 
 

@@ -27,15 +27,20 @@ fiscal year (or at the as-of month before then, as a provisional suggestion):
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kpi.evaluate import assessment_statuses, indicator_statuses
+from kpi.clock import local_time_text
+from kpi.evaluate import assessment_statuses, indicator_statuses, project_statuses
 from kpi.fiscal import Month
+from kpi.fmt import opt
+from kpi.inquiry import OPEN_STATES, State
+from kpi.inquiry_store import check_save, record_save
 from kpi.models import Evaluation, FiscalYear, Project
 from kpi.permissions import Actor, require_project_write
 from kpi.status import Status
@@ -163,8 +168,10 @@ def save_evaluation(
     project = _project(session, year, project_no)
     require_project_write(actor, project.lead_department, project.related_departments, "期末評価の保存")
     codes = [r.code for r in rating_scale()]
+    if not rating:
+        raise EvaluationRejected(f"実績の検証評価（{' / '.join(codes)}）を選んでください")
     if rating not in codes:
-        raise EvaluationRejected(f"実績の検証評価は {' / '.join(codes)} のいずれかを選んでください: {rating!r}")
+        raise EvaluationRejected(f"実績の検証評価は {' / '.join(codes)} のいずれかを選んでください（{rating}）")
     reason, new_issues = (reason or "").strip(), (new_issues or "").strip()
     for label, text in (("左記の状況・理由等", reason), ("新たに生じた課題等", new_issues)):
         if len(text) > MAX_TEXT:
@@ -174,6 +181,7 @@ def save_evaluation(
     ).one_or_none()
     if last is not None and (last.rating, last.reason, last.new_issues) == (rating, reason, new_issues):
         return SaveOutcome(project_no, last.revision, changed=False)
+    before, state_row = check_save(session, actor, year, project)
     revision = (last.revision if last else 0) + 1
     session.add(
         Evaluation(
@@ -194,6 +202,7 @@ def save_evaluation(
         previous=last.rating if last else None,
         revision=revision,
     )
+    record_save(session, actor, year, project, before, state_row)
     return SaveOutcome(project_no, revision, changed=True)
 
 
@@ -261,24 +270,41 @@ SUMMARY_COLUMNS = [
     "new_issues",
     "author",
     "updated_at",
+    "state",
+    "overdue",
 ]
 
 
 def summary_table(
-    data: PlanData, evaluations: pd.DataFrame, as_of: Month, measure_nos: list[int] | None = None
+    data: PlanData,
+    evaluations: pd.DataFrame,
+    as_of: Month,
+    measure_nos: list[int] | None = None,
+    *,
+    states: Mapping[int, State] | None = None,
+    departments: list[str] | None = None,
+    deadline: date | None = None,
+    today: date | None = None,
 ) -> pd.DataFrame:
-    """総括: every project's rating (未記入 flagged), with the suggestion next to it."""
+    """総括: every project's state and rating (未記入 flagged), with the suggestion next to it.
+
+    ``overdue``: the inquiry's deadline has passed and the evaluation is not 提出済/確定.
+    ``updated_at`` is JST text.
+    """
     symbols = data.measures.set_index("measure_no")["symbol"]
     ev = evaluations.set_index("project_no") if not evaluations.empty else pd.DataFrame()
     sugg = suggestions(data, as_of)
+    late = deadline is not None and today is not None and today > deadline
     rows = []
     for p in data.projects.to_dict("records"):
         no = int(p["project_no"])
         if measure_nos and int(p["measure_no"]) not in measure_nos:
             continue
+        if departments and p["lead_department"] not in departments:
+            continue
         has = not ev.empty and no in ev.index
         rating = str(ev.loc[no, "rating"]) if has else None
-        created = ev.loc[no, "created_at"] if has else None
+        state = (states or {}).get(no, State.IN_PROGRESS if has else State.NOT_STARTED)
         rows.append(
             {
                 "project_no": no,
@@ -293,10 +319,20 @@ def summary_table(
                 "reason": str(ev.loc[no, "reason"]) if has else "",
                 "new_issues": str(ev.loc[no, "new_issues"]) if has else "",
                 "author": str(ev.loc[no, "author"]) if has else "",
-                "updated_at": created.strftime("%Y-%m-%d %H:%M") if isinstance(created, datetime) else "",
+                "updated_at": local_time_text(ev.loc[no, "created_at"]) if has else "",
+                "state": State(state).value,
+                "overdue": bool(late and State(state) in OPEN_STATES),
             }
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def state_counts(summary: pd.DataFrame) -> dict[str, int]:
+    """Projects per workflow state, in the workflow's order (未着手 … 確定)."""
+    counts = {s.value: 0 for s in State}
+    for state in summary["state"]:
+        counts[str(state)] += 1
+    return counts
 
 
 def rating_counts(summary: pd.DataFrame) -> dict[str, int]:
@@ -307,3 +343,66 @@ def rating_counts(summary: pd.DataFrame) -> dict[str, int]:
         key = UNFILLED if rating is None or (isinstance(rating, float) and pd.isna(rating)) else str(rating)
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+# ---------------------------------------------------------------- the year next to the form (pure)
+
+
+@dataclass(frozen=True)
+class YearReview:
+    """What the evaluation form shows next to its three fields."""
+
+    year_end: Month  # the month the statuses are taken at (March, or the as-of month before)
+    project_status: str | None
+    indicators: pd.DataFrame  # name, unit, status, month, actual, target, note
+    milestones: pd.DataFrame  # name, month, status, completed_on
+    assessments: pd.DataFrame  # month, status, comment, author (every month, newest first)
+    suggestion: Suggestion
+
+
+def _latest_note(actuals: pd.DataFrame, code: str, up_to: str) -> str:
+    own = actuals[(actuals["code"] == code) & (actuals["month"] <= up_to)]
+    notes = [str(n) for n in own.sort_values("month")["note"] if opt(n) is not None]
+    return notes[-1] if notes else ""
+
+
+def year_review(data: PlanData, as_of: Month, project_no: int) -> YearReview:
+    """The project's year-end statuses, indicator values against targets, milestones,
+    self-assessments with comments, the notes behind 注意/遅延, and the suggested rating."""
+
+    year_end = Month(data.year + 1, 3)
+    at = min(as_of, year_end)
+    statuses = indicator_statuses(data, at)
+    own = statuses[statuses["project"] == project_no] if not statuses.empty else statuses
+    warn = {Status.CAUTION.value, Status.DELAYED.value}
+    ind = own[own["kind"] == "indicator"] if not own.empty else own
+    indicators = pd.DataFrame(
+        [
+            {
+                "name": r["name"],
+                "unit": r["unit"],
+                "status": r["status"],
+                "month": opt(r["month"]),
+                "actual": opt(r["actual"]),
+                "target": opt(r["target"]),
+                "note": _latest_note(data.actuals, str(r["id"]), str(at)) if r["status"] in warn else "",
+            }
+            for r in ind.to_dict("records")
+        ],
+        columns=["name", "unit", "status", "month", "actual", "target", "note"],
+    )
+    ms = own[own["kind"] == "milestone"] if not own.empty else own
+    milestones = pd.DataFrame(
+        [
+            {"name": r["name"], "month": r["month"], "status": r["status"], "completed_on": opt(r["actual"])}
+            for r in ms.to_dict("records")
+        ],
+        columns=["name", "month", "status", "completed_on"],
+    )
+    a = data.assessments
+    a = a[(a["project_no"] == project_no) & (a["month"] <= str(at))].sort_values("month", ascending=False)
+    assessments = a[["month", "status", "comment", "author"]].reset_index(drop=True)
+    projects = project_statuses(data, at, statuses)
+    row = projects[projects["id"] == project_no]
+    status = opt(row["status"].iloc[0]) if len(row) else None
+    return YearReview(at, status, indicators, milestones, assessments, suggestions(data, as_of)[project_no])

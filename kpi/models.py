@@ -252,3 +252,57 @@ class Evaluation(Base):
     new_issues: Mapped[str] = mapped_column(Text, default="")  # 新たに生じた課題や…状況の変化等
     author: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# ---- the year-end inquiry (各課照会) and its workflow (migration 0003) ----
+
+
+class Inquiry(Base):
+    """The year-end inquiry (各課照会) of one fiscal year: opened with a deadline, then closed."""
+
+    __tablename__ = "inquiries"
+    __table_args__ = (UniqueConstraint("fiscal_year_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
+    deadline: Mapped[date] = mapped_column(Date)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    opened_by: Mapped[str] = mapped_column(String(80))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EvaluationState(Base):
+    """Where a project's 期末評価 stands (未着手 … 確定) and the admin's comment on a return.
+
+    No row means 未着手 (or 入力中 when an evaluation was saved before the workflow existed).
+    """
+
+    __tablename__ = "evaluation_states"
+    __table_args__ = (UniqueConstraint("project_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16))  # not_started | in_progress | submitted | returned | confirmed
+    comment: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DepartmentContact(Base):
+    """The contact e-mail of a department, for reminders."""
+
+    __tablename__ = "department_contacts"
+    __table_args__ = (UniqueConstraint("department"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AppSetting(Base):
+    """Server-side values the application generates once (e.g. the inquiry workbook signing key)."""
+
+    __tablename__ = "app_settings"
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

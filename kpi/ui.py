@@ -39,6 +39,7 @@ PAGES: tuple[tuple[str, str, str, str, bool], ...] = (
     ("pages/4_entry.py", "実績入力", "Enter actuals", ":material/edit_note:", False),
     ("pages/5_reports.py", "レポート", "Reports", ":material/print:", False),
     ("pages/6_evaluation.py", "期末評価", "Year-end evaluation", ":material/grading:", False),
+    ("pages/9_inquiry.py", "あなたの課の照会", "Your department's inquiry", ":material/inbox:", False),
     ("pages/7_history.py", "変更履歴", "Change log", ":material/history:", True),
     ("pages/8_admin.py", "計画管理", "Plan admin", ":material/settings:", True),
 )

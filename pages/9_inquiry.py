@@ -1,0 +1,258 @@
+"""あなたの課の照会: what the department still owes (期末評価 of an open inquiry, missing actuals,
+overdue ●, self-assessments), its evaluations' states, the inquiry workbook to download and
+upload; for admins, opening/closing the inquiry, the reminders ready to copy and the
+departments' contact e-mails."""
+
+from datetime import date, timedelta
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from kpi import clock, ui
+from kpi.db import transaction
+from kpi.evaluation import current_evaluations, rating_text
+from kpi.inquiry import KIND_LABELS, State, TransitionRefused, state_label
+from kpi.inquiry_sheet import (
+    OUTCOME_LABELS,
+    InquiryImportRejected,
+    departments,
+    import_inquiry,
+    inquiry_workbook,
+    preview_inquiry_import,
+    workbook_filename,
+)
+from kpi.inquiry_store import (
+    InquiryRejected,
+    apply_action,
+    close_inquiry,
+    department_emails,
+    evaluation_states,
+    open_inquiry,
+    owed_now,
+    set_department_email,
+)
+from kpi.permissions import PermissionDenied
+from kpi.remind import app_url, department_reminders
+
+KEY_DEPARTMENT = "inquiry_department"
+KEY_FLASH = "inquiry_flash"
+PAGE_OF = {"evaluation": "pages/6_evaluation.py", "entry": "pages/4_entry.py"}
+DEFAULT_DEADLINE_DAYS = 30
+
+ui.page_setup()
+year, as_of = ui.sidebar()
+st.title(ui.tr("inq_title"))
+data = ui.load(year)
+actor = ui.current_actor()
+
+
+def _workbook(engine: Engine, year: int, department: str) -> bytes:
+    """Made when the button is clicked, on the download's own thread (so: the engine, not ui)."""
+    with transaction(engine) as session:
+        return inquiry_workbook(session, year, department)
+
+
+def _done(message: str) -> None:
+    ui.clear_caches()
+    st.session_state[KEY_FLASH] = message
+    st.rerun()
+
+
+if actor is None:
+    st.info(ui.tr("inq_login"), icon=":material/login:")
+    st.stop()
+if data is None or year is None:
+    st.stop()
+if KEY_FLASH in st.session_state:
+    st.success(st.session_state.pop(KEY_FLASH), icon=":material/check_circle:")
+
+leading = departments(data)
+choices = leading if actor.is_admin else [d for d in actor.departments if d in leading] or list(actor.departments)
+if not choices:
+    st.warning(ui.tr("inq_no_department"))
+    st.stop()
+department = st.selectbox(ui.tr("inq_department"), choices, key=KEY_DEPARTMENT)
+
+with transaction(ui.engine()) as session:
+    items, inquiry = owed_now(session, year, as_of)
+    states = evaluation_states(session, year)
+    evaluations = current_evaluations(session, year).set_index("project_no")
+if inquiry is None:
+    st.caption(ui.tr("ev_inquiry_none"))
+else:
+    key = "ev_inquiry_open" if inquiry.is_open else "ev_inquiry_closed"
+    st.caption(ui.tr(key).format(deadline=inquiry.deadline.isoformat()))
+
+# ---- what the department owes, each with a link to the page where it is done
+own = [i for i in items if i.department == department]
+st.subheader(ui.tr("inq_owes").format(n=len(own)))
+if not own:
+    st.success(ui.tr("inq_nothing"))
+for kind, label in KIND_LABELS.items():
+    of_kind = [i for i in own if i.kind == kind]
+    if not of_kind:
+        continue
+    st.markdown(f"**{label}（{len(of_kind)}）**")
+    for item in of_kind:
+        page = PAGE_OF[item.page.split("?")[0]]
+        params = {"project": str(item.project_no)} if item.kind == "evaluation" else {}
+        st.page_link(
+            page,
+            label=f"{item.project_no:02d} {item.project_name}: {item.text}",
+            query_params=params,
+            icon=":material/arrow_forward:",
+        )
+
+# ---- the department's evaluations
+st.subheader(ui.tr("inq_evaluations"))
+projects = data.projects[data.projects["lead_department"] == department]
+plan_names = data.projects.set_index("project_no")["project_name"]
+st.dataframe(
+    pd.DataFrame(
+        {
+            ui.tr("project"): [
+                f"{int(n):02d} {name}" for n, name in zip(projects["project_no"], projects["project_name"], strict=True)
+            ],
+            ui.tr("ev_state"): [state_label(states[int(n)].state, ui.lang()) for n in projects["project_no"]],
+            ui.tr("ev_rating"): [
+                rating_text(evaluations.loc[int(n), "rating"]) if int(n) in evaluations.index else ui.tr("ev_unfilled")
+                for n in projects["project_no"]
+            ],
+            ui.tr("ev_comment"): [
+                states[int(n)].comment if states[int(n)].state is State.RETURNED else "" for n in projects["project_no"]
+            ],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+if inquiry is not None and inquiry.is_open:
+    for n in projects["project_no"]:
+        no = int(n)
+        if states[no].state is not State.IN_PROGRESS:
+            continue
+        label = ui.tr("inq_submit").format(project=f"{no:02d} {plan_names[no]}")
+        if st.button(label, key=f"inquiry_submit_{no}", icon=":material/send:"):
+            try:
+                with transaction(ui.engine()) as session:
+                    apply_action(session, actor, year, no, "submit")
+            except (TransitionRefused, InquiryRejected, PermissionDenied) as exc:
+                st.error(str(exc))
+            else:
+                _done(ui.tr("ev_submitted"))
+
+# ---- the inquiry workbook: download, fill in a spreadsheet program, upload
+if len(projects):
+    st.subheader(ui.tr("inq_sheet"))
+    st.download_button(
+        ui.tr("inq_download"),
+        partial(_workbook, ui.engine(), year, department),
+        file_name=workbook_filename(year, department),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="inquiry_download",
+        icon=":material/download:",
+    )
+    upload = st.file_uploader(ui.tr("inq_upload"), type=["xlsx"], key="inquiry_upload")
+    if upload is not None:
+        content = upload.getvalue()
+        try:
+            with transaction(ui.engine()) as session:
+                preview = preview_inquiry_import(session, actor, content, year, department)
+        except (InquiryImportRejected, PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            st.markdown(f"**{ui.tr('inq_preview')}**")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        ui.tr("project"): [f"{r.project_no:02d} {r.project_name}" for r in preview.rows],
+                        ui.tr("inq_outcome"): [OUTCOME_LABELS[r.outcome] for r in preview.rows],
+                        f"{ui.tr('inq_workbook')}: {ui.tr('ev_rating')}": [
+                            rating_text(r.workbook.rating or None) for r in preview.rows
+                        ],
+                        f"{ui.tr('inq_workbook')}: {ui.tr('ev_reason')}": [r.workbook.reason for r in preview.rows],
+                        f"{ui.tr('inq_database')}: {ui.tr('ev_rating')}": [
+                            rating_text(r.database.rating or None) for r in preview.rows
+                        ],
+                        f"{ui.tr('inq_database')}: {ui.tr('ev_reason')}": [r.database.reason for r in preview.rows],
+                        ui.tr("ev_comment"): [r.message for r in preview.rows],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+            if preview.errors:
+                st.error("\n\n".join(preview.errors))
+            elif not preview.changes:
+                st.info(ui.tr("inq_no_change"))
+            elif st.button(ui.tr("inq_import"), type="primary", key="inquiry_import"):
+                try:
+                    with transaction(ui.engine()) as session:
+                        done = import_inquiry(session, actor, content, year, department, source=upload.name)
+                except (InquiryImportRejected, PermissionDenied) as exc:
+                    st.error(str(exc))
+                else:
+                    _done(ui.tr("inq_imported").format(n=len(done.changes)))
+
+if not actor.is_admin:
+    st.stop()
+
+# ---- administrators: run the inquiry, reminders, contact e-mails
+st.divider()
+st.header(ui.tr("inq_admin"))
+c1, c2 = st.columns(2)
+with c1.form("inquiry_open_form"):
+    default = inquiry.deadline if inquiry is not None else clock.today() + timedelta(days=DEFAULT_DEADLINE_DAYS)
+    deadline = st.date_input(ui.tr("inq_deadline"), value=default, key="inquiry_deadline")
+    if st.form_submit_button(ui.tr("inq_open"), type="primary"):
+        try:
+            with transaction(ui.engine()) as session:
+                open_inquiry(session, actor, year, deadline if isinstance(deadline, date) else default)
+        except (InquiryRejected, PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            _done(ui.tr("inq_opened"))
+if inquiry is not None and inquiry.is_open and c2.button(ui.tr("inq_close"), key="inquiry_close"):
+    try:
+        with transaction(ui.engine()) as session:
+            close_inquiry(session, actor, year)
+    except (InquiryRejected, PermissionDenied) as exc:
+        st.error(str(exc))
+    else:
+        _done(ui.tr("inq_closed"))
+
+st.subheader(ui.tr("inq_reminders"))
+with transaction(ui.engine()) as session:
+    reminders = department_reminders(session, year, as_of, app_url())
+    emails = department_emails(session)
+for r in reminders:
+    address = r.email or ui.tr("inq_no_address")
+    with st.expander(f"{r.department}（{len(r.items)}）— {address}"):
+        st.code(f"{r.subject}\n\n{r.body}", language=None, wrap_lines=True)
+
+st.subheader(ui.tr("inq_emails"))
+all_departments = sorted(set(leading) | set(emails))
+st.dataframe(
+    pd.DataFrame(
+        {
+            ui.tr("inq_department"): all_departments,
+            ui.tr("inq_email"): [emails.get(d, "") for d in all_departments],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+with st.form("inquiry_email_form"):
+    dept = st.selectbox(ui.tr("inq_department"), all_departments, key="inquiry_email_department")
+    email = st.text_input(ui.tr("inq_email"), key="inquiry_email_address")
+    if st.form_submit_button(ui.tr("inq_email_save")):
+        try:
+            with transaction(ui.engine()) as session:
+                set_department_email(session, actor, dept or "", email)
+        except (InquiryRejected, PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            _done(ui.tr("inq_email_saved"))
