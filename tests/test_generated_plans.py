@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import streamlit as st
 import yaml
 from hypothesis import HealthCheck, Phase, example, given, settings
 from openpyxl import load_workbook
@@ -163,8 +164,14 @@ def _database(case: Case) -> Iterator[str]:
             with transaction(engine) as s:
                 record_actuals(s, rows, ADMIN, date(FISCAL_YEAR + 2, 1, 1), source="test")
         engine.dispose()
-        with _environment(KPI_DATABASE_URL=url, KPI_TODAY=case.today.isoformat()):
-            yield tmp
+        try:
+            with _environment(KPI_DATABASE_URL=url, KPI_TODAY=case.today.isoformat()):
+                yield tmp
+        finally:
+            # Each example has its own database: drop its cached engine and frames, so that
+            # memory stays flat over many examples.
+            st.cache_data.clear()
+            st.cache_resource.clear()
 
 
 def _strings(value: Any) -> Iterator[str]:
