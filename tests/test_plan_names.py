@@ -185,3 +185,16 @@ def test_no_municipality_is_hard_coded_in_the_code() -> None:
         if FORBIDDEN in line
     ]
     assert found == []
+
+
+def test_department_reminders_name_the_plan_from_the_database(plan_url: str) -> None:
+    from kpi.remind import department_reminders
+
+    engine = make_engine(plan_url)
+    with transaction(engine) as s:
+        reminders = department_reminders(s, 2026, Month(2026, 10), "http://x")
+    engine.dispose()
+    assert reminders  # nothing reported yet: every department owes its figures
+    for r in reminders:
+        assert f"{PLAN_NAME}（令和8年度）について" in r.body
+        assert FORBIDDEN not in r.subject + r.body
