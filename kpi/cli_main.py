@@ -79,7 +79,7 @@ def _user_commands(sub: Subparsers) -> None:
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; ``command`` (the word the user typed) also registers a deferred command."""
-    parser = argparse.ArgumentParser(prog="python -m kpi", description="草津市DXアクションプラン KPI 管理")
+    parser = argparse.ArgumentParser(prog="python -m kpi", description="DXアクションプラン KPI 管理")
     parser.add_argument(
         "--debug", action="store_true", help=f"内部エラーの詳細（トレースバック）を表示する（{DEBUG_ENV}=1 と同じ）"
     )

@@ -79,7 +79,7 @@ def council_xlsx(
                 if isinstance(cell.value, str):
                     cell.value = neutralise(cell.value)
     ws = wb.create_sheet(SUMMARY_SHEET, 0)
-    ws.append([neutralise(f"{TITLE}　{data.label}")])
+    ws.append([neutralise(f"{data.title} {TITLE}　{data.label}")])
     ws["A1"].font = Font(bold=True, size=13)
     for line in _counts_line(summary).split("\n"):
         ws.append([neutralise(line)])
@@ -116,7 +116,8 @@ def _esc(text: str) -> str:
 def _summary_pdf(data: PlanData, summary: pd.DataFrame, deadline: date | None) -> bytes:
     rows = _rows(summary)
     counts = _counts_line(summary)
-    text = TITLE + data.label + counts + "".join(HEADER) + "".join("".join(r) for r in rows) + "提出期限期限超過"
+    text = data.title + TITLE + data.label + counts + "".join(HEADER) + "".join("".join(r) for r in rows)
+    text += "提出期限期限超過"
     font = register_japanese_font(text + "0123456789")
     base = ParagraphStyle("c", fontName=font, fontSize=7.5, leading=9.5)
     head = ParagraphStyle("h", parent=base, fontSize=8)
@@ -133,7 +134,7 @@ def _summary_pdf(data: PlanData, summary: pd.DataFrame, deadline: date | None) -
             ]
         )
     )
-    story: list[Any] = [Paragraph(_esc(f"{TITLE}　{data.label}"), title), Spacer(1, 2 * mm)]
+    story: list[Any] = [Paragraph(_esc(f"{data.title} {TITLE}　{data.label}"), title), Spacer(1, 2 * mm)]
     story.append(Paragraph(_esc(counts), base))
     if deadline is not None:
         story.append(Paragraph(_esc(f"提出期限: {deadline.isoformat()}"), base))
@@ -147,7 +148,7 @@ def _summary_pdf(data: PlanData, summary: pd.DataFrame, deadline: date | None) -
         rightMargin=margin,
         topMargin=margin,
         bottomMargin=margin,
-        title=f"{TITLE} {data.label}",
+        title=f"{data.title} {TITLE} {data.label}",
         author=data.municipality,
     )
     doc.build(story, canvasmaker=partial(Canvas, initialFontName=font))
@@ -162,7 +163,7 @@ def council_pdf(
     writer = PdfWriter()
     for part in (_summary_pdf(data, summary, deadline), schedule_pdf(data, nos, evaluations)):
         writer.append(PdfReader(io.BytesIO(part)))
-    writer.add_metadata({"/Title": f"{TITLE} {data.label}", "/Author": data.municipality})
+    writer.add_metadata({"/Title": f"{data.title} {TITLE} {data.label}", "/Author": data.municipality})
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()

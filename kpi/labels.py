@@ -74,9 +74,35 @@ def unreported_text(months: int, lang: str = DEFAULT_LANG) -> str:
     return f"{months} months unreported" if lang == "en" else f"{months}か月未報告"
 
 
+# The plan's own words name the app, reports and 工程表; this is the fallback without a plan.
+NEUTRAL_PLAN_NAME = "DXアクションプラン"
+
+
+def plan_title(municipality: str | None, plan_name: str | None) -> str:
+    """「○○市DXアクションプラン」 from the plan file's municipality and plan name.
+
+    The municipality is put in front only when the plan name does not already start
+    with it (「○○市 ○○市DX…」 would read as a typo).
+    """
+    town = (municipality or "").strip()
+    name = (plan_name or "").strip() or NEUTRAL_PLAN_NAME
+    if not town or name.startswith(town):
+        return name
+    return f"{town} {name}"
+
+
+def app_title(plan: str | None, lang: str = DEFAULT_LANG) -> str:
+    """The browser tab and sidebar heading: the plan's title, or a neutral one without a plan."""
+    if not plan:
+        return t("app_title", lang)
+    return t("app_title_plan", lang).format(plan=plan)
+
+
 # UI text catalog: key → (Japanese, English). Pages take every label from here.
 TEXT: dict[str, tuple[str, str]] = {
-    "app_title": ("草津市DXアクションプラン 進捗ダッシュボード", "Kusatsu City DX Action Plan dashboard"),
+    # Neutral until a plan is loaded; with one, app_title() names its municipality and plan.
+    "app_title": ("DXアクションプラン 進捗ダッシュボード", "DX Action Plan dashboard"),
+    "app_title_plan": ("{plan} 進捗ダッシュボード", "{plan} dashboard"),
     "sample_banner": (
         "サンプルデータを表示しています。実際の実績値ではありません（python -m kpi demo --clear で削除）。",
         "Showing SAMPLE data, not real actuals (remove with: python -m kpi demo --clear).",

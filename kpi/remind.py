@@ -24,6 +24,7 @@ from typing import Any
 
 from kpi.fiscal import Month
 from kpi.inquiry import KIND_LABELS, KIND_ORDER, OwedItem, owed_by_department
+from kpi.labels import NEUTRAL_PLAN_NAME, plan_title
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
@@ -105,12 +106,18 @@ class Reminder:
 
 
 def reminder_body(
-    department: str, items: list[OwedItem], as_of: Month, plan_label: str, deadline: date | None, base_url: str
+    department: str,
+    items: list[OwedItem],
+    as_of: Month,
+    plan_label: str,
+    deadline: date | None,
+    base_url: str,
+    plan: str = NEUTRAL_PLAN_NAME,
 ) -> str:
     lines = [
         f"{department} ご担当者様",
         "",
-        f"草津市DXアクションプラン（{plan_label}）について、{as_of.label_ja()}時点で次の{len(items)}件が未対応です。",
+        f"{plan}（{plan_label}）について、{as_of.label_ja()}時点で次の{len(items)}件が未対応です。",
     ]
     if deadline is not None:
         lines.append(f"各課照会（期末評価）の提出期限: {deadline.year}年{deadline.month}月{deadline.day}日")
@@ -138,12 +145,13 @@ def build_reminders(
     plan_label: str,
     deadline: date | None,
     base_url: str,
+    plan: str = NEUTRAL_PLAN_NAME,
 ) -> list[Reminder]:
     """One reminder per department that owes something, in department order."""
     out = []
     for department, own in sorted(owed_by_department(items).items()):
         subject = f"【DXアクションプラン】{department}の未対応項目（{as_of.label_ja()}時点・{len(own)}件）"
-        body = reminder_body(department, own, as_of, plan_label, deadline, base_url)
+        body = reminder_body(department, own, as_of, plan_label, deadline, base_url, plan)
         out.append(Reminder(department, emails.get(department), subject, body, tuple(own)))
     return out
 
@@ -217,6 +225,8 @@ def department_reminders(session: Any, year: int, as_of: Month, base_url: str) -
     from kpi.store import fiscal_years
 
     items, info = owed_now(session, year, as_of)
-    label = next((fy.label for fy in fiscal_years(session) if fy.year == year), str(year))
+    fy = next((fy for fy in fiscal_years(session) if fy.year == year), None)
+    label = fy.label if fy is not None else str(year)
+    title = plan_title(fy.municipality, fy.plan_name) if fy is not None else NEUTRAL_PLAN_NAME
     deadline = info.deadline if info is not None and info.is_open else None
-    return build_reminders(items, department_emails(session), as_of, label, deadline, base_url)
+    return build_reminders(items, department_emails(session), as_of, label, deadline, base_url, title)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kpi.frames import none_for_missing
+from kpi.labels import plan_title
 from kpi.models import (
     ActualRevision,
     Assessment,
@@ -358,6 +359,7 @@ class PlanData:
     year: int
     label: str
     municipality: str
+    plan_name: str
     policies: pd.DataFrame  # policy_no, policy_name
     measures: pd.DataFrame  # measure_no, symbol, measure_name, policy_no
     projects: pd.DataFrame  # project_no, project_name, measure_no, lead_department, ...
@@ -370,6 +372,11 @@ class PlanData:
     @property
     def has_sample(self) -> bool:
         return bool(self.actuals["is_sample"].any()) or bool(self.assessments["is_sample"].any())
+
+    @property
+    def title(self) -> str:
+        """The plan as reports name it: 「○○市DXアクションプラン」."""
+        return plan_title(self.municipality, self.plan_name)
 
 
 def plan_data(session: Session, year: int) -> PlanData | None:
@@ -429,6 +436,7 @@ def plan_data(session: Session, year: int) -> PlanData | None:
         fy.year,
         fy.label,
         fy.municipality,
+        fy.plan_name,
         policies,
         measures,
         projects,

@@ -7,6 +7,7 @@ drawing helpers (status chips, legend, sample banner) that every page uses.
 from __future__ import annotations
 
 import html
+import re
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from kpi.auth_ui import current_actor as current_actor
 from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
-from kpi.labels import DEFAULT_LANG, LEGEND_ORDER, STATUS_STYLES, status_label, t
+from kpi.labels import DEFAULT_LANG, LEGEND_ORDER, STATUS_STYLES, app_title, plan_title, status_label, t
 from kpi.permissions import cli_actor, public_author
 from kpi.status import Status
 from kpi.store import PlanData, fiscal_years, plan_data
@@ -74,6 +75,21 @@ def cached_fiscal_years(url: str) -> list[tuple[int, str]]:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def cached_plan_titles(url: str) -> dict[int, str]:
+    """Fiscal year → 「○○市DXアクションプラン」, from each year's plan file."""
+    with transaction(engine_for(url)) as session:
+        return {fy.year: plan_title(fy.municipality, fy.plan_name) for fy in fiscal_years(session)}
+
+
+def current_app_title() -> str:
+    """The app's name for the tab and sidebar: the chosen year's plan (else the latest)."""
+    titles = cached_plan_titles(database_url())
+    chosen = st.session_state.get(KEY_YEAR)
+    plan = titles.get(chosen) if chosen in titles else (titles[max(titles)] if titles else None)
+    return app_title(plan, lang())
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def cached_departments(url: str) -> dict[str, tuple[str, ...]]:
     with transaction(engine_for(url)) as session:
         return departments_by_user(session)
@@ -92,6 +108,7 @@ def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
     cached_plan_data.clear()
     cached_fiscal_years.clear()
+    cached_plan_titles.clear()
     cached_departments.clear()
     cached_status_history.clear()
 
@@ -176,7 +193,7 @@ def link_params(**extra: Any) -> str:
 def page_setup(title_key: str | None = None) -> None:
     """First call of every page: the error guard, page config, print CSS."""
     guard()
-    st.set_page_config(page_title=t("app_title", lang()), page_icon=":material/monitoring:", layout="wide")
+    st.set_page_config(page_title=current_app_title(), page_icon=":material/monitoring:", layout="wide")
     st.markdown(PRINT_CSS, unsafe_allow_html=True)
 
 
@@ -261,7 +278,7 @@ def sidebar() -> tuple[int | None, Month]:
     today = clock.today()
     default_as_of = latest_ended_month(today)
     with st.sidebar:
-        st.markdown(f"**{tr('app_title')}**")
+        st.markdown(f"**{md_text(current_app_title())}**")
         admin = bool(current_actor() and current_actor().is_admin)  # type: ignore[union-attr]
         for path, ja, en, icon, admin_only in PAGES:
             if (ROOT / path).exists() and (admin or not admin_only):
@@ -413,6 +430,11 @@ def _cell(cell: str) -> str:
         cls, content = cell.split("|", 1)
         return f'<td class="{cls}">{content}</td>'
     return f"<td>{cell}</td>"
+
+
+def md_text(text: str) -> str:
+    """Text from a plan file shown as literal Markdown (a 「*」 or 「_」 in a name stays as written)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
 
 
 def esc(value: Any) -> str:

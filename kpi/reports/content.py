@@ -19,7 +19,12 @@ from kpi.status import Accumulation, Direction, evaluate_indicator, expected_val
 from kpi.store import PlanData
 
 _SCOPE_RE = re.compile(r"^(all)$|^(policy|measure|project):(\d+)$")
-REPORT_TITLE = "草津市DXアクションプラン 進捗レポート"
+REPORT_SUFFIX = "進捗レポート"
+
+
+def report_title(data: PlanData) -> str:
+    """「○○市DXアクションプラン 進捗レポート」, named after the loaded plan."""
+    return f"{data.title} {REPORT_SUFFIX}"
 
 
 class ScopeError(ValueError):
@@ -177,7 +182,7 @@ def build_report(
     sample = data.actuals[data.actuals["code"].isin(in_scope_codes)]["is_sample"].astype(bool).any()
     sample = bool(sample) or bool(data.assessments[data.assessments["project_no"].isin(nos)]["is_sample"].any())
     return ReportContent(
-        title=REPORT_TITLE,
+        title=report_title(data),
         municipality=data.municipality,
         year=data.year,
         year_label=fiscal_year_label(data.year),

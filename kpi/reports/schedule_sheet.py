@@ -35,7 +35,14 @@ from kpi.fiscal import Month, fiscal_year_short
 from kpi.reports.fonts import register_japanese_font
 from kpi.store import PlanData
 
-SHEET_TITLE = "草津市DXアクションプランの取組に係る工程表"
+SHEET_SUFFIX = "の取組に係る工程表"
+
+
+def sheet_title(data: PlanData) -> str:
+    """「○○市DXアクションプランの取組に係る工程表」, named after the loaded plan."""
+    return f"{data.title}{SHEET_SUFFIX}"
+
+
 N_MONTHS = 15  # R8 April … R9 June, as printed in the plan
 LAST_COL = N_MONTHS  # columns 0 … 15
 BAR_FILL = "DCE8F5"
@@ -84,7 +91,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
     r8, r9 = fiscal_year_short(data.year), fiscal_year_short(data.year + 1)
     related = "・".join(fmt.opt(p["related_departments"]) or [])
     rows = [
-        Row((Cell(0, LAST_COL, f"{SHEET_TITLE}　{data.label} 事業計画", "title"),)),
+        Row((Cell(0, LAST_COL, f"{sheet_title(data)}　{data.label} 事業計画", "title"),)),
         Row(
             (
                 Cell(0, 0, "担当部署", "label"),
@@ -308,7 +315,7 @@ def schedule_pdf(data: PlanData, project_nos: list[int], evaluations: pd.DataFra
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"{SHEET_TITLE} {data.label}",
+        title=f"{sheet_title(data)} {data.label}",
         author=data.municipality,
     )
     doc.build(story, canvasmaker=partial(Canvas, initialFontName=font))
