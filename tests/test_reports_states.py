@@ -141,7 +141,7 @@ def test_excel_has_percent_rounded_numbers_frozen_headers_and_one_title(demo_inp
     assert ratio.number_format == "0%" and 0 < ratio.value < 1
     fees = rows["06-collection-fees"][header.index("実績値")]
     assert fees.number_format == "#,##0" and float(fees.value).is_integer()
-    rate = rows["04-mynumber-card-rate"][header.index("見込値")]
+    rate = rows["04-mynumber-card-rate"][header.index("計画値")]
     assert rate.number_format == "#,##0.0" and rate.value == round(rate.value, 1)
     for ws in wb:
         assert all(ws.column_dimensions[c].width for c in "ABC")

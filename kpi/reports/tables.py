@@ -11,7 +11,7 @@ from kpi.reports.content import ReportContent
 from kpi.status import Status
 
 SUMMARY_HEADER = ["No", "重点施策", "実施事業", "担当部署", "状況", "指標・●の内訳", "自己評価"]
-INDICATOR_HEADER = ["実施事業", "指標", "基準値", "目標値", "見込値", "実績値", "進捗率", "状況", "未報告"]
+INDICATOR_HEADER = ["実施事業", "指標", "基準値", "目標値", "計画値", "実績値", "進捗率", "状況", "未報告"]
 MILESTONE_HEADER = ["実施事業", "項目（●）", "予定月", "完了日", "状況"]
 
 

@@ -133,12 +133,12 @@ SUMMARY_COLS = [
 ]
 INDICATOR_COLS = [
     Col("実施事業", 9, "int"), Col("事業名", 30), Col("指標ID", 28), Col("指標", 40, "long"), Col("単位", 6),
-    Col("基準値", 12, "value"), Col("目標値", 12, "value"), Col("見込値", 12, "value"), Col("実績値", 12, "value"),
+    Col("基準値", 12, "value"), Col("目標値", 12, "value"), Col("計画値", 12, "value"), Col("実績値", 12, "value"),
     Col("実績の月", 11), Col("進捗率", 9, "ratio"), Col("状況", 14, "status"), Col("未報告月数", 11, "int"),
 ]  # fmt: skip
 MONTHLY_COLS = [
     Col("指標ID", 28), Col("指標", 40), Col("単位", 6), Col("月", 11), Col("実績値", 12, "value"),
-    Col("累計", 12, "value"), Col("見込値", 12, "value"), Col("その月の状況", 14, "status"),
+    Col("累計", 12, "value"), Col("計画値", 12, "value"), Col("その月の状況", 14, "status"),
 ]  # fmt: skip
 MILESTONE_COLS = [
     Col("実施事業", 9, "int"), Col("事業名", 30), Col("ID", 10), Col("項目（●）", 50, "long"),
