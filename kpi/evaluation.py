@@ -39,8 +39,16 @@ from kpi.clock import local_time_text
 from kpi.evaluate import assessment_statuses, indicator_statuses, project_statuses
 from kpi.fiscal import Month
 from kpi.fmt import opt
-from kpi.inquiry import OPEN_STATES, State
-from kpi.inquiry_store import check_save, record_save
+from kpi.inquiry import OPEN_STATES, OwedItem, State
+from kpi.inquiry_store import (
+    InquiryInfo,
+    StateInfo,
+    check_save,
+    evaluation_states,
+    inquiry_info,
+    owed_now,
+    record_save,
+)
 from kpi.models import Evaluation, FiscalYear, Project
 from kpi.permissions import Actor, require_project_write
 from kpi.status import Status
@@ -406,3 +414,16 @@ def year_review(data: PlanData, as_of: Month, project_no: int) -> YearReview:
     row = projects[projects["id"] == project_no]
     status = opt(row["status"].iloc[0]) if len(row) else None
     return YearReview(at, status, indicators, milestones, assessments, suggestions(data, as_of)[project_no])
+
+
+def evaluation_overview(session: Session, year: int) -> tuple[pd.DataFrame, dict[int, StateInfo], InquiryInfo | None]:
+    """What the 期末評価 page shows: current evaluations, their workflow states, the inquiry."""
+    return current_evaluations(session, year), evaluation_states(session, year), inquiry_info(session, year)
+
+
+def department_overview(
+    session: Session, year: int, as_of: Month
+) -> tuple[list[OwedItem], InquiryInfo | None, dict[int, StateInfo], pd.DataFrame]:
+    """What 「あなたの課の照会」 shows: what is owed, the inquiry, states, current evaluations."""
+    items, inquiry = owed_now(session, year, as_of)
+    return items, inquiry, evaluation_states(session, year), current_evaluations(session, year)

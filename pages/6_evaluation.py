@@ -4,18 +4,17 @@ its workflow (入力中 → 提出済 → 確定, 差戻し), and the 総括 tab
 
 from datetime import date
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from kpi import clock, ui
 from kpi.council import council_filename, council_papers
-from kpi.db import transaction
 from kpi.evaluation import (
     EvaluationRejected,
-    current_evaluations,
     evaluation_history,
+    evaluation_overview,
     rating_counts,
     rating_scale,
     rating_text,
@@ -27,9 +26,10 @@ from kpi.evaluation import (
 from kpi.fiscal import Month
 from kpi.fmt import number, text
 from kpi.inquiry import OPEN_STATES, State, TransitionRefused, state_label
-from kpi.inquiry_store import InquiryRejected, apply_action, evaluation_states, inquiry_info
+from kpi.inquiry_store import InquiryRejected, apply_action
 from kpi.labels import status_text
 from kpi.permissions import PermissionDenied, can_write_project
+from kpi.writes import read, with_retry
 
 KEY_PROJECT = "evaluation_project"
 KEY_MEASURES = "evaluation_measures"
@@ -51,10 +51,9 @@ def _numbers(frame: pd.DataFrame, column: str) -> list[str]:
     return [number(v, u) for v, u in zip(frame[column], frame["unit"], strict=True)]
 
 
-def _council(engine: Engine, year: int, as_of: Month, fmt: str) -> bytes:
+def _council(engine: Any, year: int, as_of: Month, fmt: str) -> bytes:
     """The 懇話会 papers; runs on the download's own thread, so it gets the engine, not ui."""
-    with transaction(engine) as session:
-        return council_papers(session, year, as_of, fmt, clock.today())
+    return read(engine, council_papers, year, as_of, fmt, clock.today())
 
 
 def _act(action: str, no: int, comment: str = "", done: str = "") -> None:
@@ -63,8 +62,7 @@ def _act(action: str, no: int, comment: str = "", done: str = "") -> None:
     if actor is None or year is None:
         return
     try:
-        with transaction(ui.engine()) as session:
-            apply_action(session, actor, year, no, action, comment)
+        with_retry(ui.engine(), apply_action, actor, year, no, action, comment)
     except REFUSALS as exc:
         st.error(str(exc))
         return
@@ -74,10 +72,7 @@ def _act(action: str, no: int, comment: str = "", done: str = "") -> None:
 
 
 if data is not None and year is not None:
-    with transaction(ui.engine()) as session:
-        evaluations = current_evaluations(session, year)
-        states = evaluation_states(session, year)
-        inquiry = inquiry_info(session, year)
+    evaluations, states, inquiry = read(ui.engine(), evaluation_overview, year)
     scale = rating_scale()
     if KEY_FLASH in st.session_state:
         st.success(st.session_state.pop(KEY_FLASH), icon=":material/check_circle:")
@@ -194,8 +189,9 @@ if data is not None and year is not None:
                     )
                     if st.form_submit_button(ui.tr("ev_save"), type="primary", key=f"evaluation_save_{no}"):
                         try:
-                            with transaction(ui.engine()) as session:
-                                out = save_evaluation(session, actor, year, no, rating or "", reason, issues)
+                            out = with_retry(
+                                ui.engine(), save_evaluation, actor, year, no, rating or "", reason, issues
+                            )
                             ui.clear_caches()
                             st.session_state[KEY_FLASH] = (
                                 ui.tr("ev_saved").format(rev=out.revision) if out.changed else ui.tr("ev_unchanged")
@@ -234,8 +230,7 @@ if data is not None and year is not None:
                 st.markdown(f"**{ui.tr('ev_new_issues')}**")
                 st.text(cur["new_issues"] or "—")
                 with st.expander(ui.tr("ev_history")):
-                    with transaction(ui.engine()) as session:
-                        history = evaluation_history(session, year, no)
+                    history = read(ui.engine(), evaluation_history, year, no)
                     history["rating"] = [rating_text(r) for r in history["rating"]]
                     st.dataframe(ui.display_table(history), hide_index=True, width="stretch")
 

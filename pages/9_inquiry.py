@@ -5,14 +5,13 @@ departments' contact e-mails."""
 
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from kpi import clock, ui
-from kpi.db import transaction
-from kpi.evaluation import current_evaluations, rating_text
+from kpi.evaluation import department_overview, rating_text
 from kpi.inquiry import KIND_LABELS, State, TransitionRefused, state_label
 from kpi.inquiry_sheet import (
     OUTCOME_LABELS,
@@ -28,13 +27,12 @@ from kpi.inquiry_store import (
     apply_action,
     close_inquiry,
     department_emails,
-    evaluation_states,
     open_inquiry,
-    owed_now,
     set_department_email,
 )
 from kpi.permissions import PermissionDenied
 from kpi.remind import app_url, department_reminders
+from kpi.writes import read, with_retry
 
 KEY_DEPARTMENT = "inquiry_department"
 KEY_FLASH = "inquiry_flash"
@@ -48,10 +46,9 @@ data = ui.load(year)
 actor = ui.current_actor()
 
 
-def _workbook(engine: Engine, year: int, department: str) -> bytes:
+def _workbook(engine: Any, year: int, department: str) -> bytes:
     """Made when the button is clicked, on the download's own thread (so: the engine, not ui)."""
-    with transaction(engine) as session:
-        return inquiry_workbook(session, year, department)
+    return read(engine, inquiry_workbook, year, department)
 
 
 def _done(message: str) -> None:
@@ -75,10 +72,8 @@ if not choices:
     st.stop()
 department = st.selectbox(ui.tr("inq_department"), choices, key=KEY_DEPARTMENT)
 
-with transaction(ui.engine()) as session:
-    items, inquiry = owed_now(session, year, as_of)
-    states = evaluation_states(session, year)
-    evaluations = current_evaluations(session, year).set_index("project_no")
+items, inquiry, states, evaluations = read(ui.engine(), department_overview, year, as_of)
+evaluations = evaluations.set_index("project_no")
 if inquiry is None:
     st.caption(ui.tr("ev_inquiry_none"))
 else:
@@ -137,8 +132,7 @@ if inquiry is not None and inquiry.is_open:
         label = ui.tr("inq_submit").format(project=f"{no:02d} {plan_names[no]}")
         if st.button(label, key=f"inquiry_submit_{no}", icon=":material/send:"):
             try:
-                with transaction(ui.engine()) as session:
-                    apply_action(session, actor, year, no, "submit")
+                with_retry(ui.engine(), apply_action, actor, year, no, "submit")
             except (TransitionRefused, InquiryRejected, PermissionDenied) as exc:
                 st.error(str(exc))
             else:
@@ -159,8 +153,7 @@ if len(projects):
     if upload is not None:
         content = upload.getvalue()
         try:
-            with transaction(ui.engine()) as session:
-                preview = preview_inquiry_import(session, actor, content, year, department)
+            preview = read(ui.engine(), preview_inquiry_import, actor, content, year, department)
         except (InquiryImportRejected, PermissionDenied) as exc:
             st.error(str(exc))
         else:
@@ -190,8 +183,7 @@ if len(projects):
                 st.info(ui.tr("inq_no_change"))
             elif st.button(ui.tr("inq_import"), type="primary", key="inquiry_import"):
                 try:
-                    with transaction(ui.engine()) as session:
-                        done = import_inquiry(session, actor, content, year, department, source=upload.name)
+                    done = with_retry(ui.engine(), import_inquiry, actor, content, year, department, source=upload.name)
                 except (InquiryImportRejected, PermissionDenied) as exc:
                     st.error(str(exc))
                 else:
@@ -209,25 +201,22 @@ with c1.form("inquiry_open_form"):
     deadline = st.date_input(ui.tr("inq_deadline"), value=default, key="inquiry_deadline")
     if st.form_submit_button(ui.tr("inq_open"), type="primary"):
         try:
-            with transaction(ui.engine()) as session:
-                open_inquiry(session, actor, year, deadline if isinstance(deadline, date) else default)
+            with_retry(ui.engine(), open_inquiry, actor, year, deadline if isinstance(deadline, date) else default)
         except (InquiryRejected, PermissionDenied) as exc:
             st.error(str(exc))
         else:
             _done(ui.tr("inq_opened"))
 if inquiry is not None and inquiry.is_open and c2.button(ui.tr("inq_close"), key="inquiry_close"):
     try:
-        with transaction(ui.engine()) as session:
-            close_inquiry(session, actor, year)
+        with_retry(ui.engine(), close_inquiry, actor, year)
     except (InquiryRejected, PermissionDenied) as exc:
         st.error(str(exc))
     else:
         _done(ui.tr("inq_closed"))
 
 st.subheader(ui.tr("inq_reminders"))
-with transaction(ui.engine()) as session:
-    reminders = department_reminders(session, year, as_of, app_url())
-    emails = department_emails(session)
+reminders = read(ui.engine(), department_reminders, year, as_of, app_url())
+emails = read(ui.engine(), department_emails)
 for r in reminders:
     address = r.email or ui.tr("inq_no_address")
     with st.expander(f"{r.department}（{len(r.items)}）— {address}"):
@@ -250,8 +239,7 @@ with st.form("inquiry_email_form"):
     email = st.text_input(ui.tr("inq_email"), key="inquiry_email_address")
     if st.form_submit_button(ui.tr("inq_email_save")):
         try:
-            with transaction(ui.engine()) as session:
-                set_department_email(session, actor, dept or "", email)
+            with_retry(ui.engine(), set_department_email, actor, dept or "", email)
         except (InquiryRejected, PermissionDenied) as exc:
             st.error(str(exc))
         else:
