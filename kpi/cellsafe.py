@@ -21,3 +21,16 @@ def neutralise(value: Any) -> Any:
 
 def neutralise_row(values: list[Any] | tuple[Any, ...]) -> list[Any]:
     return [neutralise(v) for v in values]
+
+
+def safe_csv(frame: Any) -> bytes:
+    """A DataFrame as CSV for Excel: UTF-8 with BOM (Japanese text opens right), every text
+    cell neutralised so that no cell runs as a formula; numbers stay numbers."""
+    import pandas as pd
+
+    shown = frame.copy()
+    for col in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[col]):
+            shown[col] = [neutralise(v) for v in shown[col]]
+    shown.columns = [neutralise(str(c)) for c in shown.columns]
+    return "\ufeff".encode() + shown.to_csv(index=False).encode("utf-8")

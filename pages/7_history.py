@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kpi import entry, ui
+from kpi.cellsafe import safe_csv
 
 ui.page_setup()
 year, as_of = ui.sidebar()
@@ -25,7 +26,7 @@ st.caption(ui.tr("hist_count").format(n=len(shown)))
 st.dataframe(ui.display_table(shown), hide_index=True, width="stretch")
 st.download_button(
     ui.tr("hist_download"),
-    ui.display_table(shown).to_csv(index=False).encode("utf-8-sig"),  # with BOM so that Excel reads the Japanese text
+    safe_csv(ui.display_table(shown)),  # BOM for Excel; no cell can run as a formula
     file_name="audit_log.csv",
     mime="text/csv",
     key="hist_csv",

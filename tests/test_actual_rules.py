@@ -299,3 +299,23 @@ def test_a_plan_file_maximum_beyond_the_largest_bound_is_refused(tmp_path: Path)
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PlanError, match="01-online-procedures"):
         load_plan_file(path)
+
+
+def test_history_csv_never_holds_a_live_formula() -> None:
+    # The 変更履歴 export: a note typed as a formula stays text; numbers stay numbers.
+    import csv
+    import io
+
+    import pandas as pd
+
+    from kpi.cellsafe import safe_csv
+
+    frame = pd.DataFrame(
+        {"対象": ["=HYPERLINK(\"http://evil\")", "+1+1", "-2", "@SUM(A1)", "\tx", "普通"], "値": [1, 2, 3, 4, 5, -6]}
+    )
+    data = safe_csv(frame)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["対象", "値"]
+    assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"http://evil\")", "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "普通"]
+    assert [r[1] for r in rows[1:]] == ["1", "2", "3", "4", "5", "-6"]
