@@ -311,11 +311,11 @@ def test_history_csv_never_holds_a_live_formula() -> None:
     from kpi.cellsafe import safe_csv
 
     frame = pd.DataFrame(
-        {"対象": ["=HYPERLINK(\"http://evil\")", "+1+1", "-2", "@SUM(A1)", "\tx", "普通"], "値": [1, 2, 3, 4, 5, -6]}
+        {"対象": ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)", "\tx", "普通"], "値": [1, 2, 3, 4, 5, -6]}
     )
     data = safe_csv(frame)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["対象", "値"]
-    assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"http://evil\")", "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "普通"]
+    assert [r[0] for r in rows[1:]] == ['\'=HYPERLINK("http://evil")', "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "普通"]
     assert [r[1] for r in rows[1:]] == ["1", "2", "3", "4", "5", "-6"]
