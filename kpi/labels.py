@@ -127,6 +127,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "language": ("言語", "Language"),
     "overview": ("全体概要", "Overview"),
     "why": ("理由・メモ", "Why"),
+    "rep_why": ("注意・遅延の理由", "Why caution or delayed"),
     "why_none": ("理由・メモは未入力です", "No note or comment entered yet"),
     "dash_history": ("月別の状況", "Status by month"),
     "dash_history_caption": (

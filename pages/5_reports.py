@@ -31,9 +31,12 @@ from kpi.reports.tables import (
     INDICATOR_HEADER,
     MILESTONE_HEADER,
     SUMMARY_HEADER,
+    WHY_HEADER,
+    history_months,
     indicator_rows,
     milestone_rows,
     summary_rows,
+    why_rows,
 )
 
 log = logging.getLogger(__name__)
@@ -90,7 +93,7 @@ def html_table(header: list[str], rows: list[tuple[list[str], str | None]], stat
     body = []
     for cells, code in rows:
         tds = [
-            f"<td>{ui.chip_html(code)}</td>" if i == status_col else f"<td>{escape(c)}</td>"
+            f"<td>{ui.chip_html(code)}</td>" if i == status_col else f"<td>{escape(c).replace(chr(10), '<br>')}</td>"
             for i, c in enumerate(cells)
         ]
         body.append("<tr>" + "".join(tds) + "</tr>")
@@ -183,6 +186,14 @@ else:
     st.subheader(f"{ui.tr('rep_summary')}（{len(content.projects)}）")
     st.markdown(line)
     st.markdown(html_table(SUMMARY_HEADER, summary_rows(content), 4), unsafe_allow_html=True)
+    why = why_rows(content)
+    if why:
+        st.subheader(ui.tr("rep_why"))
+        st.markdown(html_table(WHY_HEADER, why, 2), unsafe_allow_html=True)
+    if history_months(content):
+        st.subheader(ui.tr("dash_history"))
+        st.caption(ui.tr("dash_history_caption"))
+        ui.status_history_table(content.history)
     st.subheader(ui.tr("rep_indicators"))
     if len(content.indicators):
         st.markdown(html_table(INDICATOR_HEADER, indicator_rows(content), 7), unsafe_allow_html=True)

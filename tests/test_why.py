@@ -105,3 +105,38 @@ def test_a_project_red_because_of_a_milestone_names_it(demo_engine) -> None:  # 
     assert project_statuses(data, OCTOBER).set_index("id").loc[3, "status"] == "delayed"
     assert why.causes[0] == "× 遅延: マイルストーン 電子申請システムの運用開始（2026年6月予定・未完了）"
     assert why.lines()[0] == why.causes[0]
+
+
+def test_report_pdf_xlsx_and_page_show_why_and_status_by_month(demo_app: str) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from kpi.reports.content import Scope
+    from kpi.reports.service import load_inputs, report_bytes
+
+    engine = make_engine(demo_app)
+    inputs = load_inputs(engine, 2026)
+    engine.dispose()
+    assert inputs is not None
+    cause = "× 遅延: マイルストーン 電子申請システムの運用開始（2026年6月予定・未完了）"
+
+    pdf = report_bytes(inputs, OCTOBER, Scope.parse("all"), "pdf", TODAY)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert "注意・遅延の理由" in text and cause.replace(" ", "") in text.replace(" ", "")
+    assert "月別の状況（各月末時点）" in text
+
+    book = load_workbook(io.BytesIO(report_bytes(inputs, OCTOBER, Scope.parse("all"), "xlsx", TODAY)))
+    why = {row[0]: row for row in book["理由"].iter_rows(min_row=2, values_only=True)}
+    assert cause in why["03 窓口DXの推進"][3] and why["03 窓口DXの推進"][2] == "× 遅延"
+    history = list(book["月別の状況"].iter_rows(values_only=True))
+    assert history[0] == ("実施事業", "4月", "5月", "6月", "7月", "8月", "9月", "10月")
+    row3 = next(r for r in history if r[0] == "03 窓口DXの推進")
+    assert row3[1:] == ("○ 順調", "○ 順調", "△ 注意", "× 遅延", "× 遅延", "× 遅延", "× 遅延")
+
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at.switch_page("pages/5_reports.py").run()
+    assert not at.exception
+    assert any(h.value == "注意・遅延の理由" for h in at.subheader)
+    assert any("電子申請システムの運用開始（2026年6月予定・未完了）" in m.value for m in at.markdown)

@@ -13,10 +13,18 @@ from datetime import date
 
 import pandas as pd
 
-from kpi.evaluate import actuals_by_code, assessment_statuses, indicator_statuses, project_statuses, rule_of
+from kpi.evaluate import (
+    actuals_by_code,
+    assessment_statuses,
+    indicator_statuses,
+    project_statuses,
+    rule_of,
+    status_history,
+)
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label
 from kpi.status import Accumulation, Direction, evaluate_indicator, expected_value
 from kpi.store import PlanData
+from kpi.why import NEEDS_REASON, why_projects
 
 _SCOPE_RE = re.compile(r"^(all)$|^(policy|measure|project):(\d+)$")
 REPORT_SUFFIX = "進捗レポート"
@@ -153,6 +161,10 @@ class ReportContent:
     assessments: pd.DataFrame  # latest self-assessment per project in scope
     evaluations: pd.DataFrame = field(default_factory=pd.DataFrame)  # 期末評価 in scope
     generated_on: date | None = None
+    # Why each 注意/遅延 project in scope is so: project id → lines (causes, note, self-assessment).
+    why: dict[int, list[str]] = field(default_factory=dict)
+    # Each project's status at the end of every month April → as-of (kpi.evaluate.status_history).
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def subtitle(self) -> str:
@@ -178,6 +190,13 @@ def build_report(
     ev = evaluations if evaluations is not None else pd.DataFrame(columns=["project_no"])
     if not ev.empty:
         ev = ev[ev["project_no"].isin(nos)].reset_index(drop=True)
+    all_items = indicator_statuses(data, as_of)
+    reasons = why_projects(data, as_of, all_items)
+    why = {
+        int(p["id"]): reasons[int(p["id"])].lines() for p in projects.to_dict("records") if p["status"] in NEEDS_REASON
+    }
+    history = status_history(data, as_of)
+    history = history[history["id"].isin(nos)].reset_index(drop=True)
     in_scope_codes = set(indicators["id"])
     sample = data.actuals[data.actuals["code"].isin(in_scope_codes)]["is_sample"].astype(bool).any()
     sample = bool(sample) or bool(data.assessments[data.assessments["project_no"].isin(nos)]["is_sample"].any())
@@ -197,4 +216,6 @@ def build_report(
         assessments=assess,
         evaluations=ev,
         generated_on=generated_on,
+        why=why,
+        history=history,
     )

@@ -42,10 +42,15 @@ from kpi.reports.tables import (
     INDICATOR_HEADER,
     MILESTONE_HEADER,
     SUMMARY_HEADER,
+    WHY_HEADER,
+    history_header,
+    history_months,
+    history_rows,
     indicator_rows,
     milestone_rows,
     status_counts,
     summary_rows,
+    why_rows,
 )
 from kpi.status import Status
 
@@ -124,6 +129,33 @@ def data_table(
     return table
 
 
+def history_table(st: Styles, header: Sequence[str], rows: Sequence[tuple[list[str], list[str | None]]]) -> Table:
+    """Projects × months: each month's status as its shape on its colour."""
+    body = [[Paragraph(_esc(h), st.head) for h in header]]
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), st.font),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]
+    for i, (cells, codes) in enumerate(rows, start=1):
+        row = []
+        for j, (text, code) in enumerate(zip(cells, codes, strict=True)):
+            fill, ink = status_fill(code)
+            style = ParagraphStyle("h", parent=st.head, textColor=ink) if j else st.cell
+            row.append(Paragraph(_esc(text), style))
+            if j:
+                commands.append(("BACKGROUND", (j, i), (j, i), fill))
+        body.append(row)
+    months = len(header) - 1
+    widths = [90 * mm] + [min(14.0, 180 / max(months, 1)) * mm] * months
+    table = Table(body, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
 def legend(st: Styles) -> Table:
     cells = []
     commands: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), st.font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
@@ -180,6 +212,8 @@ SECTION_SUMMARY = "実施事業の状況"
 SECTION_INDICATORS = "指標の状況"
 SECTION_CHARTS = "指標の推移"
 SECTION_MILESTONES = "マイルストーン（工程表の●）"
+SECTION_WHY = "注意・遅延の理由"
+SECTION_HISTORY = "月別の状況（各月末時点）"
 LEGEND_TITLE = "凡例"
 NO_CHARTS = "この範囲には数値指標がありません。"
 NO_MILESTONES = "この範囲にはマイルストーンがありません。"
@@ -205,6 +239,15 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
     story.append(Paragraph(_esc(line), st.sub))
     story.append(Spacer(1, 2 * mm))
     story.append(data_table(st, SUMMARY_HEADER, summary_rows(content), [10, 18, 92, 46, 26, 52, 29], 4))
+    why = why_rows(content)
+    if why:
+        story.append(CondPageBreak(40 * mm))
+        story.append(Paragraph(_esc(SECTION_WHY), st.h2))
+        story.append(data_table(st, WHY_HEADER, why, [70, 32, 26, 145], 2))
+    if history_months(content):
+        story.append(CondPageBreak(40 * mm))
+        story.append(Paragraph(_esc(SECTION_HISTORY), st.h2))
+        story.append(history_table(st, history_header(content), history_rows(content)))
 
     story.append(CondPageBreak(60 * mm))
     story.append(Paragraph(_esc(SECTION_INDICATORS), st.h2))

@@ -13,6 +13,7 @@ from kpi.status import Status
 SUMMARY_HEADER = ["No", "重点施策", "実施事業", "担当部署", "状況", "指標・●の内訳", "自己評価"]
 INDICATOR_HEADER = ["実施事業", "指標", "基準値", "目標値", "計画値", "実績値", "進捗率", "状況", "未報告"]
 MILESTONE_HEADER = ["実施事業", "項目（●）", "予定月", "完了日", "状況"]
+WHY_HEADER = ["実施事業", "担当部署", "状況", "理由・メモ（注意・遅延の原因／最新の実績メモ／自己評価）"]
 
 
 def month_text(month: Any) -> str:
@@ -107,3 +108,43 @@ def status_counts(content: ReportContent) -> list[tuple[Status, int]]:
     """Projects per status (the summary line above the table)."""
     counts = content.projects["status"].value_counts()
     return [(s, int(counts.get(s.value, 0))) for s in LEGEND_ORDER if int(counts.get(s.value, 0))]
+
+
+def why_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
+    """Each 注意/遅延 project in scope with why, one line per cause or note."""
+    out = []
+    for r in content.projects.to_dict("records"):
+        lines = content.why.get(int(r["id"]))
+        if lines is None:
+            continue
+        out.append(
+            (
+                [
+                    f"{int(r['id']):02d} {fmt.text(r['name'])}",
+                    fmt.text(r["lead_department"]),
+                    status_cell(r["status"]),
+                    "\n".join(lines) or "理由・メモは未入力です",
+                ],
+                fmt.opt(r["status"]),
+            )
+        )
+    return out
+
+
+def history_months(content: ReportContent) -> list[str]:
+    return [c for c in content.history.columns if c not in ("id", "name", "measure_no")]
+
+
+def history_header(content: ReportContent) -> list[str]:
+    return ["実施事業", *[f"{int(m[5:7])}月" for m in history_months(content)]]
+
+
+def history_rows(content: ReportContent) -> list[tuple[list[str], list[str | None]]]:
+    """(cells, status code per cell) per project: the shape of its status at each month end."""
+    months = history_months(content)
+    out = []
+    for r in content.history.to_dict("records"):
+        codes = [fmt.opt(r[m]) for m in months]
+        symbols = [fmt.MISSING if c is None else status_text(c).split()[0] for c in codes]
+        out.append(([f"{int(r['id']):02d} {fmt.text(r['name'])}", *symbols], [None, *codes]))
+    return out

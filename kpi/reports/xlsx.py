@@ -26,14 +26,22 @@ from kpi.chart_data import unit_digits
 from kpi.evaluation import rating_text
 from kpi.labels import STATUS_STYLES, status_text
 from kpi.reports.content import ReportContent
-from kpi.reports.tables import SUMMARY_HEADER, breakdown, month_text
+from kpi.reports.tables import (
+    SUMMARY_HEADER,
+    WHY_HEADER,
+    breakdown,
+    history_header,
+    history_rows,
+    month_text,
+    why_rows,
+)
 from kpi.status import Status
 
 HEADER_FILL = PatternFill("solid", fgColor="ECEFF1")
 BOLD = Font(bold=True)
 CENTER = Alignment(horizontal="center")
 WRAP = Alignment(wrap_text=True, vertical="top")
-SHEETS = ("概要", "指標", "月次実績", "マイルストーン", "自己評価", "期末評価")
+SHEETS = ("概要", "指標", "月次実績", "マイルストーン", "自己評価", "期末評価", "理由", "月別の状況")
 SAMPLE_NOTE = "サンプルデータを含みます。実際の実績値ではありません。"
 
 
@@ -148,6 +156,7 @@ ASSESSMENT_COLS = [
     Col("実施事業", 9, "int"), Col("事業名", 30), Col("月", 12), Col("自己評価", 14, "status"),
     Col("コメント", 50, "long"), Col("入力者", 16),
 ]  # fmt: skip
+WHY_COLS = [Col("実施事業", 36), Col("担当部署", 16), Col("状況", 14, "status"), Col(WHY_HEADER[3], 90, "long")]
 EVALUATION_COLS = [
     Col("実施事業", 9, "int"), Col("事業名", 30), Col("実績の検証評価", 16), Col("左記の状況・理由等", 50, "long"),
     Col("新たに生じた課題や特に留意すべき状況の変化等", 50, "long"), Col("入力者", 16), Col("版", 6, "int"),
@@ -272,6 +281,15 @@ def report_xlsx(content: ReportContent) -> bytes:
             )
         )
     _sheet(wb, SHEETS[5], EVALUATION_COLS, ev_rows)
+    _sheet(wb, SHEETS[6], WHY_COLS, [([c[0], c[1], code, c[3]], "") for c, code in why_rows(content)])
+    months = history_header(content)[1:]
+    history_cols = [Col("実施事業", 40), *[Col(m, 8, "status") for m in months]]
+    _sheet(
+        wb,
+        SHEETS[7],
+        history_cols,
+        [([cells[0], *codes[1:]], "") for cells, codes in history_rows(content)],
+    )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
