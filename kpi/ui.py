@@ -24,7 +24,7 @@ from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
 from kpi.labels import DEFAULT_LANG, LEGEND_ORDER, STATUS_STYLES, app_title, plan_title, status_label, t
-from kpi.permissions import cli_actor, public_author
+from kpi.permissions import Actor, cli_actor, public_author
 from kpi.status import Status
 from kpi.store import PlanData, fiscal_years, plan_data
 
@@ -500,3 +500,34 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
         mark = "サンプル" if lang() == "ja" else "sample"
         shown["is_sample"] = [mark if bool(v) else "" for v in frame["is_sample"]]
     return shown.rename(columns={c: tr(f"col_{c}") for c in shown.columns if f"col_{c}" in TEXT})
+
+
+def department_emails_section(actor: Actor, departments: list[str]) -> None:
+    """部署の連絡先: the reminder address of each department, listed and set (admins).
+
+    Drawn on 計画管理 and on 「あなたの課の照会」's admin part; the write checks the role itself.
+    """
+    from kpi.inquiry_store import InquiryRejected, department_emails, set_department_email
+    from kpi.permissions import PermissionDenied
+    from kpi.writes import read, with_retry
+
+    emails = read(engine(), department_emails)
+    all_departments = sorted(set(departments) | set(emails))
+    st.dataframe(
+        pd.DataFrame(
+            {tr("inq_department"): all_departments, tr("inq_email"): [emails.get(d, "") for d in all_departments]}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("department_email_form"):
+        dept = st.selectbox(tr("inq_department"), all_departments, key="department_email_department")
+        email = st.text_input(tr("inq_email"), key="department_email_address")
+        if st.form_submit_button(tr("inq_email_save")):
+            try:
+                with_retry(engine(), set_department_email, actor, dept or "", email)
+            except (InquiryRejected, PermissionDenied) as exc:
+                st.error(fmt.plain_markdown(str(exc)))
+            else:
+                clear_caches()
+                st.success(tr("inq_email_saved"), icon=":material/check_circle:")

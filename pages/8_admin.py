@@ -149,3 +149,8 @@ if c2.button(ui.tr("admin_disable"), key="admin_disable", disabled=not target, i
     else:
         st.rerun()
 st.dataframe(users, hide_index=True, width="stretch")
+
+# ---- 部署の連絡先 (reminders from `python -m kpi remind --send` go to these addresses)
+st.subheader(ui.tr("inq_emails"))
+if data is not None:
+    ui.department_emails_section(actor, sorted(set(data.projects["lead_department"])))

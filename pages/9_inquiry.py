@@ -26,9 +26,7 @@ from kpi.inquiry_store import (
     InquiryRejected,
     apply_action,
     close_inquiry,
-    department_emails,
     open_inquiry,
-    set_department_email,
 )
 from kpi.permissions import PermissionDenied
 from kpi.remind import app_url, department_reminders
@@ -216,31 +214,10 @@ if inquiry is not None and inquiry.is_open and c2.button(ui.tr("inq_close"), key
 
 st.subheader(ui.tr("inq_reminders"))
 reminders = read(ui.engine(), department_reminders, year, as_of, app_url())
-emails = read(ui.engine(), department_emails)
 for r in reminders:
     address = r.email or ui.tr("inq_no_address")
     with st.expander(f"{r.department}（{len(r.items)}）— {address}"):
         st.code(f"{r.subject}\n\n{r.body}", language=None, wrap_lines=True)
 
 st.subheader(ui.tr("inq_emails"))
-all_departments = sorted(set(leading) | set(emails))
-st.dataframe(
-    pd.DataFrame(
-        {
-            ui.tr("inq_department"): all_departments,
-            ui.tr("inq_email"): [emails.get(d, "") for d in all_departments],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
-with st.form("inquiry_email_form"):
-    dept = st.selectbox(ui.tr("inq_department"), all_departments, key="inquiry_email_department")
-    email = st.text_input(ui.tr("inq_email"), key="inquiry_email_address")
-    if st.form_submit_button(ui.tr("inq_email_save")):
-        try:
-            with_retry(ui.engine(), set_department_email, actor, dept or "", email)
-        except (InquiryRejected, PermissionDenied) as exc:
-            st.error(str(exc))
-        else:
-            _done(ui.tr("inq_email_saved"))
+ui.department_emails_section(actor, list(leading))

@@ -231,7 +231,8 @@ def test_admin_page_edits_a_baseline_locks_a_month_and_adds_a_user(app_db: str) 
     at.selectbox(key="admin_new_role").select("viewer")
     _submit(at, "利用者を追加")
     assert not at.exception
-    assert "tanaka" in set(at.dataframe[-1].value["username"])
+    users = next(d.value for d in at.dataframe if "username" in d.value.columns)
+    assert "tanaka" in set(users["username"])
     engine = make_engine(app_db)
     with transaction(engine) as s:
         assert "2026-09" in __import__("kpi.store", fromlist=["locked_months"]).locked_months(s, 2026)

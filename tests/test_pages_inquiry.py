@@ -152,8 +152,22 @@ def test_admin_sees_reminders_ready_to_copy_and_sets_an_email(demo_app: str) -> 
     at = _as(_start(BOSS), BOSS, INQUIRY)
     codes = [c.value for c in at.code]
     assert any(c.startswith("【DXアクションプラン】経営戦略課の未対応項目") for c in codes)
-    at.selectbox(key="inquiry_email_department").set_value("市民課")
-    at.text_input(key="inquiry_email_address").input("shimin@example.jp")
+    at.selectbox(key="department_email_department").set_value("市民課")
+    at.text_input(key="department_email_address").input("shimin@example.jp")
+    next(b for b in at.button if b.label == "連絡先を保存").click()
+    at.run()
+    assert "連絡先を保存しました。" in _success(at)
+    engine = make_engine(demo_app)
+    with transaction(engine) as s:
+        assert department_emails(s) == {"市民課": "shimin@example.jp"}
+    engine.dispose()
+
+
+def test_admin_sets_a_department_email_on_the_plan_admin_page(demo_app: str) -> None:
+    at = _as(_start(BOSS), BOSS, "pages/8_admin.py")
+    assert any(h.value == "部署の連絡先" for h in at.subheader) or any("連絡先" in h.value for h in at.subheader)
+    at.selectbox(key="department_email_department").set_value("市民課")
+    at.text_input(key="department_email_address").input("shimin@example.jp")
     next(b for b in at.button if b.label == "連絡先を保存").click()
     at.run()
     assert "連絡先を保存しました。" in _success(at)
