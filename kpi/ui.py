@@ -405,7 +405,7 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
         ("", ["kpi-name|" + esc(f"{int(r['id']):02d} {r['name']}"), *[mini_chip_html(r[m]) for m in months]])
         for r in shown.to_dict("records")
     ]
-    table(header, rows)
+    table(header, rows, "kpi-history")
 
 
 def chip(status: Status | str | None, suffix: str = "") -> None:
@@ -417,11 +417,13 @@ def legend() -> None:
     st.markdown('<div class="kpi-legend">' + " ".join(parts) + "</div>", unsafe_allow_html=True)
 
 
-def table_html(header: list[str], rows: list[tuple[str, list[str]]]) -> str:
-    """An HTML table of (row css class, cells); cells are HTML already (escape text first)."""
+def table_html(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -> str:
+    """An HTML table of (row css class, cells); cells are HTML already (escape text first).
+    ``css`` adds a class to the table (``kpi-history`` marks the status-by-month matrix)."""
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join(f'<tr class="{cls}">' + "".join(_cell(c) for c in cells) + "</tr>" for cls, cells in rows)
-    return f'<table class="kpi-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    classes = f"kpi-table {css}".strip()
+    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _cell(cell: str) -> str:
@@ -442,8 +444,8 @@ def esc(value: Any) -> str:
     return html.escape(fmt.text(value))
 
 
-def table(header: list[str], rows: list[tuple[str, list[str]]]) -> None:
-    st.markdown(table_html(header, rows), unsafe_allow_html=True)
+def table(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -> None:
+    st.markdown(table_html(header, rows, css), unsafe_allow_html=True)
 
 
 def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any = None) -> None:

@@ -8,6 +8,7 @@ import multiprocessing
 import subprocess
 import sys
 import time
+import types
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -52,7 +53,11 @@ def _attacker(url: str, start: Any, counter: Any, index: int) -> None:
 
 
 @pytest.mark.postgres
-def test_parallel_wrong_passwords_check_at_most_five_guesses(db_url: str) -> None:
+def test_parallel_wrong_passwords_check_at_most_five_guesses(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # AppTest runs app.py as ``__main__`` in this same process; a spawned child would re-run it
+    # (multiprocessing re-imports the parent's main script), racing to migrate the default
+    # database. The children need only this module, so they get a bare ``__main__``.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     engine = make_engine(db_url)
     upgrade(engine)
     with transaction(engine) as s:

@@ -120,7 +120,7 @@ def test_pdf_of_one_project_without_indicators(inputs: Inputs) -> None:
 
 def test_xlsx_round_trips_actuals_and_statuses(inputs: Inputs) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(report_bytes(inputs, AS_OF, Scope.parse("all"), "xlsx", TODAY)))
-    assert wb.sheetnames == ["概要", "指標", "月次実績", "マイルストーン", "自己評価", "期末評価"]
+    assert wb.sheetnames == ["概要", "指標", "月次実績", "マイルストーン", "自己評価", "期末評価", "理由", "月別の状況"]
     content = build_report(inputs.data, AS_OF, Scope.parse("all"), inputs.evaluations)
     ind = wb["指標"]
     rows = {r[2]: r for r in ind.iter_rows(min_row=2, values_only=True)}

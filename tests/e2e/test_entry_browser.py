@@ -48,7 +48,8 @@ def _no_exception(page: Any) -> None:
 
 
 def _project_row(page: Any, name: str) -> str:
-    return str(page.locator("table.kpi-table tr", has_text=name).last.inner_text())
+    # The project table, not the status-by-month matrix (table.kpi-history) below it.
+    return str(page.locator("table.kpi-table:not(.kpi-history) tr", has_text=name).last.inner_text())
 
 
 def _login(page: Any, username: str, password: str) -> None:
