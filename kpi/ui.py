@@ -29,6 +29,9 @@ from kpi.status import Status
 from kpi.store import PlanData, fiscal_years, plan_data
 
 ROOT = Path(__file__).resolve().parent.parent
+# A file, not ":material/...": Streamlit turns a material page icon into a favicon fetched
+# from fonts.gstatic.com at every load, which offline city networks cannot reach.
+PAGE_ICON = Path(__file__).resolve().parent / "static" / "page_icon.png"
 CACHE_TTL_S = 60  # cached reads refresh at least this often; writes clear them at once
 
 # (file, Japanese label, English label, icon, admin only)
@@ -193,7 +196,7 @@ def link_params(**extra: Any) -> str:
 def page_setup(title_key: str | None = None) -> None:
     """First call of every page: the error guard, page config, print CSS."""
     guard()
-    st.set_page_config(page_title=current_app_title(), page_icon=":material/monitoring:", layout="wide")
+    st.set_page_config(page_title=current_app_title(), page_icon=str(PAGE_ICON), layout="wide")
     st.markdown(PRINT_CSS, unsafe_allow_html=True)
 
 
@@ -228,7 +231,9 @@ PRINT_CSS = """
   .block-container { padding-top: 0 !important; }
 }
 .kpi-chip { display:inline-block; padding:0.05rem 0.5rem; border-radius:0.8rem; font-size:0.85rem;
-            border:1.5px solid #424242; white-space:nowrap; line-height:1.5; }
+            border:1.5px solid #424242; white-space:nowrap; line-height:1.5;
+            /* Browsers drop backgrounds in print by default: the fill is half of the status. */
+            -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .kpi-legend span { margin-right: 0.4rem; }
 .kpi-table { border-collapse: collapse; width: 100%; font-size: 0.92rem; margin-bottom: 0.8rem; }
 .kpi-table th { text-align: left; border-bottom: 2px solid #90A4AE; padding: 0.3rem 0.5rem; white-space: nowrap; }

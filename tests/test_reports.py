@@ -20,11 +20,12 @@ from kpi.demo import load_demo
 from kpi.evaluate import indicator_statuses
 from kpi.evaluation import save_evaluation
 from kpi.fiscal import Month
-from kpi.labels import status_text
+from kpi.labels import STATUS_STYLES, status_text
 from kpi.reports.content import Scope, ScopeError, build_report, scope_projects
 from kpi.reports.schedule_sheet import grid_months, schedule_pdf, schedule_xlsx, sheet_name
 from kpi.reports.service import Inputs, load_inputs, report_bytes
 from kpi.reports.tables import month_text
+from kpi.status import Status
 
 from .conftest import ADMIN, TODAY
 
@@ -141,7 +142,7 @@ def test_xlsx_round_trips_actuals_and_statuses(inputs: Inputs) -> None:
             assert value == "―"
     # Status cells carry their colour fill.
     cell = next(c for c in ind["L"][1:] if c.value == status_text("delayed"))
-    assert cell.fill.fgColor.rgb.endswith("C62828")
+    assert cell.fill.fgColor.rgb.endswith(STATUS_STYLES[Status.DELAYED].color.lstrip("#"))
     ev = {r[0]: r for r in wb["期末評価"].iter_rows(min_row=2, values_only=True)}
     assert ev[4][2] == "B 概ね達成" and ev[4][3] == "保有率は目標に近づいている"
     assert ev[1][2] == "未記入"
