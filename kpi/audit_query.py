@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from kpi.labels import LOGIN_ACTIONS
 from kpi.permissions import Actor, require_admin
 from kpi.store import audit_frame
 
@@ -28,13 +29,21 @@ def filter_audit(
     start: date | None = None,
     end: date | None = None,
     text: str = "",
+    logins: bool = True,
 ) -> pd.DataFrame:
-    """Entries by user, action, date range (inclusive, local dates of ``at``) and free text."""
+    """Entries by user, action, date range (inclusive, local dates of ``at``) and free text.
+
+    ``actions`` are codes (``actual.save``); on a frame of ``kpi.audit_text.readable_log`` they
+    match its ``code`` column. ``logins=False`` leaves out sign-in events (``auth.*``).
+    """
     out = frame
+    codes = out["code"] if "code" in out.columns else out["action"]
     if actor:
         out = out.loc[out["actor"] == actor]
     if actions:
-        out = out.loc[out["action"].isin(list(actions))]
+        out = out.loc[codes.loc[out.index].isin(list(actions))]
+    if not logins:
+        out = out.loc[~codes.loc[out.index].isin(LOGIN_ACTIONS)]
     if start or end:
         days = pd.to_datetime(out["at"], utc=True).dt.tz_convert("Asia/Tokyo").dt.date
         if start:

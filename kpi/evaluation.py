@@ -56,6 +56,8 @@ from kpi.store import PlanData, audit, project_by_no
 
 SCALE_ENV = "KPI_EVALUATION_SCALE"
 DEFAULT_SCALE: tuple[tuple[str, str], ...] = (("A", "達成"), ("B", "概ね達成"), ("C", "未達成"), ("D", "評価不能"))
+# The default scale's labels in English (a configured scale is shown as configured).
+DEFAULT_SCALE_EN = {"A": "Achieved", "B": "Mostly achieved", "C": "Not achieved", "D": "Cannot be evaluated"}
 MAX_TEXT = 4000  # a sheet cell holds a few paragraphs; longer text is a paste error
 UNFILLED = "未記入"
 
@@ -89,14 +91,33 @@ def rating_scale() -> tuple[Rating, ...]:
     return tuple(Rating(c, label) for c, label in pairs)
 
 
-def rating_text(code: str | None) -> str:
+def rating_text(code: str | None, lang: str = "ja") -> str:
     """「A 達成」 for a code of the scale; the code itself otherwise; 未記入 for none."""
     if code is None or code == "" or (isinstance(code, float) and pd.isna(code)):
-        return UNFILLED
+        return "Not filled" if lang == "en" else UNFILLED
     for r in rating_scale():
         if r.code == code:
+            if lang == "en" and (r.code, r.label) in DEFAULT_SCALE:
+                return f"{r.code} {DEFAULT_SCALE_EN[r.code]}"
             return r.text
     return str(code)
+
+
+# The suggestion's reasons (suggest_rating) in English.
+SUGGESTION_REASONS_EN = {
+    "判定できる実績・完了報告・自己評価がありません": "No actual, completed milestone or self-assessment to judge by",
+    "遅延している指標・マイルストーン・自己評価があります": "An indicator, milestone or self-assessment is delayed",
+    "注意の指標・マイルストーン・自己評価があります": "An indicator, milestone or self-assessment needs caution",
+    "未入力または基準値未設定の指標があります": "An indicator has no data or no baseline",
+    "目標値に届いていない指標があります（順調）": "An indicator is on track but short of its target",
+    "すべての指標が達成、マイルストーンが完了（または予定どおり）です": (
+        "Every indicator achieved, every milestone completed (or on schedule)"
+    ),
+}
+
+
+def suggestion_reason(reason: str, lang: str = "ja") -> str:
+    return SUGGESTION_REASONS_EN.get(reason, reason) if lang == "en" else reason
 
 
 EVALUATION_COLUMNS = ["project_no", "rating", "reason", "new_issues", "author", "created_at", "revision"]

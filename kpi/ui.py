@@ -23,7 +23,17 @@ from kpi.auth_ui import current_actor as current_actor
 from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
-from kpi.labels import DEFAULT_LANG, LEGEND_ORDER, STATUS_STYLES, app_title, plan_title, status_label, t
+from kpi.labels import (
+    DEFAULT_LANG,
+    LEGEND_ORDER,
+    STATUS_STYLES,
+    actor_label,
+    app_title,
+    plan_title,
+    source_label,
+    status_label,
+    t,
+)
 from kpi.permissions import Actor, cli_actor, public_author
 from kpi.status import Status
 from kpi.store import PlanData, fiscal_years, plan_data
@@ -124,6 +134,11 @@ def tr(key: str) -> str:
     return t(key, lang())
 
 
+def all_option(value: Any) -> str:
+    """format_func for a selectbox whose empty first option means 「すべて」 (no filter)."""
+    return tr("all_option") if value in ("", None) else str(value)
+
+
 def author_text(author: Any) -> str:
     """An author as the visitor may see it: the user name when logged in, otherwise the
     author's department (anonymous visitors do not learn account names)."""
@@ -131,7 +146,7 @@ def author_text(author: Any) -> str:
         return ""
     viewer = current_actor()
     departments = {} if viewer is not None else cached_departments(database_url())
-    return public_author(str(author), viewer, departments, tr("author_staff"))
+    return actor_label(public_author(str(author), viewer, departments, tr("author_staff")), lang())
 
 
 def public_authors(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -196,8 +211,10 @@ def link_params(**extra: Any) -> str:
 def page_setup(title_key: str | None = None) -> None:
     """First call of every page: the error guard, page config, print CSS."""
     guard()
+    # ?lang=en must count before the first word is drawn (the tab title comes first).
+    _seed_from_query(KEY_LANG, "lang", ["ja", "en"])
     st.set_page_config(page_title=current_app_title(), page_icon=str(PAGE_ICON), layout="wide")
-    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    st.markdown(PRINT_CSS + (UPLOADER_CSS_JA if lang() == "ja" else ""), unsafe_allow_html=True)
 
 
 def _show_incident(exc: Exception) -> bool:
@@ -267,8 +284,25 @@ PRINT_CSS = """
 """
 
 
+# Streamlit's file uploader has English words of its own ("Upload", "200MB per file") and no
+# parameter for them: on Japanese pages they are replaced by Japanese ones.
+UPLOADER_CSS_JA = """
+<style>
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "ファイルを選ぶ"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "1ファイル200MBまで"; font-size: 0.875rem; }
+</style>
+"""
+
+
 def _year_label(year: int, ja: bool) -> str:
     return fiscal_year_label(year) if ja else f"FY{year}"
+
+
+def month_label(month: Month) -> str:
+    """「2026年10月」 in Japanese, 2026-10 in English."""
+    return month.label_ja() if lang() == "ja" else str(month)
 
 
 def _month_label(month: str, ja: bool) -> str:
@@ -282,6 +316,7 @@ def sidebar() -> tuple[int | None, Month]:
     years = cached_fiscal_years(url)
     today = clock.today()
     default_as_of = latest_ended_month(today)
+    _seed_from_query(KEY_LANG, "lang", ["ja", "en"])  # pages that skip page_setup (tests)
     with st.sidebar:
         st.markdown(f"**{md_text(current_app_title())}**")
         admin = bool(current_actor() and current_actor().is_admin)  # type: ignore[union-attr]
@@ -298,6 +333,7 @@ def sidebar() -> tuple[int | None, Month]:
             year = st.selectbox(
                 tr("fiscal_year"),
                 year_values,
+                placeholder=tr("choose_option"),
                 key=f"_w{KEY_YEAR}",
                 on_change=_persist,
                 args=(KEY_YEAR,),
@@ -313,6 +349,7 @@ def sidebar() -> tuple[int | None, Month]:
             st.selectbox(
                 tr("as_of"),
                 months,
+                placeholder=tr("choose_option"),
                 key=f"_w{KEY_AS_OF}",
                 on_change=_persist,
                 args=(KEY_AS_OF,),
@@ -506,6 +543,15 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     if "is_sample" in shown.columns:
         mark = "サンプル" if lang() == "ja" else "sample"
         shown["is_sample"] = [mark if bool(v) else "" for v in frame["is_sample"]]
+    if "source" in shown.columns:
+        shown["source"] = [source_label(v, lang()) for v in frame["source"]]
+    for col in ("author", "locked_by", "completed_by"):
+        if col in shown.columns:
+            shown[col] = [actor_label(v, lang()) if isinstance(v, str) else fmt.text(v) for v in shown[col]]
+    if "role" in shown.columns:
+        shown["role"] = [auth_ui.role_label(str(v), lang()) for v in frame["role"]]
+    if "disabled" in shown.columns:
+        shown["disabled"] = [tr("col_disabled_yes") if bool(v) else "" for v in frame["disabled"]]
     return shown.rename(columns={c: tr(f"col_{c}") for c in shown.columns if f"col_{c}" in TEXT})
 
 
@@ -528,7 +574,9 @@ def department_emails_section(actor: Actor, departments: list[str]) -> None:
         width="stretch",
     )
     with st.form("department_email_form"):
-        dept = st.selectbox(tr("inq_department"), all_departments, key="department_email_department")
+        dept = st.selectbox(
+            tr("inq_department"), all_departments, placeholder=tr("choose_option"), key="department_email_department"
+        )
         email = st.text_input(tr("inq_email"), key="department_email_address")
         if st.form_submit_button(tr("inq_email_save")):
             try:

@@ -26,6 +26,7 @@ else:
     no = st.selectbox(
         ui.tr("dash_choose_measure"),
         numbers,
+        placeholder=ui.tr("choose_option"),
         key=KEY_MEASURE,
         format_func=lambda n: f"{names.loc[n, 'symbol']} {names.loc[n, 'measure_name']}",
     )

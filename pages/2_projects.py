@@ -24,6 +24,7 @@ else:
     no = st.selectbox(
         ui.tr("dash_choose_project"),
         numbers,
+        placeholder=ui.tr("choose_option"),
         key=KEY_PROJECT,
         format_func=lambda n: f"{n:02d} {plan.loc[n, 'project_name']}",
     )

@@ -121,6 +121,7 @@ month = Month.parse(
         [str(m) for m in months],
         index=[str(m) for m in months].index(default),
         format_func=partial(_month_label, ja=ui.lang() == "ja"),
+        placeholder=ui.tr("choose_option"),
         key=f"{KEY}month",
     )
 )
@@ -277,6 +278,7 @@ with st.form(f"{KEY}assess_form_{month}"):
             choices,
             index=choices.index(current) if current in choices else 0,
             format_func=partial(_assessment_label, lang=ui.lang(), unset=ui.tr("entry_not_set")),
+            placeholder=ui.tr("choose_option"),
             key=f"{KEY}a_{month}_{p['project_no']}",
             disabled=locked,
         )

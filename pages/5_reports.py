@@ -28,10 +28,7 @@ from kpi.reports.service import (
     schedule_filename,
 )
 from kpi.reports.tables import (
-    INDICATOR_HEADER,
-    MILESTONE_HEADER,
-    SUMMARY_HEADER,
-    WHY_HEADER,
+    header,
     history_months,
     indicator_rows,
     milestone_rows,
@@ -115,7 +112,7 @@ data = ui.load(year)
 if data is None or year is None:
     st.title(ui.tr("rep_title"))
 else:
-    choices = scope_choices(data)
+    choices = scope_choices(data, ui.lang())
     labels = dict(choices)
     with st.sidebar:
         st.divider()
@@ -124,7 +121,8 @@ else:
         )
         options = [s for s, _ in choices if s.split(":")[0] == kind]
         scope_text = options[0] if kind == "all" else st.selectbox(
-            ui.tr("rep_scope"), options, key=f"{KEY_SCOPE}_{kind}", format_func=lambda s: labels[s]
+            ui.tr("rep_scope"), options, placeholder=ui.tr("choose_option"), key=f"{KEY_SCOPE}_{kind}",
+            format_func=lambda s: labels[s],
         )  # fmt: skip
     scope = Scope.parse(scope_text)
     url = database_url()
@@ -172,7 +170,7 @@ else:
                 width="stretch",
             )
 
-    content = build_report(data, as_of, scope, generated_on=clock.today())
+    content = build_report(data, as_of, scope, generated_on=clock.today(), lang=ui.lang())
     st.markdown(REPORT_CSS, unsafe_allow_html=True)
     # The plan's name above a short title: at 1280 px the whole name as a title broke mid-word.
     st.markdown(f"##### {content.title.split()[0]}")
@@ -183,20 +181,20 @@ else:
     ui.legend()
     counts = content.projects["status"].value_counts()
     line = "・".join(f"{status_text(s, ui.lang())} {n}" for s, n in counts.items() if s)
-    st.subheader(f"{ui.tr('rep_summary')}（{len(content.projects)}）")
+    st.subheader(ui.tr("rep_summary_count").format(n=len(content.projects)))
     st.markdown(line)
-    st.markdown(html_table(SUMMARY_HEADER, summary_rows(content), 4), unsafe_allow_html=True)
+    st.markdown(html_table(header("SUMMARY", ui.lang()), summary_rows(content), 4), unsafe_allow_html=True)
     why = why_rows(content)
     if why:
         st.subheader(ui.tr("rep_why"))
-        st.markdown(html_table(WHY_HEADER, why, 2), unsafe_allow_html=True)
+        st.markdown(html_table(header("WHY", ui.lang()), why, 2), unsafe_allow_html=True)
     if history_months(content):
         st.subheader(ui.tr("dash_history"))
         st.caption(ui.tr("dash_history_caption"))
         ui.status_history_table(content.history)
     st.subheader(ui.tr("rep_indicators"))
     if len(content.indicators):
-        st.markdown(html_table(INDICATOR_HEADER, indicator_rows(content), 7), unsafe_allow_html=True)
+        st.markdown(html_table(header("INDICATOR", ui.lang()), indicator_rows(content), 7), unsafe_allow_html=True)
         st.subheader(ui.tr("rep_charts"))
         rows = content.indicators.to_dict("records")
         for i in range(0, len(rows), 2):
@@ -209,6 +207,6 @@ else:
         st.markdown(ui.tr("rep_none"))
     st.subheader(ui.tr("rep_milestones"))
     if len(content.milestones):
-        st.markdown(html_table(MILESTONE_HEADER, milestone_rows(content), 4), unsafe_allow_html=True)
+        st.markdown(html_table(header("MILESTONE", ui.lang()), milestone_rows(content), 4), unsafe_allow_html=True)
     else:
         st.markdown(ui.tr("rep_none"))

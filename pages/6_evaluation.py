@@ -20,6 +20,7 @@ from kpi.evaluation import (
     rating_text,
     save_evaluation,
     state_counts,
+    suggestion_reason,
     summary_table,
     year_review,
 )
@@ -88,7 +89,11 @@ if data is not None and year is not None:
         numbers = [int(n) for n in data.projects["project_no"]]
         ui.query_choice(KEY_PROJECT, "project", numbers, numbers[0])
         no = st.selectbox(
-            ui.tr("project"), numbers, key=KEY_PROJECT, format_func=lambda n: f"{n:02d} {plan.loc[n, 'project_name']}"
+            ui.tr("project"),
+            numbers,
+            placeholder=ui.tr("choose_option"),
+            key=KEY_PROJECT,
+            format_func=lambda n: f"{n:02d} {plan.loc[n, 'project_name']}",
         )
         ui.set_query_choice(KEY_PROJECT, "project", no)
         p = plan.loc[no]
@@ -102,7 +107,7 @@ if data is not None and year is not None:
         review = year_review(data, as_of, no)
         left, right = st.columns([3, 2])
         with left:
-            st.subheader(ui.tr("ev_year_title").format(month=review.year_end.label_ja()))
+            st.subheader(ui.tr("ev_year_title").format(month=ui.month_label(review.year_end)))
             st.markdown(f"{ui.tr('project')}: {status_text(review.project_status, ui.lang())}")
             st.markdown(f"**{ui.tr('ev_year_indicators')}**")
             if review.indicators.empty:
@@ -116,7 +121,7 @@ if data is not None and year is not None:
                             ui.tr("month"): [text(m) for m in review.indicators["month"]],
                             ui.tr("actual"): _numbers(review.indicators, "actual"),
                             ui.tr("target"): _numbers(review.indicators, "target"),
-                            ui.tr("ev_note"): review.indicators["note"],
+                            ui.tr("ev_note"): [text(n, "") for n in review.indicators["note"]],
                         }
                     ),
                     hide_index=True,
@@ -157,7 +162,8 @@ if data is not None and year is not None:
             sug = review.suggestion
             note = ui.tr("ev_provisional") if sug.provisional else ""
             st.info(
-                f"{ui.tr('ev_suggested')}{note}: **{rating_text(sug.rating) if sug.rating else '—'}** — {sug.reason}"
+                f"{ui.tr('ev_suggested')}{note}: **{rating_text(sug.rating, ui.lang()) if sug.rating else '—'}** — "
+                f"{suggestion_reason(sug.reason, ui.lang())}"
             )
             current = evaluations[evaluations["project_no"] == no]
             cur = current.iloc[0] if len(current) else None
@@ -173,7 +179,7 @@ if data is not None and year is not None:
                         ui.tr("ev_rating"),
                         codes,
                         index=default,
-                        format_func=rating_text,
+                        format_func=partial(rating_text, lang=ui.lang()),
                         horizontal=True,
                         key=f"evaluation_rating_{no}",
                     )
@@ -224,14 +230,14 @@ if data is not None and year is not None:
             if cur is None:
                 st.markdown(f"**{ui.tr('ev_rating')}**: {ui.tr('ev_unfilled')}")
             else:
-                st.markdown(f"**{ui.tr('ev_rating')}**: {rating_text(cur['rating'])}")
+                st.markdown(f"**{ui.tr('ev_rating')}**: {rating_text(cur['rating'], ui.lang())}")
                 st.markdown(f"**{ui.tr('ev_reason')}**")
                 st.text(cur["reason"] or "—")
                 st.markdown(f"**{ui.tr('ev_new_issues')}**")
                 st.text(cur["new_issues"] or "—")
                 with st.expander(ui.tr("ev_history")):
                     history = read(ui.engine(), evaluation_history, year, no)
-                    history["rating"] = [rating_text(r) for r in history["rating"]]
+                    history["rating"] = [rating_text(r, ui.lang()) for r in history["rating"]]
                     st.dataframe(ui.display_table(history), hide_index=True, width="stretch")
 
     with summary_tab:
@@ -266,7 +272,7 @@ if data is not None and year is not None:
         counts = rating_counts(table)
         cols = st.columns(len(counts))
         for col, (code, n) in zip(cols, counts.items(), strict=True):
-            col.metric(rating_text(code) if code != "未記入" else ui.tr("ev_unfilled"), n)
+            col.metric(rating_text(code, ui.lang()) if code != "未記入" else ui.tr("ev_unfilled"), n)
         st.markdown(f"**{ui.tr('ev_state_counts')}**")
         by_state = state_counts(table)
         cols = st.columns(len(by_state))
@@ -281,8 +287,8 @@ if data is not None and year is not None:
                     ui.esc(r.measure),
                     ui.esc(r.lead_department),
                     ui.esc(state_label(r.state, ui.lang()) + (f" {overdue}" if r.overdue else "")),
-                    ui.esc(r.rating_text if r.filled else f"⚠ {ui.tr('ev_unfilled')}"),
-                    ui.esc(rating_text(r.suggested) if r.suggested else "—"),
+                    ui.esc(rating_text(r.rating, ui.lang()) if r.filled else f"⚠ {ui.tr('ev_unfilled')}"),
+                    ui.esc(rating_text(r.suggested, ui.lang()) if r.suggested else "—"),
                     ui.esc(r.reason or "—"),
                     ui.esc(r.new_issues or "—"),
                     ui.esc(r.updated_at or "—"),

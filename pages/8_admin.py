@@ -46,6 +46,7 @@ elif data is not None and year is not None:
         ui.tr("indicator"),
         list(inds.index),
         format_func=partial(_indicator_label, names=inds["name"].to_dict()),
+        placeholder=ui.tr("choose_option"),
         key="admin_indicator",
     )
     ind = inds.loc[code]
@@ -93,7 +94,12 @@ elif data is not None and year is not None:
     locked = sorted(read(engine, locked_months, year))
     st.text(f"{ui.tr('admin_locked_months')}: {', '.join(locked) or MISSING}")
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-    month = c1.selectbox(ui.tr("month"), [str(m) for m in fiscal_months(year)], key="admin_lock_month")
+    month = c1.selectbox(
+        ui.tr("month"),
+        [str(m) for m in fiscal_months(year)],
+        placeholder=ui.tr("choose_option"),
+        key="admin_lock_month",
+    )
     try:
         if c2.button(ui.tr("admin_lock"), key="admin_lock", icon=":material/lock:"):
             locks.set_month_lock(engine, actor, year, month, True)
@@ -116,7 +122,12 @@ with st.form("admin_user_form", clear_on_submit=True):
     email = c3.text_input(ui.tr("admin_email"), key="admin_new_email")
     c4, c5, c6 = st.columns(3)
     role = c4.selectbox(
-        ui.tr("admin_role"), ROLES, index=1, key="admin_new_role", format_func=partial(_role_label, lang=ui.lang())
+        ui.tr("admin_role"),
+        ROLES,
+        index=1,
+        placeholder=ui.tr("choose_option"),
+        key="admin_new_role",
+        format_func=partial(_role_label, lang=ui.lang()),
     )
     departments = c5.text_input(ui.tr("admin_departments"), key="admin_new_departments")
     password = c6.text_input(ui.tr("admin_password"), type="password", key="admin_new_password")
@@ -140,7 +151,9 @@ if add:
 users = read(engine, auth.list_users)
 c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
 active = [u for u, off in zip(users["username"], users["disabled"], strict=True) if not off and u != actor.username]
-target = c1.selectbox(ui.tr("admin_disable"), ["", *active], key="admin_disable_user")
+target = c1.selectbox(
+    ui.tr("admin_disable"), ["", *active], placeholder=ui.tr("choose_option"), key="admin_disable_user"
+)
 if c2.button(ui.tr("admin_disable"), key="admin_disable", disabled=not target, icon=":material/person_off:"):
     try:
         with_retry(engine, auth.disable_user, actor, target)
@@ -148,7 +161,7 @@ if c2.button(ui.tr("admin_disable"), key="admin_disable", disabled=not target, i
         st.error(plain_markdown(str(exc)))
     else:
         st.rerun()
-st.dataframe(users, hide_index=True, width="stretch")
+st.dataframe(ui.display_table(users), hide_index=True, width="stretch")
 
 # ---- 部署の連絡先 (reminders from `python -m kpi remind --send` go to these addresses)
 st.subheader(ui.tr("inq_emails"))

@@ -68,7 +68,7 @@ choices = leading if actor.is_admin else [d for d in actor.departments if d in l
 if not choices:
     st.warning(ui.tr("inq_no_department"))
     st.stop()
-department = st.selectbox(ui.tr("inq_department"), choices, key=KEY_DEPARTMENT)
+department = st.selectbox(ui.tr("inq_department"), choices, placeholder=ui.tr("choose_option"), key=KEY_DEPARTMENT)
 
 items, inquiry, states, evaluations = read(ui.engine(), department_overview, year, as_of)
 evaluations = evaluations.set_index("project_no")

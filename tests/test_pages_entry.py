@@ -192,7 +192,7 @@ def test_editor_marks_a_milestone_done_and_saves_a_self_assessment(app_db: str) 
     assert at.selectbox(key="entry_a_2026-10_8").value == "caution"
     log = _page(HISTORY, Actor("boss", "admin"))
     actions = set(log.dataframe[0].value["操作"])
-    assert {"milestone.complete", "assessment.save"} <= actions
+    assert {"マイルストーンの完了", "自己評価の保存"} <= actions
 
 
 def test_history_page_is_admin_only_and_lists_the_entry_with_author(app_db: str) -> None:
@@ -204,9 +204,12 @@ def test_history_page_is_admin_only_and_lists_the_entry_with_author(app_db: str)
     hist = _page(HISTORY, Actor("boss", "admin"))
     assert not hist.exception
     frame = hist.dataframe[0].value
-    saved = frame.loc[frame["操作"] == "actual.save"].iloc[0]
+    saved = frame.loc[frame["操作"] == "実績の保存"].iloc[0]
     assert (
-        saved["利用者"] == "shimin" and saved["対象"] == f"{CARD} 2026-10" and saved["日時（JST）"].startswith("2026-")
+        saved["利用者"] == "shimin"
+        and saved["対象"] == "マイナンバーカード保有率（2026-10）"
+        and saved["内容"].startswith("値 87.5・第1版・経路: 入力画面")
+        and saved["日時（JST）"].startswith("2026-")
     )
     hist.text_input(key="hist_text").input("konbini").run()
     assert hist.dataframe[0].value.empty
@@ -231,8 +234,8 @@ def test_admin_page_edits_a_baseline_locks_a_month_and_adds_a_user(app_db: str) 
     at.selectbox(key="admin_new_role").select("viewer")
     _submit(at, "利用者を追加")
     assert not at.exception
-    users = next(d.value for d in at.dataframe if "username" in d.value.columns)
-    assert "tanaka" in set(users["username"])
+    users = next(d.value for d in at.dataframe if "利用者名" in d.value.columns)
+    assert "tanaka" in set(users["利用者名"]) and set(users["役割"]) <= {"管理者", "編集者", "閲覧者"}
     engine = make_engine(app_db)
     with transaction(engine) as s:
         assert "2026-09" in __import__("kpi.store", fromlist=["locked_months"]).locked_months(s, 2026)

@@ -81,29 +81,45 @@ def scope_projects(data: PlanData, scope: Scope) -> list[int]:
     return [int(n) for n in chosen["project_no"]]
 
 
-def scope_label(data: PlanData, scope: Scope) -> str:
+# Words of the scope labels: (Japanese, English).
+_SCOPE_WORDS = {
+    "all": ("全体", "Whole plan"),
+    "policy": ("基本方針", "Policy "),
+    "measure": ("重点施策", "Measure "),
+    "project": ("実施事業", "Project "),
+}
+
+
+def _scope_word(kind: str, lang: str) -> str:
+    ja, en = _SCOPE_WORDS[kind]
+    return en if lang == "en" else ja
+
+
+def scope_label(data: PlanData, scope: Scope, lang: str = "ja") -> str:
     """「全体」, 「基本方針1 市民サービスの利便性の向上」, 「重点施策① …」, 「実施事業4 …」."""
+    word = _scope_word(scope.kind, lang)
     if scope.kind == "all":
-        return "全体"
+        return word
     if scope.kind == "policy":
         row = data.policies[data.policies["policy_no"] == scope.no].iloc[0]
-        return f"基本方針{scope.no} {row['policy_name']}"
+        return f"{word}{scope.no} {row['policy_name']}"
     if scope.kind == "measure":
         row = data.measures[data.measures["measure_no"] == scope.no].iloc[0]
-        return f"重点施策{row['symbol']} {row['measure_name']}"
+        return f"{word}{row['symbol']} {row['measure_name']}"
     row = data.projects[data.projects["project_no"] == scope.no].iloc[0]
-    return f"実施事業{scope.no} {row['project_name']}"
+    return f"{word}{scope.no} {row['project_name']}"
 
 
-def scope_choices(data: PlanData) -> list[tuple[str, str]]:
+def scope_choices(data: PlanData, lang: str = "ja") -> list[tuple[str, str]]:
     """(scope text, label) of every scope of the plan, 全体 first."""
-    out = [("all", "全体")]
+    out = [("all", _scope_word("all", lang))]
+    policy, measure, project = (_scope_word(k, lang) for k in ("policy", "measure", "project"))
     for r in data.policies.itertuples(index=False):
-        out.append((f"policy:{r.policy_no}", f"基本方針{r.policy_no} {r.policy_name}"))
+        out.append((f"policy:{r.policy_no}", f"{policy}{r.policy_no} {r.policy_name}"))
     for r in data.measures.itertuples(index=False):
-        out.append((f"measure:{r.measure_no}", f"重点施策{r.symbol} {r.measure_name}"))
+        out.append((f"measure:{r.measure_no}", f"{measure}{r.symbol} {r.measure_name}"))
     for r in data.projects.itertuples(index=False):
-        out.append((f"project:{r.project_no}", f"実施事業{r.project_no} {r.project_name}"))
+        out.append((f"project:{r.project_no}", f"{project}{r.project_no} {r.project_name}"))
     return out
 
 
@@ -165,9 +181,12 @@ class ReportContent:
     why: dict[int, list[str]] = field(default_factory=dict)
     # Each project's status at the end of every month April → as-of (kpi.evaluate.status_history).
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lang: str = "ja"  # the page follows the visitor's language; PDF and XLSX are Japanese
 
     @property
     def subtitle(self) -> str:
+        if self.lang == "en":
+            return f"{self.year_label} · as of {self.as_of} · {self.scope_label}"
         return f"{self.year_label}・基準月 {self.as_of.label_ja()}・対象 {self.scope_label}"
 
 
@@ -177,6 +196,7 @@ def build_report(
     scope: Scope,
     evaluations: pd.DataFrame | None = None,
     generated_on: date | None = None,
+    lang: str = "ja",
 ) -> ReportContent:
     nos = scope_projects(data, scope)
     statuses = indicator_statuses(data, as_of)
@@ -191,9 +211,11 @@ def build_report(
     if not ev.empty:
         ev = ev[ev["project_no"].isin(nos)].reset_index(drop=True)
     all_items = indicator_statuses(data, as_of)
-    reasons = why_projects(data, as_of, all_items)
+    reasons = why_projects(data, as_of, all_items, lang)
     why = {
-        int(p["id"]): reasons[int(p["id"])].lines() for p in projects.to_dict("records") if p["status"] in NEEDS_REASON
+        int(p["id"]): reasons[int(p["id"])].lines(lang)
+        for p in projects.to_dict("records")
+        if p["status"] in NEEDS_REASON
     }
     history = status_history(data, as_of)
     history = history[history["id"].isin(nos)].reset_index(drop=True)
@@ -204,10 +226,10 @@ def build_report(
         title=report_title(data),
         municipality=data.municipality,
         year=data.year,
-        year_label=fiscal_year_label(data.year),
+        year_label=f"FY{data.year}" if lang == "en" else fiscal_year_label(data.year),
         as_of=as_of,
         scope=scope,
-        scope_label=scope_label(data, scope),
+        scope_label=scope_label(data, scope, lang),
         has_sample=sample,
         projects=projects,
         indicators=indicators,
@@ -218,4 +240,5 @@ def build_report(
         generated_on=generated_on,
         why=why,
         history=history,
+        lang=lang,
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from kpi import fmt
 from kpi.chart_data import format_value
-from kpi.labels import LEGEND_ORDER, status_text
+from kpi.labels import LEGEND_ORDER, status_text, t
 from kpi.reports.content import ReportContent
 from kpi.status import Status
 
@@ -14,17 +14,35 @@ SUMMARY_HEADER = ["No", "重点施策", "実施事業", "担当部署", "状況"
 INDICATOR_HEADER = ["実施事業", "指標", "基準値", "目標値", "計画値", "実績値", "進捗率", "状況", "未報告"]
 MILESTONE_HEADER = ["実施事業", "項目（●）", "予定月", "完了日", "状況"]
 WHY_HEADER = ["実施事業", "担当部署", "状況", "理由・メモ（注意・遅延の原因／最新の実績メモ／自己評価）"]
+# The same headers in English, for the page in ?lang=en (the PDF and XLSX stay Japanese).
+HEADERS_EN = {
+    "SUMMARY": ["No.", "Measure", "Project", "Department", "Status", "Indicators and ●", "Self-assessment"],
+    "INDICATOR": ["Project", "Indicator", "Baseline", "Target", "Planned", "Actual", "Ratio", "Status", "Unreported"],
+    "MILESTONE": ["Project", "Item (●)", "Due", "Completed", "Status"],
+    "WHY": ["Project", "Department", "Status", "Why (causes of caution/delay, latest note, self-assessment)"],
+}
 
 
-def month_text(month: Any) -> str:
+def header(name: str, lang: str = "ja") -> list[str]:
+    """A table's header (``SUMMARY``, ``INDICATOR``, ``MILESTONE``, ``WHY``) in ``lang``."""
+    if lang == "en":
+        return HEADERS_EN[name]
+    return {"SUMMARY": SUMMARY_HEADER, "INDICATOR": INDICATOR_HEADER, "MILESTONE": MILESTONE_HEADER, "WHY": WHY_HEADER}[
+        name
+    ]
+
+
+def month_text(month: Any, lang: str = "ja") -> str:
     """「2026年10月」 from ``2026-10``; 「―」 when there is none."""
     m = fmt.opt(month)
-    return fmt.MISSING if m is None else f"{str(m)[:4]}年{int(str(m)[5:7])}月"
+    if m is None:
+        return fmt.MISSING
+    return str(m)[:7] if lang == "en" else f"{str(m)[:4]}年{int(str(m)[5:7])}月"
 
 
-def status_cell(code: Any) -> str:
+def status_cell(code: Any, lang: str = "ja") -> str:
     c = fmt.opt(code)
-    return fmt.MISSING if c is None else status_text(c)
+    return fmt.MISSING if c is None else status_text(c, lang)
 
 
 def breakdown(row: dict[str, Any]) -> str:
@@ -48,9 +66,9 @@ def summary_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
                     fmt.text(r["measure"]),
                     fmt.text(r["name"]),
                     fmt.text(r["lead_department"]),
-                    status_cell(r["status"]),
+                    status_cell(r["status"], content.lang),
                     breakdown(r),
-                    status_cell(r.get("assessment")),
+                    status_cell(r.get("assessment"), content.lang),
                 ],
                 fmt.opt(r["status"]),
             )
@@ -65,7 +83,7 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
         month = fmt.opt(r.get("month"))
         actual = format_value(r["actual"], unit)
         if month is not None and fmt.opt(r["actual"]) is not None:
-            actual += f"（{int(str(month)[5:7])}月）"
+            actual += f" ({month})" if content.lang == "en" else f"（{int(str(month)[5:7])}月）"
         unreported = int(fmt.opt_float(r["unreported_months"]) or 0)
         out.append(
             (
@@ -77,8 +95,8 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
                     format_value(r["expected"], unit),
                     actual,
                     fmt.percent(r["ratio"]),
-                    status_cell(r["status"]),
-                    f"{unreported}か月" if unreported else "",
+                    status_cell(r["status"], content.lang),
+                    (f"{unreported} mo." if content.lang == "en" else f"{unreported}か月") if unreported else "",
                 ],
                 fmt.opt(r["status"]),
             )
@@ -94,9 +112,9 @@ def milestone_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
                 [
                     f"{int(r['project']):02d} {fmt.text(r['project_name'])}",
                     fmt.text(r["name"]),
-                    month_text(r["target"]),
+                    month_text(r["target"], content.lang),
                     fmt.text(r["actual"], ""),
-                    status_cell(r["status"]),
+                    status_cell(r["status"], content.lang),
                 ],
                 fmt.opt(r["status"]),
             )
@@ -122,8 +140,8 @@ def why_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
                 [
                     f"{int(r['id']):02d} {fmt.text(r['name'])}",
                     fmt.text(r["lead_department"]),
-                    status_cell(r["status"]),
-                    "\n".join(lines) or "理由・メモは未入力です",
+                    status_cell(r["status"], content.lang),
+                    "\n".join(lines) or t("why_none", content.lang),
                 ],
                 fmt.opt(r["status"]),
             )
