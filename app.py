@@ -114,7 +114,10 @@ if data is not None:
     tree: list[tuple[str, list[str]]] = []
     for pol in policies.to_dict("records"):
         tree.append(
-            ("kpi-policy", [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy')}{pol['id']} {pol['name']}"), ""])
+            (
+                "kpi-policy",
+                [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy_n').format(n=pol['id'])} {pol['name']}"), ""],
+            )
         )
         for mea in measures[measures["policy_no"] == pol["id"]].to_dict("records"):
             label = f"{mea['symbol']} {mea['name']}"

@@ -136,6 +136,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Showing SAMPLE data, not real actuals (remove with `python -m kpi demo --clear`).",
     ),
     "policy": ("基本方針", "Policy"),
+    "policy_n": ("基本方針{n}", "Policy {n}"),
     "measure": ("重点施策", "Measure"),
     "project": ("実施事業", "Project"),
     "indicator": ("指標", "Indicator"),

@@ -39,7 +39,7 @@ else:
     with header:
         st.title(f"{measure['symbol']} {measure['name']}")
         as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
-        st.caption(f"{ui.tr('policy')}{measure['policy_no']} {policy} ・ {ui.tr('as_of')} {as_of_label}")
+        st.caption(f"{ui.tr('policy_n').format(n=measure['policy_no'])} {policy} ・ {ui.tr('as_of')} {as_of_label}")
         ui.chip(measure["status"])
 
     own = indicators[indicators["measure_no"] == no]
