@@ -134,6 +134,10 @@ class OwedItem:
     kind: str  # evaluation | actual | milestone | assessment
     text: str  # Japanese, one line
     page: str  # URL path of the page where it is done, e.g. "evaluation?project=4"
+    text_en: str = ""  # the same line in English, for the page in ?lang=en
+
+    def line(self, lang: str = "ja") -> str:
+        return self.text_en if lang == "en" and self.text_en else self.text
 
 
 KIND_LABELS = {
@@ -141,6 +145,12 @@ KIND_LABELS = {
     "actual": "実績の未入力",
     "milestone": "期限を過ぎた●",
     "assessment": "自己評価",
+}
+KIND_LABELS_EN = {
+    "evaluation": "Year-end evaluation",
+    "actual": "Missing actuals",
+    "milestone": "Overdue ●",
+    "assessment": "Self-assessment",
 }
 KIND_ORDER = ("evaluation", "actual", "milestone", "assessment")
 
@@ -165,15 +175,21 @@ def owed_items(
     projects = {int(p["project_no"]): p for p in data.projects.to_dict("records")}
     items: list[OwedItem] = []
 
-    def add(no: int, kind: str, text: str, page: str) -> None:
+    def add(no: int, kind: str, text: str, page: str, text_en: str) -> None:
         p = projects[no]
-        items.append(OwedItem(str(p["lead_department"]), no, str(p["project_name"]), kind, text, page))
+        items.append(OwedItem(str(p["lead_department"]), no, str(p["project_name"]), kind, text, page, text_en))
 
     if inquiry_open:
         for no in projects:
             state = State(states.get(no, State.NOT_STARTED))
             if state in OPEN_STATES:
-                add(no, "evaluation", f"期末評価（{STATE_LABELS[state]}）", f"evaluation?project={no}")
+                add(
+                    no,
+                    "evaluation",
+                    f"期末評価（{STATE_LABELS[state]}）",
+                    f"evaluation?project={no}",
+                    f"Year-end evaluation ({STATE_LABELS_EN[state]})",
+                )
 
     reported: dict[str, set[str]] = {}
     for code, month in data.actuals[["code", "month"]].itertuples(index=False):
@@ -181,14 +197,26 @@ def owed_items(
     for ind in data.indicators.to_dict("records"):
         missing = [m for m in due_months if str(m) not in reported.get(str(ind["code"]), set())]
         if missing:
-            add(int(ind["project_no"]), "actual", f"{ind['name']}: {_months_label(missing)}の実績", "entry")
+            add(
+                int(ind["project_no"]),
+                "actual",
+                f"{ind['name']}: {_months_label(missing)}の実績",
+                "entry",
+                f"{ind['name']}: actuals of {', '.join(str(m) for m in missing)}",
+            )
 
     statuses = indicator_statuses(data, at)
     if not statuses.empty:
         late = statuses[(statuses["kind"] == "milestone") & (statuses["status"] == Status.DELAYED.value)]
         for ms in late.to_dict("records"):
             month = Month.parse(str(ms["month"]))
-            add(int(ms["project"]), "milestone", f"● {ms['name']}（{month.year}年{month.month}月）の完了報告", "entry")
+            add(
+                int(ms["project"]),
+                "milestone",
+                f"● {ms['name']}（{month.year}年{month.month}月）の完了報告",
+                "entry",
+                f"● {ms['name']} ({month}): report completion",
+            )
 
     with_indicators = {int(n) for n in data.indicators["project_no"]}
     assessed = assessment_statuses(data, at).set_index("project")
@@ -198,7 +226,8 @@ def owed_items(
         last = opt(assessed.loc[no, "month"]) if no in assessed.index else None
         if last is None or str(last) < str(at):
             since = f"（最終: {Month.parse(str(last)).label_ja()}）" if last else "（未報告）"
-            add(no, "assessment", f"{at.label_ja()}の自己評価{since}", "entry")
+            since_en = f" (last: {last})" if last else " (never reported)"
+            add(no, "assessment", f"{at.label_ja()}の自己評価{since}", "entry", f"Self-assessment of {at}{since_en}")
 
     order = {k: i for i, k in enumerate(KIND_ORDER)}
     return sorted(items, key=lambda i: (i.department, order[i.kind], i.project_no))

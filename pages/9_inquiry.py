@@ -12,7 +12,7 @@ import streamlit as st
 
 from kpi import clock, ui
 from kpi.evaluation import department_overview, rating_text
-from kpi.inquiry import KIND_LABELS, State, TransitionRefused, state_label
+from kpi.inquiry import KIND_LABELS, KIND_LABELS_EN, State, TransitionRefused, state_label
 from kpi.inquiry_sheet import (
     OUTCOME_LABELS,
     InquiryImportRejected,
@@ -83,17 +83,17 @@ own = [i for i in items if i.department == department]
 st.subheader(ui.tr("inq_owes").format(n=len(own)))
 if not own:
     st.success(ui.tr("inq_nothing"))
-for kind, label in KIND_LABELS.items():
+for kind, label in (KIND_LABELS_EN if ui.lang() == "en" else KIND_LABELS).items():
     of_kind = [i for i in own if i.kind == kind]
     if not of_kind:
         continue
-    st.markdown(f"**{label}（{len(of_kind)}）**")
+    st.markdown(f"**{label} ({len(of_kind)})**" if ui.lang() == "en" else f"**{label}（{len(of_kind)}）**")
     for item in of_kind:
         page = PAGE_OF[item.page.split("?")[0]]
         params = {"project": str(item.project_no)} if item.kind == "evaluation" else {}
         st.page_link(
             page,
-            label=f"{item.project_no:02d} {item.project_name}: {item.text}",
+            label=f"{item.project_no:02d} {item.project_name}: {item.line(ui.lang())}",
             query_params=params,
             icon=":material/arrow_forward:",
         )
@@ -110,7 +110,9 @@ st.dataframe(
             ],
             ui.tr("ev_state"): [state_label(states[int(n)].state, ui.lang()) for n in projects["project_no"]],
             ui.tr("ev_rating"): [
-                rating_text(evaluations.loc[int(n), "rating"]) if int(n) in evaluations.index else ui.tr("ev_unfilled")
+                rating_text(evaluations.loc[int(n), "rating"], ui.lang())
+                if int(n) in evaluations.index
+                else ui.tr("ev_unfilled")
                 for n in projects["project_no"]
             ],
             ui.tr("ev_comment"): [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ from kpi import auth
 from kpi.bootstrap import import_plan
 from kpi.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.demo import load_demo
+from kpi.evaluation import save_evaluation
+from kpi.inquiry_store import apply_action, open_inquiry, set_department_email
+from kpi.locks import lock_month
 from kpi.permissions import Actor
 from kpi.plan_admin import update_indicator_plan
 from kpi.store import plan_data
@@ -39,6 +43,8 @@ PAGES = (
     "pages/9_inquiry.py",
 )
 BOSS = Actor("boss", "admin")
+SHIMIN = Actor("shimin", "editor", ("市民課",))
+WHO = {"admin": BOSS, "editor": SHIMIN, "anonymous": None}
 # Hiragana, Katakana, Kanji; not 「・」 (U+30FB), which both languages use as a bullet.
 KANA = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff]")
 # Words a Japanese page may show in Latin letters: file formats, time zone, the plan's "DX".
@@ -67,11 +73,22 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, re.
         auth.login(engine, "boss", "wrong-password-1")
     with transaction(engine) as s:
         update_indicator_plan(s, ADMIN, TODAY.year, "06-collection-fees", {"baseline": "6000000"})
+        lock_month(s, ADMIN, TODAY.year, "2026-04")
+        open_inquiry(s, ADMIN, TODAY.year, date(2027, 4, 30))
+        set_department_email(s, ADMIN, "市民課", "shimin@example.jp")
+    # the year-end workflow: saved, submitted, returned with a comment (its states and history)
+    with transaction(engine) as s:
+        save_evaluation(s, SHIMIN, TODAY.year, 4, "B", "保有率は目標に近づいている", "")
+    with transaction(engine) as s:
+        apply_action(s, SHIMIN, TODAY.year, 4, "submit")
+    with transaction(engine) as s:
+        apply_action(s, ADMIN, TODAY.year, 4, "return", "数値の根拠を添えてください")
     with transaction(engine) as s:
         data = plan_data(s, TODAY.year)
     engine.dispose()
     assert data is not None
-    content: set[str] = {"boss", "shimin", "test-admin", "boss@example.jp", data.title, data.municipality}
+    content: set[str] = {"boss", "shimin", "test-admin", "boss@example.jp", "shimin@example.jp", data.title}
+    content |= {data.municipality, "保有率は目標に近づいている", "数値の根拠を添えてください"}
     for frame in (data.policies, data.measures, data.projects, data.schedule, data.milestones, data.indicators):
         for col in frame.columns:
             for v in frame[col]:
@@ -143,14 +160,14 @@ def _foreign(text: str, lang: str) -> list[str]:
     return [w for w in ASCII_WORD.findall(text) if w not in JA_ALLOWED]
 
 
-@pytest.mark.parametrize("who", ["admin", "anonymous"])
+@pytest.mark.parametrize("who", list(WHO))
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_page_speaks_one_language_and_shows_no_codes(
     demo_db: tuple[str, re.Pattern[str]], page: str, lang: str, who: str
 ) -> None:
     _url, content = demo_db
-    at = _open(page, lang, BOSS if who == "admin" else None)
+    at = _open(page, lang, WHO[who])
     texts = page_texts(at)
     assert texts
     problems: list[str] = []
