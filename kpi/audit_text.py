@@ -109,7 +109,8 @@ def _actual_save(d: Mapping[str, Any], lang: str) -> str:
     if prev is not None:
         head += _w(lang, f"（前回 {_value(prev, lang)}）", f" (was {_value(prev, lang)})")
     src = _w(lang, "経路: ", "source: ") + source_label(d.get("source"), lang) if d.get("source") else ""
-    sample = _w(lang, "サンプル", "sample") if d.get("sample") else ""
+    # sample data says so in its source already (「経路: サンプルデータ」)
+    sample = _w(lang, "サンプル", "sample") if d.get("sample") and d.get("source") != "demo" else ""
     return _join([head, _revision(d, lang), src, sample, *_labelled(d, ("note", "reason"), lang)], lang)
 
 

@@ -46,7 +46,10 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     # the sentence is what an administrator reads: it gets the room
-    column_config={ui.tr("col_detail"): st.column_config.TextColumn(width="large")},
+    column_config={
+        ui.tr("col_target"): st.column_config.TextColumn(width="medium"),
+        ui.tr("col_detail"): st.column_config.TextColumn(width="large"),
+    },
 )
 st.download_button(
     ui.tr("hist_download"),
