@@ -21,11 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kpi.evaluate import assessment_statuses, indicator_statuses
+from kpi.evaluate import assessment_statuses, indicator_statuses, rule_of
 from kpi.fiscal import Month, fiscal_months
 from kpi.fmt import opt
 from kpi.permissions import PermissionDenied
-from kpi.status import Status
+from kpi.status import Frequency, Status
 from kpi.store import PlanData
 
 
@@ -179,7 +179,15 @@ def owed_items(
     for code, month in data.actuals[["code", "month"]].itertuples(index=False):
         reported.setdefault(str(code), set()).add(str(month))
     for ind in data.indicators.to_dict("records"):
-        missing = [m for m in due_months if str(m) not in reported.get(str(ind["code"]), set())]
+        have = reported.get(str(ind["code"]), set())
+        rule = rule_of(ind)
+        if rule.frequency is Frequency.MONTHLY:
+            missing = [m for m in due_months if str(m) not in have]
+        else:
+            # Only figures that were due, and not those a later report already answered
+            # (a July survey entered in August): as the status counts them.
+            last = max((m for m in map(Month.parse, have) if m <= at), default=None)
+            missing = [m for m in due_months if m.month in rule.due and (last is None or m > last)]
         if missing:
             add(int(ind["project_no"]), "actual", f"{ind['name']}: {_months_label(missing)}の実績", "entry")
 
