@@ -5,22 +5,32 @@ issue's examples; the plan file's new fields; migration 0005 keeps today's rows 
 
 from __future__ import annotations
 
+import io
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 import yaml
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import inspect, select
 
 from kpi.actuals import ActualInput, record_actuals
 from kpi.bootstrap import import_plan
+from kpi.chart_data import indicator_chart_data
+from kpi.charts import indicator_figure
 from kpi.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, transaction, upgrade
 from kpi.evaluate import indicator_statuses, status_table
 from kpi.fiscal import Month
 from kpi.models import Indicator
 from kpi.planfile import PlanError, parse_plan
+from kpi.reports.content import Scope
+from kpi.reports.print_charts import chart_png
+from kpi.reports.print_charts import figure as print_figure
+from kpi.reports.service import load_inputs, report_bytes
 from kpi.store import PlanData, plan_data
 
 from .conftest import ADMIN, ROOT, TODAY
@@ -105,6 +115,20 @@ def test_statuses_of_the_fictional_plan(url: str) -> None:
     assert _row(ind, "04-new-service-users")["baseline"] == 0 and _row(ind, "04-new-service-users")["baseline_new"]
 
 
+def test_four_year_target_no_longer_reads_on_track_while_its_projection_ends_short(url: str) -> None:
+    data = _data(url)
+    row = _row(indicator_statuses(data, OCT), "01-online-rate")
+    assert row["status"] != "on_track" and row["ratio"] < 0.7  # squeezed into FY2026 it read 順調 129%
+    chart = indicator_chart_data(data, "01-online-rate", OCT, row)
+    projection = next(s for s in chart.series if s.key == "projection")
+    target = next(ln for ln in chart.lines if ln.key == "target")
+    assert projection.ys[-1] < target.value == 100
+    trajectory = next(s for s in chart.series if s.key == "trajectory")
+    assert (trajectory.xs[0], trajectory.ys[0]) == (0.0, pytest.approx(90.0))  # the line's value in March 2026
+    assert trajectory.ys[-1] == pytest.approx(100.0)
+    assert "final_target" not in {ln.key for ln in chart.lines}  # this year's target is the final one
+
+
 def test_survey_never_reads_three_months_unreported(url: str, tmp_path: Path) -> None:
     data = _data(url)
     for month in range(7, 13):
@@ -119,6 +143,46 @@ def test_survey_never_reads_three_months_unreported(url: str, tmp_path: Path) ->
     for month in (Month(2026, 7), OCT, Month(2027, 3)):
         row = _row(indicator_statuses(data, month), "03-staff-survey")
         assert (row["status"], row["unreported_months"]) == ("on_track", 0)  # judged at July: 63.75 expected
+
+
+def test_charts_show_this_years_and_the_final_target_and_draw_without_nan(url: str) -> None:
+    data = _data(url)
+    statuses = indicator_statuses(data, OCT)
+    for code in data.indicators["code"]:
+        chart = indicator_chart_data(data, code, OCT, _row(statuses, code))
+        _no_nan([*chart.title_lines, *chart.subtitle_lines, *(lb.text for lb in chart.labels)])
+        _no_nan([v for s in chart.series for v in (*s.xs, *s.ys)] + [ln.value for ln in chart.lines])
+        fig = indicator_figure(chart)
+        assert "nan" not in fig.to_json().lower()
+        on_screen = {tr.meta for tr in fig.data} | {s.name for s in fig.layout.shapes}
+        assert on_screen | {a.name for a in fig.layout.annotations} == chart.elements, code
+        printed = print_figure(chart)
+        assert {a.get_gid() for a in printed.findobj() if a.get_gid()} - {"title", "subtitle"} == chart.elements
+        assert chart_png(chart, dpi=50).startswith(b"\x89PNG")
+    yearly = indicator_chart_data(data, "02-digital-staff-rate", OCT, _row(statuses, "02-digital-staff-rate"))
+    lines = {ln.key: ln.value for ln in yearly.lines}
+    assert (lines["target"], lines["final_target"]) == (83, 100)
+    texts = {lb.key: lb.text for lb in yearly.labels}
+    assert texts["target"] == "目標値 83%" and texts["final_target"] == "最終目標（R10年度） 100%"
+    english = indicator_chart_data(data, "02-digital-staff-rate", OCT, None, lang="en")
+    assert {lb.key: lb.text for lb in english.labels}["final_target"] == "Final target (FY2028) 100%"
+    new = indicator_chart_data(data, "04-new-service-users", OCT, _row(statuses, "04-new-service-users"))
+    assert "新規" in {lb.key: lb.text for lb in new.labels}["baseline"]
+
+
+def test_reports_of_the_fictional_plan_have_no_nan(url: str) -> None:
+    engine = make_engine(url)
+    inputs = load_inputs(engine, 2026)
+    engine.dispose()
+    assert inputs is not None
+    xlsx = report_bytes(inputs, OCT, Scope.parse("all"), "xlsx", TODAY)
+    wb = load_workbook(io.BytesIO(xlsx))
+    cells = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    _no_nan(cells)
+    pdf = report_bytes(inputs, OCT, Scope.parse("measure:2"), "pdf", TODAY)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "nan" not in text.lower() and "None" not in text
+    assert "最終目標" in text
 
 
 # ---------------------------------------------------------------- the plan file's fields
@@ -207,3 +271,42 @@ def test_a_department_owes_only_the_figures_that_were_due(url: str) -> None:
     assert owed(answered, OCT, survey) == []  # entered late, in August: July's figure is in
     assert owed(data, OCT, "オンライン相談") == []  # quarterly: June and September in, December not due
     assert owed(data, OCT, "手続のオンライン化率") == []  # monthly: April–October all reported
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [(None, {}), ("pages/1_measures.py", {"measure": "2"}), ("pages/2_projects.py", {"project": "3"})],
+)
+def test_pages_of_the_fictional_plan_render_without_nan(
+    url: str, monkeypatch: pytest.MonkeyPatch, page: str | None, query: dict[str, str]
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KPI_DATABASE_URL", url)
+    monkeypatch.setenv("KPI_TODAY", TODAY.isoformat())
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, at.exception
+    shown = "\n".join(m.value for m in at.markdown)
+    specs = "".join(c.proto.spec for c in at.get("plotly_chart"))
+    assert not re.search(r"\b(nan|NaN|None)\b", shown) and "NaN" not in specs
+    assert "架空" in shown
+
+
+def test_a_measured_baseline_set_by_an_administrator_replaces_new(tmp_path: Path) -> None:
+    from kpi.plan_admin import update_indicator_plan
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kpi.db'}")
+    import_plan(engine, PLAN, ADMIN)
+    with transaction(engine) as s:
+        changed = update_indicator_plan(s, ADMIN, 2026, "04-new-service-users", {"baseline": "300"})
+    assert changed == {"baseline": (None, 300.0), "baseline_is_new": (True, False)}
+    with transaction(engine) as s:
+        row = _row(indicator_statuses(plan_data(s, 2026), OCT), "04-new-service-users")  # type: ignore[arg-type]
+    assert (row["baseline"], row["baseline_new"]) == (300.0, False)
+    engine.dispose()
