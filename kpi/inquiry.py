@@ -9,7 +9,8 @@ every write and audit the result.
 
 What a department owes (``owed_items``), counted for the projects whose 担当部署 it is:
 - 期末評価: while an inquiry is open, every project not yet 提出済/確定;
-- 実績: every ended month of the fiscal year (up to the as-of month) without an actual;
+- 実績: every ended month of the fiscal year (up to the as-of month) without an actual (an
+  indicator reported less often than monthly: its due months after its latest report);
 - ●: milestones past their month and not marked complete (status 遅延);
 - 自己評価: a project without an indicator whose latest self-assessment is before the as-of
   month (its self-assessment is what the project's status rests on).

@@ -165,8 +165,8 @@ class IndicatorEvaluation:
     as_of: Month
     month: Month | None = None  # m*: the latest month <= as_of with an actual
     actual: float | None = None  # level: a at m*; flow: A, the cumulative sum up to m*
-    expected: float | None = None  # E at m*
-    target: float | None = None
+    expected: float | None = None  # E at m* (at its due month for a figure due less than monthly)
+    target: float | None = None  # this fiscal year's target T
     ratio: float | None = None
     unreported_months: int = 0  # due reports after m* up to as_of that did not come
     final_target: float | None = None  # the target of target_year (equals target in its last year)

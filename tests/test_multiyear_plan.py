@@ -310,3 +310,23 @@ def test_a_measured_baseline_set_by_an_administrator_replaces_new(tmp_path: Path
         row = _row(indicator_statuses(plan_data(s, 2026), OCT), "04-new-service-users")  # type: ignore[arg-type]
     assert (row["baseline"], row["baseline_new"]) == (300.0, False)
     engine.dispose()
+
+
+def test_suggested_rating_counts_an_indicator_not_due_yet_as_nothing_measured() -> None:
+    from kpi.evaluation import suggest_rating
+
+    assert suggest_rating(["not_due"], [], None)[0] == "D"
+    assert suggest_rating(["not_due"], ["done"], None) == ("B", "報告の時期が来ていない指標があります（予定）")
+    assert suggest_rating(["achieved"], ["done"], None)[0] == "A"
+
+
+def test_reimporting_the_plan_changes_nothing_and_keeps_new(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kpi.db'}")
+    assert import_plan(engine, PLAN, ADMIN).changed
+    assert not import_plan(engine, PLAN, ADMIN).changed
+    with transaction(engine) as s:
+        ind = s.scalars(select(Indicator).where(Indicator.code == "04-new-service-users")).one()
+        yearly = s.scalars(select(Indicator).where(Indicator.code == "02-digital-staff-rate")).one()
+        assert (ind.baseline, ind.baseline_is_new) == (None, True)
+        assert yearly.yearly_targets == {"2025": 79.0, "2026": 83.0, "2027": 93.0}
+    engine.dispose()
