@@ -3,7 +3,11 @@ every boundary. A rule without these fields behaves exactly as tests/test_status
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpi.fiscal import Month, fiscal_months
 from kpi.status import (
@@ -323,3 +327,46 @@ def test_reference_indicator_counts_only_due_reports() -> None:
     rule = IndicatorRule(INC, LEVEL, frequency=Frequency.YEARLY, due_month=7)
     ev = evaluate_indicator(rule, {}, Month(2026, 10), FY)
     assert (ev.status, ev.unreported_months) == (Status.REFERENCE, 1)
+
+
+# ---------------------------------------------------------------- any rule, any actuals
+
+_numbers = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _rules(draw: st.DrawFn) -> IndicatorRule:
+    direction = draw(st.sampled_from(list(Direction)))
+    final_year = draw(st.integers(FY, FY + 3))
+    flow_scope = draw(st.sampled_from(list(FlowScope)))
+    return IndicatorRule(
+        direction,
+        draw(st.sampled_from(list(Accumulation))),
+        baseline=draw(st.none() | _numbers),
+        target=draw(_numbers) if direction is Direction.AT_MOST else draw(st.none() | _numbers),
+        target_factor=draw(st.none() | st.sampled_from([0.8, 2.0])),
+        new_baseline=draw(st.booleans()),
+        baseline_month=draw(st.none() | st.builds(Month, st.integers(FY - 4, FY), st.integers(1, 12))),
+        target_year=final_year,
+        yearly_targets=draw(st.none() | st.dictionaries(st.integers(FY - 1, final_year), _numbers, max_size=4)),
+        flow_scope=flow_scope,
+        frequency=(frequency := draw(st.sampled_from(list(Frequency)))),
+        due_month=draw(st.none() | st.integers(1, 12)) if frequency is not Frequency.MONTHLY else None,
+    )
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(
+    rule=_rules(),
+    actuals=st.dictionaries(st.builds(Month, st.integers(FY - 2, FY + 1), st.integers(1, 12)), _numbers, max_size=20),
+    as_of=st.builds(Month, st.integers(FY, FY + 1), st.integers(1, 12)),
+)
+def test_any_rule_gives_a_status_with_finite_numbers_and_counts_only_due_reports(
+    rule: IndicatorRule, actuals: dict[Month, float], as_of: Month
+) -> None:
+    ev = evaluate_indicator(rule, actuals, as_of, FY)
+    for value in (ev.ratio, ev.expected, ev.actual, ev.target, ev.start):
+        assert value is None or math.isfinite(value)
+    assert 0 <= ev.unreported_months <= len(rule.due)
+    if ev.status is Status.NOT_DUE:
+        assert rule.frequency is not Frequency.MONTHLY and ev.unreported_months == 0
