@@ -170,7 +170,10 @@ def query_choice(key: str, param: str, allowed: list[int], default: int) -> None
     """
     raw = st.query_params.get(param)
     applied = f"{key}_from_query"
-    if raw is not None and raw != st.session_state.get(applied):
+    # On entering the page (the selectbox's state was dropped when the user left it) the
+    # parameter wins even if it was applied before: an in-session link may repeat it.
+    entering = key not in st.session_state
+    if raw is not None and (entering or raw != st.session_state.get(applied)):
         st.session_state[applied] = raw
         if raw.isdigit() and int(raw) in allowed:
             st.session_state[key] = int(raw)
@@ -178,16 +181,34 @@ def query_choice(key: str, param: str, allowed: list[int], default: int) -> None
         st.session_state[key] = default
 
 
+# (page file, label, query parameters): one row of a table that a person may open.
+NavTarget = tuple[str, str, dict[str, str]]
+
+
+def open_row(key: str, targets: list[NavTarget]) -> None:
+    """Below an HTML table: choose one of its rows and open it in this session.
+
+    Links inside ``st.markdown`` HTML reload the page, which starts a new session and logs the
+    user out; ``st.page_link`` navigates inside the session. One chooser and one link per
+    table keep the table itself compact (a link widget per row does not fit in its cells).
+    """
+    if not targets:
+        return
+    with st.container(horizontal=True, vertical_alignment="bottom", key=f"{key}_row"):
+        index = st.selectbox(
+            tr("nav_open_row"),
+            range(len(targets)),
+            key=key,
+            format_func=lambda i: targets[i][1],
+            width=420,
+        )
+        page, label, params = targets[index or 0]
+        st.page_link(page, label=tr("nav_open"), icon=":material/arrow_forward:", query_params=params, help=label)
+
+
 def set_query_choice(key: str, param: str, value: int) -> None:
     st.query_params[param] = str(value)
     st.session_state[f"{key}_from_query"] = str(value)
-
-
-def link_params(**extra: Any) -> str:
-    """Query string that carries the sidebar's choices to another page (for HTML links)."""
-    params = {"lang": lang(), **({"as_of": st.session_state[KEY_AS_OF]} if KEY_AS_OF in st.session_state else {})}
-    params.update({k: v for k, v in extra.items() if v is not None})
-    return "?" + "&".join(f"{k}={html.escape(str(v))}" for k, v in params.items())
 
 
 def page_setup(title_key: str | None = None) -> None:

@@ -92,10 +92,11 @@ else:
 
     st.subheader(ui.tr("dash_projects"))
     rows = []
+    targets: list[ui.NavTarget] = []
     for p in projects[projects["measure_no"] == no].to_dict("records"):
-        href = f"projects{ui.link_params(project=p['id'])}"
-        label = escape(f"{p['id']:02d} {p['name']}")
-        name = f'<a href="{href}" target="_self">{label}</a>'
+        label = f"{p['id']:02d} {p['name']}"
+        targets.append(("pages/2_projects.py", label, {"project": str(p["id"])}))
+        name = "kpi-name|" + escape(label)
         rows.append(
             (
                 "",
@@ -109,6 +110,7 @@ else:
             )
         )
     ui.table([ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")], rows)
+    ui.open_row("measures_open_project", targets)
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))
