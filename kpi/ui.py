@@ -200,6 +200,7 @@ def open_row(key: str, targets: list[NavTarget]) -> None:
             range(len(targets)),
             key=key,
             format_func=lambda i: targets[i][1],
+            placeholder=tr("nav_open_row"),
             width=420,
         )
         page, label, params = targets[index or 0]
