@@ -69,9 +69,9 @@ if data is not None:
                             "",
                             [
                                 "kpi-nowrap|" + mark + direction,
-                                "kpi-name|" + escape(name),
+                                ui.name_cell(name),
                                 ui.chip_html(old),
-                                ui.chip_html(new),
+                                "kpi-now|" + ui.chip_html(new),
                                 "kpi-why|" + (ui.why_html(why[p["id"]]) if new in NEEDS_REASON else ""),
                             ],
                         ),
@@ -81,7 +81,7 @@ if data is not None:
             if rows:
                 header = ["", ui.tr("project"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")]
                 ordered = sorted(rows, key=lambda r: r[0])
-                ui.table(header, [r for _, _, r in ordered])
+                ui.table(header, [r for _, _, r in ordered], "kpi-list")
                 ui.open_row("overview_open_change", [target for _, target, _ in ordered])
             else:
                 st.info(ui.tr("dash_no_changes"))
@@ -102,8 +102,8 @@ if data is not None:
                     (
                         "",
                         [
-                            "kpi-name|" + escape(f"{r['measure']} {r['name']}"),
-                            "kpi-nowrap|" + escape(str(lead[r["project"]])),
+                            ui.name_cell(f"{r['measure']} {r['name']}"),
+                            "kpi-nowrap kpi-dept|" + escape(str(lead[r["project"]])),
                             ui.esc(r["month"]),  # NaN when nothing was ever reported
                             escape(
                                 unreported_text(int(r["unreported_months"]), ui.lang())
@@ -113,6 +113,7 @@ if data is not None:
                     )
                     for r in missing.to_dict("records")
                 ],
+                "kpi-list",
             )
             names = data.projects.set_index("project_no")["project_name"]
             owing = dict.fromkeys(int(n) for n in missing["project"])
@@ -144,14 +145,16 @@ if data is not None:
                         [
                             ui.chip_html(pro["status"]),
                             "kpi-indent2|" + escape(label),
-                            "kpi-nowrap|" + escape(str(pro["lead_department"])),
+                            "kpi-nowrap kpi-dept|" + escape(str(pro["lead_department"])),
                         ],
                     )
                 )
     # The chooser above the long tree, where a reader starts; the other tables are short.
     ui.open_row("overview_open_tree", tree_targets)
     ui.table(
-        [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")], tree
+        [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")],
+        tree,
+        "kpi-list",
     )
 
     st.subheader(ui.tr("dash_history"))

@@ -290,6 +290,37 @@ LAYOUT_CSS = """
 /* Streamlit's captions are faded (opacity 0.6) to 3.9:1 on white; WCAG 2.1 AA (1.4.3) needs
    4.5:1. A solid grey keeps them quieter than body text at 7:1. */
 [data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
+/* wide_only / narrow_only: a chart for screens and paper, its list form for phones. */
+@media screen and (max-width: 640px) { [class*="st-key-kpi_wide_"] { display: none !important; } }
+@media screen and (min-width: 641px), print { [class*="st-key-kpi_narrow_"] { display: none !important; } }
+.kpi-schedule-list ul { margin: 0 0 0.6rem 0; padding-left: 1.1rem; }
+.kpi-schedule-list li { margin: 0.2rem 0; font-size: 0.9rem; line-height: 1.5; }
+.kpi-schedule-list .kpi-sl-period { color: #424242; font-size: 0.85rem; }
+.kpi-schedule-list .kpi-sl-mark { font-size: 0.85rem; }
+.kpi-schedule-list .kpi-sl-project { margin: 0.7rem 0 0.2rem; }
+/* Names in the changes and missing-reports tables: at most two lines (full name on hover). */
+.kpi-table td.kpi-name2 { min-width: 22em; }
+.kpi-clamp2 { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+/* Wide screens: tables and text stop at a readable width instead of stretching. */
+@media screen and (min-width: 1600px) { .block-container { max-width: 1500px; } }
+@media screen and (max-width: 640px) {
+  /* Phones: the plan tree and the short status tables become lists (one block per row). */
+  .kpi-table.kpi-list { display: block; overflow: visible; }
+  .kpi-table.kpi-list thead { display: none; }
+  .kpi-table.kpi-list tbody { display: block; }
+  .kpi-table.kpi-list tr { display: flex; flex-wrap: wrap; align-items: center; gap: 0.15rem 0.4rem;
+                           border-bottom: 1px solid #E0E0E0; padding: 0.3rem 0.2rem; }
+  .kpi-table.kpi-list td { display: block; border: none; padding: 0.05rem 0.2rem; min-width: 0 !important; }
+  .kpi-table.kpi-list td:empty { display: none; }
+  .kpi-table.kpi-list td.kpi-name, .kpi-table.kpi-list td.kpi-why { flex: 1 1 100%; max-width: none; }
+  .kpi-table.kpi-list td.kpi-indent1, .kpi-table.kpi-list td.kpi-indent2 { flex: 1 1 55%; padding-left: 0.2rem; }
+  .kpi-table.kpi-list tr:has(td.kpi-indent1) { padding-left: 0.8rem; }
+  .kpi-table.kpi-list tr:has(td.kpi-indent2) { padding-left: 1.6rem; }
+  .kpi-table.kpi-list td.kpi-dept { font-size: 0.8rem; color: #424242; }
+  .kpi-table.kpi-list td.kpi-now::before { content: "→ "; }
+  /* The status-by-month matrix still scrolls sideways: its project names stay in view. */
+  .kpi-history td:first-child, .kpi-history th:first-child { position: sticky; left: 0; background: #fff; z-index: 1; }
+}
 </style>
 """
 
@@ -464,6 +495,51 @@ def _cell(cell: str) -> str:
         cls, content = cell.split("|", 1)
         return f'<td class="{cls}">{content}</td>'
     return f"<td>{cell}</td>"
+
+
+def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:
+    """The 工程表 as a list (``kpi.schedule_list``): for phones, where a Gantt chart is unreadable."""
+    from kpi.schedule_list import month_short
+
+    def month(m: str) -> str:
+        return html.escape(month_short(m, fiscal_year, lang()))
+
+    parts = ['<div class="kpi-schedule-list">']
+    for proj in projects:
+        parts.append(f'<p class="kpi-sl-project"><b>{esc(f"{proj.symbol} {proj.no:02d} {proj.name}")}</b></p><ul>')
+        for line in proj.lines:
+            periods = "、".join(
+                (month(a) if a == b else f"{month(a)}–{month(b)}") + (f" {html.escape(text)}" if text else "")
+                for a, b, text in line.periods
+            )
+            marks = "".join(
+                f'<div class="kpi-sl-mark">{mini_chip_html(m.status)} {month(m.month)}'
+                + (f" {html.escape(m.text)}" if m.text else "")
+                + "</div>"
+                for m in line.marks
+            )
+            item = esc(line.item) if line.item else html.escape(tr("chart_no_item"))
+            parts.append(
+                f'<li><span class="kpi-sl-item">{item}</span> <div class="kpi-sl-period">{periods}</div>{marks}</li>'
+            )
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def wide_only(key: str) -> Any:
+    """A container shown on screens wider than a phone and in print (e.g. a Gantt chart)."""
+    return st.container(key=f"kpi_wide_{key}")
+
+
+def narrow_only(key: str) -> Any:
+    """A container shown only on phones (≤ 640 px), e.g. the list form of a chart."""
+    return st.container(key=f"kpi_narrow_{key}")
+
+
+def name_cell(text: str) -> str:
+    """A table cell with a name of at most two lines; the whole name is its tooltip."""
+    return f'kpi-name kpi-name2|<span class="kpi-clamp2" title="{esc(text)}">{esc(text)}</span>'
 
 
 def md_text(text: str) -> str:

@@ -79,8 +79,8 @@ else:
                     "",
                     [
                         ui.chip_html(r["status"]),
-                        escape(r["name"]),
-                        escape(f"{r['project']:02d} {r['project_name']}"),
+                        "kpi-name|" + escape(r["name"]),
+                        "kpi-dept|" + escape(f"{r['project']:02d} {r['project_name']}"),
                         "kpi-nowrap|" + ui.esc(r["month"]),
                         "kpi-nowrap|" + ui.esc(r["actual"]),
                         "kpi-why|" + why_text(r["status"], int(r["project"]), with_causes=False),
@@ -88,6 +88,7 @@ else:
                 )
                 for r in ms.to_dict("records")
             ],
+            "kpi-list",
         )
 
     st.subheader(ui.tr("dash_projects"))
@@ -103,13 +104,17 @@ else:
                 [
                     ui.chip_html(p["status"]),
                     name,
-                    escape(p["lead_department"]),
+                    "kpi-dept|" + escape(p["lead_department"]),
                     ui.chip_html(p["assessment"]),
                     "kpi-why|" + why_text(p["status"], int(p["id"])),
                 ],
             )
         )
-    ui.table([ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")], rows)
+    ui.table(
+        [ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")],
+        rows,
+        "kpi-list",
+    )
     ui.open_row("measures_open_project", targets)
 
     st.subheader(ui.tr("dash_history"))
