@@ -194,7 +194,7 @@ def open_row(key: str, targets: list[NavTarget]) -> None:
     """
     if not targets:
         return
-    with st.container(horizontal=True, vertical_alignment="bottom", key=f"{key}_row"):
+    with st.container(horizontal=True, vertical_alignment="bottom", key=f"kpi_nav_{key}"):
         index = st.selectbox(
             tr("nav_open_row"),
             range(len(targets)),
@@ -293,6 +293,8 @@ LAYOUT_CSS = """
 /* wide_only / narrow_only: a chart for screens and paper, its list form for phones. */
 @media screen and (max-width: 640px) { [class*="st-key-kpi_wide_"] { display: none !important; } }
 @media screen and (min-width: 641px), print { [class*="st-key-kpi_narrow_"] { display: none !important; } }
+/* Paper cannot follow a link: the choosers under the tables are left out of print. */
+@media print { [class*="st-key-kpi_nav_"] { display: none !important; } }
 .kpi-schedule-list ul { margin: 0 0 0.6rem 0; padding-left: 1.1rem; }
 .kpi-schedule-list li { margin: 0.2rem 0; font-size: 0.9rem; line-height: 1.5; }
 .kpi-schedule-list .kpi-sl-period { color: #424242; font-size: 0.85rem; }
@@ -302,7 +304,11 @@ LAYOUT_CSS = """
 .kpi-table td.kpi-name2 { min-width: 22em; }
 .kpi-clamp2 { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 /* Wide screens: tables and text stop at a readable width instead of stretching. */
-@media screen and (min-width: 1600px) { .block-container { max-width: 1500px; } }
+@media screen and (min-width: 1600px) {
+  .block-container { max-width: 1500px; }
+  /* A table as wide as its content: the department no longer sits 1000 px from its project. */
+  .kpi-table { width: auto; min-width: 60%; max-width: 100%; }
+}
 @media screen and (max-width: 640px) {
   /* Phones: the plan tree and the short status tables become lists (one block per row). */
   .kpi-table.kpi-list { display: block; overflow: visible; }

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 def _open(page: Any, row_key: str, option: str) -> None:
     """Choose ``option`` in the chooser under a table and press its 開く link."""
-    row = page.locator(f".st-key-{row_key}_row")
+    row = page.locator(f".st-key-kpi_nav_{row_key}")
     box = row.get_by_role("combobox")
     for _ in range(5):  # a click on the text does not always open the list: ArrowDown does
         box.click()
