@@ -23,6 +23,7 @@ if data is not None:
         ui.tr("dash_filter_policy"),
         list(policies.index),
         key="schedule_policies",
+        bind="query-params",
         placeholder=ui.tr("dash_all"),
         format_func=lambda n: f"{n} {policies[n]}",
     )
@@ -33,11 +34,16 @@ if data is not None:
         ui.tr("dash_filter_measure"),
         measure_options,
         key="schedule_measures",
+        bind="query-params",
         placeholder=ui.tr("dash_all"),
         format_func=lambda n: f"{measures.loc[n, 'symbol']} {measures.loc[n, 'measure_name']}",
     )
     chosen_departments = c3.multiselect(
-        ui.tr("dash_filter_department"), departments, key="schedule_departments", placeholder=ui.tr("dash_all")
+        ui.tr("dash_filter_department"),
+        departments,
+        key="schedule_departments",
+        bind="query-params",
+        placeholder=ui.tr("dash_all"),
     )
 
     shown = projects

@@ -33,3 +33,13 @@ def test_overview_tables_become_lists_on_phones_and_names_take_two_lines(demo_ap
     assert html.count('class="kpi-table kpi-list"') == 3  # changes, missing reports, plan tree
     assert 'class="kpi-clamp2" title="15 先端技術の導入・活用' not in html  # indicators name their measure
     assert 'class="kpi-clamp2" title="⑦ 次年度新規・拡大となるDX関連事業数"' in html
+
+
+def test_schedule_filters_open_from_the_url(demo_app: str) -> None:
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at.switch_page(SCHEDULE)
+    at.query_params["schedule_departments"] = "市民課"
+    at.run()
+    assert not at.exception, at.exception
+    assert "2事業を表示" in [c.value for c in at.caption]
+    # (Writing the choice back into the URL is done by Streamlit's frontend, not the script.)
