@@ -310,6 +310,8 @@ LAYOUT_CSS = """
   .kpi-table { width: auto; min-width: 60%; max-width: 100%; }
 }
 @media screen and (max-width: 640px) {
+  /* A long project name as the title took three lines of 2.75rem on a phone. */
+  [data-testid="stMain"] h1 { font-size: 1.75rem !important; }
   /* Phones: the plan tree and the short status tables become lists (one block per row). */
   .kpi-table.kpi-list { display: block; overflow: visible; }
   .kpi-table.kpi-list thead { display: none; }
