@@ -203,7 +203,8 @@ def open_row(key: str, targets: list[NavTarget]) -> None:
             placeholder=tr("nav_open_row"),
             width=420,
         )
-        page, label, params = targets[index or 0]
+        # A choice kept from a longer list (another 基準月) falls back to the first row.
+        page, label, params = targets[index if index is not None and index < len(targets) else 0]
         st.page_link(page, label=tr("nav_open"), icon=":material/arrow_forward:", query_params=params, help=label)
 
 

@@ -91,3 +91,12 @@ def test_a_link_repeated_after_leaving_the_page_opens_its_target_again(demo_app:
     at.run()
     assert not at.exception
     assert at.title[0].value.startswith("②")
+
+
+def test_a_chosen_row_of_a_longer_list_survives_a_shorter_one(demo_app: str) -> None:
+    at = _start()
+    changes = at.selectbox(key="overview_open_change")
+    changes.set_value(len(changes.options) - 1).run()
+    at.selectbox(key="_wkpi_as_of").set_value("2026-05").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
