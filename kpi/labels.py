@@ -479,6 +479,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "inq_email": ("メールアドレス（空欄で削除）", "E-mail (empty removes)"),
     "inq_email_save": ("連絡先を保存", "Save address"),
     "inq_email_saved": ("連絡先を保存しました。", "Address saved."),
+    # Opening a table row in the same session (a plain link would reload the page and log out).
+    "nav_open": ("開く", "Open"),
+    "nav_open_row": ("この表から開く", "Open from this table"),
 }
 
 
