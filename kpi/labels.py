@@ -281,6 +281,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_disabled_yes": ("無効", "disabled"),
     "col_locked_until": ("ロック期限（JST）", "Locked until (JST)"),
     "col_locked_by": ("締めた人", "Locked by"),
+    "col_ev_rating": ("実績の検証評価", "Rating"),
+    "col_ev_reason": ("左記の状況・理由等", "Situation and reasons"),
+    "col_ev_new_issues": ("新たに生じた課題等", "New issues"),
     "col_completed_by": ("入力者", "Entered by"),
     "col_at": ("日時（JST）", "Time (JST)"),
     "col_actor": ("利用者", "User"),
@@ -315,6 +318,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_lock": ("締める", "Lock"),
     "admin_unlock": ("解除する", "Unlock"),
     "admin_locked_months": ("締め済みの月", "Locked months"),
+    "admin_lock_confirm": (
+        "{month} を締めます。締めた月の実績は、解除するまで誰も入力・修正できません。",
+        "Lock {month}? Nobody can enter or correct its actuals until it is unlocked.",
+    ),
+    "admin_unlock_confirm": (
+        "{month} の締めを解除します。解除すると、その月の実績を再び入力・修正できます。",
+        "Unlock {month}? Its actuals can then be entered and corrected again.",
+    ),
+    "admin_confirm": ("実行する", "Confirm"),
+    "admin_cancel": ("やめる", "Cancel"),
+    "admin_locked_done": ("{month} を締めました。", "Locked {month}."),
+    "admin_unlocked_done": ("{month} の締めを解除しました。", "Unlocked {month}."),
+    "admin_derived_target": ("目標値（基準値 × 目標係数）: {value}", "Target (baseline × factor): {value}"),
+    "admin_derived_pending": (
+        "目標値は基準値が決まると決まります（基準値 × {factor}）。",
+        "The target follows once the baseline is set (baseline × {factor}).",
+    ),
     "admin_users": ("利用者", "Users"),
     "admin_add_user": ("利用者を追加", "Add a user"),
     "admin_disable": ("無効にする", "Disable"),
@@ -330,6 +350,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart_projection": ("年度末予測（直近の傾向）", "Year-end projection (recent trend)"),
     "chart_projection_short": ("年度末予測", "Projected"),
     "chart_start": ("期首", "Start"),
+    "chart_final_target": ("最終目標", "Final target"),
+    "chart_baseline_new": ("新規", "new"),
     "chart_no_target": ("目標値は基準値の設定後に決まります", "Target is set once the baseline is known"),
     "chart_no_item": ("（項目名なし）", "(no item name)"),
     "chart_schedule_bar": ("工程", "Scheduled work"),
@@ -504,6 +526,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "inq_email": ("メールアドレス（空欄で削除）", "E-mail (empty removes)"),
     "inq_email_save": ("連絡先を保存", "Save address"),
     "inq_email_saved": ("連絡先を保存しました。", "Address saved."),
+    # Opening a table row in the same session (a plain link would reload the page and log out).
+    "nav_open": ("開く", "Open"),
+    "nav_open_row": ("この表から開く", "Open from this table"),
 }
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi import clock, ui
 from kpi.council import council_filename, council_papers
+from kpi.entry_scope import first_writable
 from kpi.evaluation import (
     EvaluationRejected,
     evaluation_history,
@@ -87,7 +88,8 @@ if data is not None and year is not None:
     with form_tab:
         plan = data.projects.set_index("project_no")
         numbers = [int(n) for n in data.projects["project_no"]]
-        ui.query_choice(KEY_PROJECT, "project", numbers, numbers[0])
+        own = first_writable(ui.current_actor(), data)
+        ui.query_choice(KEY_PROJECT, "project", numbers, numbers[0] if own is None else own)
         no = st.selectbox(
             ui.tr("project"),
             numbers,
@@ -238,6 +240,9 @@ if data is not None and year is not None:
                 with st.expander(ui.tr("ev_history")):
                     history = read(ui.engine(), evaluation_history, year, no)
                     history["rating"] = [rating_text(r, ui.lang()) for r in history["rating"]]
+                    # 「reason」 here is the evaluation's 左記の状況・理由等, not a correction reason
+                    history = history.rename(columns={"rating": "ev_rating", "reason": "ev_reason"})
+                    history = history.rename(columns={"new_issues": "ev_new_issues"})
                     st.dataframe(ui.display_table(history), hide_index=True, width="stretch")
 
     with summary_tab:

@@ -92,8 +92,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, re.
     for frame in (data.policies, data.measures, data.projects, data.schedule, data.milestones, data.indicators):
         for col in frame.columns:
             for v in frame[col]:
-                values = v if isinstance(v, list | tuple) else [v]
-                content |= {str(x) for x in values if isinstance(x, str) and x.strip()}
+                content |= set(_strings(v))
     for frame, cols in ((data.actuals, ("note",)), (data.assessments, ("comment",))):
         for col in cols:
             content |= {str(v) for v in frame[col] if isinstance(v, str) and v.strip()}
@@ -102,6 +101,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, re.
         mp.setenv("KPI_DATABASE_URL", url)
         mp.setenv("KPI_TODAY", TODAY.isoformat())
         yield url, pattern
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every non-empty string inside a cell (schedule bars are lists of dicts)."""
+    if isinstance(value, str):
+        if value.strip():
+            yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
 
 
 def _widget_texts(at: AppTest) -> list[str]:
