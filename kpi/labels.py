@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi.fiscal import fiscal_year_short
 from kpi.status import Status
 
 DEFAULT_LANG = "ja"
@@ -328,9 +329,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "dash_summary": ("事業概要", "Summary"),
     "dash_effect": ("期待効果", "Expected effect"),
     "dash_url": ("関連URL", "Link"),
-    "dash_until_r7": ("R7までの取組", "Until R7"),
-    "dash_r8_plan": ("R8の取組", "R8 (this year)"),
-    "dash_r9_onward": ("R9以降の取組", "R9 onward"),
+    # {prev}/{this}/{next} are the 和暦 short years of the plan's fiscal year (work_headings).
+    "dash_previous_work": ("{prev}までの実施内容", "Until {prev}"),
+    "dash_this_year": ("{this}の実施内容", "{this} (this year)"),
+    "dash_next_years": ("{next}以降の取組(予定)", "{next} onward (planned)"),
     "dash_outcome": ("目指す成果等", "Intended outcome"),
     "dash_schedule_of": ("工程表", "Schedule"),
     "dash_filter_policy": ("基本方針で絞り込み", "Filter by policy"),
@@ -466,3 +468,15 @@ TEXT: dict[str, tuple[str, str]] = {
 def t(key: str, lang: str = DEFAULT_LANG) -> str:
     ja, en = TEXT[key]
     return en if lang == "en" else ja
+
+
+WORK_FIELDS = ("previous_work", "this_year", "next_years")
+
+
+def work_headings(fiscal_year: int, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Headings of a project's three work texts, from its fiscal year in 和暦.
+
+    FY2026: 「R7までの実施内容」「R8の実施内容」「R9以降の取組(予定)」; FY2027: R8 / R9 / R10.
+    """
+    prev, this, nxt = (fiscal_year_short(fiscal_year + d) for d in (-1, 0, 1))
+    return {field: t(f"dash_{field}", lang).format(prev=prev, this=this, next=nxt) for field in WORK_FIELDS}

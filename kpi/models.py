@@ -97,9 +97,11 @@ class Project(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     expected_effect: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(400))
-    until_r7: Mapped[str] = mapped_column(Text, default="")
-    r8_plan: Mapped[str] = mapped_column(Text, default="")
-    r9_onward: Mapped[str] = mapped_column(Text, default="")
+    # Named after their place in the plan's fiscal year (migration 0004 renamed until_r7,
+    # r8_plan, r9_onward); their headings are computed from the year (kpi.labels.work_headings).
+    previous_work: Mapped[str] = mapped_column(Text, default="")
+    this_year: Mapped[str] = mapped_column(Text, default="")
+    next_years: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
 
     schedule_rows: Mapped[list[ScheduleRow]] = relationship(

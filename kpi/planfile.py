@@ -96,9 +96,9 @@ class ProjectIn(_Strict):
     summary: str = ""
     expected_effect: str = ""
     url: str | None = None
-    until_r7: str = ""
-    r8_plan: str = ""
-    r9_onward: str = ""
+    previous_work: str = ""  # work until the end of the previous fiscal year
+    this_year: str = ""  # this fiscal year's work
+    next_years: str = ""  # from the next fiscal year on (planned)
     outcome: str = ""
     schedule: list[ScheduleRowIn] = Field(default_factory=list)
 
@@ -161,8 +161,14 @@ class IndicatorIn(_Strict):
         )
 
 
+# Version 1 named the project texts after the R8 years; version 2 names them after their place
+# in any fiscal year. A version 1 file is read by renaming its keys.
+V1_PROJECT_KEYS = {"until_r7": "previous_work", "r8_plan": "this_year", "r9_onward": "next_years"}
+FORMAT_VERSION = 2
+
+
 class PlanFile(_Strict):
-    format_version: Literal[1]
+    format_version: Literal[1, 2]
     municipality: str = Field(min_length=1)
     plan_name: str = Field(min_length=1)
     fiscal_year: int = Field(ge=2000, le=2100)
@@ -259,11 +265,21 @@ def _entry_name(raw: Any, loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+def upgrade_v1(raw: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 plan read as version 2: the year-named project keys renamed, nothing else."""
+    if raw.get("format_version") != 1 or not isinstance(raw.get("projects"), list):
+        return raw
+    projects = [
+        {V1_PROJECT_KEYS.get(k, k): v for k, v in p.items()} if isinstance(p, dict) else p for p in raw["projects"]
+    ]
+    return {**raw, "projects": projects}
+
+
 def parse_plan(raw: Any, source: str) -> PlanFile:
     if not isinstance(raw, dict):
         raise PlanError(source, [f"{source}: YAML の最上位はマッピング（キー: 値）である必要があります"])
     try:
-        return PlanFile.model_validate(raw)
+        return PlanFile.model_validate(upgrade_v1(raw))
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

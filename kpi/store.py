@@ -156,9 +156,9 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             summary=pr.summary,
             expected_effect=pr.expected_effect,
             url=pr.url,
-            until_r7=pr.until_r7,
-            r8_plan=pr.r8_plan,
-            r9_onward=pr.r9_onward,
+            previous_work=pr.previous_work,
+            this_year=pr.this_year,
+            next_years=pr.next_years,
             outcome=pr.outcome,
         )
         if pr.no in projects:
@@ -343,7 +343,7 @@ def _columns(model: Any, names: tuple[str, ...]) -> list[Any]:
 # Plan fields that PlanData carries under their own names.
 PROJECT_FIELDS = (
     "lead_department", "related_departments", "summary", "expected_effect", "url",
-    "until_r7", "r8_plan", "r9_onward", "outcome",
+    "previous_work", "this_year", "next_years", "outcome",
 )  # fmt: skip
 MILESTONE_FIELDS = ("row_position", "item", "month", "text", "completed_on", "completed_by")
 INDICATOR_FIELDS = (

@@ -6,6 +6,7 @@ from kpi import charts, fmt, ui
 from kpi.db import database_url
 from kpi.evaluate import indicator_statuses, project_statuses, status_changes
 from kpi.fiscal import Month
+from kpi.labels import WORK_FIELDS, work_headings
 from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
 KEY_PROJECT = "projects_project"
@@ -54,10 +55,9 @@ else:
         left, right = st.columns(2)
         text_block(left, "dash_effect", p["expected_effect"])
         text_block(right, "dash_outcome", p["outcome"])
-        r7, r8, r9 = st.columns(3)
-        text_block(r7, "dash_until_r7", p["until_r7"])
-        text_block(r8, "dash_r8_plan", p["r8_plan"])
-        text_block(r9, "dash_r9_onward", p["r9_onward"])
+        headings = work_headings(data.year, ui.lang())
+        for column, field in zip(st.columns(3), WORK_FIELDS, strict=True):
+            column.markdown(f"**{headings[field]}**\n\n{fmt.plain_markdown(p[field])}")
         url = fmt.opt(p["url"])
         if url is not None and str(url).startswith(("http://", "https://")):
             target = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")

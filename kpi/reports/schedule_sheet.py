@@ -32,6 +32,7 @@ from kpi import fmt
 from kpi.cellsafe import neutralise
 from kpi.evaluation import rating_text
 from kpi.fiscal import Month, fiscal_year_short
+from kpi.labels import WORK_FIELDS, work_headings
 from kpi.reports.fonts import register_japanese_font
 from kpi.store import PlanData
 
@@ -121,13 +122,14 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
     for label, key in (("事業概要", "summary"), ("期待効果", "expected_effect"), ("URL", "url")):
         text = _text(p[key]) or fmt.MISSING
         rows.append(Row((Cell(0, 0, label, "label"), Cell(1, LAST_COL, text, "value")), _lines(text, 60)))
-    contents = [_text(p["until_r7"]), _text(p["r8_plan"]), _text(p["r9_onward"])]
+    contents = [_text(p[field]) for field in WORK_FIELDS]
+    headings = work_headings(data.year)
     rows.append(
         Row(
             (
-                Cell(0, 0, "R7までの実施内容", "head"),
-                Cell(1, 7, f"{r8}の実施内容", "head"),
-                Cell(8, LAST_COL, f"{r9}以降の取組(予定)", "head"),
+                Cell(0, 0, headings["previous_work"], "head"),
+                Cell(1, 7, headings["this_year"], "head"),
+                Cell(8, LAST_COL, headings["next_years"], "head"),
             )
         )
     )
