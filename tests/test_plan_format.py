@@ -11,7 +11,7 @@ from sqlalchemy import Engine, MetaData, func, select
 
 from kpi.db import DEFAULT_PLAN, current_revision, transaction, upgrade
 from kpi.labels import WORK_FIELDS, work_headings
-from kpi.planfile import V1_PROJECT_KEYS, PlanError, load_plan_file
+from kpi.planfile import V1_PROJECT_KEYS, PlanError, PlanFile, load_plan_file
 from kpi.store import plan_data
 from tests.old_schema import V1_PLAN, fill_old_schema
 
@@ -81,3 +81,109 @@ def test_migration_0004_keeps_every_row_and_renames_the_texts(engine: Engine) ->
             for field in (*WORK_FIELDS, "summary", "outcome"):
                 assert row[field] == getattr(v1[row["project_no"]], field), (row["project_no"], field)
         assert data.actuals["value"].tolist() == [86.5]
+
+
+# ---- item 9: errors a clerk can act on
+
+
+def _load_text(tmp_path: Path, text: str) -> PlanFile:
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_plan_file(path)
+
+
+def _errors(tmp_path: Path, text: str) -> str:
+    with pytest.raises(PlanError) as exc:
+        _load_text(tmp_path, text)
+    return str(exc.value)
+
+
+def _readme_example() -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The plan file") :]
+    return section[section.index("```yaml\n") + 8 : section.index("```\n", section.index("```yaml\n") + 8)]
+
+
+def test_the_readme_example_parses_as_written(tmp_path: Path) -> None:
+    plan = _load_text(tmp_path, _readme_example())
+    assert plan.policies[0].no == 1 and plan.projects[0].this_year.endswith("取扱い歳入の拡大")
+    assert plan.indicators[0].target == 89.0
+
+
+def _bundled_with(old: str, new: str) -> str:
+    text = DEFAULT_PLAN.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_a_bad_number_names_file_line_entry_field_with_a_japanese_hint(tmp_path: Path) -> None:
+    text = _bundled_with("target: 89", "target: 八十九")
+    message = _errors(tmp_path, text)
+    line = _line_of(text, "target: 八十九")
+    assert f"plan.yaml:{line}行目: indicators[id=04-mynumber-card-rate].target（目標値）" in message
+    assert "目標値は数値で書いてください（例: 100）" in message
+    assert "Input should" not in message and "valid number" not in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "expected"),
+    [
+        ("    direction: increase", "    direction: up", "direction: up", "方向は次のどれかで書いてください"),
+        ('start: "2026-04"', "start: 2026-4", "start: 2026-4", '月は引用符つきの "YYYY-MM"'),
+        ("lead_department: 経営戦略課", "lead_departmnt: 経営戦略課", "lead_departmnt", "という項目はありません"),
+        ('"no": 4\n', '"no": vier\n', '"no": vier', "番号は整数で書いてください"),
+        ("measure: 2\n", "measure: 99\n", "measure: 99", "重点施策 99 がありません"),
+    ],
+)
+def test_every_error_is_japanese_with_its_line(tmp_path: Path, old: str, new: str, needle: str, expected: str) -> None:
+    text = _bundled_with(old, new)
+    message = _errors(tmp_path, text)
+    assert f"plan.yaml:{_line_of(text, needle)}行目: " in message, message
+    assert expected in message
+    assert not any(word in message for word in ("Input should", "Field required", "Extra inputs"))
+
+
+def test_a_missing_field_points_at_its_entry(tmp_path: Path) -> None:
+    text = _bundled_with('    unit: "%"\n', "")
+    message = _errors(tmp_path, text)
+    assert "単位がありません（必須の項目です）" in message
+    assert "行目: indicators[id=" in message
+
+
+def test_numbers_read_like_the_actuals_csv(tmp_path: Path) -> None:
+    text = _bundled_with("target: 89", "target: 89%").replace("baseline: 85", "baseline: ８５", 1)
+    text = text.replace("target: 3100", 'target: "3,100"', 1)
+    plan = _load_text(tmp_path, text)
+    by_id = {i.id: i for i in plan.indicators}
+    assert (by_id["04-mynumber-card-rate"].baseline, by_id["04-mynumber-card-rate"].target) == (85, 89)
+    assert by_id["14-ai-rpa-hours-saved"].target == 3100
+
+
+def test_a_percent_sign_on_a_count_is_refused(tmp_path: Path) -> None:
+    message = _errors(tmp_path, _bundled_with("target: 3100", "target: 3100%"))
+    assert "「%」は単位が % の指標にだけ使えます" in message and "目標値は数値で書いてください" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "hint"),
+    [
+        ("format_version: 2\nmunicipality: a: b\n", "2行目16文字目", "「: 」の使い方"),
+        ("format_version: 2\npolicies: [{no: 1, name: x}\n", "行目", "閉じないまま"),
+        ("format_version: 2\n\tmunicipality: x\n", "2行目1文字目", "タブ文字は使えません"),
+    ],
+)
+def test_yaml_syntax_errors_give_line_and_column(tmp_path: Path, text: str, where: str, hint: str) -> None:
+    message = _errors(tmp_path, text)
+    assert where in message and hint in message, message
+
+
+def test_a_version_1_error_names_the_key_as_written(tmp_path: Path) -> None:
+    text = V1_PLAN.read_text(encoding="utf-8").replace(
+        "until_r7: オンライン申請の対象手続きの拡大", "until_r7: [1, 2]", 1
+    )
+    message = _errors(tmp_path, text)
+    assert f"plan.yaml:{_line_of(text, 'until_r7: [1, 2]')}行目: projects[no=1].until_r7" in message
