@@ -93,6 +93,8 @@ class SaveResult:
 
 
 MAX_TEXT = 2000  # characters of a note or a correction reason
+
+
 @dataclass(frozen=True)
 class _IndicatorInfo:
     pk: int

@@ -22,7 +22,7 @@ from kpi.bootstrap import import_plan
 from kpi.cli_main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from kpi.cli_main import build_parser as build_parser  # kpi.cli.main(argv) keeps working
 from kpi.cli_main import main as main
-from kpi.db import DEFAULT_PLAN, make_engine, transaction, upgrade
+from kpi.db import make_engine, plan_file, transaction, upgrade
 from kpi.demo import DemoRefused, clear_demo, load_demo
 from kpi.evaluate import status_table
 from kpi.fiscal import Month, latest_ended_month
@@ -38,17 +38,17 @@ def _err(message: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    return _import_plan(Path(args.plan) if args.plan else DEFAULT_PLAN)
+    return _import_plan(Path(args.plan) if args.plan else plan_file())
 
 
 def cmd_import_plan(args: argparse.Namespace) -> int:
-    return _import_plan(Path(args.file))
+    return _import_plan(Path(args.file), replace=args.replace)
 
 
-def _import_plan(path: Path) -> int:
+def _import_plan(path: Path, replace: bool = False) -> int:
     engine = make_engine()
     try:
-        summary = import_plan(engine, path, cli_actor())
+        summary = import_plan(engine, path, cli_actor(), replace=replace)
     except PlanError as exc:
         _err(str(exc))
         _err("計画は読み込んでいません（データベースは変更されていません）。")

@@ -40,10 +40,11 @@ def default_range(unit: str) -> tuple[float, float]:
 class PlanError(ValueError):
     """A plan file could not be loaded; ``problems`` lists every reason."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[str], heading: str = ""):
         self.source = source
         self.problems = problems
-        super().__init__(f"{source}: 計画ファイルに{len(problems)}件の誤りがあります\n" + "\n".join(problems))
+        heading = heading or f"計画ファイルに{len(problems)}件の誤りがあります"
+        super().__init__(f"{source}: {heading}\n" + "\n".join(problems))
 
 
 class _Strict(BaseModel):

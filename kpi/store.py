@@ -87,6 +87,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             [
                 f"{source}: このデータベースは{other.municipality}の計画を保持しています。"
                 f"{plan.municipality}の計画は KPI_DATABASE_URL で別のデータベースに読み込んでください"
+                "（読み込んだだけで何も入力していないデータベースなら、import-plan --replace で置き換えられます）"
             ],
         )
     created = updated = removed = 0
@@ -291,6 +292,16 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             removed=removed,
         )
     return summary
+
+
+def delete_plans(session: Session) -> None:
+    """Delete every plan (for ``import-plan --replace``, after checking that no data hangs on it).
+
+    Children first: measures and projects refer to policies and measures without a cascade.
+    """
+    for model in (Indicator, Milestone, ScheduleRow, Project, Measure, Policy, FiscalYear):
+        session.execute(delete(model))
+    session.flush()
 
 
 # ---------------------------------------------------------------- reads
