@@ -57,7 +57,7 @@ if data is not None:
                 worse = severity(new) < severity(old)
                 direction = ui.tr("dash_worse") if worse else ui.tr("dash_better")
                 mark = "▼ " if worse else "▲ "
-                name = f"{p['id']:02d} {p['name']}"
+                name = f"{p['code']} {p['name']}"
                 rows.append(
                     (
                         severity(new),
@@ -114,18 +114,19 @@ if data is not None:
     tree: list[tuple[str, list[str]]] = []
     for pol in policies.to_dict("records"):
         tree.append(
-            ("kpi-policy", [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy')}{pol['id']} {pol['name']}"), ""])
+            ("kpi-policy", [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy')}{pol['code']} {pol['name']}"), ""])
         )
         for mea in measures[measures["policy_no"] == pol["id"]].to_dict("records"):
             label = f"{mea['symbol']} {mea['name']}"
-            tree.append(
-                (
-                    "kpi-measure",
-                    [ui.chip_html(mea["status"]), "kpi-indent1|" + link("measures", label, measure=mea["id"]), ""],
+            if not mea["hidden"]:  # a two-level plan: its projects hang under the top level
+                tree.append(
+                    (
+                        "kpi-measure",
+                        [ui.chip_html(mea["status"]), "kpi-indent1|" + link("measures", label, measure=mea["id"]), ""],
+                    )
                 )
-            )
             for pro in projects[projects["measure_no"] == mea["id"]].to_dict("records"):
-                label = f"{pro['id']:02d} {pro['name']}"
+                label = f"{pro['code']} {pro['name']}"
                 tree.append(
                     (
                         "",
@@ -136,9 +137,7 @@ if data is not None:
                         ],
                     )
                 )
-    ui.table(
-        [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")], tree
-    )
+    ui.table([ui.tr("status"), " / ".join(ui.level_names()), ui.tr("department")], tree)
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))

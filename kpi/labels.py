@@ -284,6 +284,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_generated": ("初期パスワード（この一度だけ表示）", "Initial password (shown once)"),
     # Dashboard pages and charts (kpi/charts.py, app.py, pages/1-3).
     "chart_actual_cumulative": ("実績値（累計）", "Actual (cumulative)"),
+    "chart_previous_year": ("{year}の実績値", "{year} actual"),
     "chart_trajectory": ("計画上の推移", "Expected trajectory"),
     "chart_projection": ("年度末予測（直近の傾向）", "Year-end projection (recent trend)"),
     "chart_projection_short": ("年度末予測", "Projected"),
@@ -471,6 +472,24 @@ def t(key: str, lang: str = DEFAULT_LANG) -> str:
 
 
 WORK_FIELDS = ("previous_work", "this_year", "next_years")
+DEFAULT_LEVEL_WORDS = ("基本方針", "重点施策", "実施事業")
+
+
+def level_words(text: str, levels: tuple[str, ...] | list[str]) -> str:
+    """Replace the default level names in a text by a plan's own (two or three names, top first).
+
+    With two levels the middle level (one hidden entry per top-level entry) reads as the top.
+    """
+    names = tuple(levels)
+    if names == DEFAULT_LEVEL_WORDS or len(names) not in (2, 3):
+        return text
+    wanted = (names[0], names[0], names[1]) if len(names) == 2 else names
+    marks = [f"\x00{i}\x00" for i in range(3)]  # two steps: a new name may contain an old one
+    for word, mark in zip(DEFAULT_LEVEL_WORDS, marks, strict=True):
+        text = text.replace(word, mark)
+    for mark, name in zip(marks, wanted, strict=True):
+        text = text.replace(mark, name)
+    return text
 
 
 def work_headings(fiscal_year: int, lang: str = DEFAULT_LANG) -> dict[str, str]:

@@ -51,16 +51,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+CodeStr = Annotated[str, Field(min_length=1, max_length=20)]
+
+
 class PolicyIn(_Strict):
     no: int = Field(ge=1)
+    code: CodeStr | None = None  # the display code as printed (「1」「Ⅰ」); default: the number
     name: str = Field(min_length=1)
 
 
 class MeasureIn(_Strict):
     no: int = Field(ge=1)
-    symbol: str = Field(min_length=1)
+    symbol: str = ""  # the plan's mark (①); kept from format 1
+    code: CodeStr | None = None  # the display code as printed (「1-2」); default: the symbol, else no
     name: str = Field(min_length=1)
     policy: int
+    hidden: bool = Field(default=False, exclude=True)  # the one middle entry of a two-level plan
+
+    @property
+    def display_code(self) -> str:
+        return self.code or self.symbol or str(self.no)
 
 
 class BarIn(_Strict):
@@ -89,8 +99,10 @@ class ScheduleRowIn(_Strict):
 
 class ProjectIn(_Strict):
     no: int = Field(ge=1)
+    code: CodeStr | None = None  # the display code as printed (「1-2-3」); default: the number
     name: str = Field(min_length=1)
-    measure: int
+    measure: int | None = None  # three levels: the 重点施策 (middle level) it belongs to
+    policy: int | None = None  # two levels: the top-level entry it belongs to
     lead_department: str = Field(min_length=1)
     related_departments: list[str] = Field(default_factory=list)
     summary: str = ""
@@ -201,6 +213,8 @@ class IndicatorIn(_Strict):
         )
 
 
+DEFAULT_LEVELS = ("基本方針", "重点施策", "実施事業")
+
 # Version 1 named the project texts after the R8 years; version 2 names them after their place
 # in any fiscal year. A version 1 file is read by renaming its keys.
 V1_PROJECT_KEYS = {"until_r7": "previous_work", "r8_plan": "this_year", "r9_onward": "next_years"}
@@ -214,8 +228,12 @@ class PlanFile(_Strict):
     fiscal_year: int = Field(ge=2000, le=2100)
     label: str = Field(min_length=1)
     owner_department: str = ""
+    # The names of the plan's levels, top first: three (default) or two (e.g. [分野, 取組]).
+    levels: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(
+        default_factory=lambda: list(DEFAULT_LEVELS), min_length=2, max_length=3
+    )
     policies: list[PolicyIn] = Field(min_length=1)
-    measures: list[MeasureIn] = Field(min_length=1)
+    measures: list[MeasureIn] = Field(default_factory=list)
     projects: list[ProjectIn] = Field(min_length=1)
     indicators: list[IndicatorIn] = Field(default_factory=list)
 
@@ -235,6 +253,11 @@ class PlanFile(_Strict):
         _unique(problems, "indicators", [i.id for i in self.indicators], "id")
         policy_nos = {p.no for p in self.policies}
         measure_nos = {m.no for m in self.measures}
+        two = self.two_levels
+        if two and self.measures:
+            problems.append((("measures",), f"2階層の計画（levels: {self.levels}）には measures を書きません"))
+        if not two and not self.measures:
+            problems.append((("measures",), "3階層の計画には measures（中間の階層）が必要です"))
         project_nos = {p.no for p in self.projects}
         for i, m in enumerate(self.measures):
             if m.policy not in policy_nos:
@@ -243,8 +266,19 @@ class PlanFile(_Strict):
         last = first.add(14)  # the schedule runs to June of the next fiscal year (懇話会)
         milestone_ids: list[tuple[tuple[Any, ...], str]] = []
         for i, p in enumerate(self.projects):
-            if p.measure not in measure_nos:
-                problems.append((("projects", i, "measure"), f"重点施策 {p.measure} がありません"))
+            if two:
+                if p.measure is not None:
+                    problems.append((("projects", i, "measure"), "2階層の計画では policy で上の階層を指定してください"))
+                elif p.policy is None:
+                    problems.append((("projects", i), f"policy（{self.levels[0]}の番号）がありません"))
+                elif p.policy not in policy_nos:
+                    problems.append((("projects", i, "policy"), f"{self.levels[0]} {p.policy} がありません"))
+            elif p.policy is not None:
+                problems.append((("projects", i, "policy"), "3階層の計画では measure で中間の階層を指定してください"))
+            elif p.measure is None:
+                problems.append((("projects", i), f"measure（{self.levels[1]}の番号）がありません"))
+            elif p.measure not in measure_nos:
+                problems.append((("projects", i, "measure"), f"{self.levels[1]} {p.measure} がありません"))
             for r, row in enumerate(p.schedule):
                 for b, bar in enumerate(row.bars):
                     for key in ("start", "end"):
@@ -276,6 +310,26 @@ class PlanFile(_Strict):
                 if missing:
                     problems.append((plan_path, f"12か月すべてが必要です（不足: {', '.join(missing)}）"))
         return problems
+
+    @property
+    def two_levels(self) -> bool:
+        return len(self.levels) == 2
+
+    def all_measures(self) -> list[MeasureIn]:
+        """The middle level as stored: a two-level plan gets one hidden entry per top-level
+        entry (same number, name and code), so that nothing is entered twice."""
+        if not self.two_levels:
+            return list(self.measures)
+        return [
+            MeasureIn(no=p.no, code=p.code or str(p.no), name=p.name, policy=p.no, hidden=True) for p in self.policies
+        ]
+
+    def measure_of(self, project: ProjectIn) -> int:
+        """The middle-level number a project belongs to (its top-level number in a two-level plan)."""
+        number = project.policy if self.two_levels else project.measure
+        if number is None:  # validated: never None in a loaded plan
+            raise ValueError(f"projects[no={project.no}]: 上の階層がありません")
+        return number
 
     def indicator_ids(self) -> list[str]:
         return [i.id for i in self.indicators]
@@ -333,7 +387,8 @@ FIELD_NAMES = {
     "format_version": "形式のバージョン", "municipality": "自治体名", "plan_name": "計画名",
     "fiscal_year": "年度", "label": "年度の表記", "owner_department": "所管課",
     "policies": "基本方針", "measures": "重点施策", "projects": "実施事業", "indicators": "指標",
-    "no": "番号", "name": "名称", "symbol": "記号", "policy": "基本方針の番号", "measure": "重点施策の番号",
+    "no": "番号", "name": "名称", "symbol": "記号", "code": "表示コード", "levels": "階層の名前",
+    "policy": "基本方針の番号", "measure": "重点施策の番号",
     "project": "実施事業の番号", "lead_department": "担当部署", "related_departments": "関係部署",
     "summary": "事業概要", "expected_effect": "期待効果", "url": "関連URL", "outcome": "目指す成果等",
     "previous_work": "前年度までの実施内容", "this_year": "今年度の実施内容", "next_years": "次年度以降の取組",

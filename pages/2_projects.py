@@ -26,7 +26,7 @@ else:
         ui.tr("dash_choose_project"),
         numbers,
         key=KEY_PROJECT,
-        format_func=lambda n: f"{n:02d} {plan.loc[n, 'project_name']}",
+        format_func=lambda n: f"{plan.loc[n, 'project_code']} {plan.loc[n, 'project_name']}",
     )
     ui.set_query_choice(KEY_PROJECT, "project", no)
 
@@ -34,7 +34,7 @@ else:
     status = project_statuses(data, as_of, indicators).set_index("id").loc[no]
     p = plan.loc[no]
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
-    header.title(f"{no:02d} {p['project_name']}")
+    header.title(f"{p['project_code']} {p['project_name']}")
     related = "・".join(p["related_departments"] or []) or ui.tr("dash_none")
     as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
     header.caption(
@@ -109,7 +109,7 @@ else:
         ui.table([ui.tr("month"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")], rows)
 
     st.subheader(ui.tr("dash_schedule_of"))
-    title = f"{ui.tr('dash_schedule_of')}：{no:02d} {p['project_name']}"
+    title = f"{ui.tr('dash_schedule_of')}：{p['project_code']} {p['project_name']}"
     fig = charts.gantt_chart(data, indicators, as_of, [no], ui.lang(), title=title)
     st.plotly_chart(
         fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)), theme=None

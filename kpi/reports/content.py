@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +23,8 @@ from kpi.evaluate import (
     status_history,
 )
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label
+from kpi.labels import level_words
+from kpi.planfile import DEFAULT_LEVELS
 from kpi.status import Accumulation, Direction, evaluate_indicator, expected_value
 from kpi.store import PlanData
 from kpi.why import NEEDS_REASON, why_projects
@@ -81,29 +84,36 @@ def scope_projects(data: PlanData, scope: Scope) -> list[int]:
     return [int(n) for n in chosen["project_no"]]
 
 
+def _scope_code(code: str, no: Any) -> str:
+    """A scope names a project 「実施事業4」: the plain number unless the plan prints a code."""
+    return str(no) if code == f"{int(no):02d}" else code
+
+
 def scope_label(data: PlanData, scope: Scope) -> str:
     """「全体」, 「基本方針1 市民サービスの利便性の向上」, 「重点施策① …」, 「実施事業4 …」."""
     if scope.kind == "all":
         return "全体"
     if scope.kind == "policy":
         row = data.policies[data.policies["policy_no"] == scope.no].iloc[0]
-        return f"基本方針{scope.no} {row['policy_name']}"
+        return data.words(f"基本方針{row['policy_code']} {row['policy_name']}")
     if scope.kind == "measure":
         row = data.measures[data.measures["measure_no"] == scope.no].iloc[0]
-        return f"重点施策{row['symbol']} {row['measure_name']}"
+        return data.words(f"重点施策{row['symbol']} {row['measure_name']}")
     row = data.projects[data.projects["project_no"] == scope.no].iloc[0]
-    return f"実施事業{scope.no} {row['project_name']}"
+    return data.words(f"実施事業{_scope_code(row['project_code'], scope.no)} {row['project_name']}")
 
 
 def scope_choices(data: PlanData) -> list[tuple[str, str]]:
     """(scope text, label) of every scope of the plan, 全体 first."""
     out = [("all", "全体")]
     for r in data.policies.itertuples(index=False):
-        out.append((f"policy:{r.policy_no}", f"基本方針{r.policy_no} {r.policy_name}"))
+        out.append((f"policy:{r.policy_no}", data.words(f"基本方針{r.policy_code} {r.policy_name}")))
     for r in data.measures.itertuples(index=False):
-        out.append((f"measure:{r.measure_no}", f"重点施策{r.symbol} {r.measure_name}"))
+        if not r.hidden:  # a two-level plan: the same entries as the top level
+            out.append((f"measure:{r.measure_no}", data.words(f"重点施策{r.symbol} {r.measure_name}")))
     for r in data.projects.itertuples(index=False):
-        out.append((f"project:{r.project_no}", f"実施事業{r.project_no} {r.project_name}"))
+        code = _scope_code(r.project_code, r.project_no)
+        out.append((f"project:{r.project_no}", data.words(f"実施事業{code} {r.project_name}")))
     return out
 
 
@@ -165,6 +175,16 @@ class ReportContent:
     why: dict[int, list[str]] = field(default_factory=dict)
     # Each project's status at the end of every month April → as-of (kpi.evaluate.status_history).
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    levels: tuple[str, ...] = DEFAULT_LEVELS  # the plan's level names, top first
+
+    def words(self, text: str) -> str:
+        """A heading with the plan's own level names (「実施事業」→「取組」)."""
+        return level_words(text, self.levels)
+
+    def project_code(self, no: Any) -> str:
+        """A project's display code as printed (「04」, 「1-2-3」)."""
+        codes = dict(zip(self.projects["id"], self.projects["code"], strict=True)) if "code" in self.projects else {}
+        return str(codes.get(int(no), f"{int(no):02d}"))
 
     @property
     def subtitle(self) -> str:
@@ -218,4 +238,5 @@ def build_report(
         generated_on=generated_on,
         why=why,
         history=history,
+        levels=data.levels,
     )

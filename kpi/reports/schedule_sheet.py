@@ -103,18 +103,25 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
         ),
         Row(
             (
-                Cell(0, 0, "基本方針", "label"),
-                Cell(1, 1, str(int(pol["policy_no"])), "value"),
-                Cell(2, 7, _text(pol["policy_name"]), "value"),
-                Cell(8, 9, "重点施策", "label"),
-                Cell(10, 10, _text(m["symbol"]), "value"),
-                Cell(11, LAST_COL, _text(m["measure_name"]), "value"),
+                Cell(0, 0, data.words("基本方針"), "label"),
+                Cell(1, 1, _text(pol["policy_code"]), "value"),
+                Cell(2, 7 if not data.two_levels else LAST_COL, _text(pol["policy_name"]), "value"),
+                # A two-level plan has no middle level to print (its hidden entry mirrors the top).
+                *(
+                    ()
+                    if data.two_levels
+                    else (
+                        Cell(8, 9, data.words("重点施策"), "label"),
+                        Cell(10, 10, _text(m["symbol"]), "value"),
+                        Cell(11, LAST_COL, _text(m["measure_name"]), "value"),
+                    )
+                ),
             )
         ),
         Row(
             (
-                Cell(0, 0, "実施事業", "label"),
-                Cell(1, 1, str(project_no), "value"),
+                Cell(0, 0, data.words("実施事業"), "label"),
+                Cell(1, 1, _text(p["project_code"]), "value"),
                 Cell(2, LAST_COL, _text(p["project_name"]), "value"),
             )
         ),
