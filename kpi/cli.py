@@ -63,6 +63,29 @@ def _import_plan(path: Path, replace: bool = False) -> int:
     return 0
 
 
+def cmd_new_year(args: argparse.Namespace) -> int:
+    from kpi.newyear import NewYearRefused, draft_yaml
+
+    out = Path(args.out)
+    if out.exists():
+        _err(f"{out}: すでにあります。上書きしないので、別の名前を指定してください")
+        return 1
+    engine = make_engine()
+    upgrade(engine)
+    try:
+        with transaction(engine) as session:
+            year, text = draft_yaml(session, args.year)
+    except NewYearRefused as exc:
+        _err(str(exc))
+        return 1
+    out.write_text(text, encoding="utf-8")
+    print(
+        f"{out}: {_year_span(year)}の計画ファイルの下書きを書き出しました。"
+        f"内容を確認してから python -m kpi import-plan {out} で読み込んでください"
+    )
+    return 0
+
+
 def cmd_import_actuals(args: argparse.Namespace) -> int:
     # Imported here so that the rest of the CLI does not load the write path.
     from sqlalchemy.exc import OperationalError

@@ -96,6 +96,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="読み込んだだけの計画（実績・アカウント・編集・評価なし）を、この計画で置き換える（別の自治体の計画など）",
     )
 
+    p = _command(
+        sub, "new-year", "kpi.cli:cmd_new_year", "次年度の計画ファイルの下書きを作る（最新の年度の計画と実績から）"
+    )
+    p.add_argument("--out", required=True, help="書き出す計画ファイル（YAML）")
+    p.add_argument("--year", type=int, help="元にする年度（西暦、例: 2026。既定: データベースの最新の年度）")
+
     p = _command(sub, "import-actuals", "kpi.cli:cmd_import_actuals", "実績を CSV/XLSX から取り込む（全件または0件）")
     p.add_argument("file", help="列 indicator_id,month,value,note,reason の CSV（UTF-8 / CP932）または XLSX")
     p.add_argument("--reason", help="既存の値を変更する行の修正理由（ファイルの reason 列が空の行すべてに使う）")
