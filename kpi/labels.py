@@ -289,6 +289,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart_projection": ("年度末予測（直近の傾向）", "Year-end projection (recent trend)"),
     "chart_projection_short": ("年度末予測", "Projected"),
     "chart_start": ("期首", "Start"),
+    "chart_final_target": ("最終目標", "Final target"),
+    "chart_baseline_new": ("新規", "new"),
     "chart_no_target": ("目標値は基準値の設定後に決まります", "Target is set once the baseline is known"),
     "chart_no_item": ("（項目名なし）", "(no item name)"),
     "chart_schedule_bar": ("工程", "Scheduled work"),

@@ -135,11 +135,24 @@ def _indicator(data: PlanData, i: dict[str, Any]) -> dict[str, Any]:
             out["baseline_month"] = month
         out["baseline_note"] = f"{ending}年度の最新実績（{Month.parse(month).label_ja()}）"
     else:
-        out["baseline"] = fmt.opt(i["baseline"])
+        out["baseline"] = "新規" if i.get("baseline_is_new") else fmt.opt(i["baseline"])
+        if fmt.opt(i.get("baseline_month")) is not None:
+            out["baseline_month"] = i["baseline_month"]
         out["baseline_note"] = _joined(i["baseline_note"], f"{ending}年度の実績なし: 基準値を確認してください")
     for key in ("target", "target_factor"):
         if fmt.opt(i[key]) is not None:
             out[key] = float(i[key])
+    # The multi-year fields (final target's year, yearly targets, reporting frequency) are kept.
+    # A final target of the ending year (or earlier) stays the target: of the new year.
+    if fmt.opt(i.get("target_year")) is not None and int(i["target_year"]) > data.year:
+        out["target_year"] = int(i["target_year"])
+    if fmt.opt(i.get("due_month")) is not None:
+        out["due_month"] = int(i["due_month"])
+    if fmt.opt(i.get("yearly_targets")):
+        out["yearly_targets"] = {int(y): float(v) for y, v in i["yearly_targets"].items()}
+    for key, default in (("flow_scope", "fiscal_year"), ("frequency", "monthly")):
+        if fmt.opt(i.get(key)) not in (None, default):
+            out[key] = i[key]
     out["target_note"] = _text(i["target_note"])
     out["direction"] = i["direction"]
     out["accumulation"] = i["accumulation"]

@@ -60,6 +60,8 @@ def update_indicator_plan(
         Thresholds(on_track=on_track, caution=caution)
     except ValueError as exc:
         raise EntryError(str(exc)) from None
+    if new.get("baseline") is not None and ind.baseline_is_new:
+        new["baseline_is_new"] = False  # a measured baseline replaces 「新規」
     changed: dict[str, tuple[Any, Any]] = {}
     for name, value in new.items():
         old = getattr(ind, name)

@@ -30,6 +30,9 @@ DEFAULT_MAX_BY_UNIT = {"円": 1e12, "千円": 1e10}
 LARGEST_MAX = 1e15  # a plan file's max_value above this could make a year's sum lose every digit
 
 
+NEW_BASELINE = "新規"  # a baseline of something that did not exist before: progress starts from 0
+
+
 def default_range(unit: str) -> tuple[float, float]:
     """Valid monthly values of a unit: percentages 0–100, everything else 0 to a maximum."""
     if unit in PERCENT_UNITS:
@@ -148,7 +151,7 @@ class BadNumber:
 
 
 def _number(value: Any, unit: str | None) -> Any:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value.strip() == NEW_BASELINE:
         return value
     try:
         return parse_number(value, unit)
@@ -161,9 +164,16 @@ class IndicatorIn(_Strict):
     project: int
     name: str = Field(min_length=1)
     unit: str = Field(min_length=1)
-    baseline: float | None = None
+    # A number; 「新規」 when nothing existed before (progress from 0); null while unknown.
+    baseline: float | Literal["新規"] | None = None
+    baseline_month: MonthStr | None = None  # when the baseline was measured; default March before the year
     baseline_note: str = ""
-    target: float | None = None
+    target: float | None = None  # the final target (of target_year)
+    target_year: int | None = Field(default=None, ge=2000, le=2100)  # default: the plan's fiscal year
+    yearly_targets: dict[int, float] | None = None  # fiscal year → that year's target
+    flow_scope: Literal["fiscal_year", "since_baseline"] = "fiscal_year"
+    frequency: Literal["monthly", "quarterly", "half_yearly", "yearly"] = "monthly"
+    due_month: int | None = Field(default=None, ge=1, le=12)  # calendar month the figure is due
     target_factor: float | None = Field(default=None, gt=0)
     target_note: str = ""
     direction: Literal["increase", "decrease", "at_most"]
@@ -184,6 +194,8 @@ class IndicatorIn(_Strict):
         for key in NUMBER_FIELDS:
             if key in out:
                 out[key] = _number(out[key], unit)
+        if isinstance(out.get("yearly_targets"), dict):
+            out["yearly_targets"] = {k: _number(v, unit) for k, v in out["yearly_targets"].items()}
         if isinstance(out.get("monthly_plan"), dict):
             out["monthly_plan"] = {k: _number(v, unit) for k, v in out["monthly_plan"].items()}
         if isinstance(out.get("thresholds"), dict):
@@ -196,6 +208,12 @@ class IndicatorIn(_Strict):
             raise ValueError("target と target_factor はどちらか一方だけ指定してください")
         if self.direction == "at_most" and self.target is None:
             raise ValueError("at_most の指標には target（上限値）が必要です")
+        if self.flow_scope == "since_baseline" and (self.accumulation != "flow" or self.direction == "at_most"):
+            raise ValueError("flow_scope: since_baseline（累計）は flow の指標（at_most 以外）にだけ指定できます")
+        if self.due_month is not None and self.frequency == "monthly":
+            raise ValueError("due_month は frequency が quarterly / half_yearly / yearly の指標にだけ指定できます")
+        if self.yearly_targets and self.direction == "at_most":
+            raise ValueError("at_most の指標には yearly_targets を指定できません（上限値は target）")
         low, high = self.value_range
         if not (math.isfinite(low) and math.isfinite(high)) or low > high or max(abs(low), abs(high)) > LARGEST_MAX:
             raise ValueError(
@@ -301,6 +319,23 @@ class PlanFile(_Strict):
         for i, ind in enumerate(self.indicators):
             if ind.project not in project_nos:
                 problems.append((("indicators", i, "project"), f"実施事業 {ind.project} がありません"))
+            final_year = ind.target_year if ind.target_year is not None else self.fiscal_year
+            if final_year < self.fiscal_year:
+                problems.append(
+                    (
+                        ("indicators", i, "target_year"),
+                        f"最終目標の年度 {final_year} が計画の年度 {self.fiscal_year} より前です",
+                    )
+                )
+            late = sorted(y for y in (ind.yearly_targets or {}) if y > final_year)
+            if late:
+                problems.append(
+                    (("indicators", i, "yearly_targets"), f"最終目標の年度 {final_year} より後の年度があります: {late}")
+                )
+            if ind.baseline_month is not None and Month.parse(ind.baseline_month) >= Month(final_year + 1, 3):
+                problems.append(
+                    (("indicators", i, "baseline_month"), "基準値の月は最終目標の年度末より前にしてください")
+                )
             if ind.monthly_plan is not None:
                 outside = sorted(set(ind.monthly_plan) - year)
                 missing = sorted(year - set(ind.monthly_plan))
@@ -397,7 +432,8 @@ FIELD_NAMES = {
     "baseline": "基準値", "baseline_note": "基準値の注記", "target": "目標値", "target_factor": "目標の倍率",
     "target_note": "目標の注記", "direction": "方向", "accumulation": "集計方法", "monthly_plan": "月別計画値",
     "thresholds": "判定の閾値", "on_track": "順調の閾値", "caution": "注意の閾値",
-    "min_value": "最小値", "max_value": "最大値",
+    "min_value": "最小値", "max_value": "最大値", "baseline_month": "基準値の月", "target_year": "最終目標の年度",
+    "yearly_targets": "年度別目標値", "flow_scope": "累計の範囲", "frequency": "報告頻度", "due_month": "報告月",
 }  # fmt: skip
 # A hint with an example of what to write, per field kind.
 MONTH_HINT = '月は引用符つきの "YYYY-MM" で書いてください（例: "2026-04"）'
@@ -499,16 +535,29 @@ def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None =
         return PlanFile.model_validate(upgrade_v1(raw))
     except ValidationError as exc:
         problems = []
+        # A field of several types (a number or 「新規」) fails once per type: one message.
+        grouped: dict[tuple[Any, ...], list[Any]] = {}
         for err in exc.errors():
-            loc = tuple(err["loc"])
+            loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and _TYPE_TAG.match(k)))
+            grouped.setdefault(loc, []).append(err)
+        for loc, errs in grouped.items():
+            err = errs[0]
             error = (err.get("ctx") or {}).get("error")
             if isinstance(error, PlanProblems):
                 problems += [_problem(source, raw, lines, (*loc, *path), msg) for path, msg in error.problems]
                 continue
             field = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
-            for text in _message(err, field).splitlines():
+            message = _message(err, field)
+            choices = [str((e.get("ctx") or {}).get("expected", "")) for e in errs[1:] if e["type"] == "literal_error"]
+            if choices:
+                message += f"（または {', '.join(choices)}）"
+            for text in message.splitlines():
                 problems.append(_problem(source, raw, lines, loc, text))
         raise PlanError(source, problems) from None
+
+
+# pydantic names the member of a union that failed in the error's location: not a field.
+_TYPE_TAG = re.compile(r"^(float|int|str|bool|none|literal\[.*\]|list\[.*\]|dict\[.*\]|function-.*)$")
 
 
 class _PlanLoader(yaml.SafeLoader):

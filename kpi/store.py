@@ -6,7 +6,7 @@ Functions take the Session first; the caller owns its lifecycle (one per user ac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -30,7 +30,7 @@ from kpi.models import (
     ScheduleRow,
 )
 from kpi.permissions import Actor, require_admin
-from kpi.planfile import DEFAULT_LEVELS, PlanError, PlanFile
+from kpi.planfile import DEFAULT_LEVELS, NEW_BASELINE, PlanError, PlanFile
 
 
 def audit(session: Session, actor: Actor | str, action: str, target: str = "", **detail: Any) -> None:
@@ -240,14 +240,22 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             caution_threshold=th.caution if th else 0.7,
             min_value=low,
             max_value=high,
+            baseline_is_new=ind.baseline == NEW_BASELINE,
+            baseline_month=ind.baseline_month,
+            target_year=ind.target_year,
+            yearly_targets={str(y): v for y, v in sorted(ind.yearly_targets.items())} if ind.yearly_targets else None,
+            flow_scope=ind.flow_scope,
+            frequency=ind.frequency,
+            due_month=ind.due_month,
         )
+        baseline = None if ind.baseline == NEW_BASELINE else ind.baseline
         if ind.id in indicators:
             obj = indicators[ind.id]
-            if ind.baseline is not None:
-                fields["baseline"] = ind.baseline
+            if baseline is not None or ind.baseline == NEW_BASELINE:
+                fields["baseline"] = baseline
             track(obj, **fields)
         else:
-            session.add(Indicator(fiscal_year_id=fy.id, code=ind.id, baseline=ind.baseline, **fields))
+            session.add(Indicator(fiscal_year_id=fy.id, code=ind.id, baseline=baseline, **fields))
             created += 1
     wanted_ids = set(plan.indicator_ids())
     for code, obj in indicators.items():
@@ -372,6 +380,7 @@ MILESTONE_FIELDS = ("row_position", "item", "month", "text", "completed_on", "co
 INDICATOR_FIELDS = (
     "name", "unit", "baseline", "baseline_note", "target", "target_factor", "target_note", "direction",
     "accumulation", "monthly_plan", "on_track_threshold", "caution_threshold", "min_value", "max_value",
+    "baseline_is_new", "baseline_month", "target_year", "yearly_targets", "flow_scope", "frequency", "due_month",
 )  # fmt: skip
 
 
@@ -407,6 +416,10 @@ class PlanData:
         In a two-level plan the middle level mirrors the top one: both read as its name.
         """
         return level_words(text, self.levels)
+
+    # Current values of earlier fiscal years of 累計 (since_baseline) indicators, matched by
+    # code: code, month, value. Empty when no indicator adds up since its baseline.
+    earlier_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "month", "value"]))
 
     @property
     def has_sample(self) -> bool:
@@ -485,6 +498,8 @@ def plan_data(session: Session, year: int) -> PlanData | None:
     actuals = current_actuals(session, fid)
     assessments = current_assessments(session, fid)
     previous = session.scalars(select(FiscalYear).where(FiscalYear.year == year - 1)).one_or_none()
+    scopes = zip(indicators["code"], indicators["flow_scope"], strict=True)
+    cumulative = [code for code, scope in scopes if scope == "since_baseline"]
     return PlanData(
         fy.year,
         fy.label,
@@ -501,7 +516,21 @@ def plan_data(session: Session, year: int) -> PlanData | None:
         tuple(fy.levels) if fy.levels else DEFAULT_LEVELS,
         fy.owner_department,
         current_actuals(session, previous.id) if previous is not None else None,
+        earlier_actuals(session, fy.year, cumulative),
     )
+
+
+def earlier_actuals(session: Session, year: int, codes: list[str]) -> pd.DataFrame:
+    """Current values of the same indicator codes in fiscal years before ``year``."""
+    rows: list[pd.DataFrame] = []
+    if codes:
+        for fid in session.scalars(select(FiscalYear.id).where(FiscalYear.year < year)).all():
+            frame = current_actuals(session, fid)
+            rows.append(frame.loc[frame["code"].isin(codes), ["code", "month", "value"]])
+    rows = [r for r in rows if not r.empty]
+    if not rows:
+        return pd.DataFrame(columns=["code", "month", "value"])
+    return pd.concat(rows, ignore_index=True)
 
 
 ACTUAL_COLUMNS = ["code", "month", "value", "note", "author", "created_at", "revision", "is_sample"]

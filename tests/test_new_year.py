@@ -129,3 +129,28 @@ def test_a_two_level_plan_moves_on_too(sqlite_engine: Engine, tmp_path: Path) ->
         data = plan_data(s, 2027)
     assert data is not None and data.levels == ("分野", "取組")
     assert list(data.projects["project_code"]) == ["1-1-1", "1-2-3", "2-1-1"]
+
+
+MULTIYEAR = Path(__file__).parent / "data" / "plan_multiyear_fictional.yaml"
+
+
+def test_multi_year_fields_are_kept_and_the_baseline_gets_its_month(sqlite_engine: Engine, tmp_path: Path) -> None:
+    from kpi.actuals import ActualInput, record_actuals
+
+    import_plan(sqlite_engine, MULTIYEAR, ADMIN)
+    with transaction(sqlite_engine) as s:
+        record_actuals(s, [ActualInput("02-digital-staff-rate", "2026-09", "81")], ADMIN, TODAY)
+    path = _draft(sqlite_engine, tmp_path)
+    r8, r9 = load_plan_file(MULTIYEAR), load_plan_file(path)
+    old = {i.id: i for i in r8.indicators}
+    new = {i.id: i for i in r9.indicators}
+    staff = new["02-digital-staff-rate"]
+    assert (staff.baseline, staff.baseline_month) == (81.0, "2026-09")
+    before = old["02-digital-staff-rate"]
+    assert (staff.target, staff.target_year, staff.yearly_targets) == (before.target, 2028, before.yearly_targets)
+    survey = new["03-staff-survey"]
+    assert (survey.frequency, survey.due_month, survey.target_year) == ("yearly", 7, 2027)
+    assert (survey.baseline, survey.baseline_month) == (60.0, "2025-07")  # no R8 actual: kept
+    assert new["04-new-service-users"].baseline == "新規"
+    assert new["01-online-rate"].target_year is None  # FY2026's final target stays R9's target
+    import_plan(sqlite_engine, path, ADMIN)

@@ -187,3 +187,14 @@ def test_a_version_1_error_names_the_key_as_written(tmp_path: Path) -> None:
     )
     message = _errors(tmp_path, text)
     assert f"plan.yaml:{_line_of(text, 'until_r7: [1, 2]')}行目: projects[no=1].until_r7" in message
+
+
+def test_a_number_or_new_baseline_gets_one_japanese_message(tmp_path: Path) -> None:
+    text = _bundled_with("baseline: 85", "baseline: 八十五")
+    message = _errors(tmp_path, text)
+    assert (
+        f"plan.yaml:{_line_of(text, 'baseline: 八十五')}行目: indicators[id=04-mynumber-card-rate].baseline（基準値）"
+        in message
+    )
+    assert message.count("基準値は数値で書いてください") == 1 and "新規" in message
+    assert "literal" not in message and "float" not in message
