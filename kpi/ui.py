@@ -150,7 +150,11 @@ def lang() -> str:
 def tr(key: str) -> str:
     """A label of the catalog, with the plan's own level names (「重点施策別」→「分野別」)."""
     text = t(key, lang())
-    return text if lang() == "en" else level_words(text, level_names())
+    # Only a label naming a level reads the plan: the error message of a page whose database
+    # failed must not need the database.
+    if lang() == "en" or not any(word in text for word in DEFAULT_LEVELS):
+        return text
+    return level_words(text, level_names())
 
 
 def author_text(author: Any) -> str:
