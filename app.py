@@ -24,8 +24,11 @@ def counts_html(statuses: list[str], total_key: str) -> str:
     return f'<div class="kpi-counts">{total}{"".join(chips)}</div>'
 
 
-def link(page: str, label: str, **params: object) -> str:
-    return f'<a href="{page}{ui.link_params(**params)}" target="_self">{escape(label)}</a>'
+MEASURES, PROJECTS = "pages/1_measures.py", "pages/2_projects.py"
+
+
+def project_target(no: int, name: str, code: str | None = None) -> ui.NavTarget:
+    return (PROJECTS, f"{code or format(no, '02d')} {name}", {"project": str(no)})
 
 
 if data is not None:
@@ -61,13 +64,14 @@ if data is not None:
                 rows.append(
                     (
                         severity(new),
+                        project_target(int(p["id"]), str(p["name"]), str(p["code"])),
                         (
                             "",
                             [
                                 "kpi-nowrap|" + mark + direction,
-                                "kpi-name|" + link("projects", name, project=p["id"]),
+                                ui.name_cell(name),
                                 ui.chip_html(old),
-                                ui.chip_html(new),
+                                "kpi-now|" + ui.chip_html(new),
                                 "kpi-why|" + (ui.why_html(why[p["id"]]) if new in NEEDS_REASON else ""),
                             ],
                         ),
@@ -76,7 +80,9 @@ if data is not None:
             st.caption(ui.tr("dash_changes_caption").format(prev=str(previous), now=str(as_of)))
             if rows:
                 header = ["", ui.tr("project"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")]
-                ui.table(header, [r for _, r in sorted(rows, key=lambda r: r[0])])
+                ordered = sorted(rows, key=lambda r: r[0])
+                ui.table(header, [r for _, _, r in ordered], "kpi-list")
+                ui.open_row("overview_open_change", [target for _, target, _ in ordered])
             else:
                 st.info(ui.tr("dash_no_changes"))
         else:
@@ -96,8 +102,8 @@ if data is not None:
                     (
                         "",
                         [
-                            link("projects", f"{r['measure']} {r['name']}", project=r["project"]),
-                            "kpi-nowrap|" + escape(str(lead[r["project"]])),
+                            ui.name_cell(f"{r['measure']} {r['name']}"),
+                            "kpi-nowrap kpi-dept|" + escape(str(lead[r["project"]])),
                             ui.esc(r["month"]),  # NaN when nothing was ever reported
                             escape(
                                 unreported_text(int(r["unreported_months"]), ui.lang())
@@ -107,11 +113,16 @@ if data is not None:
                     )
                     for r in missing.to_dict("records")
                 ],
+                "kpi-list",
             )
+            names = data.projects.set_index("project_no")["project_name"]
+            owing = dict.fromkeys(int(n) for n in missing["project"])
+            ui.open_row("overview_open_missing", [project_target(n, str(names[n])) for n in owing])
 
     st.subheader(ui.tr("dash_hierarchy"))
     ui.legend()
     tree: list[tuple[str, list[str]]] = []
+    tree_targets: list[ui.NavTarget] = []
     for pol in policies.to_dict("records"):
         tree.append(
             ("kpi-policy", [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy')}{pol['code']} {pol['name']}"), ""])
@@ -119,25 +130,29 @@ if data is not None:
         for mea in measures[measures["policy_no"] == pol["id"]].to_dict("records"):
             label = f"{mea['symbol']} {mea['name']}"
             if not mea["hidden"]:  # a two-level plan: its projects hang under the top level
+                tree_targets.append((MEASURES, label, {"measure": str(mea["id"])}))
                 tree.append(
                     (
                         "kpi-measure",
-                        [ui.chip_html(mea["status"]), "kpi-indent1|" + link("measures", label, measure=mea["id"]), ""],
+                        [ui.chip_html(mea["status"]), "kpi-indent1|" + escape(label), ""],
                     )
                 )
             for pro in projects[projects["measure_no"] == mea["id"]].to_dict("records"):
                 label = f"{pro['code']} {pro['name']}"
+                tree_targets.append(project_target(int(pro["id"]), str(pro["name"]), str(pro["code"])))
                 tree.append(
                     (
                         "",
                         [
                             ui.chip_html(pro["status"]),
-                            "kpi-indent2|" + link("projects", label, project=pro["id"]),
-                            "kpi-nowrap|" + escape(str(pro["lead_department"])),
+                            "kpi-indent2|" + escape(label),
+                            "kpi-nowrap kpi-dept|" + escape(str(pro["lead_department"])),
                         ],
                     )
                 )
-    ui.table([ui.tr("status"), " / ".join(ui.level_names()), ui.tr("department")], tree)
+    # The chooser above the long tree, where a reader starts; the other tables are short.
+    ui.open_row("overview_open_tree", tree_targets)
+    ui.table([ui.tr("status"), " / ".join(ui.level_names()), ui.tr("department")], tree, "kpi-list")
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))

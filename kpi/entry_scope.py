@@ -16,3 +16,11 @@ def can_write(actor: Actor | None, project: dict[str, Any]) -> bool:
     if actor is None:
         return False
     return can_write_project(actor, project["lead_department"], project["related_departments"] or ())
+
+
+def first_writable(actor: Actor | None, data: PlanData) -> int | None:
+    """The first project the actor may write, so an editor opens on their own work, not 01."""
+    for no, project in project_rows(data).items():
+        if can_write(actor, project):
+            return no
+    return None

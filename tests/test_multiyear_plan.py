@@ -183,6 +183,13 @@ def test_reports_of_the_fictional_plan_have_no_nan(url: str) -> None:
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "nan" not in text.lower() and "None" not in text
     assert "最終目標" in text
+    from kpi.reports.content import build_report
+    from kpi.reports.tables import indicator_rows
+
+    rows = {cells[1]: cells for cells, _ in indicator_rows(build_report(inputs.data, OCT, Scope.parse("all")))}
+    assert rows["デジタル研修を修了した職員の割合（架空）"][3] == "83%（最終目標 R10年度 100%）"
+    assert rows["手続のオンライン化率（架空）"][3] == "100%"  # this year's target is the final one
+    assert rows["電子窓口サービスの利用者数（架空）"][2] == "新規"
 
 
 # ---------------------------------------------------------------- the plan file's fields
