@@ -27,8 +27,8 @@ def counts_html(statuses: list[str], total_key: str) -> str:
 MEASURES, PROJECTS = "pages/1_measures.py", "pages/2_projects.py"
 
 
-def project_target(no: int, name: str) -> ui.NavTarget:
-    return (PROJECTS, f"{no:02d} {name}", {"project": str(no)})
+def project_target(no: int, name: str, code: str | None = None) -> ui.NavTarget:
+    return (PROJECTS, f"{code or format(no, '02d')} {name}", {"project": str(no)})
 
 
 if data is not None:
@@ -60,11 +60,11 @@ if data is not None:
                 worse = severity(new) < severity(old)
                 direction = ui.tr("dash_worse") if worse else ui.tr("dash_better")
                 mark = "▼ " if worse else "▲ "
-                name = f"{p['id']:02d} {p['name']}"
+                name = f"{p['code']} {p['name']}"
                 rows.append(
                     (
                         severity(new),
-                        project_target(int(p["id"]), str(p["name"])),
+                        project_target(int(p["id"]), str(p["name"]), str(p["code"])),
                         (
                             "",
                             [
@@ -127,21 +127,22 @@ if data is not None:
         tree.append(
             (
                 "kpi-policy",
-                [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy_n').format(n=pol['id'])} {pol['name']}"), ""],
+                [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy_n').format(n=pol['code'])} {pol['name']}"), ""],
             )
         )
         for mea in measures[measures["policy_no"] == pol["id"]].to_dict("records"):
             label = f"{mea['symbol']} {mea['name']}"
-            tree_targets.append((MEASURES, label, {"measure": str(mea["id"])}))
-            tree.append(
-                (
-                    "kpi-measure",
-                    [ui.chip_html(mea["status"]), "kpi-indent1|" + escape(label), ""],
+            if not mea["hidden"]:  # a two-level plan: its projects hang under the top level
+                tree_targets.append((MEASURES, label, {"measure": str(mea["id"])}))
+                tree.append(
+                    (
+                        "kpi-measure",
+                        [ui.chip_html(mea["status"]), "kpi-indent1|" + escape(label), ""],
+                    )
                 )
-            )
             for pro in projects[projects["measure_no"] == mea["id"]].to_dict("records"):
-                label = f"{pro['id']:02d} {pro['name']}"
-                tree_targets.append(project_target(int(pro["id"]), str(pro["name"])))
+                label = f"{pro['code']} {pro['name']}"
+                tree_targets.append(project_target(int(pro["id"]), str(pro["name"]), str(pro["code"])))
                 tree.append(
                     (
                         "",
@@ -154,11 +155,7 @@ if data is not None:
                 )
     # The chooser above the long tree, where a reader starts; the other tables are short.
     ui.open_row("overview_open_tree", tree_targets)
-    ui.table(
-        [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")],
-        tree,
-        "kpi-list",
-    )
+    ui.table([ui.tr("status"), " / ".join(ui.level_names()), ui.tr("department")], tree, "kpi-list")
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))

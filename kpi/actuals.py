@@ -7,8 +7,6 @@ never overwritten in place: each save adds a revision; the latest revision is cu
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,8 +20,9 @@ from kpi.fiscal import Month, current_month, fiscal_year_label
 from kpi.fmt import number
 from kpi.locks import hold_years, locked_message
 from kpi.models import ActualRevision, FiscalYear, Indicator, PeriodLock, Project
+from kpi.numbers import parse_number as parse_number  # the form, CSV and plan file read numbers alike
 from kpi.permissions import Actor, can_write_project
-from kpi.planfile import default_range, is_percent
+from kpi.planfile import default_range
 from kpi.revisions import latest
 from kpi.status import Status, evaluate_indicator
 from kpi.store import audit, plan_data
@@ -94,50 +93,6 @@ class SaveResult:
 
 
 MAX_TEXT = 2000  # characters of a note or a correction reason
-MAX_NUMBER_TEXT = 64  # characters of a typed number; anything longer is not a number a person typed
-# A comma is a thousands separator only in groups of three: "3,100" and "1,234,567" are
-# numbers, "75,5" is refused (a European decimal comma? a typo of 755?).
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-
-
-def parse_number(raw: Any, unit: str | None = None) -> float:
-    """A finite number from a cell or a form; raise ValueError with a readable reason.
-
-    Accepts full-width digits, thousands separators in groups of three and, for a %
-    indicator (or when ``unit`` is not given), a trailing %.
-    """
-    if raw is None:
-        raise ValueError("値が空です")
-    if isinstance(raw, bool):
-        raise ValueError(f"数値ではありません: {_short(repr(raw))}")
-    if isinstance(raw, int | float):
-        value = float(raw)
-    else:
-        text = unicodedata.normalize("NFKC", str(raw)).strip()
-        if len(text) > MAX_NUMBER_TEXT:
-            raise ValueError(f"数値として長すぎます（{len(text):,}文字）")
-        if text.endswith("%"):
-            if unit is not None and not is_percent(unit):
-                raise ValueError(f"「%」は単位が % の指標にだけ使えます（この指標の単位: {unit}）: {_short(str(raw))}")
-            text = text[:-1].strip()
-        if "," in text:
-            if not _GROUPED.match(text):
-                raise ValueError(
-                    f"カンマの位置があいまいです: {_short(str(raw))}"
-                    "（桁区切りは3桁ごと（例: 3,100）、小数点はピリオド（例: 75.5）で入力してください）"
-                )
-            text = text.replace(",", "")
-        if text == "":
-            raise ValueError("値が空です")
-        try:
-            if "_" in text:  # float() reads "1_000"; a person did not mean that
-                raise ValueError
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"数値ではありません: {_short(str(raw))}") from None
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError("NaN や無限大は使えません")
-    return value
 
 
 @dataclass(frozen=True)

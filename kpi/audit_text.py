@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.fmt import number
+from kpi.fmt import MISSING, number
 from kpi.inquiry import STATE_LABELS, STATE_LABELS_EN
 from kpi.labels import actor_label, audit_action_label, source_label, status_label, t
 
@@ -202,6 +202,18 @@ def _plan_import(d: Mapping[str, Any], lang: str) -> str:
     return _join([_w(lang, "ファイル ", "file ") + _value(d.get("source"), lang), counts], lang)
 
 
+def _plan_replace(d: Mapping[str, Any], lang: str) -> str:
+    replaced = "、".join(str(x) for x in d.get("replaced") or []) or MISSING
+    new = f"{_value(d.get('municipality'), lang)} {_value(d.get('plan_name'), lang)}"
+    return _join(
+        [
+            _w(lang, "ファイル ", "file ") + _value(d.get("source"), lang),
+            _w(lang, f"{replaced} → {new}", f"{replaced} → {new}"),
+        ],
+        lang,
+    )
+
+
 def _plan_edit(d: Mapping[str, Any], lang: str) -> str:
     changes = d.get("changes") or {}
     parts = [
@@ -267,6 +279,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "period.lock": _period,
     "period.unlock": _period,
     "plan.import": _plan_import,
+    "plan.replace": _plan_replace,
     "plan.edit": _plan_edit,
     "user.add": _user_add,
     "user.passwd": _nothing,

@@ -30,6 +30,7 @@ from kpi.store import PlanData
 # Colours that are not statuses: ink for actuals, greys for reference lines.
 ACTUAL_COLOR = "#1F3A5F"
 TRAJECTORY_COLOR = "#5C6B7A"
+PREVIOUS_COLOR = "#90A4AE"  # the previous fiscal year's actuals, behind this year's
 TARGET_COLOR = "#0D47A1"
 BASELINE_COLOR = "#616161"
 AS_OF_COLOR = "#6D4C41"
@@ -379,14 +380,21 @@ def place_labels(
 # ---------------------------------------------------------------- building the chart
 
 
-def indicator_points(data: PlanData, code: str) -> list[tuple[int, float]]:
-    """(fiscal month index, value as charted): flow indicators are charted as running totals."""
+def indicator_points(data: PlanData, code: str, previous: bool = False) -> list[tuple[int, float]]:
+    """(fiscal month index, value as charted): flow indicators are charted as running totals.
+
+    ``previous``: the previous fiscal year's actuals of the same indicator id, on the same months.
+    """
     ind = data.indicators.loc[data.indicators["code"] == code].iloc[0]
-    rows = data.actuals.loc[data.actuals["code"] == code, ["month", "value"]]
+    source = data.previous_actuals if previous else data.actuals
+    if source is None or source.empty:
+        return []
+    year = data.year - 1 if previous else data.year
+    rows = source.loc[source["code"] == code, ["month", "value"]]
     monthly = sorted(
         (Month.parse(m).fiscal_index, float(v))
         for m, v in rows.itertuples(index=False)
-        if fmt.opt_float(v) is not None and Month.parse(m).fiscal_year == data.year
+        if fmt.opt_float(v) is not None and Month.parse(m).fiscal_year == year
     )
     cumulative = ind["accumulation"] == Accumulation.FLOW.value or ind["direction"] == Direction.AT_MOST.value
     if not cumulative:
@@ -442,6 +450,12 @@ def indicator_chart_data(
         series.append(
             Series("trajectory", t("chart_trajectory", lang), tuple(xs), tuple(ys), TRAJECTORY_COLOR, "dash", 2, False)
         )
+
+    before = indicator_points(data, code, previous=True)
+    if before:  # the same indicator last year: both years on one chart
+        name = t("chart_previous_year", lang).format(year=fiscal_year_short(data.year - 1))
+        xs_before, ys_before = tuple(float(i) for i, _ in before), tuple(v for _, v in before)
+        series.append(Series("previous", name, xs_before, ys_before, PREVIOUS_COLOR, "solid", 2, True))
 
     actual_name = t("chart_actual_cumulative" if flow else "actual", lang)
     series.append(

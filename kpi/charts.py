@@ -260,9 +260,8 @@ def gantt_chart(
         if several:
             headers.append(y)
             tick_y.append(y)
-            tick_text.append(
-                f"<b>{symbols[proj['measure_no']]} {int(no):02d} {_wrap(fmt.text(proj['project_name']), 26)}</b>"
-            )
+            name = _wrap(fmt.text(proj["project_name"]), 26)
+            tick_text.append(f"<b>{symbols[proj['measure_no']]} {proj['project_code']} {name}</b>")
             y += 1
         rows = data.schedule.loc[data.schedule["project_no"] == no]
         for row in rows.to_dict("records"):

@@ -22,7 +22,7 @@ from kpi.bootstrap import import_plan
 from kpi.cli_main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from kpi.cli_main import build_parser as build_parser  # kpi.cli.main(argv) keeps working
 from kpi.cli_main import main as main
-from kpi.db import DEFAULT_PLAN, make_engine, transaction, upgrade
+from kpi.db import make_engine, plan_file, transaction, upgrade
 from kpi.demo import DemoRefused, clear_demo, load_demo
 from kpi.evaluate import status_table
 from kpi.fiscal import Month, latest_ended_month
@@ -38,17 +38,17 @@ def _err(message: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    return _import_plan(Path(args.plan) if args.plan else DEFAULT_PLAN)
+    return _import_plan(Path(args.plan) if args.plan else plan_file())
 
 
 def cmd_import_plan(args: argparse.Namespace) -> int:
-    return _import_plan(Path(args.file))
+    return _import_plan(Path(args.file), replace=args.replace)
 
 
-def _import_plan(path: Path) -> int:
+def _import_plan(path: Path, replace: bool = False) -> int:
     engine = make_engine()
     try:
-        summary = import_plan(engine, path, cli_actor())
+        summary = import_plan(engine, path, cli_actor(), replace=replace)
     except PlanError as exc:
         _err(str(exc))
         _err("計画は読み込んでいません（データベースは変更されていません）。")
@@ -60,6 +60,29 @@ def _import_plan(path: Path) -> int:
         )
     else:
         print(f"{path}: 変更はありません（データベースは最新です）")
+    return 0
+
+
+def cmd_new_year(args: argparse.Namespace) -> int:
+    from kpi.newyear import NewYearRefused, draft_yaml
+
+    out = Path(args.out)
+    if out.exists():
+        _err(f"{out}: すでにあります。上書きしないので、別の名前を指定してください")
+        return 1
+    engine = make_engine()
+    upgrade(engine)
+    try:
+        with transaction(engine) as session:
+            year, text = draft_yaml(session, args.year)
+    except NewYearRefused as exc:
+        _err(str(exc))
+        return 1
+    out.write_text(text, encoding="utf-8")
+    print(
+        f"{out}: {_year_span(year)}の計画ファイルの下書きを書き出しました。"
+        f"内容を確認してから python -m kpi import-plan {out} で読み込んでください"
+    )
     return 0
 
 

@@ -86,10 +86,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = _command(sub, "init", "kpi.cli:cmd_init", "データベースを作成・更新し、計画を読み込む（何度実行しても同じ）")
-    p.add_argument("--plan", help="計画ファイル（既定: data/plan_r8.yaml）")
+    p.add_argument("--plan", help="計画ファイル（既定: 環境変数 KPI_PLAN_FILE、なければ data/plan_r8.yaml）")
 
     p = _command(sub, "import-plan", "kpi.cli:cmd_import_plan", "別の計画ファイル（次年度など）を読み込む")
     p.add_argument("file", help="計画ファイル（YAML）")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="読み込んだだけの計画（実績・アカウント・編集・評価なし）を、この計画で置き換える（別の自治体の計画など）",
+    )
+
+    p = _command(
+        sub, "new-year", "kpi.cli:cmd_new_year", "次年度の計画ファイルの下書きを作る（最新の年度の計画と実績から）"
+    )
+    p.add_argument("--out", required=True, help="書き出す計画ファイル（YAML）")
+    p.add_argument("--year", type=int, help="元にする年度（西暦、例: 2026。既定: データベースの最新の年度）")
 
     p = _command(sub, "import-actuals", "kpi.cli:cmd_import_actuals", "実績を CSV/XLSX から取り込む（全件または0件）")
     p.add_argument("file", help="列 indicator_id,month,value,note,reason の CSV（UTF-8 / CP932）または XLSX")

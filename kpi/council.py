@@ -41,10 +41,11 @@ XLSX_WIDTHS = [5, 8, 34, 14, 9, 14, 60, 60]
 SUMMARY_SHEET = "総括"
 
 
-def _rows(summary: pd.DataFrame) -> list[list[str]]:
+def _rows(data: PlanData, summary: pd.DataFrame) -> list[list[str]]:
+    codes = dict(zip(data.projects["project_no"], data.projects["project_code"], strict=True))
     return [
         [
-            f"{int(r.project_no):02d}",
+            str(codes.get(int(r.project_no), f"{int(r.project_no):02d}")),
             str(r.measure),
             str(r.project_name),
             str(r.lead_department),
@@ -86,14 +87,14 @@ def council_xlsx(
     if deadline is not None:
         ws.append([f"提出期限: {deadline.isoformat()}"])
     ws.append([])
-    ws.append(HEADER)
+    ws.append([data.words(h) for h in HEADER])
     head_row = ws.max_row
     thin = Side(style="thin", color="607D8B")
     for cell in ws[head_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF2F5")
         cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for values in _rows(summary):
+    for values in _rows(data, summary):
         ws.append([neutralise(v) for v in values])
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -114,7 +115,7 @@ def _esc(text: str) -> str:
 
 
 def _summary_pdf(data: PlanData, summary: pd.DataFrame, deadline: date | None) -> bytes:
-    rows = _rows(summary)
+    rows = _rows(data, summary)
     counts = _counts_line(summary)
     text = data.title + TITLE + data.label + counts + "".join(HEADER) + "".join("".join(r) for r in rows)
     text += "提出期限期限超過"
@@ -122,7 +123,7 @@ def _summary_pdf(data: PlanData, summary: pd.DataFrame, deadline: date | None) -
     base = ParagraphStyle("c", fontName=font, fontSize=7.5, leading=9.5)
     head = ParagraphStyle("h", parent=base, fontSize=8)
     title = ParagraphStyle("t", parent=base, fontSize=13, leading=17)
-    body: list[list[Any]] = [[Paragraph(_esc(h), head) for h in HEADER]]
+    body: list[list[Any]] = [[Paragraph(_esc(data.words(h)), head) for h in HEADER]]
     body += [[Paragraph(_esc(v), base) for v in r] for r in rows]
     table = Table(body, colWidths=[w * mm for w in WIDTHS_MM], repeatRows=1)
     table.setStyle(

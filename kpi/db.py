@@ -28,6 +28,14 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_MS = 10_000  # concurrent writers wait this long for the lock before failing
 
 
+PLAN_FILE_ENV = "KPI_PLAN_FILE"
+
+
+def plan_file() -> Path:
+    """The plan loaded into an empty database: ``KPI_PLAN_FILE``, else the bundled R8 plan."""
+    return Path(os.environ.get(PLAN_FILE_ENV) or DEFAULT_PLAN)
+
+
 def database_url() -> str:
     return os.environ.get("KPI_DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
 

@@ -257,6 +257,7 @@ def project_statuses(data: PlanData, as_of: Month, indicators: pd.DataFrame | No
                 "measure": measure["symbol"],
                 "measure_no": int(p["measure_no"]),
                 "policy_no": int(measure["policy_no"]),
+                "code": p["project_code"],
                 "lead_department": p["lead_department"],
                 "status": r.worst.value if r.worst else None,
                 "assessment": assessed.get(no),
@@ -284,6 +285,7 @@ def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None
                 "symbol": m["symbol"],
                 "name": m["measure_name"],
                 "policy_no": int(m["policy_no"]),
+                "hidden": bool(m["hidden"]),  # the mirror of a top-level entry in a two-level plan
                 **_group_rollup(proj, "measure_no", m["measure_no"]),
             }
             for m in data.measures.to_dict("records")
@@ -300,6 +302,7 @@ def policy_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None 
                 "kind": "policy",
                 "id": int(p["policy_no"]),
                 "name": p["policy_name"],
+                "code": p["policy_code"],
                 **_group_rollup(proj, "policy_no", p["policy_no"]),
             }
             for p in data.policies.to_dict("records")
@@ -331,18 +334,21 @@ __all__ = [
 ]
 
 
+HISTORY_KEYS = ("id", "name", "measure_no", "code")  # status_history's columns that are not months
+
+
 def status_history(data: PlanData, as_of: Month) -> pd.DataFrame:
     """Each project's status at the end of every month from April to ``as_of``.
 
-    One row per project (id, name, measure_no), one column per month ("2026-04" …). A month
+    One row per project (id, name, measure_no, code), one column per month ("2026-04" …). A month
     before April gives no month columns. Statuses are recomputed as of each month, using
     only what had been entered for months up to then.
     """
     first = Month(data.year, 4)
     last = min(as_of, Month(data.year + 1, 3))
     months = [first.add(i) for i in range(max(0, last - first + 1))]
-    base = data.projects[["project_no", "project_name", "measure_no"]].rename(
-        columns={"project_no": "id", "project_name": "name"}
+    base = data.projects[["project_no", "project_name", "measure_no", "project_code"]].rename(
+        columns={"project_no": "id", "project_name": "name", "project_code": "code"}
     )
     columns: dict[str, list[Any]] = {}
     values = actuals_by_code(data)  # parsed once for every month
@@ -360,6 +366,6 @@ def status_changes(history: pd.DataFrame, project: int) -> list[tuple[str, str |
     row = history.loc[history["id"] == project]
     if row.empty:
         return []
-    months = [c for c in history.columns if c not in ("id", "name", "measure_no")]
+    months = [c for c in history.columns if c not in HISTORY_KEYS]
     values = [opt(row.iloc[0][m]) for m in months]
     return [(months[i], values[i - 1], values[i]) for i in range(1, len(months)) if values[i] != values[i - 1]]

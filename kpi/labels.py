@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi.fiscal import fiscal_year_short
 from kpi.status import Status
 
 DEFAULT_LANG = "ja"
@@ -346,6 +347,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_generated": ("初期パスワード（この一度だけ表示）", "Initial password (shown once)"),
     # Dashboard pages and charts (kpi/charts.py, app.py, pages/1-3).
     "chart_actual_cumulative": ("実績値（累計）", "Actual (cumulative)"),
+    "chart_previous_year": ("{year}の実績値", "{year} actual"),
     "chart_trajectory": ("計画上の推移", "Expected trajectory"),
     "chart_projection": ("年度末予測（直近の傾向）", "Year-end projection (recent trend)"),
     "chart_projection_short": ("年度末予測", "Projected"),
@@ -393,9 +395,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "dash_summary": ("事業概要", "Summary"),
     "dash_effect": ("期待効果", "Expected effect"),
     "dash_url": ("関連URL", "Link"),
-    "dash_until_r7": ("R7までの取組", "Until R7"),
-    "dash_r8_plan": ("R8の取組", "R8 (this year)"),
-    "dash_r9_onward": ("R9以降の取組", "R9 onward"),
+    # {prev}/{this}/{next} are the 和暦 short years of the plan's fiscal year (work_headings).
+    "dash_previous_work": ("{prev}までの実施内容", "Until {prev}"),
+    "dash_this_year": ("{this}の実施内容", "{this} (this year)"),
+    "dash_next_years": ("{next}以降の取組(予定)", "{next} onward (planned)"),
     "dash_outcome": ("目指す成果等", "Intended outcome"),
     "dash_schedule_of": ("工程表", "Schedule"),
     "dash_filter_policy": ("基本方針で絞り込み", "Filter by policy"),
@@ -554,6 +557,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "period.lock": ("月の締め", "Month locked"),
     "period.unlock": ("月の締めの解除", "Month unlocked"),
     "plan.import": ("計画の読み込み", "Plan loaded"),
+    "plan.replace": ("計画の置き換え", "Plan replaced"),
     "plan.edit": ("計画値の変更", "Plan values changed"),
     "user.add": ("利用者の追加", "User added"),
     "user.passwd": ("パスワードの変更", "Password changed"),
@@ -614,3 +618,33 @@ def actor_label(actor: str | None, lang: str = DEFAULT_LANG) -> str:
 def t(key: str, lang: str = DEFAULT_LANG) -> str:
     ja, en = TEXT[key]
     return en if lang == "en" else ja
+
+
+WORK_FIELDS = ("previous_work", "this_year", "next_years")
+DEFAULT_LEVEL_WORDS = ("基本方針", "重点施策", "実施事業")
+
+
+def level_words(text: str, levels: tuple[str, ...] | list[str]) -> str:
+    """Replace the default level names in a text by a plan's own (two or three names, top first).
+
+    With two levels the middle level (one hidden entry per top-level entry) reads as the top.
+    """
+    names = tuple(levels)
+    if names == DEFAULT_LEVEL_WORDS or len(names) not in (2, 3):
+        return text
+    wanted = (names[0], names[0], names[1]) if len(names) == 2 else names
+    marks = [f"\x00{i}\x00" for i in range(3)]  # two steps: a new name may contain an old one
+    for word, mark in zip(DEFAULT_LEVEL_WORDS, marks, strict=True):
+        text = text.replace(word, mark)
+    for mark, name in zip(marks, wanted, strict=True):
+        text = text.replace(mark, name)
+    return text
+
+
+def work_headings(fiscal_year: int, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Headings of a project's three work texts, from its fiscal year in 和暦.
+
+    FY2026: 「R7までの実施内容」「R8の実施内容」「R9以降の取組(予定)」; FY2027: R8 / R9 / R10.
+    """
+    prev, this, nxt = (fiscal_year_short(fiscal_year + d) for d in (-1, 0, 1))
+    return {field: t(f"dash_{field}", lang).format(prev=prev, this=this, next=nxt) for field in WORK_FIELDS}

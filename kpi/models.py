@@ -57,6 +57,8 @@ class FiscalYear(Base):
     plan_name: Mapped[str] = mapped_column(String(200))
     owner_department: Mapped[str] = mapped_column(String(80), default="")
     source_file: Mapped[str] = mapped_column(String(400), default="")
+    # The plan's level names, top first (two or three); None: 基本方針 / 重点施策 / 実施事業.
+    levels: Mapped[list[str] | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     policies: Mapped[list[Policy]] = relationship(back_populates="fiscal_year", order_by="Policy.no")
@@ -68,6 +70,7 @@ class Policy(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
     no: Mapped[int]
+    code: Mapped[str] = mapped_column(String(20), default="")  # display code as printed; "" = the number
     name: Mapped[str] = mapped_column(String(200))
 
     fiscal_year: Mapped[FiscalYear] = relationship(back_populates="policies")
@@ -80,8 +83,11 @@ class Measure(Base):
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
     no: Mapped[int]
     symbol: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(20), default="")  # display code as printed; "" = the symbol
     name: Mapped[str] = mapped_column(String(200))
     policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"))
+    # The one middle entry per top-level entry of a two-level plan: never shown as a level.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Project(Base):
@@ -90,6 +96,7 @@ class Project(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
     no: Mapped[int]
+    code: Mapped[str] = mapped_column(String(20), default="")  # display code as printed; "" = the number
     name: Mapped[str] = mapped_column(String(200))
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"))
     lead_department: Mapped[str] = mapped_column(String(80))
@@ -97,9 +104,11 @@ class Project(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     expected_effect: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(400))
-    until_r7: Mapped[str] = mapped_column(Text, default="")
-    r8_plan: Mapped[str] = mapped_column(Text, default="")
-    r9_onward: Mapped[str] = mapped_column(Text, default="")
+    # Named after their place in the plan's fiscal year (migration 0004 renamed until_r7,
+    # r8_plan, r9_onward); their headings are computed from the year (kpi.labels.work_headings).
+    previous_work: Mapped[str] = mapped_column(Text, default="")
+    this_year: Mapped[str] = mapped_column(Text, default="")
+    next_years: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
 
     schedule_rows: Mapped[list[ScheduleRow]] = relationship(

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kpi.frames import none_for_missing
-from kpi.labels import plan_title
+from kpi.labels import level_words, plan_title
 from kpi.models import (
     ActualRevision,
     Assessment,
@@ -30,7 +30,7 @@ from kpi.models import (
     ScheduleRow,
 )
 from kpi.permissions import Actor, require_admin
-from kpi.planfile import NEW_BASELINE, PlanError, PlanFile
+from kpi.planfile import DEFAULT_LEVELS, NEW_BASELINE, PlanError, PlanFile
 
 
 def audit(session: Session, actor: Actor | str, action: str, target: str = "", **detail: Any) -> None:
@@ -57,6 +57,11 @@ def _assign(obj: Any, **fields: Any) -> list[str]:
             setattr(obj, key, value)
             changed.append(key)
     return changed
+
+
+def _levels(plan: PlanFile) -> list[str] | None:
+    """None for the default three levels, so that a plan without ``levels`` stores nothing new."""
+    return None if tuple(plan.levels) == DEFAULT_LEVELS else list(plan.levels)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             [
                 f"{source}: このデータベースは{other.municipality}の計画を保持しています。"
                 f"{plan.municipality}の計画は KPI_DATABASE_URL で別のデータベースに読み込んでください"
+                "（読み込んだだけで何も入力していないデータベースなら、import-plan --replace で置き換えられます）"
             ],
         )
     created = updated = removed = 0
@@ -108,6 +114,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             plan_name=plan.plan_name,
             owner_department=plan.owner_department,
             source_file=source,
+            levels=_levels(plan),
         )
         session.add(fy)
         session.flush()
@@ -119,6 +126,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             municipality=plan.municipality,
             plan_name=plan.plan_name,
             owner_department=plan.owner_department,
+            levels=_levels(plan),
         )
 
     def existing(model: Any, key: str) -> dict[Any, Any]:
@@ -128,16 +136,16 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
     policies = existing(Policy, "no")
     for p in plan.policies:
         if p.no in policies:
-            track(policies[p.no], name=p.name)
+            track(policies[p.no], name=p.name, code=p.code or "")
         else:
-            policies[p.no] = Policy(fiscal_year_id=fy.id, no=p.no, name=p.name)
+            policies[p.no] = Policy(fiscal_year_id=fy.id, no=p.no, name=p.name, code=p.code or "")
             session.add(policies[p.no])
             created += 1
     session.flush()
 
     measures = existing(Measure, "no")
-    for m in plan.measures:
-        fields = dict(symbol=m.symbol, name=m.name, policy_id=policies[m.policy].id)
+    for m in plan.all_measures():
+        fields = dict(symbol=m.symbol, code=m.code or "", name=m.name, policy_id=policies[m.policy].id, hidden=m.hidden)
         if m.no in measures:
             track(measures[m.no], **fields)
         else:
@@ -150,15 +158,16 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
     for pr in plan.projects:
         fields = dict(
             name=pr.name,
-            measure_id=measures[pr.measure].id,
+            code=pr.code or "",
+            measure_id=measures[plan.measure_of(pr)].id,
             lead_department=pr.lead_department,
             related_departments=list(pr.related_departments),
             summary=pr.summary,
             expected_effect=pr.expected_effect,
             url=pr.url,
-            until_r7=pr.until_r7,
-            r8_plan=pr.r8_plan,
-            r9_onward=pr.r9_onward,
+            previous_work=pr.previous_work,
+            this_year=pr.this_year,
+            next_years=pr.next_years,
             outcome=pr.outcome,
         )
         if pr.no in projects:
@@ -277,7 +286,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             session.delete(proj)
             removed += 1
     session.flush()
-    for coll, keep in ((measures, {m.no for m in plan.measures}), (policies, {p.no for p in plan.policies})):
+    for coll, keep in ((measures, {m.no for m in plan.all_measures()}), (policies, {p.no for p in plan.policies})):
         for no, obj in coll.items():
             if no not in keep:
                 session.delete(obj)
@@ -301,6 +310,16 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
     return summary
 
 
+def delete_plans(session: Session) -> None:
+    """Delete every plan (for ``import-plan --replace``, after checking that no data hangs on it).
+
+    Children first: measures and projects refer to policies and measures without a cascade.
+    """
+    for model in (Indicator, Milestone, ScheduleRow, Project, Measure, Policy, FiscalYear):
+        session.execute(delete(model))
+    session.flush()
+
+
 # ---------------------------------------------------------------- reads
 
 
@@ -310,11 +329,15 @@ class FiscalYearInfo:
     label: str
     municipality: str
     plan_name: str
+    levels: tuple[str, ...] = DEFAULT_LEVELS
 
 
 def fiscal_years(session: Session) -> list[FiscalYearInfo]:
     rows = session.scalars(select(FiscalYear).order_by(FiscalYear.year)).all()
-    return [FiscalYearInfo(r.year, r.label, r.municipality, r.plan_name) for r in rows]
+    return [
+        FiscalYearInfo(r.year, r.label, r.municipality, r.plan_name, tuple(r.levels) if r.levels else DEFAULT_LEVELS)
+        for r in rows
+    ]
 
 
 def project_by_no(session: Session, year: int, no: int) -> Project | None:
@@ -351,7 +374,7 @@ def _columns(model: Any, names: tuple[str, ...]) -> list[Any]:
 # Plan fields that PlanData carries under their own names.
 PROJECT_FIELDS = (
     "lead_department", "related_departments", "summary", "expected_effect", "url",
-    "until_r7", "r8_plan", "r9_onward", "outcome",
+    "previous_work", "this_year", "next_years", "outcome",
 )  # fmt: skip
 MILESTONE_FIELDS = ("row_position", "item", "month", "text", "completed_on", "completed_by")
 INDICATOR_FIELDS = (
@@ -369,14 +392,31 @@ class PlanData:
     label: str
     municipality: str
     plan_name: str
-    policies: pd.DataFrame  # policy_no, policy_name
-    measures: pd.DataFrame  # measure_no, symbol, measure_name, policy_no
-    projects: pd.DataFrame  # project_no, project_name, measure_no, lead_department, ...
+    policies: pd.DataFrame  # policy_no, policy_name, policy_code (display code as printed)
+    measures: pd.DataFrame  # measure_no, symbol, measure_name, policy_no, measure_code, hidden
+    projects: pd.DataFrame  # project_no, project_name, measure_no, project_code, lead_department, ...
     schedule: pd.DataFrame  # project_no, position, item, bars
     milestones: pd.DataFrame  # code, project_no, row_position, item, month, text, completed_on
     indicators: pd.DataFrame  # code, project_no, name, unit, baseline, target, ...
     actuals: pd.DataFrame  # code, month, value, note, author, created_at, revision, is_sample
     assessments: pd.DataFrame  # project_no, month, status, comment, author, created_at, is_sample
+    levels: tuple[str, ...] = DEFAULT_LEVELS  # the plan's level names, top first (two or three)
+    owner_department: str = ""
+    # The previous fiscal year's current actuals (code, month, value, …) when that year is in
+    # the database: a chart shows both years of an indicator present in both.
+    previous_actuals: pd.DataFrame | None = None
+
+    @property
+    def two_levels(self) -> bool:
+        return len(self.levels) == 2
+
+    def words(self, text: str) -> str:
+        """A text with the default level names replaced by this plan's (「重点施策別」→「分野別」).
+
+        In a two-level plan the middle level mirrors the top one: both read as its name.
+        """
+        return level_words(text, self.levels)
+
     # Current values of earlier fiscal years of 累計 (since_baseline) indicators, matched by
     # code: code, month, value. Empty when no indicator adds up since its baseline.
     earlier_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "month", "value"]))
@@ -398,23 +438,33 @@ def plan_data(session: Session, year: int) -> PlanData | None:
     fid = fy.id
     policies = _frame(
         session,
-        select(Policy.no, Policy.name).where(Policy.fiscal_year_id == fid).order_by(Policy.no),
-        ["policy_no", "policy_name"],
+        select(Policy.no, Policy.name, Policy.code).where(Policy.fiscal_year_id == fid).order_by(Policy.no),
+        ["policy_no", "policy_name", "policy_code"],
     )
     measures = _frame(
         session,
-        select(Measure.no, Measure.symbol, Measure.name, Policy.no)
+        select(Measure.no, Measure.symbol, Measure.name, Policy.no, Measure.code, Measure.hidden)
         .join(Policy, Measure.policy_id == Policy.id)
         .where(Measure.fiscal_year_id == fid)
         .order_by(Measure.no),
-        ["measure_no", "symbol", "measure_name", "policy_no"],
+        ["measure_no", "symbol", "measure_name", "policy_no", "measure_code", "hidden"],
     )
+    # Display codes as printed; without one: the policy's number, the measure's symbol, the
+    # project's number (two digits, as the R8 plan prints them).
+    policies["policy_code"] = [c or str(n) for c, n in zip(policies["policy_code"], policies["policy_no"], strict=True)]
+    measures["measure_code"] = [
+        c or s or str(n)
+        for c, s, n in zip(measures["measure_code"], measures["symbol"], measures["measure_no"], strict=True)
+    ]
+    measures["measure_symbol"] = measures["symbol"]  # as in the file (new-year writes it back)
+    measures["symbol"] = measures["measure_code"]
     projects = _frame(
         session,
         select(
             Project.no.label("project_no"),
             Project.name.label("project_name"),
             Measure.no.label("measure_no"),
+            Project.code.label("project_code"),
             *_columns(Project, PROJECT_FIELDS),
         )
         .join(Measure, Project.measure_id == Measure.id)
@@ -442,8 +492,12 @@ def plan_data(session: Session, year: int) -> PlanData | None:
         .where(Indicator.fiscal_year_id == fid)
         .order_by(Indicator.position),
     )
+    projects["project_code"] = [
+        c or f"{n:02d}" for c, n in zip(projects["project_code"], projects["project_no"], strict=True)
+    ]
     actuals = current_actuals(session, fid)
     assessments = current_assessments(session, fid)
+    previous = session.scalars(select(FiscalYear).where(FiscalYear.year == year - 1)).one_or_none()
     scopes = zip(indicators["code"], indicators["flow_scope"], strict=True)
     cumulative = [code for code, scope in scopes if scope == "since_baseline"]
     return PlanData(
@@ -459,6 +513,9 @@ def plan_data(session: Session, year: int) -> PlanData | None:
         indicators,
         actuals,
         assessments,
+        tuple(fy.levels) if fy.levels else DEFAULT_LEVELS,
+        fy.owner_department,
+        current_actuals(session, previous.id) if previous is not None else None,
         earlier_actuals(session, fy.year, cumulative),
     )
 

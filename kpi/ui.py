@@ -22,6 +22,7 @@ from kpi.auth_ui import KEY_USER as KEY_USER  # pages and tests read the login s
 from kpi.auth_ui import current_actor as current_actor
 from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
+from kpi.evaluate import HISTORY_KEYS
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
 from kpi.labels import (
     DEFAULT_LANG,
@@ -29,12 +30,14 @@ from kpi.labels import (
     STATUS_STYLES,
     actor_label,
     app_title,
+    level_words,
     plan_title,
     source_label,
     status_label,
     t,
 )
 from kpi.permissions import Actor, cli_actor, public_author
+from kpi.planfile import DEFAULT_LEVELS
 from kpi.status import Status
 from kpi.store import PlanData, fiscal_years, plan_data
 
@@ -94,6 +97,24 @@ def cached_plan_titles(url: str) -> dict[int, str]:
         return {fy.year: plan_title(fy.municipality, fy.plan_name) for fy in fiscal_years(session)}
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def cached_plan_levels(url: str) -> dict[int, tuple[str, ...]]:
+    """Fiscal year → the plan's level names (two or three, top first)."""
+    with transaction(engine_for(url)) as session:
+        return {fy.year: fy.levels for fy in fiscal_years(session)}
+
+
+def level_names() -> tuple[str, ...]:
+    """The chosen year's level names (else the latest year's); English keeps its generic words."""
+    if lang() == "en":
+        return (t("policy", "en"), t("measure", "en"), t("project", "en"))
+    levels = cached_plan_levels(database_url())
+    chosen = st.session_state.get(KEY_YEAR)
+    if chosen in levels:
+        return levels[chosen]
+    return levels[max(levels)] if levels else DEFAULT_LEVELS
+
+
 def current_app_title() -> str:
     """The app's name for the tab and sidebar: the chosen year's plan (else the latest)."""
     titles = cached_plan_titles(database_url())
@@ -122,6 +143,7 @@ def clear_caches() -> None:
     cached_plan_data.clear()
     cached_fiscal_years.clear()
     cached_plan_titles.clear()
+    cached_plan_levels.clear()
     cached_departments.clear()
     cached_status_history.clear()
 
@@ -131,7 +153,13 @@ def lang() -> str:
 
 
 def tr(key: str) -> str:
-    return t(key, lang())
+    """A label of the catalog, with the plan's own level names (「重点施策別」→「分野別」)."""
+    text = t(key, lang())
+    # Only a label naming a level reads the plan: the error message of a page whose database
+    # failed must not need the database.
+    if lang() == "en" or not any(word in text for word in DEFAULT_LEVELS):
+        return text
+    return level_words(text, level_names())
 
 
 def all_option(value: Any) -> str:
@@ -394,7 +422,7 @@ def sidebar() -> tuple[int | None, Month]:
         admin = bool(current_actor() and current_actor().is_admin)  # type: ignore[union-attr]
         for path, ja, en, icon, admin_only in PAGES:
             if (ROOT / path).exists() and (admin or not admin_only):
-                st.page_link(path, label=en if lang() == "en" else ja, icon=icon)
+                st.page_link(path, label=en if lang() == "en" else level_words(ja, level_names()), icon=icon)
         st.divider()
         year: int | None = None
         if years:
@@ -509,14 +537,20 @@ def why_html(why: Any) -> str:
 
 def status_history_table(history: pd.DataFrame, projects: list[int] | None = None) -> None:
     """Projects × months with a chip per month: when each status changed."""
-    months = [c for c in history.columns if c not in ("id", "name", "measure_no")]
+    months = [c for c in history.columns if c not in HISTORY_KEYS]
     if not months:
         st.caption(tr("dash_history_none"))
         return
     shown = history if projects is None else history[history["id"].isin(projects)]
     header = [tr("project"), *[str(int(m[5:])) + ("月" if lang() == "ja" else "") for m in months]]
     rows = [
-        ("", ["kpi-name|" + esc(f"{int(r['id']):02d} {r['name']}"), *[mini_chip_html(r[m]) for m in months]])
+        (
+            "",
+            [
+                "kpi-name|" + esc(f"{r.get('code') or format(int(r['id']), '02d')} {r['name']}"),
+                *[mini_chip_html(r[m]) for m in months],
+            ],
+        )
         for r in shown.to_dict("records")
     ]
     table(header, rows, "kpi-history")

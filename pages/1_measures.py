@@ -39,10 +39,15 @@ else:
     with header:
         st.title(f"{measure['symbol']} {measure['name']}")
         as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
-        st.caption(f"{ui.tr('policy_n').format(n=measure['policy_no'])} {policy} ・ {ui.tr('as_of')} {as_of_label}")
+        if measure["hidden"]:  # a two-level plan: this is the top-level entry itself
+            st.caption(f"{ui.tr('as_of')} {as_of_label}")
+        else:
+            code = data.policies.set_index("policy_no").loc[measure["policy_no"], "policy_code"]
+            st.caption(f"{ui.tr('policy_n').format(n=code)} {policy} ・ {ui.tr('as_of')} {as_of_label}")
         ui.chip(measure["status"])
 
     own = indicators[indicators["measure_no"] == no]
+    codes = dict(zip(data.projects["project_no"], data.projects["project_code"], strict=True))
     why_ind = why_indicators(data, as_of)
     why_proj = why_projects(data, as_of, indicators, ui.lang())
 
@@ -81,7 +86,7 @@ else:
                     [
                         ui.chip_html(r["status"]),
                         "kpi-name|" + escape(r["name"]),
-                        "kpi-dept|" + escape(f"{r['project']:02d} {r['project_name']}"),
+                        "kpi-dept|" + escape(f"{codes.get(int(r['project']), r['project'])} {r['project_name']}"),
                         "kpi-nowrap|" + ui.esc(r["month"]),
                         "kpi-nowrap|" + ui.esc(r["actual"]),
                         "kpi-why|" + why_text(r["status"], int(r["project"]), with_causes=False),
@@ -96,7 +101,7 @@ else:
     rows = []
     targets: list[ui.NavTarget] = []
     for p in projects[projects["measure_no"] == no].to_dict("records"):
-        label = f"{p['id']:02d} {p['name']}"
+        label = f"{p['code']} {p['name']}"
         targets.append(("pages/2_projects.py", label, {"project": str(p["id"])}))
         name = "kpi-name|" + escape(label)
         rows.append(

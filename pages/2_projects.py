@@ -6,6 +6,7 @@ from kpi import charts, fmt, ui
 from kpi.db import database_url
 from kpi.evaluate import indicator_statuses, project_statuses, status_changes
 from kpi.fiscal import Month
+from kpi.labels import WORK_FIELDS, work_headings
 from kpi.schedule_list import schedule_list
 from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
@@ -27,7 +28,7 @@ else:
         numbers,
         placeholder=ui.tr("choose_option"),
         key=KEY_PROJECT,
-        format_func=lambda n: f"{n:02d} {plan.loc[n, 'project_name']}",
+        format_func=lambda n: f"{plan.loc[n, 'project_code']} {plan.loc[n, 'project_name']}",
     )
     ui.set_query_choice(KEY_PROJECT, "project", no)
 
@@ -35,7 +36,7 @@ else:
     status = project_statuses(data, as_of, indicators).set_index("id").loc[no]
     p = plan.loc[no]
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
-    header.title(f"{no:02d} {p['project_name']}")
+    header.title(f"{p['project_code']} {p['project_name']}")
     related = "・".join(p["related_departments"] or []) or ui.tr("dash_none")
     as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
     header.caption(
@@ -56,10 +57,9 @@ else:
         left, right = st.columns(2)
         text_block(left, "dash_effect", p["expected_effect"])
         text_block(right, "dash_outcome", p["outcome"])
-        r7, r8, r9 = st.columns(3)
-        text_block(r7, "dash_until_r7", p["until_r7"])
-        text_block(r8, "dash_r8_plan", p["r8_plan"])
-        text_block(r9, "dash_r9_onward", p["r9_onward"])
+        headings = work_headings(data.year, ui.lang())
+        for column, field in zip(st.columns(3), WORK_FIELDS, strict=True):
+            column.markdown(f"**{headings[field]}**\n\n{fmt.plain_markdown(p[field])}")
         url = fmt.opt(p["url"])
         if url is not None and str(url).startswith(("http://", "https://")):
             target = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
@@ -111,7 +111,7 @@ else:
         ui.table([ui.tr("month"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")], rows)
 
     st.subheader(ui.tr("dash_schedule_of"))
-    title = f"{ui.tr('dash_schedule_of')}：{no:02d} {p['project_name']}"
+    title = f"{ui.tr('dash_schedule_of')}：{p['project_code']} {p['project_name']}"
     fig = charts.gantt_chart(data, indicators, as_of, [no], ui.lang(), title=title)
     with ui.wide_only("project_schedule"):
         st.plotly_chart(

@@ -14,6 +14,7 @@ data = ui.load(year)
 if data is not None:
     projects = data.projects.merge(data.measures, on="measure_no")
     policies = data.policies.set_index("policy_no")["policy_name"]
+    codes = data.policies.set_index("policy_no")["policy_code"]
     measures = data.measures.set_index("measure_no")
     departments = sorted(
         set(projects["lead_department"]) | {d for ds in projects["related_departments"] for d in (ds or [])}
@@ -25,18 +26,23 @@ if data is not None:
         key="schedule_policies",
         bind="query-params",
         placeholder=ui.tr("dash_all"),
-        format_func=lambda n: f"{n} {policies[n]}",
+        format_func=lambda n: f"{codes[n]} {policies[n]}",
     )
     measure_options = [
         int(n) for n in measures.index if not chosen_policies or measures.loc[n, "policy_no"] in chosen_policies
     ]
-    chosen_measures = c2.multiselect(
-        ui.tr("dash_filter_measure"),
-        measure_options,
-        key="schedule_measures",
-        bind="query-params",
-        placeholder=ui.tr("dash_all"),
-        format_func=lambda n: f"{measures.loc[n, 'symbol']} {measures.loc[n, 'measure_name']}",
+    # A two-level plan has no middle level to filter by (its hidden entries mirror the top).
+    chosen_measures = (
+        []
+        if data.two_levels
+        else c2.multiselect(
+            ui.tr("dash_filter_measure"),
+            measure_options,
+            key="schedule_measures",
+            bind="query-params",
+            placeholder=ui.tr("dash_all"),
+            format_func=lambda n: f"{measures.loc[n, 'symbol']} {measures.loc[n, 'measure_name']}",
+        )
     )
     chosen_departments = c3.multiselect(
         ui.tr("dash_filter_department"),

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect, text
 
 from kpi.bootstrap import import_plan
 from kpi.clock import local_time_text
-from kpi.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, transaction, upgrade
+from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
 from kpi.evaluation import (
     EvaluationRejected,
     current_evaluations,
@@ -31,12 +31,11 @@ from kpi.inquiry_store import (
     open_inquiry,
     set_department_email,
 )
-from kpi.models import Evaluation, Project
 from kpi.permissions import Actor, PermissionDenied
-from kpi.planfile import load_plan_file
-from kpi.store import audit_frame, load_plan, plan_data
+from kpi.store import audit_frame, plan_data
 
 from .conftest import ADMIN
+from .old_schema import fill_old_schema
 
 CITIZENS = Actor("shimin", "editor", ("市民課",))  # 担当部署 of projects 4 and 5
 STRATEGY = Actor("senryaku", "editor", ("経営戦略課",))
@@ -191,16 +190,18 @@ def test_department_emails_are_admin_only_validated_and_audited(plan_engine: Eng
 
 def test_migration_0003_upgrades_a_0002_database_and_keeps_its_evaluations(db_url: str) -> None:
     engine = make_engine(db_url)
-    upgrade(engine)
-    with transaction(engine) as s:
-        load_plan(s, load_plan_file(DEFAULT_PLAN), "plan", ADMIN)
-    with transaction(engine) as s:
-        project = s.scalars(select(Project).where(Project.no == 4)).one()
-        s.add(
-            Evaluation(project_id=project.id, revision=1, rating="B", reason="旧版で入力", new_issues="", author="old")
-        )
-    downgrade(engine, "0002")  # a 0002 database holding data (today's models no longer fit it)
+    # Written with the 0002 schema by raw SQL: the ORM follows the newest schema.
+    fill_old_schema(engine, "0002")
     assert "evaluation_states" not in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        project_id = conn.execute(text("SELECT id FROM projects WHERE no = 4")).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO evaluations (project_id, revision, rating, reason, new_issues, author, created_at) "
+                "VALUES (:p, 1, 'B', '旧版で入力', '', 'old', CURRENT_TIMESTAMP)"
+            ),
+            {"p": project_id},
+        )
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     assert {"inquiries", "evaluation_states", "department_contacts"} <= set(inspect(engine).get_table_names())

@@ -148,7 +148,7 @@ def test_project_page_shows_plan_text_indicators_and_gantt(demo_app: str) -> Non
     at = _start(PROJECTS, project="4")
     assert at.title[0].value == "04 マイナンバーカードの普及・啓発"
     text = "\n".join(m.value for m in at.markdown)
-    for label in ("事業概要", "期待効果", "目指す成果等", "R7までの取組", "R8の取組", "R9以降の取組"):
+    for label in ("事業概要", "期待効果", "目指す成果等", "R7までの実施内容", "R8の実施内容", "R9以降の取組(予定)"):
         assert label in text
     assert "https://www.city.kusatsu.shiga.jp/kurashi/mynumber/shinsei/index.html" in text
     specs = _specs(at)

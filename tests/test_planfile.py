@@ -43,7 +43,16 @@ def test_indicators_have_the_fixed_ids_and_targets(plan) -> None:
 def test_plan_texts_are_verbatim_from_the_source(plan) -> None:
     source = re.sub(r"<[^>]+>", " ", SOURCE.read_text(encoding="utf-8"))
     source = re.sub(r"[ \t]+", " ", source)
-    fields = ("name", "lead_department", "summary", "expected_effect", "until_r7", "r8_plan", "r9_onward", "outcome")
+    fields = (
+        "name",
+        "lead_department",
+        "summary",
+        "expected_effect",
+        "previous_work",
+        "this_year",
+        "next_years",
+        "outcome",
+    )
     for p in plan.projects:
         for f in fields:
             for line in getattr(p, f).splitlines():

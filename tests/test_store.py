@@ -13,14 +13,15 @@ from sqlalchemy import Engine, func, inspect, select, text
 
 from kpi.actuals import ActualInput, ActualsRejected, record_actuals
 from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, transaction, upgrade
+from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
 from kpi.demo import DemoRefused, clear_demo, load_demo
 from kpi.evaluate import indicator_statuses, project_statuses
 from kpi.fiscal import Month
 from kpi.models import ActualRevision, AuditEntry, FiscalYear, Indicator, Milestone, Project
 from kpi.permissions import Actor, PermissionDenied
-from kpi.planfile import PlanError, load_plan_file
-from kpi.store import actual_history, audit_frame, load_plan, plan_data
+from kpi.planfile import PlanError
+from kpi.store import actual_history, audit_frame, plan_data
+from tests.old_schema import fill_old_schema
 
 ADMIN = Actor("test-admin", "admin")
 TODAY = date(2026, 11, 24)
@@ -216,22 +217,16 @@ def test_demo_statuses_cover_good_and_bad(engine: Engine) -> None:
 
 def test_migration_upgrade_keeps_existing_data(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
-    upgrade(engine)
-    with transaction(engine) as s:
-        load_plan(s, load_plan_file(DEFAULT_PLAN), "plan", ADMIN)
-    with transaction(engine) as s:
-        ind = s.scalars(select(Indicator).where(Indicator.code == "04-mynumber-card-rate")).one()
-        s.add(ActualRevision(indicator_id=ind.id, month="2026-10", revision=1, value=87.1, author="old-app"))
-    # an older database: plan and actuals in the 0001 schema only (today's models no longer
-    # fit it, so it is made by going back)
-    downgrade(engine, "0001")
+    # an older database: plan and actuals written with the 0001 schema only (raw SQL: the
+    # ORM follows the newest schema)
+    fill_old_schema(engine, "0001")
     assert "users" not in inspect(engine).get_table_names()
     upgrade(engine)  # 0001 → head
     assert current_revision(engine) == head_revision()
     assert "users" in inspect(engine).get_table_names()
     with transaction(engine) as s:
         data = plan_data(s, 2026)
-    assert list(data.actuals["value"]) == [87.1]
+    assert list(data.actuals["value"]) == [86.5]
     assert len(data.projects) == 22
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from streamlit.testing.v1 import AppTest
 
 from kpi.actuals import ActualInput, record_actuals
 from kpi.db import make_engine, transaction
-from kpi.evaluate import project_statuses, status_changes, status_history
+from kpi.evaluate import HISTORY_KEYS, project_statuses, status_changes, status_history
 from kpi.fiscal import Month
 from kpi.store import plan_data
 from kpi.why import why_indicators, why_projects
@@ -66,11 +68,8 @@ def test_status_changes_list_the_months_a_status_changed(demo_engine) -> None:  
     for no in history["id"]:
         row = history.set_index("id").loc[no]
         changes = status_changes(history, int(no))
-        expected = [
-            (m, row[p], row[m])
-            for p, m in zip(list(row.index[2:]), list(row.index[3:]), strict=False)
-            if row[m] != row[p]
-        ]
+        months = [c for c in row.index if c not in HISTORY_KEYS]
+        expected = [(m, row[p], row[m]) for p, m in pairwise(months) if row[m] != row[p]]
         assert changes == expected
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +23,8 @@ from kpi.evaluate import (
     status_history,
 )
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label
+from kpi.labels import level_words
+from kpi.planfile import DEFAULT_LEVELS
 from kpi.status import Accumulation, Direction, evaluate_indicator, expected_value
 from kpi.store import PlanData
 from kpi.why import NEEDS_REASON, why_projects
@@ -95,6 +98,16 @@ def _scope_word(kind: str, lang: str) -> str:
     return en if lang == "en" else ja
 
 
+def _scope_code(code: str, no: Any) -> str:
+    """A scope names a project 「実施事業4」: the plain number unless the plan prints a code."""
+    return str(no) if code == f"{int(no):02d}" else code
+
+
+def _in_words(data: PlanData, text: str, lang: str) -> str:
+    """Japanese labels take the plan's own level names; English keeps the generic words."""
+    return data.words(text) if lang != "en" else text
+
+
 def scope_label(data: PlanData, scope: Scope, lang: str = "ja") -> str:
     """「全体」, 「基本方針1 市民サービスの利便性の向上」, 「重点施策① …」, 「実施事業4 …」."""
     word = _scope_word(scope.kind, lang)
@@ -102,12 +115,12 @@ def scope_label(data: PlanData, scope: Scope, lang: str = "ja") -> str:
         return word
     if scope.kind == "policy":
         row = data.policies[data.policies["policy_no"] == scope.no].iloc[0]
-        return f"{word}{scope.no} {row['policy_name']}"
+        return _in_words(data, f"{word}{row['policy_code']} {row['policy_name']}", lang)
     if scope.kind == "measure":
         row = data.measures[data.measures["measure_no"] == scope.no].iloc[0]
-        return f"{word}{row['symbol']} {row['measure_name']}"
+        return _in_words(data, f"{word}{row['symbol']} {row['measure_name']}", lang)
     row = data.projects[data.projects["project_no"] == scope.no].iloc[0]
-    return f"{word}{scope.no} {row['project_name']}"
+    return _in_words(data, f"{word}{_scope_code(row['project_code'], scope.no)} {row['project_name']}", lang)
 
 
 def scope_choices(data: PlanData, lang: str = "ja") -> list[tuple[str, str]]:
@@ -115,11 +128,13 @@ def scope_choices(data: PlanData, lang: str = "ja") -> list[tuple[str, str]]:
     out = [("all", _scope_word("all", lang))]
     policy, measure, project = (_scope_word(k, lang) for k in ("policy", "measure", "project"))
     for r in data.policies.itertuples(index=False):
-        out.append((f"policy:{r.policy_no}", f"{policy}{r.policy_no} {r.policy_name}"))
+        out.append((f"policy:{r.policy_no}", _in_words(data, f"{policy}{r.policy_code} {r.policy_name}", lang)))
     for r in data.measures.itertuples(index=False):
-        out.append((f"measure:{r.measure_no}", f"{measure}{r.symbol} {r.measure_name}"))
+        if not r.hidden:  # a two-level plan: the same entries as the top level
+            out.append((f"measure:{r.measure_no}", _in_words(data, f"{measure}{r.symbol} {r.measure_name}", lang)))
     for r in data.projects.itertuples(index=False):
-        out.append((f"project:{r.project_no}", f"{project}{r.project_no} {r.project_name}"))
+        code = _scope_code(r.project_code, r.project_no)
+        out.append((f"project:{r.project_no}", _in_words(data, f"{project}{code} {r.project_name}", lang)))
     return out
 
 
@@ -185,6 +200,16 @@ class ReportContent:
     # Each project's status at the end of every month April → as-of (kpi.evaluate.status_history).
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
     lang: str = "ja"  # the page follows the visitor's language; PDF and XLSX are Japanese
+    levels: tuple[str, ...] = DEFAULT_LEVELS  # the plan's level names, top first
+
+    def words(self, text: str) -> str:
+        """A heading with the plan's own level names (「実施事業」→「取組」)."""
+        return level_words(text, self.levels)
+
+    def project_code(self, no: Any) -> str:
+        """A project's display code as printed (「04」, 「1-2-3」)."""
+        codes = dict(zip(self.projects["id"], self.projects["code"], strict=True)) if "code" in self.projects else {}
+        return str(codes.get(int(no), f"{int(no):02d}"))
 
     @property
     def subtitle(self) -> str:
@@ -244,4 +269,5 @@ def build_report(
         why=why,
         history=history,
         lang=lang,
+        levels=data.levels,
     )

@@ -225,6 +225,7 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
     footer_left = f"{content.title}・{content.subtitle}"
     font = register_japanese_font()
     st = Styles(font)
+    w = content.words  # headings in the plan's own level names
     story: list = []
     story.append(Paragraph(_esc(content.title), st.title))
     story.append(Paragraph(_esc(content.subtitle), st.sub))
@@ -235,26 +236,30 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
     story.append(legend(st))
     counts = status_counts(content)
     line = "・".join(f"{status_text(s)} {n}件" for s, n in counts)
-    story.append(Paragraph(_esc(f"{SECTION_SUMMARY}（{len(content.projects)}件）"), st.h2))
+    story.append(Paragraph(_esc(f"{w(SECTION_SUMMARY)}（{len(content.projects)}件）"), st.h2))
     story.append(Paragraph(_esc(line), st.sub))
     story.append(Spacer(1, 2 * mm))
-    story.append(data_table(st, SUMMARY_HEADER, summary_rows(content), [10, 18, 92, 46, 26, 52, 29], 4))
+    story.append(data_table(st, [w(h) for h in SUMMARY_HEADER], summary_rows(content), [10, 18, 92, 46, 26, 52, 29], 4))
     why = why_rows(content)
     if why:
         story.append(CondPageBreak(40 * mm))
-        story.append(Paragraph(_esc(SECTION_WHY), st.h2))
-        story.append(data_table(st, WHY_HEADER, why, [70, 32, 26, 145], 2))
+        story.append(Paragraph(_esc(w(SECTION_WHY)), st.h2))
+        story.append(data_table(st, [w(h) for h in WHY_HEADER], why, [70, 32, 26, 145], 2))
     if history_months(content):
         story.append(CondPageBreak(40 * mm))
-        story.append(Paragraph(_esc(SECTION_HISTORY), st.h2))
+        story.append(Paragraph(_esc(w(SECTION_HISTORY)), st.h2))
         story.append(history_table(st, history_header(content), history_rows(content)))
 
     story.append(CondPageBreak(60 * mm))
-    story.append(Paragraph(_esc(SECTION_INDICATORS), st.h2))
+    story.append(Paragraph(_esc(w(SECTION_INDICATORS)), st.h2))
     if len(content.indicators):
-        story.append(data_table(st, INDICATOR_HEADER, indicator_rows(content), [46, 60, 22, 22, 26, 36, 15, 25, 21], 7))
+        story.append(
+            data_table(
+                st, [w(h) for h in INDICATOR_HEADER], indicator_rows(content), [46, 60, 22, 22, 26, 36, 15, 25, 21], 7
+            )
+        )
     else:
-        story.append(Paragraph(_esc(NO_CHARTS), st.cell))
+        story.append(Paragraph(_esc(w(NO_CHARTS)), st.cell))
 
     if charts:
         story.append(PageBreak())
@@ -265,11 +270,13 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
             story += [t, Spacer(1, 3 * mm)]
 
     story.append(CondPageBreak(50 * mm))
-    story.append(Paragraph(_esc(SECTION_MILESTONES), st.h2))
+    story.append(Paragraph(_esc(w(SECTION_MILESTONES)), st.h2))
     if len(content.milestones):
-        story.append(data_table(st, MILESTONE_HEADER, milestone_rows(content), [80, 110, 28, 28, 27], 4))
+        story.append(
+            data_table(st, [w(h) for h in MILESTONE_HEADER], milestone_rows(content), [80, 110, 28, 28, 27], 4)
+        )
     else:
-        story.append(Paragraph(_esc(NO_MILESTONES), st.cell))
+        story.append(Paragraph(_esc(w(NO_MILESTONES)), st.cell))
 
     def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()

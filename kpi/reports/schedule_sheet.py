@@ -32,6 +32,7 @@ from kpi import fmt
 from kpi.cellsafe import neutralise
 from kpi.evaluation import rating_text
 from kpi.fiscal import Month, fiscal_year_short
+from kpi.labels import WORK_FIELDS, work_headings
 from kpi.reports.fonts import register_japanese_font
 from kpi.store import PlanData
 
@@ -102,18 +103,25 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
         ),
         Row(
             (
-                Cell(0, 0, "基本方針", "label"),
-                Cell(1, 1, str(int(pol["policy_no"])), "value"),
-                Cell(2, 7, _text(pol["policy_name"]), "value"),
-                Cell(8, 9, "重点施策", "label"),
-                Cell(10, 10, _text(m["symbol"]), "value"),
-                Cell(11, LAST_COL, _text(m["measure_name"]), "value"),
+                Cell(0, 0, data.words("基本方針"), "label"),
+                Cell(1, 1, _text(pol["policy_code"]), "value"),
+                Cell(2, 7 if not data.two_levels else LAST_COL, _text(pol["policy_name"]), "value"),
+                # A two-level plan has no middle level to print (its hidden entry mirrors the top).
+                *(
+                    ()
+                    if data.two_levels
+                    else (
+                        Cell(8, 9, data.words("重点施策"), "label"),
+                        Cell(10, 10, _text(m["symbol"]), "value"),
+                        Cell(11, LAST_COL, _text(m["measure_name"]), "value"),
+                    )
+                ),
             )
         ),
         Row(
             (
-                Cell(0, 0, "実施事業", "label"),
-                Cell(1, 1, str(project_no), "value"),
+                Cell(0, 0, data.words("実施事業"), "label"),
+                Cell(1, 1, _text(p["project_code"]), "value"),
                 Cell(2, LAST_COL, _text(p["project_name"]), "value"),
             )
         ),
@@ -121,13 +129,14 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
     for label, key in (("事業概要", "summary"), ("期待効果", "expected_effect"), ("URL", "url")):
         text = _text(p[key]) or fmt.MISSING
         rows.append(Row((Cell(0, 0, label, "label"), Cell(1, LAST_COL, text, "value")), _lines(text, 60)))
-    contents = [_text(p["until_r7"]), _text(p["r8_plan"]), _text(p["r9_onward"])]
+    contents = [_text(p[field]) for field in WORK_FIELDS]
+    headings = work_headings(data.year)
     rows.append(
         Row(
             (
-                Cell(0, 0, "R7までの実施内容", "head"),
-                Cell(1, 7, f"{r8}の実施内容", "head"),
-                Cell(8, LAST_COL, f"{r9}以降の取組(予定)", "head"),
+                Cell(0, 0, headings["previous_work"], "head"),
+                Cell(1, 7, headings["this_year"], "head"),
+                Cell(8, LAST_COL, headings["next_years"], "head"),
             )
         )
     )

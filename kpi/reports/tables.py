@@ -6,6 +6,7 @@ from typing import Any
 
 from kpi import fmt
 from kpi.chart_data import format_value
+from kpi.evaluate import HISTORY_KEYS
 from kpi.fiscal import fiscal_year_short
 from kpi.labels import LEGEND_ORDER, status_text, t
 from kpi.reports.content import ReportContent
@@ -63,7 +64,7 @@ def summary_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
         out.append(
             (
                 [
-                    fmt.text(r["id"]),
+                    fmt.text(r.get("code", r["id"])),
                     fmt.text(r["measure"]),
                     fmt.text(r["name"]),
                     fmt.text(r["lead_department"]),
@@ -99,7 +100,7 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
         out.append(
             (
                 [
-                    f"{int(r['project']):02d} {fmt.text(r['project_name'])}",
+                    f"{content.project_code(r['project'])} {fmt.text(r['project_name'])}",
                     fmt.text(r["name"]),
                     "新規" if r.get("baseline_new") is True else format_value(r["baseline"], unit),
                     _target_text(r, unit),
@@ -121,7 +122,7 @@ def milestone_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
         out.append(
             (
                 [
-                    f"{int(r['project']):02d} {fmt.text(r['project_name'])}",
+                    f"{content.project_code(r['project'])} {fmt.text(r['project_name'])}",
                     fmt.text(r["name"]),
                     month_text(r["target"], content.lang),
                     fmt.text(r["actual"], ""),
@@ -149,7 +150,7 @@ def why_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
         out.append(
             (
                 [
-                    f"{int(r['id']):02d} {fmt.text(r['name'])}",
+                    f"{content.project_code(r['id'])} {fmt.text(r['name'])}",
                     fmt.text(r["lead_department"]),
                     status_cell(r["status"], content.lang),
                     "\n".join(lines) or t("why_none", content.lang),
@@ -161,11 +162,11 @@ def why_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
 
 
 def history_months(content: ReportContent) -> list[str]:
-    return [c for c in content.history.columns if c not in ("id", "name", "measure_no")]
+    return [c for c in content.history.columns if c not in HISTORY_KEYS]
 
 
 def history_header(content: ReportContent) -> list[str]:
-    return ["実施事業", *[f"{int(m[5:7])}月" for m in history_months(content)]]
+    return [content.words("実施事業"), *[f"{int(m[5:7])}月" for m in history_months(content)]]
 
 
 def history_rows(content: ReportContent) -> list[tuple[list[str], list[str | None]]]:
@@ -175,5 +176,5 @@ def history_rows(content: ReportContent) -> list[tuple[list[str], list[str | Non
     for r in content.history.to_dict("records"):
         codes = [fmt.opt(r[m]) for m in months]
         symbols = [fmt.MISSING if c is None else status_text(c).split()[0] for c in codes]
-        out.append(([f"{int(r['id']):02d} {fmt.text(r['name'])}", *symbols], [None, *codes]))
+        out.append(([f"{content.project_code(r['id'])} {fmt.text(r['name'])}", *symbols], [None, *codes]))
     return out

@@ -290,6 +290,19 @@ def report_xlsx(content: ReportContent) -> bytes:
         history_cols,
         [([cells[0], *codes[1:]], "") for cells, codes in history_rows(content)],
     )
+    _level_names(wb, content)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _level_names(wb: Workbook, content: ReportContent) -> None:
+    """Column headings in the plan's own level names (「実施事業」→「取組」): the header rows only,
+    never the plan's or the staff's texts below them."""
+    if content.words("基本方針実施事業重点施策") == "基本方針実施事業重点施策":
+        return
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=ws.max_row):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.font is not None and cell.font.b:
+                    cell.value = content.words(cell.value)

@@ -4,7 +4,7 @@ Existing rows keep their meaning: not 新規, baseline month and target year uns
 fiscal year's own), no yearly targets, flows within the fiscal year, reported monthly.
 
 Revision ID: 0005_indicator_targets
-Revises: 0003
+Revises: 0004_plan_format_2
 Create Date: 2026-11-24
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_indicator_targets"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004_plan_format_2"  # chained after plan9 at its merge (was 0003)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,156 @@
+"""R8 → R9 with ``new-year``: a draft plan file for the next fiscal year, loaded beside R8;
+the year selector switches between them and an indicator in both years shows both on one chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from kpi.bootstrap import import_plan
+from kpi.chart_data import indicator_chart_data
+from kpi.cli_main import main
+from kpi.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.demo import load_demo
+from kpi.fiscal import Month
+from kpi.newyear import draft_yaml
+from kpi.planfile import CYCLE_STEPS, load_plan_file
+from kpi.store import fiscal_years, plan_data
+
+from .conftest import ADMIN, ROOT, TODAY
+
+TWO_LEVEL = Path(__file__).parent / "plans" / "fictional_two_level.yaml"
+
+
+def _draft(engine: Engine, tmp_path: Path) -> Path:
+    with transaction(engine) as s:
+        year, text = draft_yaml(s)
+    assert year == 2027
+    path = tmp_path / "plan_r9.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_r9_draft_moves_the_plan_on_one_year(demo_engine: Engine, tmp_path: Path) -> None:
+    path = _draft(demo_engine, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# 下書き: 草津市 令和9年度の計画ファイル") and "確認・修正してから" in text
+    r8, r9 = load_plan_file(DEFAULT_PLAN), load_plan_file(path)
+    assert (r9.format_version, r9.fiscal_year, r9.label) == (2, 2027, "令和9年度")
+    assert [p.no for p in r9.projects] == [p.no for p in r8.projects]
+    assert [(m.no, m.symbol, m.policy) for m in r9.measures] == [(m.no, m.symbol, m.policy) for m in r8.measures]
+    for old, new in zip(r8.projects, r9.projects, strict=True):
+        assert (new.name, new.lead_department, new.related_departments) == (
+            old.name, old.lead_department, old.related_departments,
+        )  # fmt: skip
+        assert (new.summary, new.outcome, new.url) == (old.summary, old.outcome, old.url)
+        assert new.this_year == old.next_years and new.next_years == ""
+        assert new.previous_work == "\n".join(t for t in (old.previous_work, old.this_year) if t)
+        assert [row.item for row in new.schedule] == [row.item for row in old.schedule]
+        assert all(not row.milestones for row in new.schedule)
+        steps = {(b.text, b.start, b.end) for row in new.schedule for b in row.bars}
+        assert steps == {(s, f"2028-0{4 + i}", f"2028-0{4 + i}") for i, s in enumerate(CYCLE_STEPS)}, new.no
+    assert r9.indicator_ids() == r8.indicator_ids()
+    with transaction(demo_engine) as s:
+        data = plan_data(s, 2026)
+    assert data is not None
+    by_id = {i.id: i for i in r9.indicators}
+    for old in r8.indicators:
+        new = by_id[old.id]
+        assert (new.target, new.target_factor, new.target_note) == (old.target, old.target_factor, old.target_note)
+        own = data.actuals[data.actuals["code"] == old.id].sort_values("month")
+        if own.empty:
+            assert new.baseline == old.baseline
+        else:
+            month = Month.parse(own.iloc[-1]["month"])
+            assert new.baseline == float(own.iloc[-1]["value"])
+            assert new.baseline_note == f"R8年度の最新実績（{month.label_ja()}）"
+
+
+def test_r9_imports_beside_r8_and_one_chart_shows_both_years(demo_engine: Engine, tmp_path: Path) -> None:
+    import_plan(demo_engine, _draft(demo_engine, tmp_path), ADMIN)
+    with transaction(demo_engine) as s:
+        assert [fy.year for fy in fiscal_years(s)] == [2026, 2027]
+        r8, r9 = plan_data(s, 2026), plan_data(s, 2027)
+    assert r8 is not None and r9 is not None
+    assert len(r8.actuals) and r9.actuals.empty  # R8's actuals stay with R8
+    chart = indicator_chart_data(r9, "04-mynumber-card-rate", Month(2027, 4))
+    keys = [s.key for s in chart.series]
+    assert "previous" in keys and "actual" in keys
+    previous = next(s for s in chart.series if s.key == "previous")
+    assert previous.name == "R8の実績値"
+    r8_values = r8.actuals[r8.actuals["code"] == "04-mynumber-card-rate"].sort_values("month")
+    assert list(previous.ys) == [float(v) for v in r8_values["value"]]
+    assert "previous" not in [s.key for s in indicator_chart_data(r8, "04-mynumber-card-rate", Month(2026, 10)).series]
+
+
+def test_cli_new_year_then_import_plan(demo_app: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "plan_r9.yaml"
+    assert main(["new-year", "--out", str(out)]) == 0
+    assert "令和9年度" in capsys.readouterr().out
+    assert main(["new-year", "--out", str(out)]) == 1  # never overwrites a file
+    assert "上書きしない" in capsys.readouterr().err
+    assert main(["import-plan", str(out)]) == 0
+    assert main(["import-plan", str(out)]) == 0 and "変更はありません" in capsys.readouterr().out
+
+
+def test_the_year_selector_switches_between_r8_and_r9(
+    demo_app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(demo_app)
+    import_plan(engine, _draft(engine, tmp_path), ADMIN)
+    engine.dispose()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/2_projects.py").run()
+    assert not at.exception
+    year = next(s for s in at.sidebar.selectbox if s.key == "_wkpi_fiscal_year")
+    assert list(year.options) == ["令和8年度", "令和9年度"]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "R7までの実施内容" in text
+    year.select_index(1).run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "R8までの実施内容" in text and "R9の実施内容" in text and "R10以降の取組(予定)" in text
+
+
+def test_a_two_level_plan_moves_on_too(sqlite_engine: Engine, tmp_path: Path) -> None:
+    import_plan(sqlite_engine, TWO_LEVEL, ADMIN)
+    with transaction(sqlite_engine) as s:
+        load_demo(s, 2026, ADMIN, TODAY)
+    path = _draft(sqlite_engine, tmp_path)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert raw["levels"] == ["分野", "取組"] and "measures" not in raw
+    assert [p.get("code") for p in raw["projects"]] == ["1-1-1", "1-2-3", "2-1-1"]
+    import_plan(sqlite_engine, path, ADMIN)
+    with transaction(sqlite_engine) as s:
+        data = plan_data(s, 2027)
+    assert data is not None and data.levels == ("分野", "取組")
+    assert list(data.projects["project_code"]) == ["1-1-1", "1-2-3", "2-1-1"]
+
+
+MULTIYEAR = Path(__file__).parent / "data" / "plan_multiyear_fictional.yaml"
+
+
+def test_multi_year_fields_are_kept_and_the_baseline_gets_its_month(sqlite_engine: Engine, tmp_path: Path) -> None:
+    from kpi.actuals import ActualInput, record_actuals
+
+    import_plan(sqlite_engine, MULTIYEAR, ADMIN)
+    with transaction(sqlite_engine) as s:
+        record_actuals(s, [ActualInput("02-digital-staff-rate", "2026-09", "81")], ADMIN, TODAY)
+    path = _draft(sqlite_engine, tmp_path)
+    r8, r9 = load_plan_file(MULTIYEAR), load_plan_file(path)
+    old = {i.id: i for i in r8.indicators}
+    new = {i.id: i for i in r9.indicators}
+    staff = new["02-digital-staff-rate"]
+    assert (staff.baseline, staff.baseline_month) == (81.0, "2026-09")
+    before = old["02-digital-staff-rate"]
+    assert (staff.target, staff.target_year, staff.yearly_targets) == (before.target, 2028, before.yearly_targets)
+    survey = new["03-staff-survey"]
+    assert (survey.frequency, survey.due_month, survey.target_year) == ("yearly", 7, 2027)
+    assert (survey.baseline, survey.baseline_month) == (60.0, "2025-07")  # no R8 actual: kept
+    assert new["04-new-service-users"].baseline == "新規"
+    assert new["01-online-rate"].target_year is None  # FY2026's final target stays R9's target
+    import_plan(sqlite_engine, path, ADMIN)
