@@ -72,8 +72,13 @@ def rule_of(row: Any) -> IndicatorRule:
 
 
 def actuals_by_code(data: PlanData) -> dict[str, dict[Month, float]]:
+    return values_by_code(data.actuals)
+
+
+def values_by_code(actuals: pd.DataFrame) -> dict[str, dict[Month, float]]:
+    """code → month → value of a frame of current actuals (``PlanData.actuals``' columns)."""
     out: dict[str, dict[Month, float]] = {}
-    for code, month, value in data.actuals[["code", "month", "value"]].itertuples(index=False):
+    for code, month, value in actuals[["code", "month", "value"]].itertuples(index=False):
         out.setdefault(code, {})[Month.parse(month)] = float(value)
     return out
 

@@ -6,6 +6,7 @@ Functions take the Session first; the caller owns its lifecycle (one per user ac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -448,16 +449,33 @@ def plan_data(session: Session, year: int) -> PlanData | None:
     )
 
 
+def indicators_with_actuals(session: Session, year: int, codes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indicator rows (as ``PlanData.indicators``) and current actuals of ``codes`` only:
+    what a save needs to re-evaluate the rows it wrote, without reading the whole plan."""
+    fid = session.scalar(select(FiscalYear.id).where(FiscalYear.year == year)) or -1  # -1: no rows
+    indicators = _frame(
+        session,
+        select(Indicator.code, Project.no.label("project_no"), *_columns(Indicator, INDICATOR_FIELDS))
+        .join(Project, Indicator.project_id == Project.id)
+        .where(Indicator.fiscal_year_id == fid, Indicator.code.in_(list(codes)))
+        .order_by(Indicator.position),
+    )
+    return indicators, current_actuals(session, fid, codes)
+
+
 ACTUAL_COLUMNS = ["code", "month", "value", "note", "author", "created_at", "revision", "is_sample"]
 
 
-def current_actuals(session: Session, fiscal_year_id: int) -> pd.DataFrame:
-    """The current (latest) revision of every indicator-month of a fiscal year."""
+def current_actuals(session: Session, fiscal_year_id: int, codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """The current (latest) revision of every indicator-month of a fiscal year (or of ``codes``)."""
     # Filter to the year before taking the latest revision: other years cost nothing.
+    own = Indicator.fiscal_year_id == fiscal_year_id
+    if codes is not None:
+        own = own & Indicator.code.in_(list(codes))
     latest = (
         select(ActualRevision.indicator_id, ActualRevision.month, func.max(ActualRevision.revision).label("rev"))
         .join(Indicator, Indicator.id == ActualRevision.indicator_id)
-        .where(Indicator.fiscal_year_id == fiscal_year_id)
+        .where(own)
         .group_by(ActualRevision.indicator_id, ActualRevision.month)
         .subquery()
     )
@@ -479,7 +497,7 @@ def current_actuals(session: Session, fiscal_year_id: int) -> pd.DataFrame:
             & (ActualRevision.revision == latest.c.rev),
         )
         .join(Indicator, Indicator.id == ActualRevision.indicator_id)
-        .where(Indicator.fiscal_year_id == fiscal_year_id)
+        .where(own)
         .order_by(Indicator.position, ActualRevision.month)
     )
     return _frame(session, stmt, ACTUAL_COLUMNS)
