@@ -6,8 +6,8 @@ Functions take the Session first; the caller owns its lifecycle (one per user ac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -378,6 +378,22 @@ class PlanData:
     def title(self) -> str:
         """The plan as reports name it: 「○○市DXアクションプラン」."""
         return plan_title(self.municipality, self.plan_name)
+
+    def only_projects(self, nos: Collection[int]) -> PlanData:
+        """The same year with only the projects ``nos`` (their schedule, ●, indicators, actuals
+        and self-assessments); policies and measures stay. A page that shows one project or
+        one 重点施策 evaluates this, so its cost does not grow with the rest of the plan."""
+        keep = {int(n) for n in nos}
+        indicators = self.indicators.loc[self.indicators["project_no"].isin(keep)]
+        return replace(
+            self,
+            projects=self.projects.loc[self.projects["project_no"].isin(keep)],
+            schedule=self.schedule.loc[self.schedule["project_no"].isin(keep)],
+            milestones=self.milestones.loc[self.milestones["project_no"].isin(keep)],
+            indicators=indicators,
+            actuals=self.actuals.loc[self.actuals["code"].isin(set(indicators["code"]))],
+            assessments=self.assessments.loc[self.assessments["project_no"].isin(keep)],
+        )
 
 
 def plan_data(session: Session, year: int) -> PlanData | None:

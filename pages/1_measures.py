@@ -6,8 +6,7 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
-from kpi.db import database_url
-from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses
+from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses, status_history
 from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
 KEY_MEASURE = "measures_measure"
@@ -31,6 +30,8 @@ else:
     )
     ui.set_query_choice(KEY_MEASURE, "measure", no)
 
+    # One 重点施策 shown: only its projects are evaluated, not the whole plan.
+    data = data.only_projects(data.projects.loc[data.projects["measure_no"] == no, "project_no"])
     indicators = indicator_statuses(data, as_of)
     projects = project_statuses(data, as_of, indicators)
     measure = measure_statuses(data, as_of, projects).set_index("id").loc[no]
@@ -112,6 +113,6 @@ else:
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))
-    history = ui.cached_status_history(database_url(), data.year, str(as_of))
-    if history is not None:
-        ui.status_history_table(history, [int(n) for n in projects.loc[projects["measure_no"] == no, "id"]])
+    ui.status_history_table(
+        status_history(data, as_of), [int(n) for n in projects.loc[projects["measure_no"] == no, "id"]]
+    )

@@ -188,3 +188,36 @@ def test_foreign_keys_that_pages_read_by_are_indexed(tmp_path: Path) -> None:
         )
     assert "USING INDEX" in plan, plan
     engine.dispose()
+
+
+@pytest.mark.parametrize("page", ["pages/2_projects.py", "pages/1_measures.py"])
+def test_a_page_of_one_project_or_measure_evaluates_only_what_it_shows(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    import kpi.evaluate
+    from tests.conftest import ROOT
+
+    real = kpi.evaluate.evaluate_indicator
+    evaluated: dict[int, int] = {}
+    for n, (engine, _data) in sizes.items():
+        calls = 0
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
+        monkeypatch.setenv("KPI_TODAY", "2027-04-15")
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(page)
+        monkeypatch.setattr(kpi.evaluate, "evaluate_indicator", counted)
+        at.run()
+        monkeypatch.setattr(kpi.evaluate, "evaluate_indicator", real)
+        assert not at.exception
+        evaluated[n] = calls
+    # The first project (or 重点施策) is the same at both sizes: so is the work.
+    assert evaluated[LARGE] == evaluated[SMALL] > 0, evaluated
