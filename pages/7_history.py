@@ -1,9 +1,17 @@
-"""変更履歴: every write in the audit log, filtered, exportable as CSV (administrators only)."""
+"""変更履歴: every write in the audit log, filtered, exportable as CSV (administrators only).
+
+Filters and pages run in the database (kpi.audit_query): a page reads 100 entries, never the
+whole log; the CSV is made only when the button is pressed, in batches.
+"""
+
+from functools import partial
 
 import streamlit as st
 
-from kpi import entry, ui
-from kpi.cellsafe import safe_csv
+from kpi import audit_query, ui
+from kpi.writes import read
+
+KEY_CURSORS = "hist_cursors"  # the ``before`` id of each page shown so far (newest first)
 
 ui.page_setup()
 year, as_of = ui.sidebar()
@@ -13,20 +21,42 @@ if actor is None or not actor.is_admin:
     st.warning(ui.tr("admin_only"), icon=":material/lock:")
     st.stop()
 
-log = entry.read(ui.engine(), entry.audit_log, actor)
+engine = ui.engine()
+actors, action_names = read(engine, audit_query.audit_choices, actor)
 c1, c2, c3, c4, c5 = st.columns([1, 2, 1, 1, 2])
-who = c1.selectbox(ui.tr("hist_actor"), ["", *sorted(set(log["actor"]))], key="hist_actor")
-actions = c2.multiselect(ui.tr("hist_action"), sorted(set(log["action"])), key="hist_action")
+who = c1.selectbox(ui.tr("hist_actor"), ["", *actors], key="hist_actor")
+actions = c2.multiselect(ui.tr("hist_action"), action_names, key="hist_action")
 start = c3.date_input(ui.tr("hist_from"), value=None, key="hist_from")
 end = c4.date_input(ui.tr("hist_to"), value=None, key="hist_to")
 text = c5.text_input(ui.tr("hist_text"), key="hist_text")
-shown = ui.public_authors(entry.filter_audit(log, who or None, actions, start, end, text), "actor")
-st.caption(ui.tr("hist_count").format(n=len(shown)))
+flt = audit_query.AuditFilter(who or None, tuple(actions), start, end, text)
+
+# A changed filter starts again at the newest entries.
+if st.session_state.get("hist_filter") != flt:
+    st.session_state["hist_filter"] = flt
+    st.session_state[KEY_CURSORS] = [None]
+cursors: list[int | None] = st.session_state[KEY_CURSORS]
+page = read(engine, audit_query.audit_page, actor, flt, cursors[-1])
+st.caption(ui.tr("hist_count").format(n=page.total))
 # User text (notes, reasons) stays inside the table cells: st.dataframe never renders markup.
-st.dataframe(ui.display_table(shown), hide_index=True, width="stretch")
+shown = ui.display_table(ui.public_authors(page.rows, "actor"))
+st.dataframe(shown, hide_index=True, width="stretch")
+if page.total > len(page.rows):
+    first = (len(cursors) - 1) * audit_query.PAGE_SIZE + 1
+    st.caption(ui.tr("hist_range").format(first=first, last=first + len(page.rows) - 1))
+    b1, b2 = st.columns(2)
+    if b1.button(ui.tr("hist_newer").format(n=audit_query.PAGE_SIZE), key="hist_newer", disabled=len(cursors) == 1):
+        cursors.pop()
+        st.rerun()
+    if b2.button(
+        ui.tr("hist_older").format(n=audit_query.PAGE_SIZE), key="hist_older", disabled=page.next_before is None
+    ):
+        cursors.append(page.next_before)
+        st.rerun()
 st.download_button(
     ui.tr("hist_download"),
-    safe_csv(ui.display_table(shown)),  # BOM for Excel; no cell can run as a formula
+    # Made when pressed, not on every rerun: BOM for Excel; no cell can run as a formula.
+    partial(audit_query.audit_csv, engine, actor, flt, list(shown.columns)),
     file_name="audit_log.csv",
     mime="text/csv",
     key="hist_csv",
