@@ -162,6 +162,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "entry_title": ("実績入力", "Enter actuals"),
     "entry_month": ("入力する月", "Month to enter"),
+    "entry_scope": ("入力する重点施策・部署", "Measure or department to enter"),
     "entry_login_first": (
         "実績を入力するには、サイドバーからログインしてください。",
         "Log in from the sidebar to enter actuals.",

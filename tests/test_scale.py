@@ -221,3 +221,40 @@ def test_a_page_of_one_project_or_measure_evaluates_only_what_it_shows(
         evaluated[n] = calls
     # The first project (or 重点施策) is the same at both sizes: so is the work.
     assert evaluated[LARGE] == evaluated[SMALL] > 0, evaluated
+
+
+def test_entry_form_of_a_user_with_many_indicators_opens_on_one_measure_and_saves_there(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    engine, data = sizes[LARGE]
+    monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
+    monkeypatch.setenv("KPI_TODAY", "2027-04-15")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["kpi_user"] = bench_data.ADMIN
+    at.run()
+    at.switch_page("pages/4_entry.py").run()
+    assert not at.exception
+
+    def shown_codes() -> set[str]:
+        prefix = f"entry_v_{AS_OF}_"
+        return {str(w.key)[len(prefix) :] for w in at.text_input if str(w.key).startswith(prefix)}
+
+    first = set(data.indicators.loc[data.indicators["project_no"] <= 20, "code"])  # 重点施策 1
+    assert shown_codes() == first
+    scope = at.selectbox(key="entry_scope")
+    assert "(2) 重点施策2" in scope.options and any(o.startswith("担当部署: ") for o in scope.options)
+    scope.select("m:2").run()
+    second = set(data.indicators.loc[data.indicators["project_no"].between(21, 40), "code"])
+    assert shown_codes() == second
+    code = sorted(second)[0]
+    at.text_input(key=f"entry_v_{AS_OF}_{code}").input("500")
+    at.text_input(key=f"entry_n_{AS_OF}_{code}").input("理由")
+    at.text_input(key=f"entry_r_{AS_OF}_{code}").input("修正")
+    next(b for b in at.button if b.label == "まとめて保存").click()
+    at.run()
+    assert not at.exception
+    assert any("1件" in s.value for s in at.success), [s.value for s in at.success] + [e.value for e in at.error]
