@@ -5,7 +5,6 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
-from kpi.db import database_url
 from kpi.evaluate import indicator_statuses, measure_statuses, policy_statuses, project_statuses
 from kpi.labels import LEGEND_ORDER, status_text, unreported_text
 from kpi.status import severity
@@ -142,6 +141,6 @@ if data is not None:
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))
-    history = ui.cached_status_history(database_url(), data.year, str(as_of))
+    history = ui.status_history(data.year, as_of)
     if history is not None:
         ui.status_history_table(history)

@@ -586,6 +586,13 @@ def locked_months(session: Session, year: int) -> set[str]:
     return set(session.scalars(stmt))
 
 
+def data_version(session: Session) -> int:
+    """The latest audit-log id. Every write is audited, so a new id means new data: cached
+    reads are keyed by it, and a write through one server is seen by every other server
+    on its next rerun. A primary-key maximum: one index lookup."""
+    return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+
+
 def audit_frame(session: Session, limit: int | None = None) -> pd.DataFrame:
     stmt = select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.target, AuditEntry.detail).order_by(
         AuditEntry.id.desc()

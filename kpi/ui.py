@@ -26,10 +26,11 @@ from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_mon
 from kpi.labels import DEFAULT_LANG, LEGEND_ORDER, STATUS_STYLES, app_title, plan_title, status_label, t
 from kpi.permissions import Actor, cli_actor, public_author
 from kpi.status import Status
-from kpi.store import PlanData, fiscal_years, plan_data
+from kpi.store import PlanData, data_version, fiscal_years, plan_data
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_TTL_S = 60  # cached reads refresh at least this often; writes clear them at once
+CACHE_ENTRIES = 8  # versions of a year's data kept (each write makes a new one)
 
 # (file, Japanese label, English label, icon, admin only)
 PAGES: tuple[tuple[str, str, str, str, bool], ...] = (
@@ -62,20 +63,28 @@ def engine() -> Engine:
     return engine_for(database_url())
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_plan_data(url: str, year: int) -> PlanData | None:
+def current_version(url: str) -> int:
+    """The database's data version (kpi.store.data_version), read on every rerun: the cached
+    reads below are keyed by it, so that a write through another server (several app servers
+    on one PostgreSQL) shows on this server's next rerun, not after the cache's ttl."""
+    with transaction(engine_for(url)) as session:
+        return data_version(session)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_plan_data(url: str, year: int, version: int) -> PlanData | None:
     with transaction(engine_for(url)) as session:
         return plan_data(session, year)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_fiscal_years(url: str) -> list[tuple[int, str]]:
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_fiscal_years(url: str, version: int) -> list[tuple[int, str]]:
     with transaction(engine_for(url)) as session:
         return [(fy.year, fy.label) for fy in fiscal_years(session)]
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_plan_titles(url: str) -> dict[int, str]:
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_plan_titles(url: str, version: int) -> dict[int, str]:
     """Fiscal year → 「○○市DXアクションプラン」, from each year's plan file."""
     with transaction(engine_for(url)) as session:
         return {fy.year: plan_title(fy.municipality, fy.plan_name) for fy in fiscal_years(session)}
@@ -83,25 +92,32 @@ def cached_plan_titles(url: str) -> dict[int, str]:
 
 def current_app_title() -> str:
     """The app's name for the tab and sidebar: the chosen year's plan (else the latest)."""
-    titles = cached_plan_titles(database_url())
+    url = database_url()
+    titles = cached_plan_titles(url, current_version(url))
     chosen = st.session_state.get(KEY_YEAR)
     plan = titles.get(chosen) if chosen in titles else (titles[max(titles)] if titles else None)
     return app_title(plan, lang())
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_departments(url: str) -> dict[str, tuple[str, ...]]:
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_departments(url: str, version: int) -> dict[str, tuple[str, ...]]:
     with transaction(engine_for(url)) as session:
         return departments_by_user(session)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_status_history(url: str, year: int, as_of: str) -> pd.DataFrame | None:
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_status_history(url: str, year: int, as_of: str, version: int) -> pd.DataFrame | None:
     """Each project's status per month (kpi.evaluate.status_history), computed once per as-of."""
     from kpi.evaluate import status_history
 
-    data = cached_plan_data(url, year)
+    data = cached_plan_data(url, year, version)
     return None if data is None else status_history(data, Month.parse(as_of))
+
+
+def status_history(year: int, as_of: Month) -> pd.DataFrame | None:
+    """Every project's status per month of the year up to ``as_of`` (cached per data version)."""
+    url = database_url()
+    return cached_status_history(url, year, str(as_of), current_version(url))
 
 
 def clear_caches() -> None:
@@ -127,7 +143,8 @@ def author_text(author: Any) -> str:
     if author is None or (not isinstance(author, str) and pd.isna(author)) or author == "":
         return ""
     viewer = current_actor()
-    departments = {} if viewer is not None else cached_departments(database_url())
+    url = database_url()
+    departments = {} if viewer is not None else cached_departments(url, current_version(url))
     return public_author(str(author), viewer, departments, tr("author_staff"))
 
 
@@ -274,7 +291,7 @@ def sidebar() -> tuple[int | None, Month]:
     """Draw the shared sidebar; return (fiscal year, as-of month)."""
     url = database_url()
     engine_for(url)
-    years = cached_fiscal_years(url)
+    years = cached_fiscal_years(url, current_version(url))
     today = clock.today()
     default_as_of = latest_ended_month(today)
     with st.sidebar:
@@ -345,7 +362,8 @@ def load(year: int | None) -> PlanData | None:
     if year is None:
         st.warning(tr("no_plan"))
         return None
-    data = cached_plan_data(database_url(), year)
+    url = database_url()
+    data = cached_plan_data(url, year, current_version(url))
     if data is None:
         st.warning(tr("no_plan"))
         return None
