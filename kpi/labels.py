@@ -257,6 +257,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "hist_text": ("検索語（対象・内容）", "Search text"),
     "hist_count": ("{n}件", "{n} entries"),
     "hist_download": ("CSVで保存", "Download CSV"),
+    "dash_chart_page": ("表示するグラフ（全{n}件）", "Charts shown (of {n})"),
+    "schedule_page": ("表示する事業（全{n}件）", "Projects shown (of {n})"),
     "hist_newer": ("新しい{n}件", "Newer {n}"),
     "hist_older": ("古い{n}件", "Older {n}"),
     "hist_range": ("{first}〜{last}件目を表示", "Showing {first}–{last}"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,15 @@ PAGES: tuple[tuple[str, str, str, str, bool], ...] = (
     ("pages/8_admin.py", "計画管理", "Plan admin", ":material/settings:", True),
 )
 
+
+@dataclass(frozen=True)
+class YearStatuses:
+    indicators: pd.DataFrame  # kpi.evaluate.indicator_statuses
+    projects: pd.DataFrame
+    measures: pd.DataFrame
+    policies: pd.DataFrame
+
+
 KEY_YEAR = "kpi_fiscal_year"
 KEY_AS_OF = "kpi_as_of"
 KEY_LANG = "kpi_lang"
@@ -71,10 +81,34 @@ def current_version(url: str) -> int:
         return data_version(session)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+# A resource, not cache_data: cache_data unpickles a copy on every rerun, which for a plan of
+# 1,000 projects × 10 years costs more than the page. The frames are shared: read, never mutate
+# them (PlanData.only_projects and pandas operations make new frames).
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
 def cached_plan_data(url: str, year: int, version: int) -> PlanData | None:
     with transaction(engine_for(url)) as session:
         return plan_data(session, year)
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_statuses(url: str, year: int, as_of: str, version: int) -> YearStatuses | None:
+    from kpi.evaluate import indicator_statuses, measure_statuses, policy_statuses, project_statuses
+
+    data = cached_plan_data(url, year, version)
+    if data is None:
+        return None
+    month = Month.parse(as_of)
+    indicators = indicator_statuses(data, month)
+    projects = project_statuses(data, month, indicators)
+    return YearStatuses(
+        indicators, projects, measure_statuses(data, month, projects), policy_statuses(data, month, projects)
+    )
+
+
+def statuses(year: int, as_of: Month) -> YearStatuses | None:
+    """Every status of the year as of a month (shared, read only), computed once per data version."""
+    url = database_url()
+    return cached_statuses(url, year, str(as_of), current_version(url))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -120,9 +154,26 @@ def status_history(year: int, as_of: Month) -> pd.DataFrame | None:
     return cached_status_history(url, year, str(as_of), current_version(url))
 
 
+def page_of(frame: pd.DataFrame, size: int, key: str, label_key: str) -> pd.DataFrame:
+    """The rows of ``frame`` on the page chosen in a selectbox (drawn only when there is more
+    than one page): a large plan draws ``size`` charts or projects at a time, not all of them."""
+    n = len(frame)
+    if n <= size:
+        return frame
+    starts = list(range(0, n, size))
+    start = st.selectbox(
+        tr(label_key).format(n=n),
+        starts,
+        format_func=lambda i: f"{i + 1}〜{min(i + size, n)}",
+        key=key,
+    )
+    return frame.iloc[int(start) : int(start) + size]
+
+
 def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
     cached_plan_data.clear()
+    cached_statuses.clear()
     cached_fiscal_years.clear()
     cached_plan_titles.clear()
     cached_departments.clear()

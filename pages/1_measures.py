@@ -9,6 +9,7 @@ from kpi import ui
 from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses, status_history
 from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
+CHARTS_PER_PAGE = 12
 KEY_MEASURE = "measures_measure"
 
 ui.page_setup()
@@ -58,7 +59,8 @@ else:
     charts = own[own["kind"] == "indicator"]
     if charts.empty:
         st.info(ui.tr("dash_no_indicators"))
-    for row in charts.to_dict("records"):
+    # Sixty indicators are sixty charts: drawn a page at a time.
+    for row in ui.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page").to_dict("records"):
         ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
 
     st.subheader(ui.tr("dash_milestones"))

@@ -258,3 +258,31 @@ def test_entry_form_of_a_user_with_many_indicators_opens_on_one_measure_and_save
     at.run()
     assert not at.exception
     assert any("1件" in s.value for s in at.success), [s.value for s in at.success] + [e.value for e in at.error]
+
+
+def test_big_measure_draws_its_charts_and_the_schedule_its_projects_a_page_at_a_time(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    engine, _data = sizes[LARGE]
+    monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
+    monkeypatch.setenv("KPI_TODAY", "2027-04-15")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/1_measures.py").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 12  # of the measure's 60
+    pager = at.selectbox(key="measures_chart_page")
+    assert pager.label == "表示するグラフ（全60件）" and len(pager.options) == 5
+    pager.select(48).run()
+    assert len(at.get("plotly_chart")) == 12
+    at.switch_page("pages/3_schedule.py").run()
+    assert not at.exception
+    assert at.selectbox(key="schedule_page").label == "表示する事業（全80件）"
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    headers = [t for t in fig["layout"]["yaxis"]["ticktext"] if t.startswith("<b>")]
+    assert len(headers) == 50
