@@ -202,7 +202,10 @@ def _trivial_page(cache: Path, repeat: int) -> float:
 def _clear_caches() -> None:
     import streamlit as st
 
+    from kpi import ui
+
     st.cache_data.clear()
+    ui.clear_caches()  # the shared plan data and statuses are resources
 
 
 # ---------------------------------------------------------------- the other lines
