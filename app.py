@@ -22,8 +22,11 @@ def counts_html(statuses: list[str], total_key: str) -> str:
     return f'<div class="kpi-counts">{total}{"".join(chips)}</div>'
 
 
-def link(page: str, label: str, **params: object) -> str:
-    return f'<a href="{page}{ui.link_params(**params)}" target="_self">{escape(label)}</a>'
+MEASURES, PROJECTS = "pages/1_measures.py", "pages/2_projects.py"
+
+
+def project_target(no: int, name: str) -> ui.NavTarget:
+    return (PROJECTS, f"{no:02d} {name}", {"project": str(no)})
 
 
 if data is not None:
@@ -63,13 +66,14 @@ if data is not None:
                 rows.append(
                     (
                         severity(new),
+                        project_target(int(p["id"]), str(p["name"])),
                         (
                             "",
                             [
                                 "kpi-nowrap|" + mark + direction,
-                                "kpi-name|" + link("projects", name, project=p["id"]),
+                                ui.name_cell(name),
                                 ui.chip_html(old),
-                                ui.chip_html(new),
+                                "kpi-now|" + ui.chip_html(new),
                                 "kpi-why|" + (ui.why_html(why[p["id"]]) if new in NEEDS_REASON else ""),
                             ],
                         ),
@@ -78,7 +82,9 @@ if data is not None:
             st.caption(ui.tr("dash_changes_caption").format(prev=str(previous), now=str(as_of)))
             if rows:
                 header = ["", ui.tr("project"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")]
-                ui.table(header, [r for _, r in sorted(rows, key=lambda r: r[0])])
+                ordered = sorted(rows, key=lambda r: r[0])
+                ui.table(header, [r for _, _, r in ordered], "kpi-list")
+                ui.open_row("overview_open_change", [target for _, target, _ in ordered])
             else:
                 st.info(ui.tr("dash_no_changes"))
         else:
@@ -98,8 +104,8 @@ if data is not None:
                     (
                         "",
                         [
-                            link("projects", f"{r['measure']} {r['name']}", project=r["project"]),
-                            "kpi-nowrap|" + escape(str(lead[r["project"]])),
+                            ui.name_cell(f"{r['measure']} {r['name']}"),
+                            "kpi-nowrap kpi-dept|" + escape(str(lead[r["project"]])),
                             ui.esc(r["month"]),  # NaN when nothing was ever reported
                             escape(
                                 unreported_text(int(r["unreported_months"]), ui.lang())
@@ -109,37 +115,48 @@ if data is not None:
                     )
                     for r in missing.to_dict("records")
                 ],
+                "kpi-list",
             )
+            names = data.projects.set_index("project_no")["project_name"]
+            owing = dict.fromkeys(int(n) for n in missing["project"])
+            ui.open_row("overview_open_missing", [project_target(n, str(names[n])) for n in owing])
 
     st.subheader(ui.tr("dash_hierarchy"))
     ui.legend()
     tree: list[tuple[str, list[str]]] = []
+    tree_targets: list[ui.NavTarget] = []
     for pol in policies.to_dict("records"):
         tree.append(
             ("kpi-policy", [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy')}{pol['id']} {pol['name']}"), ""])
         )
         for mea in measures[measures["policy_no"] == pol["id"]].to_dict("records"):
             label = f"{mea['symbol']} {mea['name']}"
+            tree_targets.append((MEASURES, label, {"measure": str(mea["id"])}))
             tree.append(
                 (
                     "kpi-measure",
-                    [ui.chip_html(mea["status"]), "kpi-indent1|" + link("measures", label, measure=mea["id"]), ""],
+                    [ui.chip_html(mea["status"]), "kpi-indent1|" + escape(label), ""],
                 )
             )
             for pro in projects[projects["measure_no"] == mea["id"]].to_dict("records"):
                 label = f"{pro['id']:02d} {pro['name']}"
+                tree_targets.append(project_target(int(pro["id"]), str(pro["name"])))
                 tree.append(
                     (
                         "",
                         [
                             ui.chip_html(pro["status"]),
-                            "kpi-indent2|" + link("projects", label, project=pro["id"]),
-                            "kpi-nowrap|" + escape(str(pro["lead_department"])),
+                            "kpi-indent2|" + escape(label),
+                            "kpi-nowrap kpi-dept|" + escape(str(pro["lead_department"])),
                         ],
                     )
                 )
+    # The chooser above the long tree, where a reader starts; the other tables are short.
+    ui.open_row("overview_open_tree", tree_targets)
     ui.table(
-        [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")], tree
+        [ui.tr("status"), f"{ui.tr('policy')} / {ui.tr('measure')} / {ui.tr('project')}", ui.tr("department")],
+        tree,
+        "kpi-list",
     )
 
     st.subheader(ui.tr("dash_history"))

@@ -37,14 +37,14 @@ from kpi.models import (
     ScheduleRow,
 )
 from kpi.permissions import Actor
-from kpi.planfile import PlanFile, load_plan_file, parse_plan
+from kpi.planfile import NEW_BASELINE, PlanFile, load_plan_file, parse_plan
 
 LATEST_YEAR = 2026  # the year every page shows; older years only add rows the pages must not read
 TODAY = date(2027, 4, 15)  # the whole latest year has ended: the largest status computation
 YEARS = 10
 BENCH_USER = "bench-admin"
 MARKER = "benchmark_dataset"
-FORMAT = "3"  # bump when the generated data changes: old cached files are not reused
+FORMAT = "4"  # bump when the generated data changes: old cached files are not reused
 CHUNK = 20_000  # rows per executemany
 ADMIN = Actor(BENCH_USER, "admin")
 
@@ -246,7 +246,7 @@ def bulk_load_plan(conn: Connection, plan: PlanFile, source: str) -> dict[str, i
             {
                 "fiscal_year_id": fy_id,
                 "code": ind.id,
-                "baseline": ind.baseline,
+                "baseline": None if ind.baseline == NEW_BASELINE else ind.baseline,
                 "project_id": projects[ind.project],
                 "position": pos,
                 "name": ind.name,
@@ -262,6 +262,15 @@ def bulk_load_plan(conn: Connection, plan: PlanFile, source: str) -> dict[str, i
                 "caution_threshold": th.caution if th else 0.7,
                 "min_value": low,
                 "max_value": high,
+                "baseline_is_new": ind.baseline == NEW_BASELINE,
+                "baseline_month": ind.baseline_month,
+                "target_year": ind.target_year,
+                "yearly_targets": {str(y): v for y, v in sorted(ind.yearly_targets.items())}
+                if ind.yearly_targets
+                else None,
+                "flow_scope": ind.flow_scope,
+                "frequency": ind.frequency,
+                "due_month": ind.due_month,
             }
         )
     _rows(conn, Indicator, indicators)
@@ -279,11 +288,11 @@ def _value(ind: Any, index: int, month_no: int, revision: int, revisions: int) -
     f = month_no / 12
     if ind.direction == "at_most":
         return 0.0
-    target = ind.target if ind.target is not None else 100.0
+    target = ind.target if isinstance(ind.target, int | float) else 100.0
     if ind.accumulation == "flow":
         value = target / 12 * pace
     else:
-        base = ind.baseline if ind.baseline is not None else 0.0
+        base = ind.baseline if isinstance(ind.baseline, int | float) else 0.0
         value = base + (target - base) * f * pace
     value = round(value * (1 + 0.01 * (revision - revisions)), 1)  # earlier revisions differ slightly
     low, high = ind.value_range

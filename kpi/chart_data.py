@@ -22,9 +22,9 @@ from typing import Any
 
 from kpi import fmt
 from kpi.evaluate import rule_of
-from kpi.fiscal import Month, fiscal_months
+from kpi.fiscal import Month, fiscal_months, fiscal_year_short
 from kpi.labels import STATUS_STYLES, status_text, t
-from kpi.status import Accumulation, Direction, Status, expected_value
+from kpi.status import Accumulation, Direction, Status, baseline_month_of, expected_at, year_start, year_target
 from kpi.store import PlanData
 
 # Colours that are not statuses: ink for actuals, greys for reference lines.
@@ -391,7 +391,15 @@ def indicator_points(data: PlanData, code: str) -> list[tuple[int, float]]:
     cumulative = ind["accumulation"] == Accumulation.FLOW.value or ind["direction"] == Direction.AT_MOST.value
     if not cumulative:
         return monthly
+    rule = rule_of(ind)
     total = 0.0
+    if rule.cumulative_since_baseline:
+        # 累計: the running total starts from the baseline and what came after it before April.
+        since, april = baseline_month_of(rule, data.year), Month(data.year, 4)
+        earlier = data.earlier_actuals.loc[data.earlier_actuals["code"] == code, ["month", "value"]]
+        total = (rule.base or 0.0) + math.fsum(
+            float(v) for m, v in earlier.itertuples(index=False) if since < Month.parse(m) < april
+        )
     out = []
     for i, v in monthly:
         total += v
@@ -416,16 +424,20 @@ def indicator_chart_data(
     known = cutoff.fiscal_index if cutoff.fiscal_year == data.year else (12 if cutoff > months[-1] else 0)
     points = [(i, v) for i, v in indicator_points(data, code) if i <= known]
     flow = rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST
-    target = rule.resolved_target
+    target = year_target(rule, data.year)
+    final = rule.resolved_target
     series: list[Series] = []
     starts_at_baseline = False
 
-    trajectory = [(i, expected_value(rule, i)) for i in range(1, 13)]
+    trajectory = [(i, expected_at(rule, data.year, m)) for i, m in enumerate(months, start=1)]
+    start = year_start(rule, data.year)[1]
     if rule.direction is not Direction.AT_MOST and all(v is not None for _, v in trajectory):
         xs = [float(i) for i, _ in trajectory]
         ys = [float(v) for _, v in trajectory if v is not None]
-        if rule.accumulation is Accumulation.LEVEL and rule.baseline is not None and rule.monthly_plan is None:
-            xs, ys = [0.0, *xs], [rule.baseline, *ys]
+        if rule.level_like and start is not None and rule.monthly_plan is None:
+            # The year's trajectory starts where it is expected to stand in March: the
+            # baseline in a one-year plan, the line or last year's target in a longer one.
+            xs, ys = [0.0, *xs], [start, *ys]
             starts_at_baseline = True
         series.append(
             Series("trajectory", t("chart_trajectory", lang), tuple(xs), tuple(ys), TRAJECTORY_COLOR, "dash", 2, False)
@@ -472,17 +484,22 @@ def indicator_chart_data(
         wants.append(
             LabelWant("target", f"{t('target', lang)} {format_value(target, unit)}", TARGET_COLOR, "hline", (0, target))
         )
-    if rule.baseline is not None and not (flow and rule.baseline == 0):
-        lines.append(RefLine("baseline", rule.baseline, False, BASELINE_COLOR, "dot", 1.5))
-        wants.append(
-            LabelWant(
-                "baseline",
-                f"{t('baseline', lang)} {format_value(rule.baseline, unit)}",
-                BASELINE_COLOR,
-                "hline",
-                (0, rule.baseline),
-            )
-        )
+    final_year = rule.target_year if rule.target_year is not None else data.year
+    if final is not None and (target is None or not math.isclose(final, target)):
+        # A target years away: drawn beside this year's, with its year, never instead of it.
+        lines.append(RefLine("final_target", final, False, TARGET_COLOR, "dash", 1.5))
+        year = f"（{fiscal_year_short(final_year)}年度）" if lang == "ja" else f" (FY{final_year})"
+        text = f"{t('chart_final_target', lang)}{year} {format_value(final, unit)}"
+        wants.append(LabelWant("final_target", text, TARGET_COLOR, "hline", (0, final)))
+    base = rule.base
+    if base is not None and not (flow and not rule.cumulative_since_baseline and base == 0):
+        lines.append(RefLine("baseline", base, False, BASELINE_COLOR, "dot", 1.5))
+        notes = [t("chart_baseline_new", lang)] if rule.new_baseline else []
+        if rule.baseline_month is not None:
+            notes.append(rule.baseline_month.label_ja() if lang == "ja" else str(rule.baseline_month))
+        wrap_note = "（{}）" if lang == "ja" else " ({})"
+        text = f"{t('baseline', lang)} {format_value(base, unit)}" + "".join(wrap_note.format(n) for n in notes)
+        wants.append(LabelWant("baseline", text, BASELINE_COLOR, "hline", (0, base)))
     if projected is not None:
         label = f"{t('chart_projection_short', lang)} {format_value(projected, unit)}"
         wants.append(LabelWant("projection", label, ACTUAL_COLOR, "point", (12.0, projected)))

@@ -23,7 +23,7 @@ from kpi.fiscal import Month
 from kpi.fmt import opt, opt_float
 from kpi.permissions import Actor, PermissionDenied
 from kpi.planfile import default_range
-from kpi.status import evaluate_indicator, expected_value
+from kpi.status import evaluate_indicator, expected_value, year_target
 from kpi.store import PlanData, indicators_with_actuals
 from kpi.writes import EntryError, with_retry
 
@@ -110,9 +110,9 @@ def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable:
                 lead_department=str(proj["lead_department"]),
                 unit=str(ind["unit"]),
                 accumulation=str(ind["accumulation"]),
-                baseline=opt_float(rule.baseline),
-                target=opt_float(rule.resolved_target),
-                expected=opt_float(expected_value(rule, month.fiscal_index)),
+                baseline=opt_float(rule.base),
+                target=opt_float(year_target(rule, data.year)),
+                expected=opt_float(expected_value(rule, month.fiscal_index, data.year)),
                 current=opt_float(have.get("value")),
                 revision=int(opt(have.get("revision")) or 0),
                 note=str(opt(have.get("note")) or ""),

@@ -18,6 +18,14 @@ def can_write(actor: Actor | None, project: dict[str, Any]) -> bool:
     return can_write_project(actor, project["lead_department"], project["related_departments"] or ())
 
 
+def first_writable(actor: Actor | None, data: PlanData) -> int | None:
+    """The first project the actor may write, so an editor opens on their own work, not 01."""
+    for no, project in project_rows(data).items():
+        if can_write(actor, project):
+            return no
+    return None
+
+
 # A form with more indicators than this opens on one 重点施策 or department, not all at once:
 # a user who may write thousands of indicators would otherwise wait for every row.
 ALL_AT_ONCE = 60

@@ -17,6 +17,8 @@ from kpi.frames import from_records
 from kpi.status import (
     Accumulation,
     Direction,
+    FlowScope,
+    Frequency,
     IndicatorRule,
     Status,
     Thresholds,
@@ -53,6 +55,10 @@ STATUS_ROW_COLUMNS = [
     "direction",
     "accumulation",
     "is_sample",
+    "final_target",
+    "target_year",
+    "baseline_new",
+    "frequency",
 ]
 
 
@@ -60,6 +66,10 @@ def rule_of(row: Any) -> IndicatorRule:
     """The status rule of one indicator row of ``PlanData.indicators``."""
     plan = row["monthly_plan"]
     monthly = {Month.parse(k).fiscal_index: float(v) for k, v in plan.items()} if plan else None
+    yearly = opt(row.get("yearly_targets"))
+    baseline_month = opt(row.get("baseline_month"))
+    target_year = opt(row.get("target_year"))
+    due_month = opt(row.get("due_month"))
     return IndicatorRule(
         direction=Direction(row["direction"]),
         accumulation=Accumulation(row["accumulation"]),
@@ -68,18 +78,28 @@ def rule_of(row: Any) -> IndicatorRule:
         target_factor=opt_float(row["target_factor"]),
         monthly_plan=monthly,
         thresholds=Thresholds(on_track=float(row["on_track_threshold"]), caution=float(row["caution_threshold"])),
+        # Frames written before these columns existed read as today's one-year monthly rule.
+        new_baseline=bool(opt(row.get("baseline_is_new")) or False),
+        baseline_month=Month.parse(baseline_month) if baseline_month else None,
+        target_year=int(target_year) if target_year is not None else None,
+        yearly_targets={int(y): float(v) for y, v in yearly.items()} if isinstance(yearly, dict) and yearly else None,
+        flow_scope=FlowScope(opt(row.get("flow_scope")) or FlowScope.FISCAL_YEAR.value),
+        frequency=Frequency(opt(row.get("frequency")) or Frequency.MONTHLY.value),
+        due_month=int(due_month) if due_month is not None else None,
     )
 
 
 def actuals_by_code(data: PlanData) -> dict[str, dict[Month, float]]:
-    return values_by_code(data.actuals)
+    """Current values per indicator and month: this year's, and earlier years' of 累計 indicators."""
+    return values_by_code(data.earlier_actuals, data.actuals)
 
 
-def values_by_code(actuals: pd.DataFrame) -> dict[str, dict[Month, float]]:
-    """code → month → value of a frame of current actuals (``PlanData.actuals``' columns)."""
+def values_by_code(*frames: pd.DataFrame) -> dict[str, dict[Month, float]]:
+    """code → month → value of frames of current actuals (columns code, month, value)."""
     out: dict[str, dict[Month, float]] = {}
-    for code, month, value in actuals[["code", "month", "value"]].itertuples(index=False):
-        out.setdefault(code, {})[Month.parse(month)] = float(value)
+    for frame in frames:
+        for code, month, value in frame[["code", "month", "value"]].itertuples(index=False):
+            out.setdefault(code, {})[Month.parse(month)] = float(value)
     return out
 
 
@@ -108,7 +128,7 @@ def indicator_statuses(
                 "measure": measures[int(proj["measure_no"])]["symbol"],
                 "name": ind["name"],
                 "unit": ind["unit"],
-                "baseline": rule.baseline,
+                "baseline": rule.base,
                 "target": ev.target,
                 "expected": _round(ev.expected),
                 "actual": _round(ev.actual),
@@ -122,6 +142,10 @@ def indicator_statuses(
                 "direction": rule.direction.value,
                 "accumulation": rule.accumulation.value,
                 "is_sample": ind["code"] in sample_codes,
+                "final_target": ev.final_target,
+                "target_year": ev.target_year,
+                "baseline_new": rule.new_baseline,
+                "frequency": rule.frequency.value,
             }
         )
     for ms in data.milestones.to_dict("records"):
@@ -155,6 +179,10 @@ def indicator_statuses(
                 "direction": "",
                 "accumulation": "",
                 "is_sample": False,
+                "final_target": None,
+                "target_year": None,
+                "baseline_new": False,
+                "frequency": "",
             }
         )
     return from_records(rows, STATUS_ROW_COLUMNS)

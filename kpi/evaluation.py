@@ -233,7 +233,12 @@ def suggest_rating(indicators: list[str], milestones: list[str], assessment: str
     ms = [Status(s) for s in milestones]
     own = [Status(assessment)] if assessment else []
     everything = ind + ms + own
-    if not any(s in _MEASURED for s in everything) or (not ind and not own and all(s is Status.NOT_DUE for s in ms)):
+    # An indicator whose figure is not due yet (予定: a yearly survey before its month) has
+    # measured nothing.
+    reported = [s for s in ind if s is not Status.NOT_DUE]
+    if not any(s in _MEASURED for s in reported + ms + own) or (
+        not reported and not own and all(s is Status.NOT_DUE for s in ms)
+    ):
         return "D", "判定できる実績・完了報告・自己評価がありません"
     if Status.DELAYED in everything:
         return "C", "遅延している指標・マイルストーン・自己評価があります"
@@ -243,6 +248,8 @@ def suggest_rating(indicators: list[str], milestones: list[str], assessment: str
         return "B", "未入力または基準値未設定の指標があります"
     if Status.ON_TRACK in ind:
         return "B", "目標値に届いていない指標があります（順調）"
+    if Status.NOT_DUE in ind:
+        return "B", "報告の時期が来ていない指標があります（予定）"
     return "A", "すべての指標が達成、マイルストーンが完了（または予定どおり）です"
 
 

@@ -9,7 +9,8 @@ every write and audit the result.
 
 What a department owes (``owed_items``), counted for the projects whose 担当部署 it is:
 - 期末評価: while an inquiry is open, every project not yet 提出済/確定;
-- 実績: every ended month of the fiscal year (up to the as-of month) without an actual;
+- 実績: every ended month of the fiscal year (up to the as-of month) without an actual (an
+  indicator reported less often than monthly: its due months after its latest report);
 - ●: milestones past their month and not marked complete (status 遅延);
 - 自己評価: a project without an indicator whose latest self-assessment is before the as-of
   month (its self-assessment is what the project's status rests on).
@@ -21,11 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kpi.evaluate import assessment_statuses, indicator_statuses
+from kpi.evaluate import assessment_statuses, indicator_statuses, rule_of
 from kpi.fiscal import Month, fiscal_months
 from kpi.fmt import opt
 from kpi.permissions import PermissionDenied
-from kpi.status import Status
+from kpi.status import Frequency, Status
 from kpi.store import PlanData
 
 
@@ -179,7 +180,15 @@ def owed_items(
     for code, month in data.actuals[["code", "month"]].itertuples(index=False):
         reported.setdefault(str(code), set()).add(str(month))
     for ind in data.indicators.to_dict("records"):
-        missing = [m for m in due_months if str(m) not in reported.get(str(ind["code"]), set())]
+        have = reported.get(str(ind["code"]), set())
+        rule = rule_of(ind)
+        if rule.frequency is Frequency.MONTHLY:
+            missing = [m for m in due_months if str(m) not in have]
+        else:
+            # Only figures that were due, and not those a later report already answered
+            # (a July survey entered in August): as the status counts them.
+            last = max((m for m in map(Month.parse, have) if m <= at), default=None)
+            missing = [m for m in due_months if m.month in rule.due and (last is None or m > last)]
         if missing:
             add(int(ind["project_no"]), "actual", f"{ind['name']}: {_months_label(missing)}の実績", "entry")
 

@@ -278,6 +278,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_lock": ("締める", "Lock"),
     "admin_unlock": ("解除する", "Unlock"),
     "admin_locked_months": ("締め済みの月", "Locked months"),
+    "admin_lock_confirm": (
+        "{month} を締めます。締めた月の実績は、解除するまで誰も入力・修正できません。",
+        "Lock {month}? Nobody can enter or correct its actuals until it is unlocked.",
+    ),
+    "admin_unlock_confirm": (
+        "{month} の締めを解除します。解除すると、その月の実績を再び入力・修正できます。",
+        "Unlock {month}? Its actuals can then be entered and corrected again.",
+    ),
+    "admin_confirm": ("実行する", "Confirm"),
+    "admin_cancel": ("やめる", "Cancel"),
+    "admin_locked_done": ("{month} を締めました。", "Locked {month}."),
+    "admin_unlocked_done": ("{month} の締めを解除しました。", "Unlocked {month}."),
+    "admin_derived_target": ("目標値（基準値 × 目標係数）: {value}", "Target (baseline × factor): {value}"),
+    "admin_derived_pending": (
+        "目標値は基準値が決まると決まります（基準値 × {factor}）。",
+        "The target follows once the baseline is set (baseline × {factor}).",
+    ),
     "admin_users": ("利用者", "Users"),
     "admin_add_user": ("利用者を追加", "Add a user"),
     "admin_disable": ("無効にする", "Disable"),
@@ -293,6 +310,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart_projection": ("年度末予測（直近の傾向）", "Year-end projection (recent trend)"),
     "chart_projection_short": ("年度末予測", "Projected"),
     "chart_start": ("期首", "Start"),
+    "chart_final_target": ("最終目標", "Final target"),
+    "chart_baseline_new": ("新規", "new"),
     "chart_no_target": ("目標値は基準値の設定後に決まります", "Target is set once the baseline is known"),
     "chart_no_item": ("（項目名なし）", "(no item name)"),
     "chart_schedule_bar": ("工程", "Scheduled work"),
@@ -466,6 +485,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "inq_email": ("メールアドレス（空欄で削除）", "E-mail (empty removes)"),
     "inq_email_save": ("連絡先を保存", "Save address"),
     "inq_email_saved": ("連絡先を保存しました。", "Address saved."),
+    # Opening a table row in the same session (a plain link would reload the page and log out).
+    "nav_open": ("開く", "Open"),
+    "nav_open_row": ("この表から開く", "Open from this table"),
 }
 
 

@@ -165,6 +165,15 @@ class Indicator(Base):
     caution_threshold: Mapped[float] = mapped_column(Float, default=0.7)
     min_value: Mapped[float | None] = mapped_column(Float)
     max_value: Mapped[float | None] = mapped_column(Float)
+    # Targets that span years, reporting frequency, 「新規」 baselines (migration 0005). The
+    # defaults are the one-year, monthly reading that rows written before had.
+    baseline_is_new: Mapped[bool] = mapped_column(Boolean, default=False)
+    baseline_month: Mapped[str | None] = mapped_column(String(7))
+    target_year: Mapped[int | None] = mapped_column(Integer)
+    yearly_targets: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"2026": 83.0, …}
+    flow_scope: Mapped[str] = mapped_column(String(16), default="fiscal_year")
+    frequency: Mapped[str] = mapped_column(String(16), default="monthly")
+    due_month: Mapped[int | None] = mapped_column(Integer)
 
 
 class ActualRevision(Base):

@@ -60,6 +60,8 @@ def update_indicator_plan(
         Thresholds(on_track=on_track, caution=caution)
     except ValueError as exc:
         raise EntryError(str(exc)) from None
+    if new.get("baseline") is not None and ind.baseline_is_new:
+        new["baseline_is_new"] = False  # a measured baseline replaces 「新規」
     changed: dict[str, tuple[Any, Any]] = {}
     for name, value in new.items():
         old = getattr(ind, name)
@@ -132,3 +134,10 @@ def submit_plan_changes(
     changes: dict[str, Any] = dict(fields)
     changes["monthly_plan"] = parse_monthly_plan(monthly_plan_text)
     return with_retry(engine, update_indicator_plan, actor, year, code, changes)
+
+
+def derived_target(baseline: float | None, target_factor: float | None) -> float | None:
+    """The target an administrator gets by setting a baseline on a 「基準値比」 indicator."""
+    if baseline is None or target_factor is None:
+        return None
+    return baseline * target_factor

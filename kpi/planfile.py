@@ -27,6 +27,9 @@ DEFAULT_MAX_BY_UNIT = {"円": 1e12, "千円": 1e10}
 LARGEST_MAX = 1e15  # a plan file's max_value above this could make a year's sum lose every digit
 
 
+NEW_BASELINE = "新規"  # a baseline of something that did not exist before: progress starts from 0
+
+
 def default_range(unit: str) -> tuple[float, float]:
     """Valid monthly values of a unit: percentages 0–100, everything else 0 to a maximum."""
     if unit in PERCENT_UNITS:
@@ -126,9 +129,16 @@ class IndicatorIn(_Strict):
     project: int
     name: str = Field(min_length=1)
     unit: str = Field(min_length=1)
-    baseline: float | None = None
+    # A number; 「新規」 when nothing existed before (progress from 0); null while unknown.
+    baseline: float | Literal["新規"] | None = None
+    baseline_month: MonthStr | None = None  # when the baseline was measured; default March before the year
     baseline_note: str = ""
-    target: float | None = None
+    target: float | None = None  # the final target (of target_year)
+    target_year: int | None = Field(default=None, ge=2000, le=2100)  # default: the plan's fiscal year
+    yearly_targets: dict[int, float] | None = None  # fiscal year → that year's target
+    flow_scope: Literal["fiscal_year", "since_baseline"] = "fiscal_year"
+    frequency: Literal["monthly", "quarterly", "half_yearly", "yearly"] = "monthly"
+    due_month: int | None = Field(default=None, ge=1, le=12)  # calendar month the figure is due
     target_factor: float | None = Field(default=None, gt=0)
     target_note: str = ""
     direction: Literal["increase", "decrease", "at_most"]
@@ -144,6 +154,12 @@ class IndicatorIn(_Strict):
             raise ValueError("target と target_factor はどちらか一方だけ指定してください")
         if self.direction == "at_most" and self.target is None:
             raise ValueError("at_most の指標には target（上限値）が必要です")
+        if self.flow_scope == "since_baseline" and (self.accumulation != "flow" or self.direction == "at_most"):
+            raise ValueError("flow_scope: since_baseline（累計）は flow の指標（at_most 以外）にだけ指定できます")
+        if self.due_month is not None and self.frequency == "monthly":
+            raise ValueError("due_month は frequency が quarterly / half_yearly / yearly の指標にだけ指定できます")
+        if self.yearly_targets and self.direction == "at_most":
+            raise ValueError("at_most の指標には yearly_targets を指定できません（上限値は target）")
         low, high = self.value_range
         if not (math.isfinite(low) and math.isfinite(high)) or low > high or max(abs(low), abs(high)) > LARGEST_MAX:
             raise ValueError(
@@ -215,6 +231,16 @@ class PlanFile(_Strict):
             where = f"indicators[id={ind.id}]"
             if ind.project not in project_nos:
                 problems.append(f"{where}.project: 実施事業 {ind.project} がありません")
+            final_year = ind.target_year if ind.target_year is not None else self.fiscal_year
+            if final_year < self.fiscal_year:
+                problems.append(
+                    f"{where}.target_year: 最終目標の年度 {final_year} が計画の年度 {self.fiscal_year} より前です"
+                )
+            late = sorted(y for y in (ind.yearly_targets or {}) if y > final_year)
+            if late:
+                problems.append(f"{where}.yearly_targets: 最終目標の年度 {final_year} より後の年度があります: {late}")
+            if ind.baseline_month is not None and Month.parse(ind.baseline_month) >= Month(final_year + 1, 3):
+                problems.append(f"{where}.baseline_month: 基準値の月は最終目標の年度末より前にしてください")
             if ind.monthly_plan is not None:
                 outside = sorted(set(ind.monthly_plan) - year)
                 missing = sorted(year - set(ind.monthly_plan))

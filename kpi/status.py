@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kpi.fiscal import Month
+from kpi.fiscal import Month, fiscal_months
 
 
 class Status(StrEnum):
@@ -38,6 +38,31 @@ class Direction(StrEnum):
 class Accumulation(StrEnum):
     LEVEL = "level"  # the latest monthly value is the state (e.g. a rate)
     FLOW = "flow"  # monthly values add up over the fiscal year (e.g. hours saved)
+
+
+class FlowScope(StrEnum):
+    FISCAL_YEAR = "fiscal_year"  # a flow adds up within each fiscal year (the target is a year's total)
+    SINCE_BASELINE = "since_baseline"  # 累計: a flow adds up since the baseline (the target is a running total)
+
+
+class Frequency(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+
+
+# Calendar month of the first figure due when a plan gives no due_month; the others follow
+# every 3 or 6 months (quarterly 6/9/12/3, half-yearly 9/3). March closes the fiscal year.
+DEFAULT_DUE_MONTH = {Frequency.QUARTERLY: 6, Frequency.HALF_YEARLY: 9, Frequency.YEARLY: 3}
+_STEP = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.HALF_YEARLY: 6, Frequency.YEARLY: 12}
+
+
+def due_months(frequency: Frequency, due_month: int | None = None) -> frozenset[int]:
+    """Calendar months (1–12) in which a figure is due: every month for a monthly indicator."""
+    step = _STEP[frequency]
+    first = due_month if due_month is not None else DEFAULT_DUE_MONTH.get(frequency, 1)
+    return frozenset((first - 1 + k * step) % 12 + 1 for k in range(12 // step))
 
 
 # Roll-up severity, worst first. Statuses on one line share a rank; the first of a
@@ -81,6 +106,21 @@ class IndicatorRule:
     # line. Level: the expected level. Flow: the expected cumulative total to that month.
     monthly_plan: Mapping[int, float] | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # 「新規」: nothing existed before, so the baseline is 0 and never missing.
+    new_baseline: bool = False
+    # When the baseline was measured (end of that month); None: March before the fiscal year.
+    baseline_month: Month | None = None
+    # Fiscal year of the final target; None: the fiscal year being evaluated.
+    target_year: int | None = None
+    yearly_targets: Mapping[int, float] | None = None  # fiscal year → that year's target
+    flow_scope: FlowScope = FlowScope.FISCAL_YEAR
+    frequency: Frequency = Frequency.MONTHLY
+    due_month: int | None = None  # calendar month of the (first) due figure; None: DEFAULT_DUE_MONTH
+
+    @property
+    def base(self) -> float | None:
+        """The baseline the rules use: 0 for a 新規 baseline."""
+        return 0.0 if self.new_baseline else self.baseline
 
     @property
     def has_target(self) -> bool:
@@ -88,17 +128,35 @@ class IndicatorRule:
 
     @property
     def resolved_target(self) -> float | None:
+        """The final target (of ``target_year``)."""
         if self.target is not None:
             return self.target
-        if self.target_factor is not None and self.baseline is not None:
-            return self.baseline * self.target_factor
+        if self.target_factor is not None and self.base is not None:
+            return self.base * self.target_factor
         return None
 
     @property
+    def cumulative_since_baseline(self) -> bool:
+        """累計: the value is the baseline plus every flow since then, judged like a level."""
+        return (
+            self.accumulation is Accumulation.FLOW
+            and self.flow_scope is FlowScope.SINCE_BASELINE
+            and self.direction is not Direction.AT_MOST
+        )
+
+    @property
+    def level_like(self) -> bool:
+        return self.accumulation is Accumulation.LEVEL or self.cumulative_since_baseline
+
+    @property
     def needs_baseline(self) -> bool:
-        if self.direction is Direction.AT_MOST:
+        if self.direction is Direction.AT_MOST or self.new_baseline:
             return False
-        return self.accumulation is Accumulation.LEVEL or self.target is None
+        return self.level_like or self.target is None
+
+    @property
+    def due(self) -> frozenset[int]:
+        return due_months(self.frequency, self.due_month)
 
 
 @dataclass(frozen=True)
@@ -107,10 +165,13 @@ class IndicatorEvaluation:
     as_of: Month
     month: Month | None = None  # m*: the latest month <= as_of with an actual
     actual: float | None = None  # level: a at m*; flow: A, the cumulative sum up to m*
-    expected: float | None = None  # E at m*
-    target: float | None = None
+    expected: float | None = None  # E at m* (at its due month for a figure due less than monthly)
+    target: float | None = None  # this fiscal year's target T
     ratio: float | None = None
-    unreported_months: int = 0  # months after m* up to as_of without a report
+    unreported_months: int = 0  # due reports after m* up to as_of that did not come
+    final_target: float | None = None  # the target of target_year (equals target in its last year)
+    target_year: int | None = None
+    start: float | None = None  # the value expected at the start of this year's trajectory
 
 
 def _ge(value: float, bound: float) -> bool:
@@ -125,34 +186,98 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
 
 
-def expected_value(rule: IndicatorRule, fiscal_index: int) -> float | None:
-    """E for fiscal month ``fiscal_index`` (1 … 12); None when it cannot be known yet."""
-    if rule.monthly_plan is not None and fiscal_index in rule.monthly_plan:
-        return float(rule.monthly_plan[fiscal_index])
+def baseline_month_of(rule: IndicatorRule, fiscal_year: int) -> Month:
+    """When the baseline was measured: the plan's month, else March before the fiscal year."""
+    return rule.baseline_month if rule.baseline_month is not None else Month(fiscal_year, 3)
+
+
+def final_month_of(rule: IndicatorRule, fiscal_year: int) -> Month:
+    """The final target is due at the end of March closing its fiscal year."""
+    return Month((rule.target_year if rule.target_year is not None else fiscal_year) + 1, 3)
+
+
+def _along(start: float, end: float, done: int, span: int) -> float:
+    """The straight line from ``start`` to ``end`` after ``done`` of ``span`` months."""
+    if span <= 0:
+        return end
+    f = min(max(done, 0), span) / span
+    return start + (end - start) * f
+
+
+def line_value(rule: IndicatorRule, fiscal_year: int, month: Month) -> float | None:
+    """The straight line from the baseline (at its month) to the final target (at its year's end)."""
+    base, target = rule.base, rule.resolved_target
+    if base is None or target is None:
+        return None
+    start = baseline_month_of(rule, fiscal_year)
+    return _along(base, target, month - start, final_month_of(rule, fiscal_year) - start)
+
+
+def year_target(rule: IndicatorRule, fiscal_year: int) -> float | None:
+    """This fiscal year's target: the plan's yearly target, else the straight line at March."""
+    if rule.yearly_targets and fiscal_year in rule.yearly_targets:
+        return float(rule.yearly_targets[fiscal_year])
     target = rule.resolved_target
+    final_year = rule.target_year if rule.target_year is not None else fiscal_year
+    if target is None or fiscal_year >= final_year or rule.direction is Direction.AT_MOST:
+        return target
+    return line_value(rule, fiscal_year, Month(fiscal_year + 1, 3))
+
+
+def year_start(rule: IndicatorRule, fiscal_year: int) -> tuple[Month, float | None]:
+    """(month, value) the year's trajectory starts from (at the end of that month).
+
+    A flow of the fiscal year starts from 0 in March. Otherwise: the previous year's yearly
+    target, else the straight line's value in March; a baseline measured later than March
+    starts the trajectory itself.
+    """
+    march = Month(fiscal_year, 3)
+    if not rule.level_like:
+        return march, 0.0
+    measured = baseline_month_of(rule, fiscal_year)
+    if measured >= march:
+        return measured, rule.base
+    if rule.yearly_targets and fiscal_year - 1 in rule.yearly_targets:
+        return march, float(rule.yearly_targets[fiscal_year - 1])
+    return march, line_value(rule, fiscal_year, march)
+
+
+def expected_at(rule: IndicatorRule, fiscal_year: int, month: Month) -> float | None:
+    """E at the end of ``month`` on this year's trajectory; None when it cannot be known yet."""
+    if rule.monthly_plan is not None and month.fiscal_year == fiscal_year and month.fiscal_index in rule.monthly_plan:
+        return float(rule.monthly_plan[month.fiscal_index])
+    target = year_target(rule, fiscal_year)
     if target is None:
         return None
-    f = fiscal_index / 12
-    if rule.accumulation is Accumulation.FLOW:
-        return target * f
-    if rule.baseline is None:
+    start_month, start = year_start(rule, fiscal_year)
+    if start is None:
         return None
-    return rule.baseline + (target - rule.baseline) * f
+    return _along(start, target, month - start_month, Month(fiscal_year + 1, 3) - start_month)
 
 
-def ratio_for(rule: IndicatorRule, value: float, expected: float) -> float | None:
-    """Progress ratio r of ``value`` (a or A) against ``expected`` (E)."""
+def expected_value(rule: IndicatorRule, fiscal_index: int, fiscal_year: int | None = None) -> float | None:
+    """E for fiscal month ``fiscal_index`` (1 … 12) of ``fiscal_year``; None when it cannot be
+    known yet. Without a fiscal year, the year of the final target (a one-year plan)."""
+    year = fiscal_year if fiscal_year is not None else (rule.target_year or 2000)
+    return expected_at(rule, year, fiscal_months(year)[fiscal_index - 1])
+
+
+def ratio_for(rule: IndicatorRule, value: float, expected: float, start: float | None = None) -> float | None:
+    """Progress ratio r of ``value`` (a or A) against ``expected`` (E), measured from ``start``
+    (where the year's trajectory begins; default: the baseline for a level, 0 for a flow)."""
     increase = rule.direction is Direction.INCREASE
-    if rule.accumulation is Accumulation.LEVEL:
-        start = rule.baseline if rule.baseline is not None else 0.0
-    else:
-        start = 0.0
+    if start is None:
+        start = (rule.base if rule.base is not None else 0.0) if rule.level_like else 0.0
+    if rule.level_like:
+        if _close(expected, start) or (expected < start if increase else expected > start):
+            # No progress expected (or a step back allowed): on track unless worse than that.
+            bound = start if _close(expected, start) else expected
+            not_worse = _ge(value, bound) if increase else _le(value, bound)
+            return 1.0 if not_worse else 0.0
+        return (value - start) / (expected - start) if increase else (start - value) / (start - expected)
     if _close(expected, start):
-        # No progress expected yet: on track unless worse than where the year started.
         not_worse = _ge(value, start) if increase else _le(value, start)
         return 1.0 if not_worse else 0.0
-    if rule.accumulation is Accumulation.LEVEL:
-        return (value - start) / (expected - start) if increase else (start - value) / (start - expected)
     if increase:
         return value / expected
     if _close(value, 0.0):
@@ -176,33 +301,49 @@ def evaluate_indicator(
 ) -> IndicatorEvaluation:
     """Status of one indicator as of month ``as_of``, using only actuals up to that month.
 
-    ``actuals`` holds the current value per calendar month; months outside ``fiscal_year``
-    are ignored. An as-of month after March is read as March (the year is over).
+    ``actuals`` holds the current value per calendar month. Only months of ``fiscal_year``
+    count as this year's reports; a 累計 flow also adds the months since its baseline. An
+    as-of month after March is read as March (the year is over).
     """
-    target = rule.resolved_target
+    target = year_target(rule, fiscal_year)
+    final = rule.resolved_target
     year_end = Month(fiscal_year + 1, 3)
     cutoff = min(as_of, year_end)
     months = sorted(m for m in actuals if m.fiscal_year == fiscal_year and m <= cutoff)
-    elapsed = cutoff.fiscal_index if cutoff.fiscal_year == fiscal_year else 0
-    base = IndicatorEvaluation(status=Status.NO_DATA, as_of=as_of, target=target)
+    due = rule.due
+    due_in_year = [m for m in fiscal_months(fiscal_year) if m.month in due]
+    base = IndicatorEvaluation(
+        status=Status.NO_DATA,
+        as_of=as_of,
+        target=target,
+        final_target=final,
+        target_year=rule.target_year if rule.target_year is not None else fiscal_year,
+    )
 
-    if not rule.has_target:
-        if months:
-            last = months[-1]
-            value = _observed(rule, actuals, months)
-            return _replace(base, status=Status.REFERENCE, month=last, actual=value, unreported_months=cutoff - last)
-        return _replace(base, status=Status.REFERENCE, unreported_months=elapsed)
+    def unreported(after: Month | None) -> int:
+        # Only reports that were due count: a yearly survey due in July is not missing in June.
+        return sum(1 for m in due_in_year if m <= cutoff and (after is None or m > after))
+
     if not months:
-        return _replace(base, unreported_months=elapsed)
+        missing = unreported(None)
+        if not rule.has_target:
+            return _replace(base, status=Status.REFERENCE, unreported_months=missing)
+        if missing == 0 and rule.frequency is not Frequency.MONTHLY and cutoff >= Month(fiscal_year, 4):
+            return _replace(base, status=Status.NOT_DUE)  # 予定: nothing was due yet
+        return _replace(base, unreported_months=missing)
 
     last = months[-1]
-    value = _observed(rule, actuals, months)
-    base = _replace(base, month=last, actual=value, unreported_months=cutoff - last)
+    value = _observed(rule, actuals, months, fiscal_year)
+    base = _replace(base, month=last, actual=value, unreported_months=unreported(last))
+    if not rule.has_target:
+        return _replace(base, status=Status.REFERENCE)
 
-    if rule.needs_baseline and rule.baseline is None:
+    if rule.needs_baseline and rule.base is None:
         return _replace(base, status=Status.NO_BASELINE)
-    assert target is not None  # has_target and a baseline when needed resolve it
-    at_year_end = last.fiscal_index == 12
+    if target is None:  # a later year's target on the straight line needs the baseline
+        return _replace(base, status=Status.NO_BASELINE)
+    # The year's total is known once no further figure is due this year (March, monthly).
+    at_year_end = not any(m > last for m in due_in_year)
 
     if rule.direction is Direction.AT_MOST:
         if value > target and not _close(value, target):
@@ -210,15 +351,20 @@ def evaluate_indicator(
         status = Status.ACHIEVED if at_year_end else Status.ON_TRACK
         return _replace(base, status=status)
 
-    expected = expected_value(rule, last.fiscal_index)
-    assert expected is not None
-    base = _replace(base, expected=expected)
+    # A figure reported after its due month is judged where it was due (a July survey
+    # entered in August is judged at July); a monthly figure at its own month.
+    judged = max((m for m in due_in_year if m <= last), default=last)
+    expected = expected_at(rule, fiscal_year, judged)
+    start = year_start(rule, fiscal_year)[1]
+    if expected is None or start is None:
+        return _replace(base, status=Status.NO_BASELINE)
+    base = _replace(base, expected=expected, start=start)
     increase = rule.direction is Direction.INCREASE
-    if rule.accumulation is Accumulation.LEVEL or increase:
+    if rule.level_like or increase:
         achieved = _ge(value, target) if increase else _le(value, target)
-    else:  # a decreasing flow is only known to be within its annual target in March
+    else:  # a decreasing flow is only known to be within its annual target at the year's end
         achieved = at_year_end and _le(value, target)
-    ratio = ratio_for(rule, value, expected)
+    ratio = ratio_for(rule, value, expected, start)
     if achieved:
         return _replace(base, status=Status.ACHIEVED, ratio=ratio)
     if ratio is None:
@@ -226,7 +372,12 @@ def evaluate_indicator(
     return _replace(base, status=_grade(ratio, rule.thresholds), ratio=ratio)
 
 
-def _observed(rule: IndicatorRule, actuals: Mapping[Month, float], months: list[Month]) -> float:
+def _observed(rule: IndicatorRule, actuals: Mapping[Month, float], months: list[Month], fiscal_year: int) -> float:
+    if rule.cumulative_since_baseline:
+        since = baseline_month_of(rule, fiscal_year)
+        last = months[-1]
+        flows = [v for m, v in actuals.items() if since < m <= last]
+        return _saturating_sum([rule.base or 0.0, *flows])
     if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
         return _saturating_sum(actuals[m] for m in months)
     return float(actuals[months[-1]])

@@ -7,7 +7,7 @@ Functions take the Session first; the caller owns its lifecycle (one per user ac
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -31,7 +31,7 @@ from kpi.models import (
     ScheduleRow,
 )
 from kpi.permissions import Actor, require_admin
-from kpi.planfile import PlanError, PlanFile
+from kpi.planfile import NEW_BASELINE, PlanError, PlanFile
 
 
 def audit(session: Session, actor: Actor | str, action: str, target: str = "", **detail: Any) -> None:
@@ -232,14 +232,22 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             caution_threshold=th.caution if th else 0.7,
             min_value=low,
             max_value=high,
+            baseline_is_new=ind.baseline == NEW_BASELINE,
+            baseline_month=ind.baseline_month,
+            target_year=ind.target_year,
+            yearly_targets={str(y): v for y, v in sorted(ind.yearly_targets.items())} if ind.yearly_targets else None,
+            flow_scope=ind.flow_scope,
+            frequency=ind.frequency,
+            due_month=ind.due_month,
         )
+        baseline = None if ind.baseline == NEW_BASELINE else ind.baseline
         if ind.id in indicators:
             obj = indicators[ind.id]
-            if ind.baseline is not None:
-                fields["baseline"] = ind.baseline
+            if baseline is not None or ind.baseline == NEW_BASELINE:
+                fields["baseline"] = baseline
             track(obj, **fields)
         else:
-            session.add(Indicator(fiscal_year_id=fy.id, code=ind.id, baseline=ind.baseline, **fields))
+            session.add(Indicator(fiscal_year_id=fy.id, code=ind.id, baseline=baseline, **fields))
             created += 1
     wanted_ids = set(plan.indicator_ids())
     for code, obj in indicators.items():
@@ -350,6 +358,7 @@ MILESTONE_FIELDS = ("row_position", "item", "month", "text", "completed_on", "co
 INDICATOR_FIELDS = (
     "name", "unit", "baseline", "baseline_note", "target", "target_factor", "target_note", "direction",
     "accumulation", "monthly_plan", "on_track_threshold", "caution_threshold", "min_value", "max_value",
+    "baseline_is_new", "baseline_month", "target_year", "yearly_targets", "flow_scope", "frequency", "due_month",
 )  # fmt: skip
 
 
@@ -369,6 +378,9 @@ class PlanData:
     indicators: pd.DataFrame  # code, project_no, name, unit, baseline, target, ...
     actuals: pd.DataFrame  # code, month, value, note, author, created_at, revision, is_sample
     assessments: pd.DataFrame  # project_no, month, status, comment, author, created_at, is_sample
+    # Current values of earlier fiscal years of 累計 (since_baseline) indicators, matched by
+    # code: code, month, value. Empty when no indicator adds up since its baseline.
+    earlier_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "month", "value"]))
 
     @property
     def has_sample(self) -> bool:
@@ -393,6 +405,7 @@ class PlanData:
             indicators=indicators,
             actuals=self.actuals.loc[self.actuals["code"].isin(set(indicators["code"]))],
             assessments=self.assessments.loc[self.assessments["project_no"].isin(keep)],
+            earlier_actuals=self.earlier_actuals.loc[self.earlier_actuals["code"].isin(set(indicators["code"]))],
         )
 
 
@@ -449,6 +462,8 @@ def plan_data(session: Session, year: int) -> PlanData | None:
     )
     actuals = current_actuals(session, fid)
     assessments = current_assessments(session, fid)
+    scopes = zip(indicators["code"], indicators["flow_scope"], strict=True)
+    cumulative = [code for code, scope in scopes if scope == "since_baseline"]
     return PlanData(
         fy.year,
         fy.label,
@@ -462,12 +477,14 @@ def plan_data(session: Session, year: int) -> PlanData | None:
         indicators,
         actuals,
         assessments,
+        earlier_actuals(session, fy.year, cumulative),
     )
 
 
 def indicators_with_actuals(session: Session, year: int, codes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The indicator rows (as ``PlanData.indicators``) and current actuals of ``codes`` only:
-    what a save needs to re-evaluate the rows it wrote, without reading the whole plan."""
+    """The indicator rows (as ``PlanData.indicators``) and current actuals of ``codes`` only
+    (with earlier years' values of 累計 indicators, as ``PlanData.earlier_actuals``): what a
+    save needs to re-evaluate the rows it wrote, without reading the whole plan."""
     fid = session.scalar(select(FiscalYear.id).where(FiscalYear.year == year)) or -1  # -1: no rows
     indicators = _frame(
         session,
@@ -476,7 +493,24 @@ def indicators_with_actuals(session: Session, year: int, codes: Sequence[str]) -
         .where(Indicator.fiscal_year_id == fid, Indicator.code.in_(list(codes)))
         .order_by(Indicator.position),
     )
-    return indicators, current_actuals(session, fid, codes)
+    scopes = zip(indicators["code"], indicators["flow_scope"], strict=True)
+    earlier = earlier_actuals(session, year, [c for c, scope in scopes if scope == "since_baseline"])
+    actuals = current_actuals(session, fid, codes)[["code", "month", "value"]]
+    return indicators, pd.concat([earlier, actuals], ignore_index=True) if len(earlier) else actuals
+
+
+def earlier_actuals(session: Session, year: int, codes: list[str]) -> pd.DataFrame:
+    """Current values of the same indicator codes in fiscal years before ``year``."""
+    rows: list[pd.DataFrame] = []
+    if codes:
+        for fid in session.scalars(select(FiscalYear.id).where(FiscalYear.year < year)).all():
+            # Only these codes are read: other indicators of other years cost nothing.
+            frame = current_actuals(session, fid, codes)
+            rows.append(frame[["code", "month", "value"]])
+    rows = [r for r in rows if not r.empty]
+    if not rows:
+        return pd.DataFrame(columns=["code", "month", "value"])
+    return pd.concat(rows, ignore_index=True)
 
 
 ACTUAL_COLUMNS = ["code", "month", "value", "note", "author", "created_at", "revision", "is_sample"]

@@ -238,7 +238,10 @@ def query_choice(key: str, param: str, allowed: list[int], default: int) -> None
     """
     raw = st.query_params.get(param)
     applied = f"{key}_from_query"
-    if raw is not None and raw != st.session_state.get(applied):
+    # On entering the page (the selectbox's state was dropped when the user left it) the
+    # parameter wins even if it was applied before: an in-session link may repeat it.
+    entering = key not in st.session_state
+    if raw is not None and (entering or raw != st.session_state.get(applied)):
         st.session_state[applied] = raw
         if raw.isdigit() and int(raw) in allowed:
             st.session_state[key] = int(raw)
@@ -246,23 +249,43 @@ def query_choice(key: str, param: str, allowed: list[int], default: int) -> None
         st.session_state[key] = default
 
 
+# (page file, label, query parameters): one row of a table that a person may open.
+NavTarget = tuple[str, str, dict[str, str]]
+
+
+def open_row(key: str, targets: list[NavTarget]) -> None:
+    """Below an HTML table: choose one of its rows and open it in this session.
+
+    Links inside ``st.markdown`` HTML reload the page, which starts a new session and logs the
+    user out; ``st.page_link`` navigates inside the session. One chooser and one link per
+    table keep the table itself compact (a link widget per row does not fit in its cells).
+    """
+    if not targets:
+        return
+    with st.container(horizontal=True, vertical_alignment="bottom", key=f"kpi_nav_{key}"):
+        index = st.selectbox(
+            tr("nav_open_row"),
+            range(len(targets)),
+            key=key,
+            format_func=lambda i: targets[i][1],
+            placeholder=tr("nav_open_row"),
+            width=420,
+        )
+        # A choice kept from a longer list (another 基準月) falls back to the first row.
+        page, label, params = targets[index if index is not None and index < len(targets) else 0]
+        st.page_link(page, label=tr("nav_open"), icon=":material/arrow_forward:", query_params=params, help=label)
+
+
 def set_query_choice(key: str, param: str, value: int) -> None:
     st.query_params[param] = str(value)
     st.session_state[f"{key}_from_query"] = str(value)
-
-
-def link_params(**extra: Any) -> str:
-    """Query string that carries the sidebar's choices to another page (for HTML links)."""
-    params = {"lang": lang(), **({"as_of": st.session_state[KEY_AS_OF]} if KEY_AS_OF in st.session_state else {})}
-    params.update({k: v for k, v in extra.items() if v is not None})
-    return "?" + "&".join(f"{k}={html.escape(str(v))}" for k, v in params.items())
 
 
 def page_setup(title_key: str | None = None) -> None:
     """First call of every page: the error guard, page config, print CSS."""
     guard()
     st.set_page_config(page_title=current_app_title(), page_icon=":material/monitoring:", layout="wide")
-    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    st.markdown(PRINT_CSS + LAYOUT_CSS, unsafe_allow_html=True)
 
 
 def _show_incident(exc: Exception) -> bool:
@@ -326,6 +349,55 @@ PRINT_CSS = """
 .kpi-table .kpi-mini { min-width: 1.6em !important; padding: 0 0.2rem; text-align: center; }
 .kpi-table td.kpi-name { min-width: 14em; max-width: 26em; }
 .kpi-table td.kpi-why { min-width: 16em; font-size: 0.85rem; color: #37474F; }
+</style>
+"""
+
+
+# Accessibility and layout rules of our own (390 px phones, 1920 px screens, A4 print).
+LAYOUT_CSS = """
+<style>
+/* Streamlit's captions are faded (opacity 0.6) to 3.9:1 on white; WCAG 2.1 AA (1.4.3) needs
+   4.5:1. A solid grey keeps them quieter than body text at 7:1. */
+[data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
+/* wide_only / narrow_only: a chart for screens and paper, its list form for phones. */
+@media screen and (max-width: 640px) { [class*="st-key-kpi_wide_"] { display: none !important; } }
+@media screen and (min-width: 641px), print { [class*="st-key-kpi_narrow_"] { display: none !important; } }
+/* Paper cannot follow a link: the choosers under the tables are left out of print. */
+@media print { [class*="st-key-kpi_nav_"] { display: none !important; } }
+.kpi-schedule-list ul { margin: 0 0 0.6rem 0; padding-left: 1.1rem; }
+.kpi-schedule-list li { margin: 0.2rem 0; font-size: 0.9rem; line-height: 1.5; }
+.kpi-schedule-list .kpi-sl-period { color: #424242; font-size: 0.85rem; }
+.kpi-schedule-list .kpi-sl-mark { font-size: 0.85rem; }
+.kpi-schedule-list .kpi-sl-project { margin: 0.7rem 0 0.2rem; }
+/* Names in the changes and missing-reports tables: at most two lines (full name on hover). */
+.kpi-table td.kpi-name2 { min-width: 22em; }
+.kpi-clamp2 { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+/* Wide screens: tables and text stop at a readable width instead of stretching. */
+@media screen and (min-width: 1600px) {
+  .block-container { max-width: 1500px; }
+  /* A table as wide as its content: the department no longer sits 1000 px from its project. */
+  .kpi-table { width: auto; min-width: 60%; max-width: 100%; }
+}
+@media screen and (max-width: 640px) {
+  /* A long project name as the title took three lines of 2.75rem on a phone. */
+  [data-testid="stMain"] h1 { font-size: 1.75rem !important; }
+  /* Phones: the plan tree and the short status tables become lists (one block per row). */
+  .kpi-table.kpi-list { display: block; overflow: visible; }
+  .kpi-table.kpi-list thead { display: none; }
+  .kpi-table.kpi-list tbody { display: block; }
+  .kpi-table.kpi-list tr { display: flex; flex-wrap: wrap; align-items: center; gap: 0.15rem 0.4rem;
+                           border-bottom: 1px solid #E0E0E0; padding: 0.3rem 0.2rem; }
+  .kpi-table.kpi-list td { display: block; border: none; padding: 0.05rem 0.2rem; min-width: 0 !important; }
+  .kpi-table.kpi-list td:empty { display: none; }
+  .kpi-table.kpi-list td.kpi-name, .kpi-table.kpi-list td.kpi-why { flex: 1 1 100%; max-width: none; }
+  .kpi-table.kpi-list td.kpi-indent1, .kpi-table.kpi-list td.kpi-indent2 { flex: 1 1 55%; padding-left: 0.2rem; }
+  .kpi-table.kpi-list tr:has(td.kpi-indent1) { padding-left: 0.8rem; }
+  .kpi-table.kpi-list tr:has(td.kpi-indent2) { padding-left: 1.6rem; }
+  .kpi-table.kpi-list td.kpi-dept { font-size: 0.8rem; color: #424242; }
+  .kpi-table.kpi-list td.kpi-now::before { content: "→ "; }
+  /* The status-by-month matrix still scrolls sideways: its project names stay in view. */
+  .kpi-history td:first-child, .kpi-history th:first-child { position: sticky; left: 0; background: #fff; z-index: 1; }
+}
 </style>
 """
 
@@ -501,6 +573,51 @@ def _cell(cell: str) -> str:
         cls, content = cell.split("|", 1)
         return f'<td class="{cls}">{content}</td>'
     return f"<td>{cell}</td>"
+
+
+def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:
+    """The 工程表 as a list (``kpi.schedule_list``): for phones, where a Gantt chart is unreadable."""
+    from kpi.schedule_list import month_short
+
+    def month(m: str) -> str:
+        return html.escape(month_short(m, fiscal_year, lang()))
+
+    parts = ['<div class="kpi-schedule-list">']
+    for proj in projects:
+        parts.append(f'<p class="kpi-sl-project"><b>{esc(f"{proj.symbol} {proj.no:02d} {proj.name}")}</b></p><ul>')
+        for line in proj.lines:
+            periods = "、".join(
+                (month(a) if a == b else f"{month(a)}–{month(b)}") + (f" {html.escape(text)}" if text else "")
+                for a, b, text in line.periods
+            )
+            marks = "".join(
+                f'<div class="kpi-sl-mark">{mini_chip_html(m.status)} {month(m.month)}'
+                + (f" {html.escape(m.text)}" if m.text else "")
+                + "</div>"
+                for m in line.marks
+            )
+            item = esc(line.item) if line.item else html.escape(tr("chart_no_item"))
+            parts.append(
+                f'<li><span class="kpi-sl-item">{item}</span> <div class="kpi-sl-period">{periods}</div>{marks}</li>'
+            )
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def wide_only(key: str) -> Any:
+    """A container shown on screens wider than a phone and in print (e.g. a Gantt chart)."""
+    return st.container(key=f"kpi_wide_{key}")
+
+
+def narrow_only(key: str) -> Any:
+    """A container shown only on phones (≤ 640 px), e.g. the list form of a chart."""
+    return st.container(key=f"kpi_narrow_{key}")
+
+
+def name_cell(text: str) -> str:
+    """A table cell with a name of at most two lines; the whole name is its tooltip."""
+    return f'kpi-name kpi-name2|<span class="kpi-clamp2" title="{esc(text)}">{esc(text)}</span>'
 
 
 def md_text(text: str) -> str:

@@ -82,8 +82,8 @@ else:
                     "",
                     [
                         ui.chip_html(r["status"]),
-                        escape(r["name"]),
-                        escape(f"{r['project']:02d} {r['project_name']}"),
+                        "kpi-name|" + escape(r["name"]),
+                        "kpi-dept|" + escape(f"{r['project']:02d} {r['project_name']}"),
                         "kpi-nowrap|" + ui.esc(r["month"]),
                         "kpi-nowrap|" + ui.esc(r["actual"]),
                         "kpi-why|" + why_text(r["status"], int(r["project"]), with_causes=False),
@@ -91,27 +91,34 @@ else:
                 )
                 for r in ms.to_dict("records")
             ],
+            "kpi-list",
         )
 
     st.subheader(ui.tr("dash_projects"))
     rows = []
+    targets: list[ui.NavTarget] = []
     for p in projects[projects["measure_no"] == no].to_dict("records"):
-        href = f"projects{ui.link_params(project=p['id'])}"
-        label = escape(f"{p['id']:02d} {p['name']}")
-        name = f'<a href="{href}" target="_self">{label}</a>'
+        label = f"{p['id']:02d} {p['name']}"
+        targets.append(("pages/2_projects.py", label, {"project": str(p["id"])}))
+        name = "kpi-name|" + escape(label)
         rows.append(
             (
                 "",
                 [
                     ui.chip_html(p["status"]),
                     name,
-                    escape(p["lead_department"]),
+                    "kpi-dept|" + escape(p["lead_department"]),
                     ui.chip_html(p["assessment"]),
                     "kpi-why|" + why_text(p["status"], int(p["id"])),
                 ],
             )
         )
-    ui.table([ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")], rows)
+    ui.table(
+        [ui.tr("status"), ui.tr("project"), ui.tr("department"), ui.tr("dash_assessment"), ui.tr("why")],
+        rows,
+        "kpi-list",
+    )
+    ui.open_row("measures_open_project", targets)
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))

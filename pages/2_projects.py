@@ -5,6 +5,7 @@ import streamlit as st
 from kpi import charts, fmt, ui
 from kpi.evaluate import indicator_statuses, project_statuses, status_changes, status_history
 from kpi.fiscal import Month
+from kpi.schedule_list import schedule_list
 from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
 KEY_PROJECT = "projects_project"
@@ -110,6 +111,9 @@ else:
     st.subheader(ui.tr("dash_schedule_of"))
     title = f"{ui.tr('dash_schedule_of')}：{no:02d} {p['project_name']}"
     fig = charts.gantt_chart(data, indicators, as_of, [no], ui.lang(), title=title)
-    st.plotly_chart(
-        fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)), theme=None
-    )
+    with ui.wide_only("project_schedule"):
+        st.plotly_chart(
+            fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)), theme=None
+        )
+    with ui.narrow_only("project_schedule"):
+        st.markdown(ui.schedule_list_html(schedule_list(data, indicators, [no]), data.year), unsafe_allow_html=True)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi import charts, ui
 from kpi.evaluate import indicator_statuses
+from kpi.schedule_list import schedule_list
 
 PROJECTS_PER_PAGE = 50
 
@@ -24,6 +25,7 @@ if data is not None:
         ui.tr("dash_filter_policy"),
         list(policies.index),
         key="schedule_policies",
+        bind="query-params",
         placeholder=ui.tr("dash_all"),
         format_func=lambda n: f"{n} {policies[n]}",
     )
@@ -34,11 +36,16 @@ if data is not None:
         ui.tr("dash_filter_measure"),
         measure_options,
         key="schedule_measures",
+        bind="query-params",
         placeholder=ui.tr("dash_all"),
         format_func=lambda n: f"{measures.loc[n, 'symbol']} {measures.loc[n, 'measure_name']}",
     )
     chosen_departments = c3.multiselect(
-        ui.tr("dash_filter_department"), departments, key="schedule_departments", placeholder=ui.tr("dash_all")
+        ui.tr("dash_filter_department"),
+        departments,
+        key="schedule_departments",
+        bind="query-params",
+        placeholder=ui.tr("dash_all"),
     )
 
     shown = projects
@@ -63,6 +70,9 @@ if data is not None:
         data = data.only_projects(nos)
         statuses = indicator_statuses(data, as_of)
         fig = charts.gantt_chart(data, statuses, as_of, nos, ui.lang())
-        st.plotly_chart(
-            fig, config=charts.chart_config(charts.chart_filename(data.year, "schedule", as_of)), theme=None
-        )
+        with ui.wide_only("schedule"):
+            st.plotly_chart(
+                fig, config=charts.chart_config(charts.chart_filename(data.year, "schedule", as_of)), theme=None
+            )
+        with ui.narrow_only("schedule"):
+            st.markdown(ui.schedule_list_html(schedule_list(data, statuses, nos), data.year), unsafe_allow_html=True)

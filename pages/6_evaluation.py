@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi import clock, ui
 from kpi.council import council_filename, council_papers
+from kpi.entry_scope import first_writable
 from kpi.evaluation import (
     EvaluationRejected,
     evaluation_history,
@@ -86,7 +87,8 @@ if data is not None and year is not None:
     with form_tab:
         plan = data.projects.set_index("project_no")
         numbers = [int(n) for n in data.projects["project_no"]]
-        ui.query_choice(KEY_PROJECT, "project", numbers, numbers[0])
+        own = first_writable(ui.current_actor(), data)
+        ui.query_choice(KEY_PROJECT, "project", numbers, numbers[0] if own is None else own)
         no = st.selectbox(
             ui.tr("project"), numbers, key=KEY_PROJECT, format_func=lambda n: f"{n:02d} {plan.loc[n, 'project_name']}"
         )

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi import auth, locks, plan_admin, ui
 from kpi.fiscal import fiscal_months
-from kpi.fmt import MISSING, exact, plain_markdown
+from kpi.fmt import MISSING, exact, number, opt_float, plain_markdown
 from kpi.labels import t
 from kpi.permissions import ROLES, PermissionDenied
 from kpi.store import locked_months
@@ -21,6 +21,9 @@ if actor is None or not actor.is_admin:
     st.warning(ui.tr("admin_only"), icon=":material/lock:")
     st.stop()
 engine = ui.engine()
+KEY_FLASH = "admin_plan_flash"
+KEY_LOCK_FLASH = "admin_lock_flash"
+KEY_PENDING = "admin_lock_pending"
 
 
 def _text(v: object) -> str:
@@ -50,6 +53,16 @@ elif data is not None and year is not None:
     )
     ind = inds.loc[code]
     st.caption(f"{plain_markdown(ind['baseline_note'])} ・ {plain_markdown(ind['target_note'])}")
+    if KEY_FLASH in st.session_state:
+        st.success(st.session_state.pop(KEY_FLASH), icon=":material/check_circle:")
+    factor = opt_float(ind["target_factor"])
+    if factor is not None:
+        derived = plan_admin.derived_target(opt_float(ind["baseline"]), factor)
+        st.markdown(
+            ui.tr("admin_derived_target").format(value=number(derived, ind["unit"]))
+            if derived is not None
+            else ui.tr("admin_derived_pending").format(factor=f"{factor:g}")
+        )
     with st.form(f"admin_plan_form_{code}"):
         c1, c2, c3, c4, c5 = st.columns(5)
         fields = {
@@ -82,11 +95,12 @@ elif data is not None and year is not None:
         except (EntryError, PermissionDenied) as exc:
             st.error(plain_markdown(str(exc)))
         else:
-            ui.clear_caches()
             if changed:
-                st.success(ui.tr("admin_changed").format(n=len(changed)))
-            else:
-                st.info(ui.tr("admin_nochange"))
+                # Rerun so the fields, and the derived target, show what was stored.
+                ui.clear_caches()
+                st.session_state[KEY_FLASH] = ui.tr("admin_changed").format(n=len(changed))
+                st.rerun()
+            st.info(ui.tr("admin_nochange"))
 
     # ---- period locks
     st.subheader(ui.tr("admin_locks"))
@@ -94,17 +108,35 @@ elif data is not None and year is not None:
     st.text(f"{ui.tr('admin_locked_months')}: {', '.join(locked) or MISSING}")
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
     month = c1.selectbox(ui.tr("month"), [str(m) for m in fiscal_months(year)], key="admin_lock_month")
-    try:
-        if c2.button(ui.tr("admin_lock"), key="admin_lock", icon=":material/lock:"):
-            locks.set_month_lock(engine, actor, year, month, True)
-            ui.clear_caches()
+    if KEY_LOCK_FLASH in st.session_state:
+        st.success(st.session_state.pop(KEY_LOCK_FLASH), icon=":material/check_circle:")
+    # A lock stops every clerk's entry for the month: ask before acting, in two steps.
+    if c2.button(ui.tr("admin_lock"), key="admin_lock", icon=":material/lock:"):
+        st.session_state[KEY_PENDING] = (month, True)
+    if c3.button(ui.tr("admin_unlock"), key="admin_unlock", icon=":material/lock_open:"):
+        st.session_state[KEY_PENDING] = (month, False)
+    pending = st.session_state.get(KEY_PENDING)
+    if pending is not None:
+        p_month, p_lock = pending
+        st.warning(
+            ui.tr("admin_lock_confirm" if p_lock else "admin_unlock_confirm").format(month=p_month),
+            icon=":material/warning:",
+        )
+        k1, k2, _ = st.columns([1, 1, 3])
+        if k1.button(ui.tr("admin_confirm"), key="admin_lock_confirm", type="primary"):
+            del st.session_state[KEY_PENDING]
+            try:
+                locks.set_month_lock(engine, actor, year, p_month, p_lock)
+            except (EntryError, PermissionDenied) as exc:
+                st.error(plain_markdown(str(exc)))
+            else:
+                ui.clear_caches()
+                done = "admin_locked_done" if p_lock else "admin_unlocked_done"
+                st.session_state[KEY_LOCK_FLASH] = ui.tr(done).format(month=p_month)
+                st.rerun()
+        if k2.button(ui.tr("admin_cancel"), key="admin_lock_cancel"):
+            del st.session_state[KEY_PENDING]
             st.rerun()
-        if c3.button(ui.tr("admin_unlock"), key="admin_unlock", icon=":material/lock_open:"):
-            locks.set_month_lock(engine, actor, year, month, False)
-            ui.clear_caches()
-            st.rerun()
-    except (EntryError, PermissionDenied) as exc:
-        st.error(plain_markdown(str(exc)))
 
 # ---- users
 st.subheader(ui.tr("admin_users"))

@@ -1,9 +1,11 @@
 """Hypothesis strategies: valid plans of any shape and valid sets of actuals for them.
 
 A generated plan is a fictional municipality (「テスト市」), never the real one: it exercises
-every direction × accumulation, with and without baseline, target, target factor, monthly
-plan and thresholds, projects without indicators, 0–3 ● milestones, and actual sets from
-none at all to every month with extreme valid values.
+every direction × accumulation, with and without baseline (a number or 「新規」), target,
+target factor, monthly plan and thresholds, targets that span years (baseline month, final
+target year, yearly targets, 累計 flows), every reporting frequency, projects without
+indicators, 0–3 ● milestones, and actual sets from none at all to every month with extreme
+valid values.
 """
 
 from __future__ import annotations
@@ -62,7 +64,20 @@ def indicator(draw: st.DrawFn, code: str, project: int) -> dict[str, Any]:
     if custom_high is not None:
         ind["max_value"] = custom_high
     if draw(st.booleans()):
-        ind["baseline"] = draw(number)
+        ind["baseline"] = draw(st.one_of(number, st.just("新規")))
+    if draw(st.booleans()):  # targets that span years, reporting frequency (issue 9)
+        final_year = draw(st.integers(FISCAL_YEAR, FISCAL_YEAR + 2))
+        ind["target_year"] = final_year
+        ind["baseline_month"] = str(Month(draw(st.integers(FISCAL_YEAR - 4, FISCAL_YEAR)), draw(st.integers(1, 12))))
+        if direction != "at_most" and draw(st.booleans()):
+            years = range(FISCAL_YEAR - 1, final_year + 1)
+            ind["yearly_targets"] = {y: draw(number) for y in years if draw(st.booleans())}
+        if accumulation == "flow" and direction != "at_most" and draw(st.booleans()):
+            ind["flow_scope"] = "since_baseline"
+        frequency = draw(st.sampled_from(["monthly", "quarterly", "half_yearly", "yearly"]))
+        ind["frequency"] = frequency
+        if frequency != "monthly" and draw(st.booleans()):
+            ind["due_month"] = draw(st.integers(1, 12))
     if kind == "number":
         ind["target"] = draw(number)
     elif kind == "factor":

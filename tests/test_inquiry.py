@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect, select
 
 from kpi.bootstrap import import_plan
 from kpi.clock import local_time_text
-from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
+from kpi.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, transaction, upgrade
 from kpi.evaluation import (
     EvaluationRejected,
     current_evaluations,
@@ -191,8 +191,7 @@ def test_department_emails_are_admin_only_validated_and_audited(plan_engine: Eng
 
 def test_migration_0003_upgrades_a_0002_database_and_keeps_its_evaluations(db_url: str) -> None:
     engine = make_engine(db_url)
-    upgrade(engine, "0002")
-    assert "evaluation_states" not in inspect(engine).get_table_names()
+    upgrade(engine)
     with transaction(engine) as s:
         load_plan(s, load_plan_file(DEFAULT_PLAN), "plan", ADMIN)
     with transaction(engine) as s:
@@ -200,6 +199,8 @@ def test_migration_0003_upgrades_a_0002_database_and_keeps_its_evaluations(db_ur
         s.add(
             Evaluation(project_id=project.id, revision=1, rating="B", reason="旧版で入力", new_issues="", author="old")
         )
+    downgrade(engine, "0002")  # a 0002 database holding data (today's models no longer fit it)
+    assert "evaluation_states" not in inspect(engine).get_table_names()
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     assert {"inquiries", "evaluation_states", "department_contacts"} <= set(inspect(engine).get_table_names())

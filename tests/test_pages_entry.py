@@ -11,8 +11,10 @@ from streamlit.testing.v1 import AppTest
 from kpi import auth
 from kpi.bootstrap import import_plan
 from kpi.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.entry_scope import first_writable
+from kpi.locks import set_month_lock
 from kpi.permissions import Actor
-from kpi.store import actual_history
+from kpi.store import actual_history, locked_months, plan_data
 
 from .conftest import ADMIN, ROOT
 
@@ -219,13 +221,21 @@ def test_admin_page_edits_a_baseline_locks_a_month_and_adds_a_user(app_db: str) 
     at = _page(ADMIN_PAGE, Actor("boss", "admin"))
     assert not at.exception
     at.selectbox(key="admin_indicator").select("06-collection-fees").run()
+    # A 「基準値比」 target waits for its baseline, then shows the target it derives.
+    assert "目標値は基準値が決まると決まります（基準値 × 0.8）" in _html(at)
     at.text_input(key="admin_baseline_06-collection-fees").input("6000000")
     _submit(at, "変更を保存")
     assert not at.exception
     assert any("1項目を変更しました" in s.value for s in at.success)
+    assert "目標値（基準値 × 目標係数）: 4,800,000円" in _html(at)
     at.selectbox(key="admin_lock_month").select("2026-09")
     next(b for b in at.button if b.label == "締める").click()
     at.run()
+    assert any("2026-09 を締めます" in w.value for w in at.warning)
+    assert "2026-09" not in locked_months_of(app_db)  # nothing happens before the confirmation
+    next(b for b in at.button if b.label == "実行する").click()
+    at.run()
+    assert any("2026-09 を締めました" in s.value for s in at.success)
     assert "2026-09" in "\n".join(t.value for t in at.text) + _html(at)
     at.text_input(key="admin_new_username").input("tanaka")
     at.selectbox(key="admin_new_role").select("viewer")
@@ -233,9 +243,26 @@ def test_admin_page_edits_a_baseline_locks_a_month_and_adds_a_user(app_db: str) 
     assert not at.exception
     users = next(d.value for d in at.dataframe if "username" in d.value.columns)
     assert "tanaka" in set(users["username"])
-    engine = make_engine(app_db)
-    with transaction(engine) as s:
-        assert "2026-09" in __import__("kpi.store", fromlist=["locked_months"]).locked_months(s, 2026)
+    assert "2026-09" in locked_months_of(app_db)
+
+
+def locked_months_of(url: str) -> set[str]:
+    with transaction(make_engine(url)) as s:
+        return set(locked_months(s, 2026))
+
+
+def test_unlocking_a_month_asks_first_and_can_be_cancelled(app_db: str) -> None:
+    boss = Actor("boss", "admin")
+    set_month_lock(make_engine(app_db), boss, 2026, "2026-08", True)
+    at = _page(ADMIN_PAGE, boss)
+    at.selectbox(key="admin_lock_month").select("2026-08")
+    next(b for b in at.button if b.label == "解除する").click()
+    at.run()
+    assert any("2026-08 の締めを解除します" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "やめる").click()
+    at.run()
+    assert not any("解除します" in w.value for w in at.warning)
+    assert "2026-08" in locked_months_of(app_db)
 
 
 def test_require_login_stops_every_page_until_someone_logs_in(app_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -336,3 +363,15 @@ def test_the_entry_page_on_a_fresh_database_shows_no_nan_none_or_inf(app_db: str
     assert texts
     bad = re.compile(r"\bnan\b|\bNaN\b|\bNone\b|\binf\b")
     assert not [t for t in texts if bad.search(str(t))]
+
+
+def test_an_editor_opens_the_evaluation_page_on_their_own_project(app_db: str) -> None:
+    at = _page("pages/6_evaluation.py", SHIMIN)
+    assert not at.exception
+    no = at.selectbox(key="evaluation_project").value
+    assert no != 1  # 01 belongs to 経営戦略課, which 市民課 may not write
+    with transaction(make_engine(app_db)) as s:
+        data = plan_data(s, 2026)
+    assert data is not None
+    assert no == first_writable(SHIMIN, data)
+    assert first_writable(Actor("v", "viewer"), data) is None

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, inspect, select, text
 
 from kpi.actuals import ActualInput, ActualsRejected, record_actuals
 from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
+from kpi.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, transaction, upgrade
 from kpi.demo import DemoRefused, clear_demo, load_demo
 from kpi.evaluate import indicator_statuses, project_statuses
 from kpi.fiscal import Month
@@ -216,14 +216,16 @@ def test_demo_statuses_cover_good_and_bad(engine: Engine) -> None:
 
 def test_migration_upgrade_keeps_existing_data(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
-    upgrade(engine, "0001")
-    assert "users" not in inspect(engine).get_table_names()
-    # an older database: plan and actuals written with the 0001 schema only
+    upgrade(engine)
     with transaction(engine) as s:
         load_plan(s, load_plan_file(DEFAULT_PLAN), "plan", ADMIN)
     with transaction(engine) as s:
         ind = s.scalars(select(Indicator).where(Indicator.code == "04-mynumber-card-rate")).one()
         s.add(ActualRevision(indicator_id=ind.id, month="2026-10", revision=1, value=87.1, author="old-app"))
+    # an older database: plan and actuals in the 0001 schema only (today's models no longer
+    # fit it, so it is made by going back)
+    downgrade(engine, "0001")
+    assert "users" not in inspect(engine).get_table_names()
     upgrade(engine)  # 0001 → head
     assert current_revision(engine) == head_revision()
     assert "users" in inspect(engine).get_table_names()

@@ -129,6 +129,9 @@ def monthly_series(data: PlanData, as_of: Month, codes: list[str] | None = None)
             if value is not None:
                 total += value
             flow = rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST
+            ev = evaluate_indicator(rule, own, m, data.year)
+            # A 累計 flow's running total starts from its baseline, not from April.
+            running = ev.actual if rule.cumulative_since_baseline else total
             rows.append(
                 {
                     "code": ind["code"],
@@ -136,9 +139,9 @@ def monthly_series(data: PlanData, as_of: Month, codes: list[str] | None = None)
                     "unit": ind["unit"],
                     "month": str(m),
                     "value": value,
-                    "cumulative": total if flow and value is not None else None,
-                    "expected": expected_value(rule, m.fiscal_index),
-                    "status": evaluate_indicator(rule, own, m, data.year).status.value,
+                    "cumulative": running if flow and value is not None else None,
+                    "expected": expected_value(rule, m.fiscal_index, data.year),
+                    "status": ev.status.value,
                 }
             )
     return pd.DataFrame(rows, columns=MONTHLY_COLUMNS)

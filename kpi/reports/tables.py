@@ -6,6 +6,7 @@ from typing import Any
 
 from kpi import fmt
 from kpi.chart_data import format_value
+from kpi.fiscal import fiscal_year_short
 from kpi.labels import LEGEND_ORDER, status_text
 from kpi.reports.content import ReportContent
 from kpi.status import Status
@@ -58,6 +59,16 @@ def summary_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
     return out
 
 
+def _target_text(r: dict[str, Any], unit: str) -> str:
+    """This year's target, and the final target with its year when that is another."""
+    text = format_value(r["target"], unit)
+    final, year = fmt.opt_float(r.get("final_target")), fmt.opt(r.get("target_year"))
+    target = fmt.opt_float(r["target"])
+    if final is not None and year is not None and (target is None or abs(final - target) > 1e-9 * max(1.0, abs(final))):
+        text += f"（最終目標 {fiscal_year_short(int(year))}年度 {format_value(final, unit)}）"
+    return text
+
+
 def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
     out = []
     for r in content.indicators.to_dict("records"):
@@ -72,8 +83,8 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
                 [
                     f"{int(r['project']):02d} {fmt.text(r['project_name'])}",
                     fmt.text(r["name"]),
-                    format_value(r["baseline"], unit),
-                    format_value(r["target"], unit),
+                    "新規" if r.get("baseline_new") is True else format_value(r["baseline"], unit),
+                    _target_text(r, unit),
                     format_value(r["expected"], unit),
                     actual,
                     fmt.percent(r["ratio"]),

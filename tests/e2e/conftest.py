@@ -157,3 +157,41 @@ def wait_for_app(page: Any, charts: bool = False) -> None:
         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
     page.wait_for_timeout(500)  # let plotly finish its transitions before a screenshot
+
+
+ADMIN_USER, ADMIN_PASSWORD = "boss", "boss-password-1"
+
+
+@pytest.fixture(scope="session")
+def accounts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a server on the plan, the sample data and an administrator account
+    (``ADMIN_USER``): for tests that must log in and see every page."""
+    require_chromium()
+    from kpi import auth
+
+    tmp = tmp_path_factory.mktemp("e2e-accounts")
+    url = f"sqlite:///{tmp / 'kpi.db'}"
+    engine = make_engine(url)
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    with transaction(engine) as s:
+        load_demo(s, TODAY.year, ADMIN, TODAY)
+        auth.add_user(s, ADMIN, ADMIN_USER, ADMIN_PASSWORD, "admin")
+    engine.dispose()
+    with run_streamlit(url, tmp / "streamlit.log") as base_url:
+        yield base_url
+
+
+def login(page: Any, username: str = ADMIN_USER, password: str = ADMIN_PASSWORD) -> None:
+    """Log in through the sidebar form and wait until the sidebar says so."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("利用者名").fill(username)
+    sidebar.get_by_label("パスワード").fill(password)
+    sidebar.get_by_role("button", name="ログイン").click()
+    sidebar.get_by_text("ログイン中").wait_for()
+
+
+def go(page: Any, label: str) -> None:
+    """Open a page through the sidebar (its links keep the session); wait until it is drawn."""
+    page.locator('[data-testid="stSidebar"]').get_by_text(label, exact=True).first.click()
+    page.wait_for_timeout(300)
+    wait_for_app(page)

@@ -81,7 +81,7 @@ def test_editor_enters_october_card_rate_and_the_overview_and_history_show_it(
     body = page.inner_text("body")
     assert "マイナンバーカード保有率" in body
     assert "公開しているオンライン申請の手続き数" not in body  # 経営戦略課's indicator is not offered
-    page.get_by_label("実績値（%）").first.fill("87.5")
+    page.get_by_role("textbox", name="実績値（%）", exact=True).first.fill("87.5")
     page.get_by_label("備考（遅延の場合は理由）").first.fill("<b>休日窓口</b> **増加**")
     page.get_by_role("button", name="まとめて保存").click()
     page.get_by_text("1件を保存しました").wait_for()

@@ -4,7 +4,7 @@ Without them a project's 工程表 rows, milestones and indicators were found by
 whole table once per project.
 
 Revision ID: 0006_scale_indexes
-Revises: 0003
+Revises: 0005_indicator_targets
 Create Date: 2026-11-24
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0006_scale_indexes"
-down_revision: str | None = "0003"
+down_revision: str | None = "0005_indicator_targets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
