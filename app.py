@@ -5,8 +5,6 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
-from kpi.db import database_url
-from kpi.evaluate import indicator_statuses, measure_statuses, policy_statuses, project_statuses
 from kpi.labels import LEGEND_ORDER, status_text, unreported_text
 from kpi.status import severity
 from kpi.why import NEEDS_REASON, why_projects
@@ -32,10 +30,14 @@ def project_target(no: int, name: str, code: str | None = None) -> ui.NavTarget:
 
 
 if data is not None:
-    indicators = indicator_statuses(data, as_of)
-    projects = project_statuses(data, as_of, indicators)
-    measures = measure_statuses(data, as_of, projects)
-    policies = policy_statuses(data, as_of, projects)
+    computed = ui.statuses(data.year, as_of)
+    assert computed is not None
+    indicators, projects, measures, policies = (
+        computed.indicators,
+        computed.projects,
+        computed.measures,
+        computed.policies,
+    )
     year_label = data.label if ui.lang() == "ja" else f"FY{data.year}"
     as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
     st.caption(f"{data.municipality} ・ {year_label} ・ {ui.tr('as_of')} {as_of_label}")
@@ -50,7 +52,7 @@ if data is not None:
         st.subheader(ui.tr("dash_changes"))
         previous = as_of.add(-1)
         if previous.fiscal_year == data.year:
-            before = project_statuses(data, previous).set_index("id")["status"]
+            before = ui.statuses(data.year, previous).projects.set_index("id")["status"]  # type: ignore[union-attr]
             why = why_projects(data, as_of, indicators, ui.lang())
             rows = []
             for p in projects.to_dict("records"):
@@ -159,6 +161,6 @@ if data is not None:
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))
-    history = ui.cached_status_history(database_url(), data.year, str(as_of))
+    history = ui.status_history(data.year, as_of)
     if history is not None:
         ui.status_history_table(history)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpi.evaluate import actuals_by_code, rule_of
+from kpi.evaluate import rule_of, values_by_code
 from kpi.fiscal import Month, current_month, fiscal_year_label
 from kpi.fmt import number
 from kpi.locks import hold_years, locked_message
@@ -25,7 +25,7 @@ from kpi.permissions import Actor, can_write_project
 from kpi.planfile import default_range
 from kpi.revisions import latest
 from kpi.status import Status, evaluate_indicator
-from kpi.store import audit, plan_data
+from kpi.store import audit, indicators_with_actuals
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,12 @@ class _IndicatorInfo:
     related: tuple[str, ...]
 
 
-def _indicator_index(session: Session) -> dict[str, list[_IndicatorInfo]]:
+# A save names its indicators: up to this many codes are looked up by name, not the whole table.
+CODES_LOOKED_UP = 5_000
+
+
+def _indicator_index(session: Session, codes: set[str] | None = None) -> dict[str, list[_IndicatorInfo]]:
+    """Indicators by code, in every fiscal year (a code may recur year after year)."""
     stmt = (
         select(
             Indicator.id,
@@ -124,6 +129,8 @@ def _indicator_index(session: Session) -> dict[str, list[_IndicatorInfo]]:
         .join(FiscalYear, FiscalYear.id == Indicator.fiscal_year_id)
         .join(Project, Project.id == Indicator.project_id)
     )
+    if codes is not None and len(codes) <= CODES_LOOKED_UP:
+        stmt = stmt.where(Indicator.code.in_(sorted(codes)))
     index: dict[str, list[_IndicatorInfo]] = {}
     for pk, code, name, year, unit, low, high, lead, related in session.execute(stmt):
         info = _IndicatorInfo(pk, code, name, year, unit, low, high, lead, tuple(related or ()))
@@ -157,7 +164,7 @@ def validate_actuals(
     session: Session, rows: Sequence[ActualInput], actor: Actor, today: date
 ) -> tuple[list[_Checked], list[RowError]]:
     """Check every row (all of them, so that every problem is reported at once)."""
-    index = _indicator_index(session)
+    index = _indicator_index(session, {str(r.indicator_id or "").strip() for r in rows})
     locks = {
         (year, m)
         for year, m in session.execute(
@@ -331,11 +338,10 @@ def _delayed_without_note(session: Session, checked: list[_Checked], planned: li
     writes = [(c, p) for c, p in zip(checked, planned, strict=True) if p.action in ("new", "correction", "note")]
     errors: list[RowError] = []
     for year in sorted({c.info.fiscal_year for c, _ in writes}):
-        data = plan_data(session, year)
-        if data is None:
-            continue
-        stored = actuals_by_code(data)
-        indicators = {r["code"]: r for r in data.indicators.to_dict("records")}
+        # Only the indicators written: a save never reads the whole plan.
+        frame, actuals = indicators_with_actuals(session, year, sorted({c.info.code for c, _ in writes}))
+        stored = values_by_code(actuals)
+        indicators = {r["code"]: r for r in frame.to_dict("records")}
         # Each row is judged with the other rows of the same save already in place.
         values = {code: dict(v) for code, v in stored.items()}
         for c in checked:

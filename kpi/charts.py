@@ -248,6 +248,14 @@ def gantt_chart(
     )
     projects = data.projects.set_index("project_no")
     symbols = data.measures.set_index("measure_no")["symbol"]
+    # Rows and ● grouped once: filtering the whole frame per project was quadratic.
+    wanted = {int(n) for n in nos}
+    rows_of: dict[int, list[dict[str, Any]]] = {}
+    for row in data.schedule.loc[data.schedule["project_no"].isin(wanted)].to_dict("records"):
+        rows_of.setdefault(int(row["project_no"]), []).append(row)
+    marks_of: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for ms in data.milestones.loc[data.milestones["project_no"].isin(wanted)].to_dict("records"):
+        marks_of.setdefault((int(ms["project_no"]), int(ms["row_position"])), []).append(ms)
 
     tick_y: list[int] = []
     tick_text: list[str] = []
@@ -263,8 +271,7 @@ def gantt_chart(
             name = _wrap(fmt.text(proj["project_name"]), 26)
             tick_text.append(f"<b>{symbols[proj['measure_no']]} {proj['project_code']} {name}</b>")
             y += 1
-        rows = data.schedule.loc[data.schedule["project_no"] == no]
-        for row in rows.to_dict("records"):
+        for row in rows_of.get(int(no), []):
             tick_y.append(y)
             tick_text.append(_wrap(fmt.text(row["item"], "") or t("chart_no_item", lang), 24))
             for bar in fmt.opt(row["bars"]) or []:
@@ -279,10 +286,7 @@ def gantt_chart(
                         "end": bar["end"],
                     }
                 )
-            own = data.milestones.loc[
-                (data.milestones["project_no"] == no) & (data.milestones["row_position"] == row["position"])
-            ]
-            for ms in own.to_dict("records"):
+            for ms in marks_of.get((int(no), int(row["position"])), []):
                 marks.append(
                     {
                         "y": y,
@@ -339,31 +343,28 @@ def gantt_chart(
             )
         )
 
-    # One shapes list set once: add_hrect per header re-validates every shape (quadratic).
+    # One shapes list and one annotation set once: add_hrect / add_vline / add_annotation each
+    # re-validate every shape already there (quadratic in the number of header rows).
+    as_of_x = max(0.0, min(float(GANTT_MONTHS), (as_of - start) + 0.5))
+    vlines = [
+        (12, {"color": "#9E9E9E", "width": 1}),  # R8 / R9 boundary
+        (as_of_x, {"color": AS_OF_COLOR, "dash": "dashdot", "width": 2}),
+    ]
     fig.update_layout(
         shapes=[
-            {"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": h - 0.5, "y1": h + 0.5,
-             "fillcolor": HEADER_FILL, "line": {"width": 0}, "layer": "below"}
-            for h in headers
-        ]
+            *({"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": h - 0.5, "y1": h + 0.5,
+               "fillcolor": HEADER_FILL, "line": {"width": 0}, "layer": "below"} for h in headers),
+            *({"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": line}
+              for x, line in vlines),
+        ],
+        # The as-of label sits under the chart, where it can never cover a bar's text.
+        annotations=[
+            {"x": as_of_x, "y": 0, "xref": "x", "yref": "paper", "yanchor": "top", "xanchor": "center",
+             "yshift": -40 if max(y, 1) > LONG_GANTT_ROWS else 0,  # below the bottom month labels
+             "text": as_of_text(as_of, lang), "showarrow": False, "font": {"size": 11, "color": AS_OF_COLOR},
+             "bgcolor": "rgba(255,255,255,0.85)"}
+        ],
     )  # fmt: skip
-    # R8 / R9 boundary and the as-of month.
-    fig.add_vline(x=12, line={"color": "#9E9E9E", "width": 1})
-    as_of_x = max(0.0, min(float(GANTT_MONTHS), (as_of - start) + 0.5))
-    fig.add_vline(x=as_of_x, line={"color": AS_OF_COLOR, "dash": "dashdot", "width": 2})
-    # The as-of label sits under the chart, where it can never cover a bar's text.
-    fig.add_annotation(
-        x=as_of_x,
-        y=0,
-        yref="paper",
-        yanchor="top",
-        xanchor="center",
-        yshift=-40 if max(y, 1) > LONG_GANTT_ROWS else 0,  # below the bottom month labels
-        text=as_of_text(as_of, lang),
-        showarrow=False,
-        font={"size": 11, "color": AS_OF_COLOR},
-        bgcolor="rgba(255,255,255,0.85)",
-    )
     n_rows = max(y, 1)
     height = 200 + 34 * n_rows
     if title is None:

@@ -94,9 +94,9 @@ def council_xlsx(
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF2F5")
         cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for values in _rows(data, summary):
+    for n, values in enumerate(_rows(data, summary), start=1):
         ws.append([neutralise(v) for v in values])
-        for cell in ws[ws.max_row]:
+        for cell in ws[head_row + n]:  # counted, not ws.max_row (which scans the sheet: quadratic)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for i, width in enumerate(XLSX_WIDTHS):

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from kpi.actuals import ActualInput, Conflict, SaveResult, parse_number, record_actuals, same_value
 from kpi.entry_scope import can_write, project_rows
-from kpi.evaluate import actuals_by_code, rule_of
+from kpi.evaluate import actuals_by_code, rule_of, values_by_code
 from kpi.fiscal import Month
 from kpi.fmt import opt, opt_float
 from kpi.permissions import Actor, PermissionDenied
 from kpi.planfile import default_range
 from kpi.status import evaluate_indicator, expected_value, year_target
-from kpi.store import PlanData, plan_data
+from kpi.store import PlanData, indicators_with_actuals
 from kpi.writes import EntryError, with_retry
 
 
@@ -36,13 +36,27 @@ def _blank(value: Any) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
-def status_with(data: PlanData, code: str, month: Month, value: float | None) -> str:
-    """The status of an indicator as of ``month`` if ``value`` were its actual for that month."""
+def status_with(
+    data: PlanData,
+    code: str,
+    month: Month,
+    value: float | None,
+    values: dict[str, dict[Month, float]] | None = None,
+) -> str:
+    """The status of an indicator as of ``month`` if ``value`` were its actual for that month.
+
+    ``values`` (``actuals_by_code(data)``) lets a caller with many rows parse the actuals
+    once: rebuilding them per row made the form quadratic in its number of indicators.
+    """
     ind = data.indicators.loc[data.indicators["code"] == code].to_dict("records")[0]
-    values = dict(actuals_by_code(data).get(code, {}))
+    return _status(data.year, ind, month, value, (values if values is not None else actuals_by_code(data)).get(code))
+
+
+def _status(year: int, ind: dict[str, Any], month: Month, value: float | None, own: dict[Month, float] | None) -> str:
+    months = dict(own or {})
     if value is not None:
-        values[month] = value
-    return evaluate_indicator(rule_of(ind), values, month, data.year).status.value
+        months[month] = value
+    return evaluate_indicator(rule_of(ind), months, month, year).status.value
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,7 @@ def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable:
     """The indicators of the form for ``month``: plan values, the current value and status."""
     projects = project_rows(data)
     current = {r["code"]: r for r in data.actuals.loc[data.actuals["month"] == str(month)].to_dict("records")}
+    values = actuals_by_code(data)  # once for the form, not once per row
     rows = []
     for ind in data.indicators.to_dict("records"):
         proj = projects[int(ind["project_no"])]
@@ -104,7 +119,7 @@ def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable:
                 author=str(opt(have.get("author")) or ""),
                 min_value=low if min_value is None else min_value,
                 max_value=high if max_value is None else max_value,
-                status=status_with(data, ind["code"], month, None),
+                status=_status(data.year, ind, month, None, values.get(ind["code"])),
                 writable=writable,
             )
         )
@@ -170,9 +185,6 @@ def save_month(
         raise EntryError(f"{month} は {year}年度の月ではありません")
     if actor.role == "viewer":
         raise PermissionDenied("実績の入力: 閲覧者（viewer）は書き込みできません")
-    data = plan_data(session, year)
-    if data is None:
-        raise EntryError(f"{year}年度の計画が読み込まれていません")
     cells = [c for c in rows if not _untouched(c)]
     inputs = []
     for c in cells:
@@ -199,10 +211,17 @@ def save_month(
         for i in inputs
         if (i.indicator_id, str(month)) in {s[:2] for s in result.saved}
     }
+    # Only the rows written are re-evaluated: their indicators and actuals, not the whole plan.
+    written = sorted({c.code for c in cells})
+    indicators, actuals = indicators_with_actuals(session, year, written)
+    values = values_by_code(actuals)
+    by_code = {r["code"]: r for r in indicators.to_dict("records")}
     statuses = {}
-    for code in {c.code for c in cells}:
+    for code in written:
+        if code not in by_code:
+            continue  # refused above as an unknown indicator
         theirs = next((k.their_value for k in result.conflicts if k.indicator_id == code), None)
-        statuses[code] = status_with(data, code, month, saved_values.get(code, theirs))
+        statuses[code] = _status(year, by_code[code], month, saved_values.get(code, theirs), values.get(code))
     return MonthResult(
         str(month), list(result.saved), [u[0] for u in result.unchanged], list(result.conflicts), statuses
     )

@@ -91,8 +91,13 @@ def rule_of(row: Any) -> IndicatorRule:
 
 def actuals_by_code(data: PlanData) -> dict[str, dict[Month, float]]:
     """Current values per indicator and month: this year's, and earlier years' of 累計 indicators."""
+    return values_by_code(data.earlier_actuals, data.actuals)
+
+
+def values_by_code(*frames: pd.DataFrame) -> dict[str, dict[Month, float]]:
+    """code → month → value of frames of current actuals (columns code, month, value)."""
     out: dict[str, dict[Month, float]] = {}
-    for frame in (data.earlier_actuals, data.actuals):
+    for frame in frames:
         for code, month, value in frame[["code", "month", "value"]].itertuples(index=False):
             out.setdefault(code, {})[Month.parse(month)] = float(value)
     return out
@@ -352,8 +357,26 @@ def status_history(data: PlanData, as_of: Month) -> pd.DataFrame:
     )
     columns: dict[str, list[Any]] = {}
     values = actuals_by_code(data)  # parsed once for every month
+    # Rules and ● months prepared once; each month then evaluates only what the roll-up reads.
+    rules = [
+        (int(no), rule_of(ind), values.get(code, {}))
+        for ind, code, no in zip(
+            data.indicators.to_dict("records"), data.indicators["code"], data.indicators["project_no"], strict=True
+        )
+    ]
+    marks = []
+    for no, month_text, done_on in zip(
+        data.milestones["project_no"], data.milestones["month"], data.milestones["completed_on"], strict=True
+    ):
+        done = opt(done_on)
+        marks.append((int(no), Month.parse(month_text), Month(done.year, done.month) if done is not None else None))
     for month in months:
-        statuses = project_statuses(data, month, indicator_statuses(data, month, values)).set_index("id")["status"]
+        light = pd.DataFrame(
+            [(no, evaluate_indicator(rule, own, month, data.year).status.value) for no, rule, own in rules]
+            + [(no, evaluate_milestone(due, completed, month).value) for no, due, completed in marks],
+            columns=["project", "status"],
+        )
+        statuses = project_statuses(data, month, light).set_index("id")["status"]
         columns[str(month)] = [opt(statuses.get(int(no))) for no in base["id"]]
     return from_records(
         [{**row, **{m: columns[m][i] for m in columns}} for i, row in enumerate(base.to_dict("records"))],

@@ -405,7 +405,7 @@ def _latest_note(actuals: pd.DataFrame, code: str, up_to: str) -> str:
 def year_review(data: PlanData, as_of: Month, project_no: int) -> YearReview:
     """The project's year-end statuses, indicator values against targets, milestones,
     self-assessments with comments, the notes behind 注意/遅延, and the suggested rating."""
-
+    data = data.only_projects([project_no])  # one project: the rest of the plan is not evaluated
     year_end = Month(data.year + 1, 3)
     at = min(as_of, year_end)
     statuses = indicator_statuses(data, at)

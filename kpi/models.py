@@ -78,7 +78,7 @@ class Policy(Base):
 
 class Measure(Base):
     __tablename__ = "measures"
-    __table_args__ = (UniqueConstraint("fiscal_year_id", "no"),)
+    __table_args__ = (UniqueConstraint("fiscal_year_id", "no"), Index("ix_measures_policy", "policy_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
     no: Mapped[int]
@@ -92,7 +92,7 @@ class Measure(Base):
 
 class Project(Base):
     __tablename__ = "projects"
-    __table_args__ = (UniqueConstraint("fiscal_year_id", "no"),)
+    __table_args__ = (UniqueConstraint("fiscal_year_id", "no"), Index("ix_projects_measure", "measure_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
     no: Mapped[int]
@@ -120,6 +120,8 @@ class ScheduleRow(Base):
     """One 実施項目 of a project's 工程表 with its bars (start, end, text)."""
 
     __tablename__ = "schedule_rows"
+    # Foreign keys that pages read by are indexed (migration 0006): no scan per project.
+    __table_args__ = (Index("ix_schedule_rows_project", "project_id", "position"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     position: Mapped[int]
@@ -133,7 +135,10 @@ class Milestone(Base):
     """A ● mark of the 工程表. Completion is set by staff (and audited)."""
 
     __tablename__ = "milestones"
-    __table_args__ = (UniqueConstraint("fiscal_year_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("fiscal_year_id", "code"),
+        Index("ix_milestones_project", "project_id", "row_position"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
@@ -149,7 +154,7 @@ class Milestone(Base):
 
 class Indicator(Base):
     __tablename__ = "indicators"
-    __table_args__ = (UniqueConstraint("fiscal_year_id", "code"),)
+    __table_args__ = (UniqueConstraint("fiscal_year_id", "code"), Index("ix_indicators_project", "project_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
@@ -205,6 +210,7 @@ class AuditEntry(Base):
     """Every write, whoever made it and however (page, CLI, import)."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_actor", "actor"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(80))

@@ -6,7 +6,8 @@ Functions take the Session first; the caller owns its lifecycle (one per user ac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -59,7 +60,7 @@ def _assign(obj: Any, **fields: Any) -> list[str]:
     return changed
 
 
-def _levels(plan: PlanFile) -> list[str] | None:
+def stored_levels(plan: PlanFile) -> list[str] | None:
     """None for the default three levels, so that a plan without ``levels`` stores nothing new."""
     return None if tuple(plan.levels) == DEFAULT_LEVELS else list(plan.levels)
 
@@ -114,7 +115,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             plan_name=plan.plan_name,
             owner_department=plan.owner_department,
             source_file=source,
-            levels=_levels(plan),
+            levels=stored_levels(plan),
         )
         session.add(fy)
         session.flush()
@@ -126,7 +127,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             municipality=plan.municipality,
             plan_name=plan.plan_name,
             owner_department=plan.owner_department,
-            levels=_levels(plan),
+            levels=stored_levels(plan),
         )
 
     def existing(model: Any, key: str) -> dict[Any, Any]:
@@ -430,6 +431,23 @@ class PlanData:
         """The plan as reports name it: 「○○市DXアクションプラン」."""
         return plan_title(self.municipality, self.plan_name)
 
+    def only_projects(self, nos: Collection[int]) -> PlanData:
+        """The same year with only the projects ``nos`` (their schedule, ●, indicators, actuals
+        and self-assessments); policies and measures stay. A page that shows one project or
+        one 重点施策 evaluates this, so its cost does not grow with the rest of the plan."""
+        keep = {int(n) for n in nos}
+        indicators = self.indicators.loc[self.indicators["project_no"].isin(keep)]
+        return replace(
+            self,
+            projects=self.projects.loc[self.projects["project_no"].isin(keep)],
+            schedule=self.schedule.loc[self.schedule["project_no"].isin(keep)],
+            milestones=self.milestones.loc[self.milestones["project_no"].isin(keep)],
+            indicators=indicators,
+            actuals=self.actuals.loc[self.actuals["code"].isin(set(indicators["code"]))],
+            assessments=self.assessments.loc[self.assessments["project_no"].isin(keep)],
+            earlier_actuals=self.earlier_actuals.loc[self.earlier_actuals["code"].isin(set(indicators["code"]))],
+        )
+
 
 def plan_data(session: Session, year: int) -> PlanData | None:
     fy = session.scalars(select(FiscalYear).where(FiscalYear.year == year)).one_or_none()
@@ -520,13 +538,32 @@ def plan_data(session: Session, year: int) -> PlanData | None:
     )
 
 
+def indicators_with_actuals(session: Session, year: int, codes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indicator rows (as ``PlanData.indicators``) and current actuals of ``codes`` only
+    (with earlier years' values of 累計 indicators, as ``PlanData.earlier_actuals``): what a
+    save needs to re-evaluate the rows it wrote, without reading the whole plan."""
+    fid = session.scalar(select(FiscalYear.id).where(FiscalYear.year == year)) or -1  # -1: no rows
+    indicators = _frame(
+        session,
+        select(Indicator.code, Project.no.label("project_no"), *_columns(Indicator, INDICATOR_FIELDS))
+        .join(Project, Indicator.project_id == Project.id)
+        .where(Indicator.fiscal_year_id == fid, Indicator.code.in_(list(codes)))
+        .order_by(Indicator.position),
+    )
+    scopes = zip(indicators["code"], indicators["flow_scope"], strict=True)
+    earlier = earlier_actuals(session, year, [c for c, scope in scopes if scope == "since_baseline"])
+    actuals = current_actuals(session, fid, codes)[["code", "month", "value"]]
+    return indicators, pd.concat([earlier, actuals], ignore_index=True) if len(earlier) else actuals
+
+
 def earlier_actuals(session: Session, year: int, codes: list[str]) -> pd.DataFrame:
     """Current values of the same indicator codes in fiscal years before ``year``."""
     rows: list[pd.DataFrame] = []
     if codes:
         for fid in session.scalars(select(FiscalYear.id).where(FiscalYear.year < year)).all():
-            frame = current_actuals(session, fid)
-            rows.append(frame.loc[frame["code"].isin(codes), ["code", "month", "value"]])
+            # Only these codes are read: other indicators of other years cost nothing.
+            frame = current_actuals(session, fid, codes)
+            rows.append(frame[["code", "month", "value"]])
     rows = [r for r in rows if not r.empty]
     if not rows:
         return pd.DataFrame(columns=["code", "month", "value"])
@@ -536,13 +573,16 @@ def earlier_actuals(session: Session, year: int, codes: list[str]) -> pd.DataFra
 ACTUAL_COLUMNS = ["code", "month", "value", "note", "author", "created_at", "revision", "is_sample"]
 
 
-def current_actuals(session: Session, fiscal_year_id: int) -> pd.DataFrame:
-    """The current (latest) revision of every indicator-month of a fiscal year."""
+def current_actuals(session: Session, fiscal_year_id: int, codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """The current (latest) revision of every indicator-month of a fiscal year (or of ``codes``)."""
     # Filter to the year before taking the latest revision: other years cost nothing.
+    own = Indicator.fiscal_year_id == fiscal_year_id
+    if codes is not None:
+        own = own & Indicator.code.in_(list(codes))
     latest = (
         select(ActualRevision.indicator_id, ActualRevision.month, func.max(ActualRevision.revision).label("rev"))
         .join(Indicator, Indicator.id == ActualRevision.indicator_id)
-        .where(Indicator.fiscal_year_id == fiscal_year_id)
+        .where(own)
         .group_by(ActualRevision.indicator_id, ActualRevision.month)
         .subquery()
     )
@@ -564,7 +604,7 @@ def current_actuals(session: Session, fiscal_year_id: int) -> pd.DataFrame:
             & (ActualRevision.revision == latest.c.rev),
         )
         .join(Indicator, Indicator.id == ActualRevision.indicator_id)
-        .where(Indicator.fiscal_year_id == fiscal_year_id)
+        .where(own)
         .order_by(Indicator.position, ActualRevision.month)
     )
     return _frame(session, stmt, ACTUAL_COLUMNS)
@@ -635,6 +675,13 @@ def locked_months(session: Session, year: int) -> set[str]:
         .where(FiscalYear.year == year)
     )
     return set(session.scalars(stmt))
+
+
+def data_version(session: Session) -> int:
+    """The latest audit-log id. Every write is audited, so a new id means new data: cached
+    reads are keyed by it, and a write through one server is seen by every other server
+    on its next rerun. A primary-key maximum: one index lookup."""
+    return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
 
 
 def audit_frame(session: Session, limit: int | None = None) -> pd.DataFrame:

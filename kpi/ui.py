@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,14 @@ from kpi.labels import (
 from kpi.permissions import Actor, cli_actor, public_author
 from kpi.planfile import DEFAULT_LEVELS
 from kpi.status import Status
-from kpi.store import PlanData, fiscal_years, plan_data
+from kpi.store import PlanData, data_version, fiscal_years, plan_data
 
 ROOT = Path(__file__).resolve().parent.parent
 # A file, not ":material/...": Streamlit turns a material page icon into a favicon fetched
 # from fonts.gstatic.com at every load, which offline city networks cannot reach.
 PAGE_ICON = Path(__file__).resolve().parent / "static" / "page_icon.png"
 CACHE_TTL_S = 60  # cached reads refresh at least this often; writes clear them at once
+CACHE_ENTRIES = 8  # versions of a year's data kept (each write makes a new one)
 
 # (file, Japanese label, English label, icon, admin only)
 PAGES: tuple[tuple[str, str, str, str, bool], ...] = (
@@ -60,6 +62,15 @@ PAGES: tuple[tuple[str, str, str, str, bool], ...] = (
     ("pages/7_history.py", "変更履歴", "Change log", ":material/history:", True),
     ("pages/8_admin.py", "計画管理", "Plan admin", ":material/settings:", True),
 )
+
+
+@dataclass(frozen=True)
+class YearStatuses:
+    indicators: pd.DataFrame  # kpi.evaluate.indicator_statuses
+    projects: pd.DataFrame
+    measures: pd.DataFrame
+    policies: pd.DataFrame
+
 
 KEY_YEAR = "kpi_fiscal_year"
 KEY_AS_OF = "kpi_as_of"
@@ -78,27 +89,59 @@ def engine() -> Engine:
     return engine_for(database_url())
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_plan_data(url: str, year: int) -> PlanData | None:
+def current_version(url: str) -> int:
+    """The database's data version (kpi.store.data_version), read on every rerun: the cached
+    reads below are keyed by it, so that a write through another server (several app servers
+    on one PostgreSQL) shows on this server's next rerun, not after the cache's ttl."""
+    with transaction(engine_for(url)) as session:
+        return data_version(session)
+
+
+# A resource, not cache_data: cache_data unpickles a copy on every rerun, which for a plan of
+# 1,000 projects × 10 years costs more than the page. The frames are shared: read, never mutate
+# them (PlanData.only_projects and pandas operations make new frames).
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_plan_data(url: str, year: int, version: int) -> PlanData | None:
     with transaction(engine_for(url)) as session:
         return plan_data(session, year)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_fiscal_years(url: str) -> list[tuple[int, str]]:
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_statuses(url: str, year: int, as_of: str, version: int) -> YearStatuses | None:
+    from kpi.evaluate import indicator_statuses, measure_statuses, policy_statuses, project_statuses
+
+    data = cached_plan_data(url, year, version)
+    if data is None:
+        return None
+    month = Month.parse(as_of)
+    indicators = indicator_statuses(data, month)
+    projects = project_statuses(data, month, indicators)
+    return YearStatuses(
+        indicators, projects, measure_statuses(data, month, projects), policy_statuses(data, month, projects)
+    )
+
+
+def statuses(year: int, as_of: Month) -> YearStatuses | None:
+    """Every status of the year as of a month (shared, read only), computed once per data version."""
+    url = database_url()
+    return cached_statuses(url, year, str(as_of), current_version(url))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_fiscal_years(url: str, version: int) -> list[tuple[int, str]]:
     with transaction(engine_for(url)) as session:
         return [(fy.year, fy.label) for fy in fiscal_years(session)]
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_plan_titles(url: str) -> dict[int, str]:
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_plan_titles(url: str, version: int) -> dict[int, str]:
     """Fiscal year → 「○○市DXアクションプラン」, from each year's plan file."""
     with transaction(engine_for(url)) as session:
         return {fy.year: plan_title(fy.municipality, fy.plan_name) for fy in fiscal_years(session)}
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_plan_levels(url: str) -> dict[int, tuple[str, ...]]:
+def cached_plan_levels(url: str, version: int | None) -> dict[int, tuple[str, ...]]:
     """Fiscal year → the plan's level names (two or three, top first)."""
     with transaction(engine_for(url)) as session:
         return {fy.year: fy.levels for fy in fiscal_years(session)}
@@ -108,7 +151,8 @@ def level_names() -> tuple[str, ...]:
     """The chosen year's level names (else the latest year's); English keeps its generic words."""
     if lang() == "en":
         return (t("policy", "en"), t("measure", "en"), t("project", "en"))
-    levels = cached_plan_levels(database_url())
+    url = database_url()
+    levels = cached_plan_levels(url, current_version(url))
     chosen = st.session_state.get(KEY_YEAR)
     if chosen in levels:
         return levels[chosen]
@@ -117,30 +161,54 @@ def level_names() -> tuple[str, ...]:
 
 def current_app_title() -> str:
     """The app's name for the tab and sidebar: the chosen year's plan (else the latest)."""
-    titles = cached_plan_titles(database_url())
+    url = database_url()
+    titles = cached_plan_titles(url, current_version(url))
     chosen = st.session_state.get(KEY_YEAR)
     plan = titles.get(chosen) if chosen in titles else (titles[max(titles)] if titles else None)
     return app_title(plan, lang())
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_departments(url: str) -> dict[str, tuple[str, ...]]:
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_departments(url: str, version: int) -> dict[str, tuple[str, ...]]:
     with transaction(engine_for(url)) as session:
         return departments_by_user(session)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def cached_status_history(url: str, year: int, as_of: str) -> pd.DataFrame | None:
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_status_history(url: str, year: int, as_of: str, version: int) -> pd.DataFrame | None:
     """Each project's status per month (kpi.evaluate.status_history), computed once per as-of."""
     from kpi.evaluate import status_history
 
-    data = cached_plan_data(url, year)
+    data = cached_plan_data(url, year, version)
     return None if data is None else status_history(data, Month.parse(as_of))
+
+
+def status_history(year: int, as_of: Month) -> pd.DataFrame | None:
+    """Every project's status per month of the year up to ``as_of`` (cached per data version)."""
+    url = database_url()
+    return cached_status_history(url, year, str(as_of), current_version(url))
+
+
+def page_of(frame: pd.DataFrame, size: int, key: str, label_key: str) -> pd.DataFrame:
+    """The rows of ``frame`` on the page chosen in a selectbox (drawn only when there is more
+    than one page): a large plan draws ``size`` charts or projects at a time, not all of them."""
+    n = len(frame)
+    if n <= size:
+        return frame
+    starts = list(range(0, n, size))
+    start = st.selectbox(
+        tr(label_key).format(n=n),
+        starts,
+        format_func=lambda i: f"{i + 1}〜{min(i + size, n)}",
+        key=key,
+    )
+    return frame.iloc[int(start) : int(start) + size]
 
 
 def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
     cached_plan_data.clear()
+    cached_statuses.clear()
     cached_fiscal_years.clear()
     cached_plan_titles.clear()
     cached_plan_levels.clear()
@@ -173,7 +241,8 @@ def author_text(author: Any) -> str:
     if author is None or (not isinstance(author, str) and pd.isna(author)) or author == "":
         return ""
     viewer = current_actor()
-    departments = {} if viewer is not None else cached_departments(database_url())
+    url = database_url()
+    departments = {} if viewer is not None else cached_departments(url, current_version(url))
     return actor_label(public_author(str(author), viewer, departments, tr("author_staff")), lang())
 
 
@@ -413,7 +482,7 @@ def sidebar() -> tuple[int | None, Month]:
     """Draw the shared sidebar; return (fiscal year, as-of month)."""
     url = database_url()
     engine_for(url)
-    years = cached_fiscal_years(url)
+    years = cached_fiscal_years(url, current_version(url))
     today = clock.today()
     default_as_of = latest_ended_month(today)
     _seed_from_query(KEY_LANG, "lang", ["ja", "en"])  # pages that skip page_setup (tests)
@@ -487,7 +556,8 @@ def load(year: int | None) -> PlanData | None:
     if year is None:
         st.warning(tr("no_plan"))
         return None
-    data = cached_plan_data(database_url(), year)
+    url = database_url()
+    data = cached_plan_data(url, year, current_version(url))
     if data is None:
         st.warning(tr("no_plan"))
         return None

@@ -6,10 +6,10 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
-from kpi.db import database_url
-from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses
+from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses, status_history
 from kpi.why import NEEDS_REASON, why_indicators, why_projects
 
+CHARTS_PER_PAGE = 12
 KEY_MEASURE = "measures_measure"
 
 ui.page_setup()
@@ -32,6 +32,8 @@ else:
     )
     ui.set_query_choice(KEY_MEASURE, "measure", no)
 
+    # One 重点施策 shown: only its projects are evaluated, not the whole plan.
+    data = data.only_projects(data.projects.loc[data.projects["measure_no"] == no, "project_no"])
     indicators = indicator_statuses(data, as_of)
     projects = project_statuses(data, as_of, indicators)
     measure = measure_statuses(data, as_of, projects).set_index("id").loc[no]
@@ -63,7 +65,8 @@ else:
     charts = own[own["kind"] == "indicator"]
     if charts.empty:
         st.info(ui.tr("dash_no_indicators"))
-    for row in charts.to_dict("records"):
+    # Sixty indicators are sixty charts: drawn a page at a time.
+    for row in ui.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page").to_dict("records"):
         ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
 
     st.subheader(ui.tr("dash_milestones"))
@@ -125,6 +128,6 @@ else:
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))
-    history = ui.cached_status_history(database_url(), data.year, str(as_of))
-    if history is not None:
-        ui.status_history_table(history, [int(n) for n in projects.loc[projects["measure_no"] == no, "id"]])
+    ui.status_history_table(
+        status_history(data, as_of), [int(n) for n in projects.loc[projects["measure_no"] == no, "id"]]
+    )

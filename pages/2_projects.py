@@ -3,8 +3,7 @@
 import streamlit as st
 
 from kpi import charts, fmt, ui
-from kpi.db import database_url
-from kpi.evaluate import indicator_statuses, project_statuses, status_changes
+from kpi.evaluate import indicator_statuses, project_statuses, status_changes, status_history
 from kpi.fiscal import Month
 from kpi.labels import WORK_FIELDS, work_headings
 from kpi.schedule_list import schedule_list
@@ -32,6 +31,7 @@ else:
     )
     ui.set_query_choice(KEY_PROJECT, "project", no)
 
+    data = data.only_projects([no])  # one project shown: the rest of the plan is not evaluated
     indicators = indicator_statuses(data, as_of)
     status = project_statuses(data, as_of, indicators).set_index("id").loc[no]
     p = plan.loc[no]
@@ -85,8 +85,7 @@ else:
             st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
 
     st.subheader(ui.tr("dash_status_changes"))
-    history = ui.cached_status_history(database_url(), data.year, str(as_of))
-    changes = status_changes(history, no) if history is not None else []
+    changes = status_changes(status_history(data, as_of), no)
     if not changes:
         st.caption(ui.tr("dash_status_steady"))
     else:

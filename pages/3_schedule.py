@@ -6,6 +6,8 @@ from kpi import charts, ui
 from kpi.evaluate import indicator_statuses
 from kpi.schedule_list import schedule_list
 
+PROJECTS_PER_PAGE = 50
+
 ui.page_setup()
 year, as_of = ui.sidebar()
 st.title(ui.tr("schedule_title"))
@@ -68,6 +70,10 @@ if data is not None:
         st.info(ui.tr("dash_no_match"))
     else:
         st.caption(ui.tr("dash_shown_projects").format(n=len(nos)))
+        # A plan of 1,000 projects is drawn 50 at a time; only those are evaluated.
+        page = ui.page_of(shown, PROJECTS_PER_PAGE, "schedule_page", "schedule_page")
+        nos = [int(n) for n in page["project_no"]]
+        data = data.only_projects(nos)
         statuses = indicator_statuses(data, as_of)
         fig = charts.gantt_chart(data, statuses, as_of, nos, ui.lang())
         with ui.wide_only("schedule"):

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from kpi import assessments, bulk_import, clock, entry_actuals, milestones, ui
+from kpi import assessments, bulk_import, clock, entry_actuals, entry_scope, milestones, ui
 from kpi.actuals import MAX_TEXT, ActualsRejected
 from kpi.entry_actuals import CellInput, EntryRow
 from kpi.fiscal import Month, current_month, fiscal_months
@@ -35,8 +35,9 @@ def _field_keys(month: Month, codes: list[str]) -> list[str]:
 
 
 def _forget_form(month: Month, codes: list[str]) -> None:
-    """Drop the form's snapshot and fields: the next run shows the stored values, reasons empty."""
-    st.session_state.pop(f"{KEY}loaded_{month}", None)
+    """Drop the form's snapshots and fields: the next run shows the stored values, reasons empty."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{KEY}loaded_{month}")]:
+        st.session_state.pop(key, None)
     for key in _field_keys(month, codes):
         st.session_state.pop(key, None)
 
@@ -129,11 +130,20 @@ locked = str(month) in read(engine, locked_months, year)
 if locked:
     st.warning(ui.tr("entry_locked"), icon=":material/lock:")
 
+# Thousands of writable indicators: the form opens on one 重点施策 or department at a time.
+all_names = dict(zip(data.indicators["code"], data.indicators["name"], strict=True))
+scope = ""
+if entry_scope.needs_scope(data, actor):
+    choices = entry_scope.scope_choices(data, actor)
+    labels = {v: (name if kind == "measure" else f"{ui.tr('department')}: {name}") for v, kind, name in choices}
+    scope = st.selectbox(ui.tr("entry_scope"), list(labels), format_func=labels.__getitem__, key=f"{KEY}scope")
+    data = data.only_projects(entry_scope.projects_in_scope(data, actor, scope))
+
 # The result of the last save survives the rerun that refreshes the form.
 last = st.session_state.pop(f"{KEY}result", None)
 if last is not None:
     result, mine = last
-    names = {r.code: r.name for r in entry_actuals.entry_rows(data, actor, month, only_writable=False)}
+    names = all_names
     if result.saved:
         st.success(ui.tr("entry_saved").format(n=len(result.saved)), icon=":material/check_circle:")
     elif not result.conflicts:
@@ -162,7 +172,7 @@ if failed is not None and failed[0] == str(month):
 
 # ---- indicators: one form, one transaction
 rows = entry_actuals.entry_rows(data, actor, month)
-snap_key = f"{KEY}loaded_{month}"
+snap_key = f"{KEY}loaded_{month}{scope}"
 if snap_key not in st.session_state:
     # What the form was loaded with: a later save by someone else is a conflict, not an overwrite.
     st.session_state[snap_key] = {r.code: (r.revision, r.current, r.note) for r in rows}

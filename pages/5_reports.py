@@ -41,6 +41,8 @@ KEY_KIND = "reports_scope_kind"
 KEY_SCOPE = "reports_scope"
 KEY_FILE = "reports_file_{}"  # (file key, bytes) of the last PDF / PNG zip made in this session
 FILE_TTL_S = 300
+CHARTS_PER_PAGE = 12
+LARGE_PLAN = 100  # projects: above this the page opens on one 重点施策
 KINDS = ("all", "policy", "measure", "project")
 KIND_KEYS = {"all": "rep_all", "policy": "policy", "measure": "measure", "project": "project"}
 MAKE = {"ja": "{}を作成", "en": "Make {}"}
@@ -116,6 +118,8 @@ else:
     labels = dict(choices)
     with st.sidebar:
         st.divider()
+        # A large plan opens on its first 重点施策, not on everything at once.
+        st.session_state.setdefault(KEY_KIND, "measure" if len(data.projects) > LARGE_PLAN else "all")
         kind = st.radio(
             ui.tr("rep_scope_kind"), KINDS, key=KEY_KIND, format_func=lambda k: ui.tr(KIND_KEYS[k]), horizontal=True
         )
@@ -196,7 +200,10 @@ else:
     if len(content.indicators):
         st.markdown(html_table(header("INDICATOR", ui.lang()), indicator_rows(content), 7), unsafe_allow_html=True)
         st.subheader(ui.tr("rep_charts"))
-        rows = content.indicators.to_dict("records")
+        # A plan of thousands of indicators draws its charts a page at a time (the PDF has all).
+        rows = ui.page_of(content.indicators, CHARTS_PER_PAGE, "reports_chart_page", "dash_chart_page").to_dict(
+            "records"
+        )
         for i in range(0, len(rows), 2):
             cols = st.columns(2)
             for col, row in zip(cols, rows[i : i + 2], strict=False):

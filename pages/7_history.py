@@ -1,12 +1,18 @@
-"""変更履歴: every write in the audit log, filtered, exportable as CSV (administrators only)."""
+"""変更履歴: every write in the audit log, filtered, exportable as CSV (administrators only).
+
+Filters and pages run in the database (kpi.audit_query): a page reads 100 entries, never the
+whole log; the CSV is made only when the button is pressed, in batches.
+"""
 
 from functools import partial
 
 import streamlit as st
 
-from kpi import audit_text, entry, ui
-from kpi.cellsafe import safe_csv
-from kpi.labels import AUDIT_ACTIONS, LOGIN_ACTIONS, audit_action_label
+from kpi import audit_query, audit_text, ui
+from kpi.labels import LOGIN_ACTIONS, actor_label, audit_action_label
+from kpi.writes import read
+
+KEY_CURSORS = "hist_cursors"  # the ``before`` id of each page shown so far (newest first)
 
 ui.page_setup()
 year, as_of = ui.sidebar()
@@ -16,17 +22,19 @@ if actor is None or not actor.is_admin:
     st.warning(ui.tr("admin_only"), icon=":material/lock:")
     st.stop()
 
-data = ui.cached_plan_data(ui.database_url(), year) if year is not None else None
-log = audit_text.readable_log(entry.read(ui.engine(), entry.audit_log, actor), ui.lang(), audit_text.plan_names(data))
+engine = ui.engine()
+data = ui.load(year) if year is not None else None
+names = audit_text.plan_names(data)
+actors, action_codes = read(engine, audit_query.audit_choices, actor)
 logins = st.toggle(ui.tr("hist_logins"), value=False, key="hist_logins")
-codes = [c for c in AUDIT_ACTIONS if logins or c not in LOGIN_ACTIONS]
+codes = [c for c in action_codes if logins or c not in LOGIN_ACTIONS]
 c1, c2, c3, c4, c5 = st.columns([1, 2, 1, 1, 2])
 who = c1.selectbox(
     ui.tr("hist_actor"),
-    ["", *sorted(set(log["actor"]))],
+    ["", *actors],
     placeholder=ui.tr("choose_option"),
     key="hist_actor",
-    format_func=ui.all_option,
+    format_func=lambda a: ui.all_option(a) if not a else actor_label(a, ui.lang()),
 )
 actions = c2.multiselect(
     ui.tr("hist_action"),
@@ -38,11 +46,20 @@ actions = c2.multiselect(
 start = c3.date_input(ui.tr("hist_from"), value=None, key="hist_from")
 end = c4.date_input(ui.tr("hist_to"), value=None, key="hist_to")
 text = c5.text_input(ui.tr("hist_text"), key="hist_text")
-shown = entry.filter_audit(log, who or None, actions, start, end, text, logins=logins).drop(columns=["code"])
-st.caption(ui.tr("hist_count").format(n=len(shown)))
+flt = audit_query.AuditFilter(who or None, tuple(actions), start, end, text, logins=logins)
+
+# A changed filter starts again at the newest entries.
+if st.session_state.get("hist_filter") != flt:
+    st.session_state["hist_filter"] = flt
+    st.session_state[KEY_CURSORS] = [None]
+cursors: list[int | None] = st.session_state[KEY_CURSORS]
+page = read(engine, audit_query.audit_page, actor, flt, cursors[-1])
+st.caption(ui.tr("hist_count").format(n=page.total))
+readable = audit_text.readable_log(page.rows, ui.lang(), names).drop(columns=["code"])
+shown = ui.display_table(readable)
 # User text (notes, reasons) stays inside the table cells: st.dataframe never renders markup.
 st.dataframe(
-    ui.display_table(shown),
+    shown,
     hide_index=True,
     width="stretch",
     # the sentence is what an administrator reads: it gets the room
@@ -51,9 +68,22 @@ st.dataframe(
         ui.tr("col_detail"): st.column_config.TextColumn(width="large"),
     },
 )
+if page.total > len(page.rows):
+    first = (len(cursors) - 1) * audit_query.PAGE_SIZE + 1
+    st.caption(ui.tr("hist_range").format(first=first, last=first + len(page.rows) - 1))
+    b1, b2 = st.columns(2)
+    if b1.button(ui.tr("hist_newer").format(n=audit_query.PAGE_SIZE), key="hist_newer", disabled=len(cursors) == 1):
+        cursors.pop()
+        st.rerun()
+    if b2.button(
+        ui.tr("hist_older").format(n=audit_query.PAGE_SIZE), key="hist_older", disabled=page.next_before is None
+    ):
+        cursors.append(page.next_before)
+        st.rerun()
 st.download_button(
     ui.tr("hist_download"),
-    safe_csv(ui.display_table(shown)),  # BOM for Excel; no cell can run as a formula
+    # Made when pressed, not on every rerun: BOM for Excel; no cell can run as a formula.
+    partial(audit_query.audit_csv, engine, actor, flt, list(shown.columns), ui.lang(), names),
     file_name="audit_log.csv",
     mime="text/csv",
     key="hist_csv",

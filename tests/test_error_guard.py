@@ -41,7 +41,7 @@ def test_streamlit_shows_no_error_details() -> None:
 def test_an_error_in_a_page_shows_an_incident_id_and_logs_the_traceback(
     page: str, app_env: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(url: str) -> list[tuple[int, str]]:
+    def broken(url: str, version: int) -> list[tuple[int, str]]:
         raise RuntimeError(f"(psycopg.errors.UndefinedTable) {SECRET_SQL}")
 
     monkeypatch.setattr(ui, "cached_fiscal_years", broken)

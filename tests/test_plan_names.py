@@ -121,7 +121,7 @@ def test_overview_without_a_plan_has_a_neutral_title(tmp_path: Path, monkeypatch
     from kpi import ui
 
     monkeypatch.setenv("KPI_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    monkeypatch.setattr(ui, "cached_plan_titles", lambda url: {})
+    monkeypatch.setattr(ui, "cached_plan_titles", lambda url, version: {})
     assert ui.current_app_title() == "DXアクションプラン 進捗ダッシュボード"
 
 

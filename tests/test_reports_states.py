@@ -221,15 +221,3 @@ def test_reports_accept_none_for_missing_values_as_well_as_nan(plan_engine: Any)
 
     for fmt in ("pdf", "xlsx"):
         assert schedule_bytes(inputs, Scope.parse("all"), fmt)
-
-
-def test_benchmark_times_the_three_report_files() -> None:
-    from kpi.bench import run_reports
-
-    rows = run_reports(1)
-    assert [name for name, _, _ in rows] == [
-        "レポート PDF（全体・グラフ付き）",
-        "グラフ画像 PNG zip（全体）",
-        "工程表 PDF（22事業）",
-    ]
-    assert all(0 < median <= worst for _, median, worst in rows)

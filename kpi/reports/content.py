@@ -227,26 +227,23 @@ def build_report(
     lang: str = "ja",
 ) -> ReportContent:
     nos = scope_projects(data, scope)
-    statuses = indicator_statuses(data, as_of)
-    statuses = statuses[statuses["project"].isin(nos)]
-    projects = project_statuses(data, as_of)
-    projects = projects[projects["id"].isin(nos)].reset_index(drop=True)
+    # Only the projects in scope are evaluated: a report of one 重点施策 costs what it shows.
+    part = data.only_projects(nos)
+    statuses = indicator_statuses(part, as_of)
+    projects = project_statuses(part, as_of, statuses).reset_index(drop=True)
     indicators = statuses[statuses["kind"] == "indicator"].reset_index(drop=True)
     milestones = statuses[statuses["kind"] == "milestone"].reset_index(drop=True)
-    assess = assessment_statuses(data, as_of)
-    assess = assess[assess["project"].isin(nos)].reset_index(drop=True)
+    assess = assessment_statuses(part, as_of).reset_index(drop=True)
     ev = evaluations if evaluations is not None else pd.DataFrame(columns=["project_no"])
     if not ev.empty:
         ev = ev[ev["project_no"].isin(nos)].reset_index(drop=True)
-    all_items = indicator_statuses(data, as_of)
-    reasons = why_projects(data, as_of, all_items, lang)
+    reasons = why_projects(part, as_of, statuses, lang)
     why = {
         int(p["id"]): reasons[int(p["id"])].lines(lang)
         for p in projects.to_dict("records")
         if p["status"] in NEEDS_REASON
     }
-    history = status_history(data, as_of)
-    history = history[history["id"].isin(nos)].reset_index(drop=True)
+    history = status_history(part, as_of).reset_index(drop=True)
     in_scope_codes = set(indicators["id"])
     sample = data.actuals[data.actuals["code"].isin(in_scope_codes)]["is_sample"].astype(bool).any()
     sample = bool(sample) or bool(data.assessments[data.assessments["project_no"].isin(nos)]["is_sample"].any())

@@ -44,12 +44,10 @@ def load_inputs(engine: Engine, year: int) -> Inputs | None:
 def data_version(engine: Engine) -> int:
     """The latest audit-log id: every write is audited, so a new id means new data and a
     report made before it is stale (the レポート page keys its files by it)."""
-    from sqlalchemy import func, select
-
-    from kpi.models import AuditEntry
+    from kpi import store
 
     with transaction(engine) as session:
-        return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+        return store.data_version(session)
 
 
 def report_bytes(

@@ -75,9 +75,9 @@ def artifacts_dir() -> Path:
 
 
 @contextmanager
-def run_streamlit(db_url: str, log: Path) -> Iterator[str]:
+def run_streamlit(db_url: str, log: Path, port: int | None = None) -> Iterator[str]:
     """``streamlit run app.py`` on ``db_url`` (today = 2026-11-24); yields its base URL."""
-    port = _free_port()
+    port = port or _free_port()
     env = {**os.environ, "KPI_DATABASE_URL": db_url, "KPI_TODAY": TODAY.isoformat()}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
