@@ -47,6 +47,8 @@ def plan_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         ActualInput("minato-e-application-rate", "2026-10", "61", note="システム更新で停止"),
         ActualInput("minato-paper-sheets", "2026-04", "118,000"),
         ActualInput("minato-paper-sheets", "2026-10", "１２５０００", note="年度末の資料が増加"),
+        ActualInput("minato-digital-staff-rate", "2026-09", "82"),
+        ActualInput("minato-staff-survey", "2026-07", "65"),
     ]
     with transaction(engine) as s:
         record_actuals(s, rows, ADMIN, TODAY)
@@ -78,6 +80,14 @@ def test_the_plan_is_stored_with_two_levels_codes_and_no_double_entry(plan_url: 
     assert data.words("重点施策別 / 基本方針 / 実施事業") == "分野別 / 分野 / 取組"
     statuses = indicator_statuses(data, Month(2026, 10)).set_index("id")
     assert statuses.loc["minato-paper-sheets", "status"] == "delayed"  # decreasing, and it rose
+    # Multi-year: judged against this year's target (83), with the final one (100 in FY2028) kept.
+    staff = statuses.loc["minato-digital-staff-rate"]
+    assert staff["target"] == 83 and staff["final_target"] == 100 and staff["target_year"] == 2028
+    # A yearly survey reported in July is not 「未報告」 in October.
+    assert statuses.loc["minato-staff-survey", "status"] not in ("no_data", "delayed")
+    assert not statuses.loc["minato-staff-survey", "unreported_months"]
+    # 「新規」: progress from 0, never 基準値未設定.
+    assert statuses.loc["minato-cashless-counters", "status"] != "no_baseline"
 
 
 def _texts(at: AppTest) -> str:
