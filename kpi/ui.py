@@ -425,6 +425,12 @@ LAYOUT_CSS = """
 /* wide_only / narrow_only: a chart for screens and paper, its list form for phones. */
 @media screen and (max-width: 640px) { [class*="st-key-kpi_wide_"] { display: none !important; } }
 @media screen and (min-width: 641px), print { [class*="st-key-kpi_narrow_"] { display: none !important; } }
+/* Phones: twelve month labels (「10月11月12月」) need more room than a 390 px chart has;
+   smaller tick text keeps every month readable and apart (plotly sets the size inline). */
+@media screen and (max-width: 640px) {
+  .js-plotly-plot .xtick text { font-size: 8px !important; }
+  .js-plotly-plot .ytick text { font-size: 9px !important; }
+}
 /* Paper cannot follow a link: the choosers under the tables are left out of print. */
 @media print { [class*="st-key-kpi_nav_"] { display: none !important; } }
 .kpi-schedule-list ul { margin: 0 0 0.6rem 0; padding-left: 1.1rem; }
