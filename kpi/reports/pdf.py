@@ -68,7 +68,9 @@ class Styles:
         self.title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, spaceAfter=2 * mm)
         self.sub = ParagraphStyle("sub", fontName=font, fontSize=11, leading=15, textColor=colors.HexColor("#37474F"))
         self.h2 = ParagraphStyle("h2", fontName=font, fontSize=13, leading=18, spaceBefore=4 * mm, spaceAfter=2 * mm)
-        self.cell = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11)
+        # CJK wrapping: a long Japanese name breaks where the line ends, not at its one space
+        # (「18」 alone on a line and the name below it).
+        self.cell = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
         self.head = ParagraphStyle("head", fontName=font, fontSize=8.5, leading=11, alignment=TA_CENTER)
         self.small = ParagraphStyle(
             "small", fontName=font, fontSize=8, leading=10, textColor=colors.HexColor("#455A64")
