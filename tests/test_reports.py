@@ -212,3 +212,17 @@ def test_cli_report_and_schedule_sheet(app_env: str, tmp_path: Path) -> None:
     assert cli_main(["schedule-sheet", "--out", str(sheet)]) == 0
     assert len(openpyxl.load_workbook(sheet).sheetnames) == 22
     assert cli_main(["report", "--scope", "project:99", "--out", str(tmp_path / "x.pdf")]) == 2
+
+
+def test_a_long_japanese_name_in_a_pdf_table_wraps_at_the_line_end_not_after_its_number() -> None:
+    # Seen in the 月別の状況 table (name column 90 mm): 「18」 alone on a line, the name below it.
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph
+
+    from kpi.reports.pdf import Styles, register_japanese_font
+
+    name = "18 職員のICT知識およびツールの利活用能力の向上に向けた研修"
+    cell = Paragraph(name, Styles(register_japanese_font()).cell)
+    cell.wrap(90 * mm - 12, 1000)
+    first_line = "".join(cell.blPara.lines[0][1])
+    assert first_line.startswith("18 職員のICT")
