@@ -5,6 +5,7 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
+from kpi.fmt import opt
 from kpi.labels import LEGEND_ORDER, status_text, unreported_text
 from kpi.status import severity
 from kpi.why import NEEDS_REASON, why_projects
@@ -52,7 +53,13 @@ if data is not None:
         st.subheader(ui.tr("dash_changes"))
         previous = as_of.add(-1)
         if previous.fiscal_year == data.year:
-            before = ui.statuses(data.year, previous).projects.set_index("id")["status"]  # type: ignore[union-attr]
+            history = ui.status_history(data.year, as_of)
+            if history is not None and str(previous) in history.columns:
+                # The history below holds each month's project statuses by the same rules: read
+                # the month before from it instead of evaluating the whole plan a second time.
+                before = {int(i): opt(s) for i, s in zip(history["id"], history[str(previous)], strict=True)}
+            else:
+                before = ui.statuses(data.year, previous).projects.set_index("id")["status"].to_dict()  # type: ignore[union-attr]
             why = why_projects(data, as_of, indicators, ui.lang())
             rows = []
             for p in projects.to_dict("records"):

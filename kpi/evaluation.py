@@ -30,6 +30,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -274,20 +275,28 @@ def suggest_rating(indicators: list[str], milestones: list[str], assessment: str
     return "A", "すべての指標が達成、マイルストーンが完了（または予定どおり）です"
 
 
-def suggestions(data: PlanData, as_of: Month) -> dict[int, Suggestion]:
-    """Suggested rating of every project from the statuses at year end (or ``as_of`` before)."""
+def suggestions(data: PlanData, as_of: Month, statuses: pd.DataFrame | None = None) -> dict[int, Suggestion]:
+    """Suggested rating of every project from the statuses at year end (or ``as_of`` before).
+
+    ``statuses``: ``indicator_statuses(data, min(as_of, year end))`` when the caller already has
+    it (the pages share one per data version). One pass over the statuses, not one per project.
+    """
     year_end = Month(data.year + 1, 3)
     at = min(as_of, year_end)
-    statuses = indicator_statuses(data, at)
-    assess = assessment_statuses(data, at).set_index("project")
+    if statuses is None:
+        statuses = indicator_statuses(data, at)
+    by_project: dict[int, dict[str, list[str]]] = {}
+    if not statuses.empty:
+        for no, kind, status in statuses[["project", "kind", "status"]].itertuples(index=False):
+            by_project.setdefault(int(no), {}).setdefault(str(kind), []).append(status)
+    assessed = {
+        int(no): status for no, status in assessment_statuses(data, at)[["project", "status"]].itertuples(index=False)
+    }
     default = {c for c, _ in DEFAULT_SCALE} <= {r.code for r in rating_scale()}
     out: dict[int, Suggestion] = {}
     for no in data.projects["project_no"]:
-        own = statuses[statuses["project"] == no] if not statuses.empty else statuses
-        ind = list(own.loc[own["kind"] == "indicator", "status"]) if not own.empty else []
-        ms = list(own.loc[own["kind"] == "milestone", "status"]) if not own.empty else []
-        a = assess.loc[no, "status"] if no in assess.index else None
-        code, reason = suggest_rating(ind, ms, a)
+        own = by_project.get(int(no), {})
+        code, reason = suggest_rating(own.get("indicator", []), own.get("milestone", []), assessed.get(int(no)))
         out[int(no)] = Suggestion(code if default else None, reason, provisional=at < year_end)
     return out
 
@@ -321,15 +330,19 @@ def summary_table(
     departments: list[str] | None = None,
     deadline: date | None = None,
     today: date | None = None,
+    statuses: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """総括: every project's state and rating (未記入 flagged), with the suggestion next to it.
 
     ``overdue``: the inquiry's deadline has passed and the evaluation is not 提出済/確定.
-    ``updated_at`` is JST text.
+    ``updated_at`` is JST text. ``statuses``: as for ``suggestions``.
     """
-    symbols = data.measures.set_index("measure_no")["symbol"]
-    ev = evaluations.set_index("project_no") if not evaluations.empty else pd.DataFrame()
-    sugg = suggestions(data, as_of)
+    symbols = dict(zip(data.measures["measure_no"], data.measures["symbol"], strict=True))
+    # Plain dicts: one pandas .loc per cell of a thousand rows costs more than the whole table.
+    ev: dict[Any, dict[str, Any]] = (
+        evaluations.set_index("project_no").to_dict("index") if not evaluations.empty else {}
+    )
+    sugg = suggestions(data, as_of, statuses)
     late = deadline is not None and today is not None and today > deadline
     rows = []
     for p in data.projects.to_dict("records"):
@@ -338,24 +351,25 @@ def summary_table(
             continue
         if departments and p["lead_department"] not in departments:
             continue
-        has = not ev.empty and no in ev.index
-        rating = str(ev.loc[no, "rating"]) if has else None
+        e = ev.get(no)
+        has = e is not None
+        rating = str(e["rating"]) if e is not None else None
         state = (states or {}).get(no, State.IN_PROGRESS if has else State.NOT_STARTED)
         rows.append(
             {
                 "project_no": no,
                 "measure_no": int(p["measure_no"]),
-                "measure": symbols.loc[p["measure_no"]],
+                "measure": symbols[p["measure_no"]],
                 "project_name": p["project_name"],
                 "lead_department": p["lead_department"],
                 "rating": rating,
                 "rating_text": rating_text(rating),
                 "suggested": sugg[no].rating,
                 "filled": has,
-                "reason": str(ev.loc[no, "reason"]) if has else "",
-                "new_issues": str(ev.loc[no, "new_issues"]) if has else "",
-                "author": str(ev.loc[no, "author"]) if has else "",
-                "updated_at": local_time_text(ev.loc[no, "created_at"]) if has else "",
+                "reason": str(e["reason"]) if e is not None else "",
+                "new_issues": str(e["new_issues"]) if e is not None else "",
+                "author": str(e["author"]) if e is not None else "",
+                "updated_at": local_time_text(e["created_at"]) if e is not None else "",
                 "state": State(state).value,
                 "overdue": bool(late and State(state) in OPEN_STATES),
             }
@@ -450,8 +464,12 @@ def evaluation_overview(session: Session, year: int) -> tuple[pd.DataFrame, dict
 
 
 def department_overview(
-    session: Session, year: int, as_of: Month
+    session: Session,
+    year: int,
+    as_of: Month,
+    data: PlanData | None = None,
+    statuses: pd.DataFrame | None = None,
 ) -> tuple[list[OwedItem], InquiryInfo | None, dict[int, StateInfo], pd.DataFrame]:
     """What 「あなたの課の照会」 shows: what is owed, the inquiry, states, current evaluations."""
-    items, inquiry = owed_now(session, year, as_of)
+    items, inquiry = owed_now(session, year, as_of, data, statuses)
     return items, inquiry, evaluation_states(session, year), current_evaluations(session, year)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -64,8 +65,15 @@ class Month:
 
 def fiscal_months(fiscal_year: int) -> list[Month]:
     """The twelve months of a fiscal year, April first."""
+    return list(_fiscal_months(fiscal_year))
+
+
+@functools.lru_cache(maxsize=64)
+def _fiscal_months(fiscal_year: int) -> tuple[Month, ...]:
+    # Every indicator's status asks for its year's months (3,000 indicators × 12 months of
+    # 全体概要's history): built once per year, handed out as a fresh list.
     start = Month(fiscal_year, FISCAL_START_MONTH)
-    return [start.add(i) for i in range(12)]
+    return tuple(start.add(i) for i in range(12))
 
 
 def fiscal_year_label(fiscal_year: int) -> str:

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+import pandas as pd
+
 from kpi.evaluate import assessment_statuses, indicator_statuses, rule_of
 from kpi.fiscal import Month, fiscal_months
 from kpi.fmt import opt
@@ -165,10 +167,13 @@ def owed_items(
     as_of: Month,
     states: Mapping[int, State | str],
     inquiry_open: bool,
+    statuses: pd.DataFrame | None = None,
 ) -> list[OwedItem]:
     """Every item each department still owes as of ``as_of``, grouped by department.
 
     ``states``: each project's evaluation state (a project missing from it is 未着手).
+    ``statuses``: ``indicator_statuses(data, min(as_of, year end))`` when the caller already
+    has it (the pages share one per data version), so it is not computed again.
     """
     year_end = Month(data.year + 1, 3)
     at = min(as_of, year_end)
@@ -214,7 +219,8 @@ def owed_items(
                 f"{ind['name']}: actuals of {', '.join(str(m) for m in missing)}",
             )
 
-    statuses = indicator_statuses(data, at)
+    if statuses is None:
+        statuses = indicator_statuses(data, at)
     if not statuses.empty:
         late = statuses[(statuses["kind"] == "milestone") & (statuses["status"] == Status.DELAYED.value)]
         for ms in late.to_dict("records"):

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,7 @@ from kpi.fiscal import Month
 from kpi.inquiry import STATE_LABELS, Action, OwedItem, State, TransitionRefused, owed_items, transition
 from kpi.models import AppSetting, DepartmentContact, Evaluation, EvaluationState, FiscalYear, Inquiry, Project, utcnow
 from kpi.permissions import Actor, can_write_project, require_admin
-from kpi.store import audit, plan_data, project_by_no
+from kpi.store import PlanData, audit, plan_data, project_by_no
 
 MAX_COMMENT = 2000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -261,11 +262,21 @@ def signing_key(session: Session) -> bytes:
 # ---------------------------------------------------------------- reads for pages and commands
 
 
-def owed_now(session: Session, year: int, as_of: Month) -> tuple[list[OwedItem], InquiryInfo | None]:
-    """What every department owes as of ``as_of`` (evaluations only while the inquiry is open)."""
-    data = plan_data(session, year)
+def owed_now(
+    session: Session,
+    year: int,
+    as_of: Month,
+    data: PlanData | None = None,
+    statuses: pd.DataFrame | None = None,
+) -> tuple[list[OwedItem], InquiryInfo | None]:
+    """What every department owes as of ``as_of`` (evaluations only while the inquiry is open).
+
+    ``data``/``statuses``: the year's plan and indicator statuses when the caller already holds
+    them (a page's shared cache); otherwise read here."""
+    if data is None:
+        data = plan_data(session, year)
     if data is None:
         raise InquiryRejected(f"{year}年度の計画がありません")
     info = inquiry_info(session, year)
     states = {no: s.state for no, s in evaluation_states(session, year).items()}
-    return owed_items(data, as_of, states, inquiry_open=bool(info and info.is_open)), info
+    return owed_items(data, as_of, states, inquiry_open=bool(info and info.is_open), statuses=statuses), info

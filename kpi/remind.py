@@ -219,12 +219,16 @@ def send_reminders(reminders: list[Reminder], config: SmtpConfig) -> list[SendRe
     return [results[r.department] for r in reminders]
 
 
-def department_reminders(session: Any, year: int, as_of: Month, base_url: str) -> list[Reminder]:
-    """Every department's reminder from the database (plan, inquiry, contacts)."""
+def department_reminders(
+    session: Any, year: int, as_of: Month, base_url: str, owed: tuple[list[OwedItem], Any] | None = None
+) -> list[Reminder]:
+    """Every department's reminder from the database (plan, inquiry, contacts).
+
+    ``owed``: ``owed_now``'s (items, inquiry) when the caller has just computed them."""
     from kpi.inquiry_store import department_emails, owed_now
     from kpi.store import fiscal_years
 
-    items, info = owed_now(session, year, as_of)
+    items, info = owed if owed is not None else owed_now(session, year, as_of)
     fy = next((fy for fy in fiscal_years(session) if fy.year == year), None)
     label = fy.label if fy is not None else str(year)
     title = plan_title(fy.municipality, fy.plan_name) if fy is not None else NEUTRAL_PLAN_NAME

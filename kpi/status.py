@@ -398,9 +398,9 @@ def _saturating_sum(values: Iterable[float]) -> float:
 
 
 def _replace(ev: IndicatorEvaluation, **changes: object) -> IndicatorEvaluation:
-    from dataclasses import replace
-
-    return replace(ev, **changes)  # type: ignore[arg-type]
+    # dataclasses.replace inspects the fields on every call; this runs for every indicator and
+    # month of a status history (over 100,000 times at L), and every field is an init field.
+    return IndicatorEvaluation(**{**ev.__dict__, **changes})
 
 
 def evaluate_milestone(month: Month, completed: Month | None, as_of: Month) -> Status:

@@ -127,6 +127,13 @@ def statuses(year: int, as_of: Month) -> YearStatuses | None:
     return cached_statuses(url, year, str(as_of), current_version(url))
 
 
+def year_end_indicator_statuses(year: int, as_of: Month) -> pd.DataFrame | None:
+    """The shared indicator statuses as the year-end reads use them: as of ``as_of``, or of
+    March once the fiscal year has ended (期末評価, あなたの課の照会)."""
+    shared = statuses(year, min(as_of, Month(year + 1, 3)))
+    return None if shared is None else shared.indicators
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
 def cached_fiscal_years(url: str, version: int) -> list[tuple[int, str]]:
     with transaction(engine_for(url)) as session:

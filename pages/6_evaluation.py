@@ -272,6 +272,7 @@ if data is not None and year is not None:
             departments=departments or None,
             deadline=inquiry.deadline if inquiry is not None else None,
             today=clock.today(),
+            statuses=ui.year_end_indicator_statuses(year, as_of),
         )
         st.markdown(f"**{ui.tr('ev_counts')}**")
         counts = rating_counts(table)

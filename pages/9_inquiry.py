@@ -70,7 +70,8 @@ if not choices:
     st.stop()
 department = st.selectbox(ui.tr("inq_department"), choices, placeholder=ui.tr("choose_option"), key=KEY_DEPARTMENT)
 
-items, inquiry, states, evaluations = read(ui.engine(), department_overview, year, as_of)
+shared = ui.year_end_indicator_statuses(year, as_of)
+items, inquiry, states, evaluations = read(ui.engine(), department_overview, year, as_of, data, shared)
 evaluations = evaluations.set_index("project_no")
 if inquiry is None:
     st.caption(ui.tr("ev_inquiry_none"))
@@ -215,7 +216,7 @@ if inquiry is not None and inquiry.is_open and c2.button(ui.tr("inq_close"), key
         _done(ui.tr("inq_closed"))
 
 st.subheader(ui.tr("inq_reminders"))
-reminders = read(ui.engine(), department_reminders, year, as_of, app_url())
+reminders = read(ui.engine(), department_reminders, year, as_of, app_url(), (items, inquiry))
 for r in reminders:
     address = r.email or ui.tr("inq_no_address")
     with st.expander(f"{r.department}（{len(r.items)}）— {address}"):

@@ -51,3 +51,10 @@ def test_month_arithmetic_and_parsing() -> None:
     for bad in ["2026-13", "2026/10", "26-10", "", "2026-1"]:
         with pytest.raises(ValueError):
             Month.parse(bad)
+
+
+def test_fiscal_months_are_a_fresh_list_each_time() -> None:
+    # Built once per year for speed; a caller changing its copy must not change the next one.
+    months = fiscal_months(2026)
+    months.clear()
+    assert fiscal_months(2026) == [Month(2026, m) for m in range(4, 13)] + [Month(2027, m) for m in range(1, 4)]

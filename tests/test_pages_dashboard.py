@@ -241,3 +241,31 @@ def test_plan_text_is_shown_literally_never_as_markdown_or_html(app_env: str, tm
     assert "\\!\\[追跡\\]\\(https\\://evil\\.example/x\\.png\\)" in summary
     assert "\\<img" in summary and "\\*\\*太字\\*\\*" in summary
     assert "  \n二行目" in summary  # the line break is kept
+
+
+def test_overview_evaluates_the_whole_plan_once_and_reads_last_month_from_the_history(
+    demo_app: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cold, the overview's indicator statuses are computed once (for the as-of month): the
+    changes since last month come from the month-by-month history it draws anyway."""
+    import streamlit as st
+
+    import kpi.evaluate as evaluate
+
+    months: list[str] = []
+    real = evaluate.indicator_statuses
+
+    def counted(data: Any, as_of: Month, *args: Any, **kwargs: Any) -> Any:
+        months.append(str(as_of))
+        return real(data, as_of, *args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "indicator_statuses", counted)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = _start()
+    assert months == ["2026-10"]
+    now = _expected_projects(demo_app, Month(2026, 10)).set_index("id")["status"]
+    before = _expected_projects(demo_app, Month(2026, 9)).set_index("id")["status"]
+    changed = [no for no in now.index if now[no] != before[no]]
+    html = _html(at)
+    assert html.count("▼ 悪化") + html.count("▲ 改善") == len(changed)

@@ -286,3 +286,31 @@ def test_big_measure_draws_its_charts_and_the_schedule_its_projects_a_page_at_a_
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     headers = [t for t in fig["layout"]["yaxis"]["ticktext"] if t.startswith("<b>")]
     assert len(headers) == 50
+
+
+def test_year_end_summary_and_owed_items_reuse_shared_statuses_and_grow_linearly(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """期末評価's 総括 suggests a rating for every project and あなたの課の照会 lists what every
+    department owes: both from the statuses the pages share, in one pass (not one per project)."""
+    import kpi.evaluation as evaluation
+    import kpi.inquiry as inquiry
+
+    def recomputed(*_args: Any) -> None:
+        raise AssertionError("indicator statuses computed again instead of reusing the shared ones")
+
+    evaluations = pd.DataFrame(columns=["project_no", "rating", "reason", "new_issues", "author", "created_at"])
+    works = {}
+    for n, (_engine, data) in sizes.items():
+        statuses = indicator_statuses(data, AS_OF)
+        with counting(monkeypatch) as work:
+            monkeypatch.setattr(evaluation, "indicator_statuses", recomputed)
+            monkeypatch.setattr(inquiry, "indicator_statuses", recomputed)
+            table = evaluation.summary_table(data, evaluations, AS_OF, statuses=statuses)
+            inquiry.owed_items(data, AS_OF, {}, inquiry_open=True, statuses=statuses)
+            monkeypatch.undo()
+        assert len(table) == 20 * n
+        assert table["suggested"].notna().all()
+        works[n] = work
+    assert _linear(works[SMALL].compared, works[LARGE].compared), (works[SMALL].compared, works[LARGE].compared)
+    assert _linear(works[SMALL].parsed, works[LARGE].parsed), (works[SMALL].parsed, works[LARGE].parsed)
