@@ -24,10 +24,10 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from kpi.bench_data import ADMIN, Dataset, DatasetRefused, prepare
 from kpi.db import PROJECT_ROOT, make_engine
@@ -67,20 +67,6 @@ def _median(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-@contextmanager
-def _env(**values: str) -> Any:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 # ---------------------------------------------------------------- floors: raw SQL of the same rows
@@ -280,7 +266,7 @@ def run(ds: Dataset, repeat: int, cache: Path, report_repeat: int, log: Callable
         lines.append(line)
         log(line)
 
-    with _env(KPI_DATABASE_URL=ds.url, KPI_TODAY=ds.today.isoformat()):
+    with mock.patch.dict(os.environ, KPI_DATABASE_URL=ds.url, KPI_TODAY=ds.today.isoformat()):
         trivial = _trivial_page(cache, repeat)
         year_sql = _sql_floor(ds.url, YEAR_ROWS_SQL, ds.year, repeat)
         floors = {

@@ -53,6 +53,15 @@ def _numbers(frame: pd.DataFrame, column: str) -> list[str]:
     return [number(v, u) for v, u in zip(frame[column], frame["unit"], strict=True)]
 
 
+def _review_table(title_key: str, frame: pd.DataFrame, columns: Any) -> None:
+    """One table of the year review (indicators, milestones, self-assessments), or 「なし」."""
+    st.markdown(f"**{ui.tr(title_key)}**")
+    if frame.empty:
+        st.caption(ui.tr("ev_none"))
+    else:
+        st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch")
+
+
 def _council(engine: Any, year: int, as_of: Month, fmt: str) -> bytes:
     """The 懇話会 papers; runs on the download's own thread, so it gets the engine, not ui."""
     return read(engine, council_papers, year, as_of, fmt, clock.today())
@@ -111,55 +120,37 @@ if data is not None and year is not None:
         with left:
             st.subheader(ui.tr("ev_year_title").format(month=ui.month_label(review.year_end)))
             st.markdown(f"{ui.tr('project')}: {status_text(review.project_status, ui.lang())}")
-            st.markdown(f"**{ui.tr('ev_year_indicators')}**")
-            if review.indicators.empty:
-                st.caption(ui.tr("ev_none"))
-            else:
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            ui.tr("indicator"): review.indicators["name"],
-                            ui.tr("status"): [status_text(s, ui.lang()) for s in review.indicators["status"]],
-                            ui.tr("month"): [text(m) for m in review.indicators["month"]],
-                            ui.tr("actual"): _numbers(review.indicators, "actual"),
-                            ui.tr("target"): _numbers(review.indicators, "target"),
-                            ui.tr("ev_note"): [text(n, "") for n in review.indicators["note"]],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
-            st.markdown(f"**{ui.tr('ev_year_milestones')}**")
-            if review.milestones.empty:
-                st.caption(ui.tr("ev_none"))
-            else:
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            ui.tr("milestone"): review.milestones["name"],
-                            ui.tr("month"): review.milestones["month"],
-                            ui.tr("status"): [status_text(s, ui.lang()) for s in review.milestones["status"]],
-                            ui.tr("ev_completed"): [text(d) for d in review.milestones["completed_on"]],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
-            st.markdown(f"**{ui.tr('ev_year_assessments')}**")
-            if review.assessments.empty:
-                st.caption(ui.tr("ev_none"))
-            else:
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            ui.tr("month"): review.assessments["month"],
-                            ui.tr("status"): [status_text(s, ui.lang()) for s in review.assessments["status"]],
-                            ui.tr("ev_comment"): [text(c, "") for c in review.assessments["comment"]],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
+            _review_table(
+                "ev_year_indicators",
+                review.indicators,
+                lambda f: {
+                    ui.tr("indicator"): f["name"],
+                    ui.tr("status"): [status_text(s, ui.lang()) for s in f["status"]],
+                    ui.tr("month"): [text(m) for m in f["month"]],
+                    ui.tr("actual"): _numbers(f, "actual"),
+                    ui.tr("target"): _numbers(f, "target"),
+                    ui.tr("ev_note"): [text(n, "") for n in f["note"]],
+                },
+            )
+            _review_table(
+                "ev_year_milestones",
+                review.milestones,
+                lambda f: {
+                    ui.tr("milestone"): f["name"],
+                    ui.tr("month"): f["month"],
+                    ui.tr("status"): [status_text(s, ui.lang()) for s in f["status"]],
+                    ui.tr("ev_completed"): [text(d) for d in f["completed_on"]],
+                },
+            )
+            _review_table(
+                "ev_year_assessments",
+                review.assessments,
+                lambda f: {
+                    ui.tr("month"): f["month"],
+                    ui.tr("status"): [status_text(s, ui.lang()) for s in f["status"]],
+                    ui.tr("ev_comment"): [text(c, "") for c in f["comment"]],
+                },
+            )
         with right:
             sug = review.suggestion
             note = ui.tr("ev_provisional") if sug.provisional else ""

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import streamlit as st
 import yaml
@@ -137,20 +138,6 @@ FLOW_AT_UPPER_BOUND_WITH_GAPS = Case(
 
 
 @contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-@contextlib.contextmanager
 def _database(case: Case) -> Iterator[str]:
     """A SQLite file holding the generated plan and its actuals; the environment points at it."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -165,7 +152,7 @@ def _database(case: Case) -> Iterator[str]:
                 record_actuals(s, rows, ADMIN, date(FISCAL_YEAR + 2, 1, 1), source="test")
         engine.dispose()
         try:
-            with _environment(KPI_DATABASE_URL=url, KPI_TODAY=case.today.isoformat()):
+            with mock.patch.dict(os.environ, KPI_DATABASE_URL=url, KPI_TODAY=case.today.isoformat()):
                 yield tmp
         finally:
             # Each example has its own database: drop its cached engine and frames, so that

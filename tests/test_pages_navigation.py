@@ -11,24 +11,10 @@ from urllib.parse import parse_qs
 
 from streamlit.testing.v1 import AppTest
 
+from tests.test_pages_dashboard import _html, _start
+
 MEASURES = "pages/1_measures.py"
 PROJECTS = "pages/2_projects.py"
-
-
-def _start(page: str | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
-    assert not at.exception, at.exception
-    if page:
-        at.switch_page(page)
-        for k, v in query.items():
-            at.query_params[k] = v
-        at.run()
-        assert not at.exception, at.exception
-    return at
-
-
-def _html(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 def _main_links(at: AppTest) -> list[tuple[str, dict[str, list[str]]]]:
