@@ -255,12 +255,23 @@ def _subprocess_line(args: list[str], ds: Dataset) -> Callable[[], None]:
     return run
 
 
-def run(ds: Dataset, repeat: int, cache: Path, report_repeat: int, log: Callable[[Line], None]) -> list[Line]:
+def run(
+    ds: Dataset,
+    repeat: int,
+    cache: Path,
+    report_repeat: int,
+    log: Callable[[Line], None],
+    only: tuple[str, ...] = (),
+) -> list[Line]:
+    """Time every line, or with ``only`` the lines whose name contains one of its words."""
     from kpi.bootstrap import import_plan
     from kpi.reports.content import Scope
     from kpi.reports.service import load_inputs, report_bytes, schedule_bytes
 
     lines: list[Line] = []
+
+    def wanted(name: str) -> bool:
+        return not only or any(word in name for word in only)
 
     def add(line: Line) -> None:
         lines.append(line)
@@ -274,25 +285,34 @@ def run(ds: Dataset, repeat: int, cache: Path, report_repeat: int, log: Callable
             "pages/7_history.py": _sql_floor(ds.url, HISTORY_ROWS_SQL, ds.year, repeat),
         }
         for path, name in PAGES:
+            if not wanted(name):
+                continue
             floor = trivial + floors.get(path, year_sql)
             cold, warm = _apptest(path, repeat, _clear_caches)
             add(Line(f"{name} cold", cold, floor))
             add(Line(f"{name} warm", warm, floor))
         _clear_caches()
 
-        add(Line("保存（実績入力 1件）", _median(_save_line(ds, repeat), repeat), _insert_floor(ds.url, repeat)))
+        if wanted("保存（実績入力 1件）"):
+            add(Line("保存（実績入力 1件）", _median(_save_line(ds, repeat), repeat), _insert_floor(ds.url, repeat)))
         interpreter = _median(_subprocess_line(["-c", "pass"], ds), repeat)
-        status = _subprocess_line(
-            ["-m", "kpi", "status", "--fiscal-year", str(ds.year), "--as-of", f"{ds.year + 1}-03"], ds
-        )
-        add(Line("status（起動を含む）", _median(status, repeat), interpreter + year_sql))
-        add(Line("--help", _median(_subprocess_line(["-m", "kpi", "--help"], ds), repeat), interpreter))
+        if wanted("status（起動を含む）"):
+            status = _subprocess_line(
+                ["-m", "kpi", "status", "--fiscal-year", str(ds.year), "--as-of", f"{ds.year + 1}-03"], ds
+            )
+            add(Line("status（起動を含む）", _median(status, repeat), interpreter + year_sql))
+        if wanted("--help"):
+            add(Line("--help", _median(_subprocess_line(["-m", "kpi", "--help"], ds), repeat), interpreter))
         engine = make_engine(ds.url)
-        summary = import_plan(engine, ds.plan_file, ADMIN)  # the first may upgrade; then unchanged
-        if summary.changed:
-            print(f"注意: import-plan が計画を変更しました: {summary}", file=sys.stderr)
-        unchanged = _median(lambda: import_plan(engine, ds.plan_file, ADMIN), repeat)
-        add(Line("import-plan（変更なし）", unchanged, year_sql))
+        if wanted("import-plan（変更なし）"):
+            summary = import_plan(engine, ds.plan_file, ADMIN)  # the first may upgrade; then unchanged
+            if summary.changed:
+                print(f"注意: import-plan が計画を変更しました: {summary}", file=sys.stderr)
+            unchanged = _median(lambda: import_plan(engine, ds.plan_file, ADMIN), repeat)
+            add(Line("import-plan（変更なし）", unchanged, year_sql))
+        if not any(wanted(name) for name in REPORT_LINES):
+            engine.dispose()
+            return lines
 
         inputs = load_inputs(engine, ds.year)
         engine.dispose()
@@ -311,6 +331,8 @@ def run(ds: Dataset, repeat: int, cache: Path, report_repeat: int, log: Callable
             ("工程表 XLSX（全体）", lambda: schedule_bytes(inputs, everything, "xlsx")),
         ]
         for name, fn in reports:
+            if not wanted(name):
+                continue
             add(Line(name, _median(fn, report_repeat), year_sql))
     return lines
 
@@ -322,6 +344,8 @@ def _pad(text: str, width: int) -> str:
 
 
 WIDTH = 36
+# Names of the report lines, for --only before the reports' inputs are loaded.
+REPORT_LINES = ("レポート PDF", "グラフ PNG zip", "レポート XLSX", "工程表 PDF", "工程表 XLSX")
 
 
 def format_line(line: Line) -> str:
@@ -355,7 +379,8 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     print(f"benchmark: scale {ds.scale} on {where}（{built}）; repeat {args.repeat}")
     print("data: " + ", ".join(f"{k} {v:,}" for k, v in ds.counts.items()))
     print(f"{_pad('操作', WIDTH)} {'median ms':>11} {'floor ms':>10} {'ratio':>8}")
-    run(ds, args.repeat, cache, max(1, args.report_repeat), lambda line: print(format_line(line), flush=True))
+    only = tuple(word for word in (args.only or "").split(",") if word)
+    run(ds, args.repeat, cache, max(1, args.report_repeat), lambda line: print(format_line(line), flush=True), only)
     return 0
 
 
@@ -375,5 +400,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--cache-dir",
         default=str(Path(os.environ.get("TMPDIR", "/tmp")) / "kpi-bench"),
         help="構築したデータベースを置くディレクトリ（既定: /tmp/kpi-bench）",
+    )
+    p.add_argument(
+        "--only",
+        help="名前にこの語を含む行だけ測る（カンマ区切り。例: 全体概要,status,XLSX）",
     )
     p.set_defaults(func=cmd_benchmark)

@@ -59,3 +59,13 @@ def test_generated_plan_loads_in_bulk_exactly_as_import_plan_would(tmp_path: Pat
         assert conn.execute(select(func.count()).select_from(ActualRevision)).scalar_one() == written
         assert conn.execute(select(func.count()).select_from(Indicator)).scalar_one() == len(raw["indicators"])
     engine.dispose()
+
+
+def test_benchmark_only_times_the_lines_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--only`` measures one line while working on it, not the whole list."""
+    argv = ["benchmark", "--scale", "S", "--repeat", "1", "--report-repeat", "1", "--cache-dir", str(tmp_path)]
+    assert main([*argv, "--only", "変更履歴,XLSX"]) == 0
+    out = capsys.readouterr().out
+    timed = [line.split()[0] for line in out.splitlines() if re.search(r"\d+\.\d\s+\d+\.\d\s+\d+\.\d$", line)]
+    assert timed == ["変更履歴", "変更履歴", "レポート", "工程表"], out
+    assert "全体概要" not in out and "status" not in out
