@@ -17,6 +17,7 @@ This command drives Streamlit's test harness (``streamlit.testing``), the one pl
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from kpi.bench_data import ADMIN, Dataset, DatasetRefused, prepare
+from kpi.bench_data import ADMIN, BENCH_PASSWORD, BENCH_USER, Dataset, DatasetRefused, prepare
 from kpi.db import PROJECT_ROOT, make_engine
 from kpi.fiscal import Month
 
@@ -262,11 +263,12 @@ def run(
     report_repeat: int,
     log: Callable[[Line], None],
     only: tuple[str, ...] = (),
+    browser: bool = False,
+    port: int | None = None,
 ) -> list[Line]:
-    """Time every line, or with ``only`` the lines whose name contains one of its words."""
+    """Time every line, or with ``only`` the lines whose name contains one of its words; with
+    ``browser`` also the big pages in headless Chromium (kpi.bench_browser)."""
     from kpi.bootstrap import import_plan
-    from kpi.reports.content import Scope
-    from kpi.reports.service import load_inputs, report_bytes, schedule_bytes
 
     lines: list[Line] = []
 
@@ -310,31 +312,47 @@ def run(
                 print(f"注意: import-plan が計画を変更しました: {summary}", file=sys.stderr)
             unchanged = _median(lambda: import_plan(engine, ds.plan_file, ADMIN), repeat)
             add(Line("import-plan（変更なし）", unchanged, year_sql))
-        if not any(wanted(name) for name in REPORT_LINES):
-            engine.dispose()
-            return lines
-
-        inputs = load_inputs(engine, ds.year)
         engine.dispose()
-        assert inputs is not None
-        as_of = Month(ds.year + 1, 3)
-        many = len(inputs.data.indicators) > 100
-        # At L a whole-plan PDF draws 3,000 charts: the target is one 重点施策 of 60.
-        part = Scope.parse("measure:1" if many else "all")
-        part_name = "重点施策1" if many else "全体"
-        everything = Scope.parse("all")
-        reports: list[tuple[str, Callable[[], object]]] = [
-            (f"レポート PDF（{part_name}）", lambda: report_bytes(inputs, as_of, part, "pdf", ds.today)),
-            (f"グラフ PNG zip（{part_name}）", lambda: report_bytes(inputs, as_of, part, "png", ds.today)),
-            ("レポート XLSX（全体）", lambda: report_bytes(inputs, as_of, everything, "xlsx", ds.today)),
-            (f"工程表 PDF（{part_name}）", lambda: schedule_bytes(inputs, part, "pdf")),
-            ("工程表 XLSX（全体）", lambda: schedule_bytes(inputs, everything, "xlsx")),
-        ]
-        for name, fn in reports:
-            if not wanted(name):
-                continue
-            add(Line(name, _median(fn, report_repeat), year_sql))
+        if any(wanted(name) for name in REPORT_LINES):
+            _report_lines(ds, report_repeat, year_sql, wanted, add)
+    if browser:
+        from kpi import bench_browser
+
+        for name, median, floor in bench_browser.run(
+            ds.url, ds.today.isoformat(), cache, repeat, wanted, BENCH_USER, BENCH_PASSWORD, port
+        ):
+            add(Line(name, median, floor))
     return lines
+
+
+def _report_lines(
+    ds: Dataset, report_repeat: int, year_sql: float, wanted: Callable[[str], bool], add: Callable[[Line], None]
+) -> None:
+    from kpi.reports.content import Scope
+    from kpi.reports.service import load_inputs, report_bytes, schedule_bytes
+
+    engine = make_engine(ds.url)
+    try:
+        inputs = load_inputs(engine, ds.year)
+    finally:
+        engine.dispose()
+    assert inputs is not None
+    as_of = Month(ds.year + 1, 3)
+    many = len(inputs.data.indicators) > 100
+    # At L a whole-plan PDF draws 3,000 charts: the target is one 重点施策 of 60.
+    part = Scope.parse("measure:1" if many else "all")
+    part_name = "重点施策1" if many else "全体"
+    everything = Scope.parse("all")
+    reports: list[tuple[str, Callable[[], object]]] = [
+        (f"レポート PDF（{part_name}）", lambda: report_bytes(inputs, as_of, part, "pdf", ds.today)),
+        (f"グラフ PNG zip（{part_name}）", lambda: report_bytes(inputs, as_of, part, "png", ds.today)),
+        ("レポート XLSX（全体）", lambda: report_bytes(inputs, as_of, everything, "xlsx", ds.today)),
+        (f"工程表 PDF（{part_name}）", lambda: schedule_bytes(inputs, part, "pdf")),
+        ("工程表 XLSX（全体）", lambda: schedule_bytes(inputs, everything, "xlsx")),
+    ]
+    for name, fn in reports:
+        if wanted(name):
+            add(Line(name, _median(fn, report_repeat), year_sql))
 
 
 def _pad(text: str, width: int) -> str:
@@ -367,6 +385,9 @@ def _quiet_streamlit() -> None:
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
     _quiet_streamlit()
+    if args.browser and importlib.util.find_spec("playwright") is None:
+        print("--browser には Playwright が必要です（pip install -r requirements-dev.txt）", file=sys.stderr)
+        return 1
     cache = Path(args.cache_dir)
     url = args.database_url
     try:
@@ -380,7 +401,11 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     print("data: " + ", ".join(f"{k} {v:,}" for k, v in ds.counts.items()))
     print(f"{_pad('操作', WIDTH)} {'median ms':>11} {'floor ms':>10} {'ratio':>8}")
     only = tuple(word for word in (args.only or "").split(",") if word)
-    run(ds, args.repeat, cache, max(1, args.report_repeat), lambda line: print(format_line(line), flush=True), only)
+
+    def log(line: Line) -> None:
+        print(format_line(line), flush=True)
+
+    run(ds, args.repeat, cache, max(1, args.report_repeat), log, only, args.browser, args.port)
     return 0
 
 
@@ -404,5 +429,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--only",
         help="名前にこの語を含む行だけ測る（カンマ区切り。例: 全体概要,status,XLSX）",
+    )
+    p.add_argument(
+        "--browser",
+        action="store_true",
+        help="全体概要・重点施策別・工程表をヘッドレス Chromium でも測る（Playwright が必要）",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        help="--browser で起動するサーバーのポート（この番号から空きを10個まで探す。既定: 空いている任意のポート）",
     )
     p.set_defaults(func=cmd_benchmark)

@@ -44,6 +44,7 @@ LATEST_YEAR = 2026  # the year every page shows; older years only add rows the p
 TODAY = date(2027, 4, 15)  # the whole latest year has ended: the largest status computation
 YEARS = 10
 BENCH_USER = "bench-admin"
+BENCH_PASSWORD = "bench-password-123"  # signs in to the server of `benchmark --browser`
 MARKER = "benchmark_dataset"
 FORMAT = "4"  # bump when the generated data changes: old cached files are not reused
 CHUNK = 20_000  # rows per executemany
@@ -400,8 +401,8 @@ def _fill(engine: Engine, scale: str, revisions: int, key: str) -> None:
                 bulk_actuals(conn, plan, revisions)
         conn.execute(insert(AppSetting), {"name": MARKER, "value": key})
     with transaction(engine) as s:
-        auth.add_user(s, ADMIN, BENCH_USER, "bench-password-123", "admin")
-        auth.add_user(s, ADMIN, "bench-editor", "bench-password-123", "editor", list(DEPARTMENTS[:3]))
+        auth.add_user(s, ADMIN, BENCH_USER, BENCH_PASSWORD, "admin")
+        auth.add_user(s, ADMIN, "bench-editor", BENCH_PASSWORD, "editor", list(DEPARTMENTS[:3]))
         if scale == "S":
             load_demo(s, LATEST_YEAR, ADMIN, TODAY)
 
@@ -489,4 +490,4 @@ def prepare(scale: str, url: str | None, cache_dir: Path | None = None, revision
     return result
 
 
-__all__ = ["ADMIN", "BENCH_USER", "Dataset", "DatasetRefused", "prepare"]
+__all__ = ["ADMIN", "BENCH_PASSWORD", "BENCH_USER", "Dataset", "DatasetRefused", "prepare"]

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from sqlalchemy import func, select
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from kpi import bench, bench_data
+from kpi import bench, bench_browser, bench_data
 from kpi.bootstrap import import_plan
 from kpi.cli_main import main
 from kpi.db import make_engine, upgrade
 from kpi.models import ActualRevision, Indicator
+
+PORT = 8740  # this test's range: 8740-8749
 
 
 def test_benchmark_s_prints_every_line_with_its_floor_and_ratio(
@@ -69,3 +74,81 @@ def test_benchmark_only_times_the_lines_named(tmp_path: Path, capsys: pytest.Cap
     timed = [line.split()[0] for line in out.splitlines() if re.search(r"\d+\.\d\s+\d+\.\d\s+\d+\.\d$", line)]
     assert timed == ["変更履歴", "変更履歴", "レポート", "工程表"], out
     assert "全体概要" not in out and "status" not in out
+
+
+@pytest.mark.browser
+def test_benchmark_browser_times_the_overview_in_chromium_and_stops_its_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--browser`` adds the real-browser lines of the pages asked for, then leaves no server running."""
+    from tests.e2e.conftest import require_chromium
+
+    require_chromium()
+    argv = ["benchmark", "--scale", "S", "--repeat", "1", "--cache-dir", str(tmp_path)]
+    assert main([*argv, "--browser", "--port", str(PORT), "--only", "全体概要"]) == 0
+    out = capsys.readouterr().out
+    number = r"\s+\d+\.\d\s+\d+\.\d\s+\d+\.\d$"
+    for name in ("全体概要 cold", "全体概要 warm", "全体概要 browser cold", "全体概要 browser warm"):
+        assert re.search(re.escape(name) + number, out, re.MULTILINE), f"missing line: {name}\n{out}"
+    assert "工程表" not in out and "重点施策別" not in out
+    for port in range(PORT, PORT + 10):
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+
+
+def test_benchmark_without_browser_prints_no_browser_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["benchmark", "--scale", "S", "--repeat", "1", "--cache-dir", str(tmp_path), "--only", "全体概要"]
+    assert main(argv) == 0
+    assert "browser" not in capsys.readouterr().out.split("操作", 1)[1]
+
+
+class _FakePage:
+    """Enough of a Playwright page to deliver websocket frames to ScriptRuns."""
+
+    def __init__(self) -> None:
+        self.frames: list[Any] = []
+
+    def on(self, event: str, handler: Any) -> None:
+        assert event == "websocket"
+        socket = _FakeSocket()
+        handler(socket)
+        self.frames = socket.handlers
+
+    def receive(self, msg: ForwardMsg) -> None:
+        for handler in self.frames:
+            handler(msg.SerializeToString())
+
+
+class _FakeSocket:
+    def __init__(self) -> None:
+        self.handlers: list[Any] = []
+
+    def on(self, event: str, handler: Any) -> None:
+        assert event == "framereceived"
+        self.handlers.append(handler)
+
+
+def _msg(kind: str, status: int = 0) -> ForwardMsg:
+    msg = ForwardMsg()
+    if kind == "new_session":
+        msg.new_session.page_script_hash = "page"
+    else:
+        msg.script_finished = status  # type: ignore[assignment]
+    return msg
+
+
+def test_a_run_cut_short_by_st_rerun_does_not_count_as_the_page_being_ready() -> None:
+    """Signing in ends its run with st.rerun(): only the run after it draws the page."""
+    page = _FakePage()
+    runs = bench_browser.ScriptRuns(page)
+    page.receive(_msg("new_session"))
+    assert runs.running and runs.finished == 0
+    page.receive(_msg("script_finished", ForwardMsg.FINISHED_EARLY_FOR_RERUN))
+    assert runs.running and runs.finished == 0
+    page.receive(_msg("new_session"))
+    page.receive(_msg("script_finished", ForwardMsg.FINISHED_SUCCESSFULLY))
+    assert not runs.running and runs.finished == 1
+    for handler in page.frames:
+        handler("a text frame")  # ignored, as are frames that are not Streamlit's messages
+        handler(b"\xff\xfe not protobuf")
+    assert not runs.running and runs.finished == 1
