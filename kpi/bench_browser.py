@@ -14,8 +14,9 @@ login form. Then, in one browser session:
 
 "Ready" is two signals, both needed: the server reported the script run finished (the
 ``script_finished`` message on Streamlit's websocket, so a stale page from before the click
-never counts), then the browser drew it (no running indicator, the page's own content in the
-DOM). Playwright and the server are imported and started only when ``--browser`` is given.
+never counts), then the browser drew it (no running indicator, no stale element, the page's
+own content in the DOM, every plotly chart's SVG). Playwright and the server are imported
+and started only when ``--browser`` is given.
 
 The helpers for Chromium and the server (``CHROMIUM``, ``launch_chromium``,
 ``streamlit_server``) are shared with the real-browser tests (tests/e2e/conftest.py).
@@ -91,6 +92,9 @@ def free_port(start: int | None = None, tries: int = 10) -> int:
     candidates = [0] if start is None else list(range(start, start + tries))
     for port in candidates:
         with socket.socket() as s:
+            # As the server binds (tornado sets SO_REUSEADDR): the last server's closed
+            # connections in TIME_WAIT do not make its port look taken.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
@@ -176,6 +180,7 @@ DRAWN_JS = """
 selector => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-testid="stMain"] [data-stale="true"]')
     && !!document.querySelector(selector)
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))
 """
 
 
