@@ -3,17 +3,13 @@
 Other browser tests reuse them: ``streamlit_server`` yields the base URL of a server on a
 database prepared with the real plan and the sample data (today = 2026-11-24);
 ``browser_page`` gives a fresh Playwright page in Debian's Chromium. Without
-/usr/bin/chromium the tests skip, except in CI (env CI set), where they fail.
+/usr/bin/chromium the tests skip, except in CI (env CI set), where they fail. Chromium's
+launch and the server come from kpi.bench_browser, shared with ``benchmark --browser``.
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,23 +17,15 @@ from typing import Any
 
 import pytest
 
+from kpi import bench_browser
 from kpi.bootstrap import import_plan
 from kpi.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.demo import load_demo
 
 from ..conftest import ADMIN, ROOT, TODAY
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
+CHROMIUM = bench_browser.CHROMIUM
 ARTIFACTS = ROOT / "test-artifacts"
-STARTUP_TIMEOUT_S = 60
 
 
 def require_chromium() -> None:
@@ -49,23 +37,7 @@ def require_chromium() -> None:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy in {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
+    return bench_browser.free_port()
 
 
 @pytest.fixture(scope="session")
@@ -77,29 +49,9 @@ def artifacts_dir() -> Path:
 @contextmanager
 def run_streamlit(db_url: str, log: Path, port: int | None = None) -> Iterator[str]:
     """``streamlit run app.py`` on ``db_url`` (today = 2026-11-24); yields its base URL."""
-    port = port or _free_port()
-    env = {**os.environ, "KPI_DATABASE_URL": db_url, "KPI_TODAY": TODAY.isoformat()}
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, proc, log)
+    env = {"KPI_DATABASE_URL": db_url, "KPI_TODAY": TODAY.isoformat()}
+    with bench_browser.streamlit_server(env, log, port or _free_port()) as base_url:
         yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +75,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        b = bench_browser.launch_chromium(p)
         yield b
         b.close()
 
