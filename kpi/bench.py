@@ -375,8 +375,11 @@ def _quiet_streamlit() -> None:
     import logging
 
     import streamlit.testing.v1  # noqa: F401  (creates the loggers to quieten)
-    from streamlit import logger
+    from streamlit import config, logger
 
+    # Parsing the config (on the first AppTest run otherwise) sets the level back to the
+    # config's "info": parse it first.
+    config.get_config_options()
     logger.set_log_level("error")
     for name in list(logging.Logger.manager.loggerDict):
         if name.startswith("streamlit"):

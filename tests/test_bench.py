@@ -152,3 +152,11 @@ def test_a_run_cut_short_by_st_rerun_does_not_count_as_the_page_being_ready() ->
         handler("a text frame")  # ignored, as are frames that are not Streamlit's messages
         handler(b"\xff\xfe not protobuf")
     assert not runs.running and runs.finished == 1
+
+
+def test_benchmark_output_has_no_streamlit_warnings(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """AppTest outside a server warns on every run; the benchmark's output stays its table."""
+    argv = ["benchmark", "--scale", "S", "--repeat", "1", "--cache-dir", str(tmp_path), "--only", "全体概要"]
+    assert main(argv) == 0
+    err = capfd.readouterr().err
+    assert "ScriptRunContext" not in err and "No runtime found" not in err, err
