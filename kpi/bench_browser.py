@@ -35,9 +35,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpi.db import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,7 +53,7 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_TIMEOUT_S = 60
 READY_TIMEOUT_S = 600  # a cold page at L takes seconds; a hung one must still end the run
-VIEWPORT = {"width": 1440, "height": 900}
+WIDTH, HEIGHT = 1440, 900
 UNKNOWN_USER = "bench-nobody"  # refused without counting towards any account's lock
 
 
@@ -81,10 +84,10 @@ def line_names(page: BrowserPage) -> list[str]:
 # ---------------------------------------------------------------- Chromium and the server
 
 
-def launch_chromium(playwright: Any) -> Any:
+def launch_chromium(playwright: Playwright) -> Browser:
     """Headless Chromium: Debian's when installed (CI), else Playwright's own download."""
-    extra = {"executable_path": str(CHROMIUM)} if CHROMIUM.exists() else {}
-    return playwright.chromium.launch(headless=True, args=CHROMIUM_ARGS, **extra)
+    executable = str(CHROMIUM) if CHROMIUM.exists() else None
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
 
 
 def free_port(start: int | None = None, tries: int = 10) -> int:
@@ -151,7 +154,7 @@ def streamlit_server(env: dict[str, str], log: Path, port: int | None = None) ->
 class ScriptRuns:
     """The script runs a browser page's server reported finished, read from the websocket."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Page) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         self._msg = ForwardMsg
@@ -184,7 +187,7 @@ selector => !document.querySelector('[data-testid="stStatusWidget"]')
 """
 
 
-def _timed(page: Any, runs: ScriptRuns, action: Callable[[], None], selector: str, text: str = "") -> float:
+def _timed(page: Page, runs: ScriptRuns, action: Callable[[], object], selector: str, text: str = "") -> float:
     """Seconds from ``action`` until a new script run has finished and ``selector`` (holding
     ``text``) is drawn with no running indicator."""
     before = runs.finished
@@ -204,7 +207,7 @@ def _timed(page: Any, runs: ScriptRuns, action: Callable[[], None], selector: st
     return elapsed
 
 
-def _sign_in(page: Any, username: str, password: str) -> Callable[[], None]:
+def _sign_in(page: Page, username: str, password: str) -> Callable[[], None]:
     sidebar = page.locator('[data-testid="stSidebar"]')
 
     def act() -> None:
@@ -215,7 +218,7 @@ def _sign_in(page: Any, username: str, password: str) -> Callable[[], None]:
     return act
 
 
-def _next_schedule_page(page: Any) -> Callable[[], None] | None:
+def _next_schedule_page(page: Page) -> Callable[[], None] | None:
     """Choosing the second 50 projects in the 工程表's selector; None with one page only."""
     selector = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]')
     if not selector.count():
@@ -229,9 +232,9 @@ def _next_schedule_page(page: Any) -> Callable[[], None] | None:
 # ---------------------------------------------------------------- one page, one server
 
 
-def measure_page(browser: Any, base_url: str, spec: BrowserPage, username: str, password: str) -> dict[str, float]:
+def measure_page(browser: Browser, base_url: str, spec: BrowserPage, username: str, password: str) -> dict[str, float]:
     """Floor, cold, warm (and the next 工程表 page) of one page on a server just started."""
-    context = browser.new_context(viewport=VIEWPORT, locale="ja-JP")
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="ja-JP")
     try:
         page = context.new_page()
         page.set_default_timeout(READY_TIMEOUT_S * 1000)
