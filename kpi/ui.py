@@ -38,7 +38,7 @@ from kpi.labels import (
     status_label,
     t,
 )
-from kpi.measure_view import MeasureView
+from kpi.page_views import MeasureView, ProjectView
 from kpi.permissions import Actor, cli_actor, public_author
 from kpi.planfile import DEFAULT_LEVELS
 from kpi.status import Status
@@ -221,7 +221,7 @@ def status_history(year: int, as_of: Month) -> pd.DataFrame | None:
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def cached_measure_view(url: str, year: int, as_of: str, version: int, no: int, lang: str) -> MeasureView | None:
-    from kpi.measure_view import measure_view
+    from kpi.page_views import measure_view
 
     data = cached_plan_data(url, year, version)
     return None if data is None else measure_view(data, no, Month.parse(as_of), lang)
@@ -234,15 +234,91 @@ def measure_page_view(year: int, as_of: Month, no: int) -> MeasureView | None:
     return cached_measure_view(url, year, str(as_of), current_version(url), int(no), lang())
 
 
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def cached_project_view(url: str, year: int, as_of: str, version: int, no: int, lang: str) -> ProjectView | None:
+    from kpi.page_views import project_view
+
+    data = cached_plan_data(url, year, version)
+    return None if data is None else project_view(data, no, Month.parse(as_of), lang)
+
+
+def project_page_view(year: int, as_of: Month, no: int) -> ProjectView | None:
+    """One project's status, reasons and status changes (shared, read only), computed once
+    per data version, as-of month and language."""
+    url = database_url()
+    return cached_project_view(url, year, str(as_of), current_version(url), int(no), lang())
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def cached_gantt_figure(
+    url: str,
+    year: int,
+    version: int,
+    projects: tuple[int, ...],
+    as_of: str,
+    lang: str,
+    title: str,
+    _data: PlanData,
+    _indicators: pd.DataFrame,
+) -> Any:
+    from kpi import charts
+
+    return charts.gantt_chart(_data, _indicators, Month.parse(as_of), list(projects), lang, title=title)
+
+
+def gantt_figure(data: PlanData, indicators: pd.DataFrame, as_of: Month, projects: list[int], title: str) -> Any:
+    """The 工程表 of ``projects`` (kpi.charts.gantt_chart), built once per data version."""
+    url = database_url()
+    key = tuple(int(n) for n in projects)
+    return cached_gantt_figure(url, data.year, current_version(url), key, str(as_of), lang(), title, data, indicators)
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=16)
+def cached_report_content(url: str, year: int, as_of: str, scope: str, version: int, lang: str, today: str) -> Any:
+    from datetime import date
+
+    from kpi.reports.content import Scope, build_report
+
+    data = cached_plan_data(url, year, version)
+    if data is None:
+        return None
+    return build_report(data, Month.parse(as_of), Scope.parse(scope), generated_on=date.fromisoformat(today), lang=lang)
+
+
+def report_content(year: int, as_of: Month, scope: Any) -> Any:
+    """The レポート page's content (kpi.reports.content.build_report), built once per data
+    version, scope, as-of month and language (shared, read only)."""
+    url = database_url()
+    return cached_report_content(
+        url, year, str(as_of), str(scope), current_version(url), lang(), clock.today().isoformat()
+    )
+
+
 # Building a plotly figure validates every property (about 0.2 s a chart): a rerun that
 # changed nothing draws the figure it built before. Shared: st.plotly_chart only reads it.
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
 def cached_indicator_figure(
-    url: str, year: int, version: int, code: str, as_of: str, lang: str, _data: PlanData, _row: dict[str, Any]
+    url: str,
+    year: int,
+    version: int,
+    code: str,
+    as_of: str,
+    lang: str,
+    height: int,
+    _data: PlanData,
+    _row: dict[str, Any],
 ) -> Any:
     from kpi import charts
 
-    return charts.indicator_chart(_data, code, Month.parse(as_of), _row, lang)
+    return charts.indicator_chart(_data, code, Month.parse(as_of), _row, lang, height=height)
+
+
+def indicator_figure(data: PlanData, row: dict[str, Any], as_of: Month, height: int = 400) -> Any:
+    """The plotly figure of one indicator (kpi.charts.indicator_chart), built once per data
+    version; ``row`` is its status row as of ``as_of``."""
+    url = database_url()
+    code = str(row["id"])
+    return cached_indicator_figure(url, data.year, current_version(url), code, str(as_of), lang(), height, data, row)
 
 
 def page_of(frame: pd.DataFrame, size: int, key: str, label_key: str) -> pd.DataFrame:
@@ -265,6 +341,9 @@ def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
     _forget_version()
     cached_measure_view.clear()
+    cached_project_view.clear()
+    cached_gantt_figure.clear()
+    cached_report_content.clear()
     cached_indicator_figure.clear()
     cached_plan_data.clear()
     cached_statuses.clear()
@@ -787,8 +866,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
     code = str(row["id"])
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
-        url = database_url()
-        fig = cached_indicator_figure(url, data.year, current_version(url), code, str(as_of), lang(), data, row)
+        fig = indicator_figure(data, row, as_of)
         name = charts.chart_filename(data.year, code, as_of)
         # theme=None: the figure's own fonts and colours, so that screen and print agree.
         st.plotly_chart(fig, config=charts.chart_config(name), key=f"chart_{code}", theme=None)
