@@ -250,27 +250,46 @@ def project_page_view(year: int, as_of: Month, no: int) -> ProjectView | None:
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def cached_gantt_figure(
-    url: str,
-    year: int,
-    version: int,
-    projects: tuple[int, ...],
-    as_of: str,
-    lang: str,
-    title: str,
-    _data: PlanData,
-    _indicators: pd.DataFrame,
-) -> Any:
+def cached_schedule(
+    url: str, year: int, as_of: str, version: int, projects: tuple[int, ...], lang: str, title: str | None
+) -> tuple[Any, list[Any]] | None:
     from kpi import charts
+    from kpi.evaluate import indicator_statuses
+    from kpi.schedule_list import schedule_list
 
-    return charts.gantt_chart(_data, _indicators, Month.parse(as_of), list(projects), lang, title=title)
+    data = cached_plan_data(url, year, version)
+    if data is None:
+        return None
+    nos = list(projects)
+    part = data.only_projects(nos)  # only the projects drawn are evaluated
+    statuses = indicator_statuses(part, Month.parse(as_of))
+    figure = charts.gantt_chart(part, statuses, Month.parse(as_of), nos, lang, title=title)
+    return figure, schedule_list(part, statuses, nos)
 
 
-def gantt_figure(data: PlanData, indicators: pd.DataFrame, as_of: Month, projects: list[int], title: str) -> Any:
-    """The 工程表 of ``projects`` (kpi.charts.gantt_chart), built once per data version."""
+def schedule_of(year: int, as_of: Month, projects: list[int], title: str | None = None) -> tuple[Any, list[Any]]:
+    """The 工程表 of ``projects``: the Gantt figure (kpi.charts.gantt_chart) and its list form
+    for phones (kpi.schedule_list), built once per data version (shared, read only)."""
     url = database_url()
     key = tuple(int(n) for n in projects)
-    return cached_gantt_figure(url, data.year, current_version(url), key, str(as_of), lang(), title, data, indicators)
+    made = cached_schedule(url, year, str(as_of), current_version(url), key, lang(), title)
+    assert made is not None  # callers show a year whose plan data loaded
+    return made
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
+def cached_actual_history(url: str, year: int, code: str, version: int, lang: str) -> pd.DataFrame:
+    from kpi.store import actual_history
+
+    with transaction(engine_for(url)) as session:
+        return display_table(actual_history(session, year, code))
+
+
+def actual_history_table(year: int, code: str) -> pd.DataFrame:
+    """Every revision of one indicator's actuals this year, as people read it (display_table),
+    read once per data version."""
+    url = database_url()
+    return cached_actual_history(url, year, code, current_version(url), lang())
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=16)
@@ -342,7 +361,8 @@ def clear_caches() -> None:
     _forget_version()
     cached_measure_view.clear()
     cached_project_view.clear()
-    cached_gantt_figure.clear()
+    cached_schedule.clear()
+    cached_actual_history.clear()
     cached_report_content.clear()
     cached_indicator_figure.clear()
     cached_plan_data.clear()

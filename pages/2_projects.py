@@ -5,7 +5,6 @@ import streamlit as st
 from kpi import charts, fmt, ui
 from kpi.fiscal import Month
 from kpi.labels import WORK_FIELDS, work_headings
-from kpi.schedule_list import schedule_list
 from kpi.why import NEEDS_REASON
 
 KEY_PROJECT = "projects_project"
@@ -106,10 +105,10 @@ else:
 
     st.subheader(ui.tr("dash_schedule_of"))
     title = f"{ui.tr('dash_schedule_of')}：{p['project_code']} {p['project_name']}"
-    fig = ui.gantt_figure(data, indicators, as_of, [no], title)
+    fig, schedule = ui.schedule_of(data.year, as_of, [no], title)
     with ui.wide_only("project_schedule"):
         st.plotly_chart(
             fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)), theme=None
         )
     with ui.narrow_only("project_schedule"):
-        st.markdown(ui.schedule_list_html(schedule_list(data, indicators, [no]), data.year), unsafe_allow_html=True)
+        st.markdown(ui.schedule_list_html(schedule, data.year), unsafe_allow_html=True)
