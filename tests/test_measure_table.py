@@ -35,7 +35,7 @@ def _start(lang: str = "ja", **query: str) -> AppTest:
 
 
 def _table(at: AppTest) -> str:
-    tables = [m.value for m in at.markdown if "kpi-indicator-table" in m.value]
+    tables = [m.value for m in at.markdown if m.value.startswith('<table class="kpi-table kpi-indicator-table"')]
     assert len(tables) == 1
     return tables[0]
 
