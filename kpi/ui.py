@@ -553,11 +553,11 @@ PRINT_CSS = """
   .kpi-table td.kpi-indent2 { padding-left: 1.2rem; }
   .kpi-table td.kpi-name { min-width: 10em; }
   .kpi-table td.kpi-why { min-width: 12em; }
-  /* The 重点施策 indicator table fits a 390 px phone: names wrap, the sparkline shrinks. */
+  /* A measure's indicator table fits a 390 px phone: names wrap, the sparkline shrinks. */
   .kpi-indicator-table th, .kpi-indicator-table td { padding: 0.25rem 0.3rem; }
   .kpi-table.kpi-indicator-table td.kpi-name { min-width: 6.5em; }
   .kpi-indicator-table th, .kpi-indicator-table td.kpi-num { white-space: normal; }
-  /* 進捗率 tells how far from the target; the target itself is in the chart below. */
+  /* The ratio tells how far from the target; the target itself is in the chart below. */
   .kpi-indicator-table th:nth-child(4), .kpi-indicator-table td:nth-child(4) { display: none; }
   .kpi-indicator-table .kpi-spark { width: 60px; height: 16px; }
   .kpi-table td.kpi-spark-cell { width: 62px; }
