@@ -388,6 +388,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "dash_choose_measure": ("重点施策を選択", "Choose a measure"),
     "dash_choose_project": ("実施事業を選択", "Choose a project"),
     "dash_indicators": ("指標の進捗", "Indicator progress"),
+    "dash_latest": ("最新値", "Latest"),
+    "dash_trend": ("今年度の推移", "This year"),
+    "dash_charts": ("指標のグラフ", "Indicator charts"),
+    "spark_label": ("月別実績", "monthly actuals"),
+    "spark_none": ("今年度の実績なし", "no actuals this year"),
     "dash_no_indicators": (
         "この実施事業には数値指標がありません。状況は工程表のマイルストーンと自己評価で判断します。",
         "This project has no numeric indicator; its status comes from milestones and self-assessment.",

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kpi import auth_ui, clock, fmt, incident
 from kpi.auth import departments_by_user
@@ -37,6 +38,7 @@ from kpi.labels import (
     status_label,
     t,
 )
+from kpi.page_views import MeasureView, ProjectView
 from kpi.permissions import Actor, cli_actor, public_author
 from kpi.planfile import DEFAULT_LEVELS
 from kpi.status import Status
@@ -89,12 +91,33 @@ def engine() -> Engine:
     return engine_for(database_url())
 
 
+_VERSION_MEMO = "_kpi_data_version"  # attribute of the script run context: (run, url, version)
+
+
 def current_version(url: str) -> int:
-    """The database's data version (kpi.store.data_version), read on every rerun: the cached
+    """The database's data version (kpi.store.data_version), read once per rerun: the cached
     reads below are keyed by it, so that a write through another server (several app servers
-    on one PostgreSQL) shows on this server's next rerun, not after the cache's ttl."""
+    on one PostgreSQL) shows on this server's next rerun, not after the cache's ttl.
+
+    The title, sidebar, plan data, statuses and level names all ask for it; one query per
+    script run answers them all (``clear_caches`` after a write forgets it at once)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    # ctx.cursors is a new dict at the start of every script run: it marks the run.
+    run = getattr(ctx, "cursors", None)
+    memo = getattr(ctx, _VERSION_MEMO, None)
+    if run is not None and memo is not None and memo[0] is run and memo[1] == url:
+        return int(memo[2])
     with transaction(engine_for(url)) as session:
-        return data_version(session)
+        version = data_version(session)
+    if run is not None:
+        setattr(ctx, _VERSION_MEMO, (run, url, version))
+    return version
+
+
+def _forget_version() -> None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None and hasattr(ctx, _VERSION_MEMO):
+        setattr(ctx, _VERSION_MEMO, None)
 
 
 # A resource, not cache_data: cache_data unpickles a copy on every rerun, which for a plan of
@@ -196,6 +219,127 @@ def status_history(year: int, as_of: Month) -> pd.DataFrame | None:
     return cached_status_history(url, year, str(as_of), current_version(url))
 
 
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def cached_measure_view(url: str, year: int, as_of: str, version: int, no: int, lang: str) -> MeasureView | None:
+    from kpi.page_views import measure_view
+
+    data = cached_plan_data(url, year, version)
+    return None if data is None else measure_view(data, no, Month.parse(as_of), lang)
+
+
+def measure_page_view(year: int, as_of: Month, no: int) -> MeasureView | None:
+    """One 重点施策's statuses, reasons, history and sparklines (shared, read only), computed
+    once per data version, as-of month and language."""
+    url = database_url()
+    return cached_measure_view(url, year, str(as_of), current_version(url), int(no), lang())
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def cached_project_view(url: str, year: int, as_of: str, version: int, no: int, lang: str) -> ProjectView | None:
+    from kpi.page_views import project_view
+
+    data = cached_plan_data(url, year, version)
+    return None if data is None else project_view(data, no, Month.parse(as_of), lang)
+
+
+def project_page_view(year: int, as_of: Month, no: int) -> ProjectView | None:
+    """One project's status, reasons and status changes (shared, read only), computed once
+    per data version, as-of month and language."""
+    url = database_url()
+    return cached_project_view(url, year, str(as_of), current_version(url), int(no), lang())
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def cached_schedule(
+    url: str, year: int, as_of: str, version: int, projects: tuple[int, ...], lang: str, title: str | None
+) -> tuple[Any, list[Any]] | None:
+    from kpi import charts
+    from kpi.evaluate import indicator_statuses
+    from kpi.schedule_list import schedule_list
+
+    data = cached_plan_data(url, year, version)
+    if data is None:
+        return None
+    nos = list(projects)
+    part = data.only_projects(nos)  # only the projects drawn are evaluated
+    statuses = indicator_statuses(part, Month.parse(as_of))
+    figure = charts.gantt_chart(part, statuses, Month.parse(as_of), nos, lang, title=title)
+    return figure, schedule_list(part, statuses, nos)
+
+
+def schedule_of(year: int, as_of: Month, projects: list[int], title: str | None = None) -> tuple[Any, list[Any]]:
+    """The 工程表 of ``projects``: the Gantt figure (kpi.charts.gantt_chart) and its list form
+    for phones (kpi.schedule_list), built once per data version (shared, read only)."""
+    url = database_url()
+    key = tuple(int(n) for n in projects)
+    made = cached_schedule(url, year, str(as_of), current_version(url), key, lang(), title)
+    assert made is not None  # callers show a year whose plan data loaded
+    return made
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
+def cached_actual_history(url: str, year: int, code: str, version: int, lang: str) -> pd.DataFrame:
+    from kpi.store import actual_history
+
+    with transaction(engine_for(url)) as session:
+        return display_table(actual_history(session, year, code))
+
+
+def actual_history_table(year: int, code: str) -> pd.DataFrame:
+    """Every revision of one indicator's actuals this year, as people read it (display_table),
+    read once per data version."""
+    url = database_url()
+    return cached_actual_history(url, year, code, current_version(url), lang())
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=16)
+def cached_report_content(url: str, year: int, as_of: str, scope: str, version: int, lang: str, today: str) -> Any:
+    from datetime import date
+
+    from kpi.reports.content import Scope, build_report
+
+    data = cached_plan_data(url, year, version)
+    if data is None:
+        return None
+    return build_report(data, Month.parse(as_of), Scope.parse(scope), generated_on=date.fromisoformat(today), lang=lang)
+
+
+def report_content(year: int, as_of: Month, scope: Any) -> Any:
+    """The レポート page's content (kpi.reports.content.build_report), built once per data
+    version, scope, as-of month and language (shared, read only)."""
+    url = database_url()
+    return cached_report_content(
+        url, year, str(as_of), str(scope), current_version(url), lang(), clock.today().isoformat()
+    )
+
+
+# Building a plotly figure validates every property (about 0.2 s a chart): a rerun that
+# changed nothing draws the figure it built before. Shared: st.plotly_chart only reads it.
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
+def cached_indicator_figure(
+    url: str,
+    year: int,
+    version: int,
+    code: str,
+    as_of: str,
+    lang: str,
+    height: int,
+    _data: PlanData,
+    _row: dict[str, Any],
+) -> Any:
+    from kpi import charts
+
+    return charts.indicator_chart(_data, code, Month.parse(as_of), _row, lang, height=height)
+
+
+def indicator_figure(data: PlanData, row: dict[str, Any], as_of: Month, height: int = 400) -> Any:
+    """The plotly figure of one indicator (kpi.charts.indicator_chart), built once per data
+    version; ``row`` is its status row as of ``as_of``."""
+    url = database_url()
+    code = str(row["id"])
+    return cached_indicator_figure(url, data.year, current_version(url), code, str(as_of), lang(), height, data, row)
+
+
 def page_of(frame: pd.DataFrame, size: int, key: str, label_key: str) -> pd.DataFrame:
     """The rows of ``frame`` on the page chosen in a selectbox (drawn only when there is more
     than one page): a large plan draws ``size`` charts or projects at a time, not all of them."""
@@ -214,6 +358,13 @@ def page_of(frame: pd.DataFrame, size: int, key: str, label_key: str) -> pd.Data
 
 def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
+    _forget_version()
+    cached_measure_view.clear()
+    cached_project_view.clear()
+    cached_schedule.clear()
+    cached_actual_history.clear()
+    cached_report_content.clear()
+    cached_indicator_figure.clear()
     cached_plan_data.clear()
     cached_statuses.clear()
     cached_fiscal_years.clear()
@@ -386,6 +537,9 @@ PRINT_CSS = """
 .kpi-table tr.kpi-policy td { background: #ECEFF1; font-weight: 700; }
 .kpi-table tr.kpi-measure td { background: #F7F9FA; font-weight: 600; }
 .kpi-table td.kpi-nowrap { white-space: nowrap; }
+.kpi-table td.kpi-num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
+.kpi-table td.kpi-spark-cell { width: 100px; line-height: 0; }
+.kpi-spark { display: block; }
 .kpi-table td.kpi-indent1 { padding-left: 1.6rem; }
 .kpi-table td.kpi-indent2 { padding-left: 3.2rem; }
 .kpi-counts { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.2rem 0 0.8rem; }
@@ -399,6 +553,14 @@ PRINT_CSS = """
   .kpi-table td.kpi-indent2 { padding-left: 1.2rem; }
   .kpi-table td.kpi-name { min-width: 10em; }
   .kpi-table td.kpi-why { min-width: 12em; }
+  /* A measure's indicator table fits a 390 px phone: names wrap, the sparkline shrinks. */
+  .kpi-indicator-table th, .kpi-indicator-table td { padding: 0.25rem 0.3rem; }
+  .kpi-table.kpi-indicator-table td.kpi-name { min-width: 6.5em; }
+  .kpi-indicator-table th, .kpi-indicator-table td.kpi-num { white-space: normal; }
+  /* The ratio tells how far from the target; the target itself is in the chart below. */
+  .kpi-indicator-table th:nth-child(4), .kpi-indicator-table td:nth-child(4) { display: none; }
+  .kpi-indicator-table .kpi-spark { width: 60px; height: 16px; }
+  .kpi-table td.kpi-spark-cell { width: 62px; }
 }
 @media print {
   .kpi-table { page-break-inside: auto; }
@@ -732,7 +894,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
     code = str(row["id"])
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
-        fig = charts.indicator_chart(data, code, as_of, row, lang())
+        fig = indicator_figure(data, row, as_of)
         name = charts.chart_filename(data.year, code, as_of)
         # theme=None: the figure's own fonts and colours, so that screen and print agree.
         st.plotly_chart(fig, config=charts.chart_config(name), key=f"chart_{code}", theme=None)
@@ -757,6 +919,55 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
         st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)
         if row["status"] in ("caution", "delayed"):
             why_caption(why)
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _fiscal_month_name(index: int) -> str:
+    month = (index + 2) % 12 + 1  # fiscal month 1 is April
+    return f"{month}月" if lang() == "ja" else _MONTHS_EN[month - 1]
+
+
+def sparkline_html(name: str, unit: str, points: list[tuple[int, float]]) -> str:
+    """The inline SVG sparkline of one indicator; its label reads every month's value."""
+    from kpi.chart_data import format_value
+    from kpi.sparkline import sparkline_svg
+
+    values = ("、" if lang() == "ja" else ", ").join(
+        f"{_fiscal_month_name(i)} {format_value(v, unit)}" for i, v in sorted(points)
+    )
+    detail = f"{tr('spark_label')}: {values}" if values else tr("spark_none")
+    label = f"{name}（{detail}）" if lang() == "ja" else f"{name} ({detail})"
+    return sparkline_svg(points, label, fmt.MISSING)
+
+
+def indicator_table(view: MeasureView) -> None:
+    """A compact table of a 重点施策's indicators, drawn before the full charts: status chip,
+    name, latest value, target, 進捗率 and this year's sparkline (HTML, prints, no JS)."""
+    from kpi.chart_data import format_value
+
+    rows = []
+    for r in view.indicators[view.indicators["kind"] == "indicator"].to_dict("records"):
+        unit = fmt.text(r.get("unit"), "")
+        rows.append(
+            (
+                "",
+                [
+                    chip_html(r["status"]),
+                    name_cell(str(r["name"])),
+                    "kpi-num|" + html.escape(format_value(r.get("actual"), unit)),
+                    "kpi-num|" + html.escape(format_value(r.get("target"), unit)),
+                    "kpi-num|" + html.escape(fmt.percent(r.get("ratio"))),
+                    "kpi-spark-cell|" + sparkline_html(str(r["name"]), unit, view.series.get(str(r["id"]), [])),
+                ],
+            )
+        )
+    table(
+        [tr("status"), tr("indicator"), tr("dash_latest"), tr("target"), tr("ratio"), tr("dash_trend")],
+        rows,
+        "kpi-indicator-table",
+    )
 
 
 TIME_COLUMNS = ("created_at", "at", "locked_at", "completed_at")

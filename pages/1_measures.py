@@ -6,8 +6,7 @@ from html import escape
 import streamlit as st
 
 from kpi import ui
-from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses, status_history
-from kpi.why import NEEDS_REASON, why_indicators, why_projects
+from kpi.why import NEEDS_REASON
 
 CHARTS_PER_PAGE = 12
 KEY_MEASURE = "measures_measure"
@@ -32,11 +31,10 @@ else:
     )
     ui.set_query_choice(KEY_MEASURE, "measure", no)
 
-    # One 重点施策 shown: only its projects are evaluated, not the whole plan.
-    data = data.only_projects(data.projects.loc[data.projects["measure_no"] == no, "project_no"])
-    indicators = indicator_statuses(data, as_of)
-    projects = project_statuses(data, as_of, indicators)
-    measure = measure_statuses(data, as_of, projects).set_index("id").loc[no]
+    # One 重点施策 shown: only its projects are evaluated (once per data version), not the plan.
+    view = ui.measure_page_view(data.year, as_of, no)
+    assert view is not None  # the plan data was loaded above
+    data, indicators, projects, measure = view.data, view.indicators, view.projects, view.measure
     policy = data.policies.set_index("policy_no").loc[measure["policy_no"], "policy_name"]
     with header:
         st.title(f"{measure['symbol']} {measure['name']}")
@@ -50,8 +48,7 @@ else:
 
     own = indicators[indicators["measure_no"] == no]
     codes = dict(zip(data.projects["project_no"], data.projects["project_code"], strict=True))
-    why_ind = why_indicators(data, as_of)
-    why_proj = why_projects(data, as_of, indicators, ui.lang())
+    why_ind, why_proj = view.why_indicators, view.why_projects
 
     def why_text(status: str | None, project: int, with_causes: bool = True) -> str:
         """Why a 注意/遅延 row is so, as cell HTML (empty for other statuses). A milestone
@@ -65,6 +62,10 @@ else:
     charts = own[own["kind"] == "indicator"]
     if charts.empty:
         st.info(ui.tr("dash_no_indicators"))
+    else:
+        # Sixty indicators read at a glance first; the full charts follow a page at a time.
+        ui.indicator_table(view)
+        st.subheader(ui.tr("dash_charts"))
     # Sixty indicators are sixty charts: drawn a page at a time.
     for row in ui.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page").to_dict("records"):
         ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
@@ -128,6 +129,4 @@ else:
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))
-    ui.status_history_table(
-        status_history(data, as_of), [int(n) for n in projects.loc[projects["measure_no"] == no, "id"]]
-    )
+    ui.status_history_table(view.history, [int(n) for n in projects.loc[projects["measure_no"] == no, "id"]])

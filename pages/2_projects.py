@@ -3,11 +3,9 @@
 import streamlit as st
 
 from kpi import charts, fmt, ui
-from kpi.evaluate import indicator_statuses, project_statuses, status_changes, status_history
 from kpi.fiscal import Month
 from kpi.labels import WORK_FIELDS, work_headings
-from kpi.schedule_list import schedule_list
-from kpi.why import NEEDS_REASON, why_indicators, why_projects
+from kpi.why import NEEDS_REASON
 
 KEY_PROJECT = "projects_project"
 
@@ -31,9 +29,10 @@ else:
     )
     ui.set_query_choice(KEY_PROJECT, "project", no)
 
-    data = data.only_projects([no])  # one project shown: the rest of the plan is not evaluated
-    indicators = indicator_statuses(data, as_of)
-    status = project_statuses(data, as_of, indicators).set_index("id").loc[no]
+    # One project shown: the rest of the plan is not evaluated (once per data version).
+    view = ui.project_page_view(data.year, as_of, no)
+    assert view is not None  # the plan data was loaded above
+    data, indicators, status = view.data, view.indicators, view.status
     p = plan.loc[no]
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
     header.title(f"{p['project_code']} {p['project_name']}")
@@ -46,7 +45,7 @@ else:
     with header:
         ui.chip(status["status"])
         if status["status"] in NEEDS_REASON:
-            ui.why_caption(why_projects(data, as_of, indicators, ui.lang())[no])
+            ui.why_caption(view.why)
 
     def text_block(where: object, label_key: str, value: object) -> None:
         # Plan text is shown as written: never read as Markdown or HTML (no remote images).
@@ -69,7 +68,7 @@ else:
     own = indicators[(indicators["project"] == no) & (indicators["kind"] == "indicator")]
     if own.empty:
         st.info(ui.tr("dash_no_indicators"))
-    why_ind = why_indicators(data, as_of)
+    why_ind = view.why_indicators
     for row in own.to_dict("records"):
         ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
     assessments = data.assessments[
@@ -85,16 +84,11 @@ else:
             st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
 
     st.subheader(ui.tr("dash_status_changes"))
-    changes = status_changes(status_history(data, as_of), no)
-    if not changes:
+    if not view.changes:
         st.caption(ui.tr("dash_status_steady"))
     else:
         rows = []
-        for month, before, after in changes:
-            # Why as it stood at the end of the month the status turned 注意/遅延.
-            then = Month.parse(month)
-            items = indicator_statuses(data, then) if after in NEEDS_REASON else None
-            why = why_projects(data, then, items, ui.lang())[no] if items is not None else None
+        for month, before, after, why in view.changes:
             label = Month.parse(month).label_ja() if ui.lang() == "ja" else month
             rows.append(
                 (
@@ -111,10 +105,10 @@ else:
 
     st.subheader(ui.tr("dash_schedule_of"))
     title = f"{ui.tr('dash_schedule_of')}：{p['project_code']} {p['project_name']}"
-    fig = charts.gantt_chart(data, indicators, as_of, [no], ui.lang(), title=title)
+    fig, schedule = ui.schedule_of(data.year, as_of, [no], title)
     with ui.wide_only("project_schedule"):
         st.plotly_chart(
             fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)), theme=None
         )
     with ui.narrow_only("project_schedule"):
-        st.markdown(ui.schedule_list_html(schedule_list(data, indicators, [no]), data.year), unsafe_allow_html=True)
+        st.markdown(ui.schedule_list_html(schedule, data.year), unsafe_allow_html=True)

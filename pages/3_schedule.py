@@ -3,8 +3,6 @@
 import streamlit as st
 
 from kpi import charts, ui
-from kpi.evaluate import indicator_statuses
-from kpi.schedule_list import schedule_list
 
 PROJECTS_PER_PAGE = 50
 
@@ -73,12 +71,10 @@ if data is not None:
         # A plan of 1,000 projects is drawn 50 at a time; only those are evaluated.
         page = ui.page_of(shown, PROJECTS_PER_PAGE, "schedule_page", "schedule_page")
         nos = [int(n) for n in page["project_no"]]
-        data = data.only_projects(nos)
-        statuses = indicator_statuses(data, as_of)
-        fig = charts.gantt_chart(data, statuses, as_of, nos, ui.lang())
+        fig, schedule = ui.schedule_of(data.year, as_of, nos)  # only these projects are evaluated
         with ui.wide_only("schedule"):
             st.plotly_chart(
                 fig, config=charts.chart_config(charts.chart_filename(data.year, "schedule", as_of)), theme=None
             )
         with ui.narrow_only("schedule"):
-            st.markdown(ui.schedule_list_html(schedule_list(data, statuses, nos), data.year), unsafe_allow_html=True)
+            st.markdown(ui.schedule_list_html(schedule, data.year), unsafe_allow_html=True)

@@ -14,7 +14,7 @@ from kpi.fmt import exact, is_missing, number, plain_markdown, text
 from kpi.importers import FileFormatError, template_csv
 from kpi.labels import status_text
 from kpi.permissions import Actor, PermissionDenied
-from kpi.store import actual_history, locked_months
+from kpi.store import locked_months
 from kpi.writes import EntryError, read
 
 KEY = "entry_"  # prefix of this page's session-state keys
@@ -228,8 +228,7 @@ else:
 
     for r in rows:
         with st.expander(f"{ui.tr('entry_history')}: {r.name}"):
-            hist = read(engine, actual_history, year, r.code)
-            st.dataframe(ui.display_table(hist), hide_index=True, width="stretch")
+            st.dataframe(ui.actual_history_table(year, r.code), hide_index=True, width="stretch")
 
 
 def _show_errors(exc: Exception) -> None:

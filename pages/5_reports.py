@@ -17,10 +17,9 @@ from kpi import charts, clock, ui
 from kpi.db import database_url
 from kpi.fiscal import Month
 from kpi.labels import status_text
-from kpi.reports.content import Scope, build_report, scope_choices
+from kpi.reports.content import Scope, scope_choices
 from kpi.reports.service import (
     MIME,
-    data_version,
     load_inputs,
     report_bytes,
     report_filename,
@@ -130,7 +129,7 @@ else:
         )  # fmt: skip
     scope = Scope.parse(scope_text)
     url = database_url()
-    version = data_version(ui.engine())
+    version = ui.current_version(url)
     with st.sidebar:
         st.markdown(f"**{ui.tr('rep_downloads')}**")
         for fmt, key, ext, icon in (
@@ -174,7 +173,7 @@ else:
                 width="stretch",
             )
 
-    content = build_report(data, as_of, scope, generated_on=clock.today(), lang=ui.lang())
+    content = ui.report_content(year, as_of, scope)
     st.markdown(REPORT_CSS, unsafe_allow_html=True)
     # The plan's name above a short title: at 1280 px the whole name as a title broke mid-word.
     st.markdown(f"##### {content.title.split()[0]}")
@@ -207,7 +206,7 @@ else:
         for i in range(0, len(rows), 2):
             cols = st.columns(2)
             for col, row in zip(cols, rows[i : i + 2], strict=False):
-                fig = charts.indicator_chart(data, row["id"], as_of, status=row, lang=ui.lang(), height=380)
+                fig = ui.indicator_figure(data, row, as_of, height=380)
                 name = charts.chart_filename(data.year, row["id"], as_of)
                 col.plotly_chart(fig, width="stretch", config=charts.chart_config(name), key=f"rep_{row['id']}")
     else:
