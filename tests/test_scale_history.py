@@ -1,0 +1,58 @@
+"""The month-by-month status history (全体概要's 月別の状況) counted at two plan sizes.
+
+Like tests/test_scale.py (whose data sets and counters these tests share): work counted,
+not timed. The history prepares each indicator's year once and evaluates it once per month;
+month texts are parsed once each, not once per reported value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from kpi import status as status_rules
+from kpi.evaluate import status_history
+from kpi.store import PlanData
+
+from .test_scale import AS_OF, LARGE, SMALL, _linear, counting, sizes
+
+__all__ = ["sizes"]  # the shared fixture of two plan sizes
+
+
+def test_status_history_prepares_each_indicator_once_and_grows_linearly(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare, at = status_rules.IndicatorYear.__init__, status_rules.IndicatorYear.at
+    prepared: dict[int, int] = {}
+    evaluated: dict[int, int] = {}
+    works = {}
+    calls = {"prepared": 0, "evaluated": 0}
+    for n, (_engine, data) in sizes.items():
+        calls.update(prepared=0, evaluated=0)
+
+        def counted_prepare(self: Any, *args: Any) -> None:
+            calls["prepared"] += 1
+            prepare(self, *args)
+
+        def counted_at(self: Any, as_of: Any) -> Any:
+            calls["evaluated"] += 1
+            return at(self, as_of)
+
+        with monkeypatch.context() as m, counting(monkeypatch) as work:
+            m.setattr(status_rules.IndicatorYear, "__init__", counted_prepare)
+            m.setattr(status_rules.IndicatorYear, "at", counted_at)
+            history = status_history(data, AS_OF)
+        assert len(history) == 20 * n and len(history.columns) == 4 + 12
+        indicators = len(data.indicators)
+        assert calls["prepared"] == indicators  # once per indicator, not once per month
+        assert calls["evaluated"] == indicators * 12  # one status per indicator and month
+        prepared[n], evaluated[n], works[n] = calls["prepared"], calls["evaluated"], work
+    assert prepared[LARGE] == LARGE // SMALL * prepared[SMALL]
+    assert _linear(evaluated[SMALL], evaluated[LARGE]), evaluated
+    assert _linear(works[SMALL].parsed, works[LARGE].parsed), (works[SMALL].parsed, works[LARGE].parsed)
+    assert _linear(works[SMALL].compared, works[LARGE].compared), (works[SMALL].compared, works[LARGE].compared)
+    # 12 reported months × 60 indicators per 重点施策 rows, but only a few month texts.
+    rows = len(sizes[LARGE][1].actuals)
+    assert works[LARGE].parsed < rows / 5, (works[LARGE].parsed, rows)
