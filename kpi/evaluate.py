@@ -384,7 +384,7 @@ def status_history(data: PlanData, as_of: Month) -> pd.DataFrame:
     for month in months:
         by_project: dict[int, list[Status]] = {}
         for no, year in years:
-            by_project.setdefault(no, []).append(year.at(month).status)
+            by_project.setdefault(no, []).append(year.status_at(month))
         for no, due, completed in marks:
             by_project.setdefault(no, []).append(evaluate_milestone(due, completed, month))
         assessed = assessment_statuses(data, month)

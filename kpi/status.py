@@ -366,6 +366,10 @@ class IndicatorYear:
         fields["status"] = status
         return IndicatorEvaluation(**fields)  # type: ignore[arg-type]
 
+    def status_at(self, as_of: Month) -> Status:
+        """Only the status as of ``as_of`` (what a status history rolls up), by the same steps."""
+        return self._judge(as_of, {})
+
     def _judge(self, as_of: Month, fields: dict[str, object]) -> Status:
         """The status as of ``as_of``; ``fields`` receives what the evaluation shows besides it."""
         rule, fiscal_year = self.rule, self.fiscal_year

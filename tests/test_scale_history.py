@@ -24,7 +24,7 @@ __all__ = ["sizes"]  # the shared fixture of two plan sizes
 def test_status_history_prepares_each_indicator_once_and_grows_linearly(
     sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prepare, at = status_rules.IndicatorYear.__init__, status_rules.IndicatorYear.at
+    prepare, judge = status_rules.IndicatorYear.__init__, status_rules.IndicatorYear._judge
     prepared: dict[int, int] = {}
     evaluated: dict[int, int] = {}
     works = {}
@@ -36,13 +36,13 @@ def test_status_history_prepares_each_indicator_once_and_grows_linearly(
             calls["prepared"] += 1
             prepare(self, *args)
 
-        def counted_at(self: Any, as_of: Any) -> Any:
+        def counted_judge(self: Any, as_of: Any, fields: Any) -> Any:
             calls["evaluated"] += 1
-            return at(self, as_of)
+            return judge(self, as_of, fields)
 
         with monkeypatch.context() as m, counting(monkeypatch) as work:
             m.setattr(status_rules.IndicatorYear, "__init__", counted_prepare)
-            m.setattr(status_rules.IndicatorYear, "at", counted_at)
+            m.setattr(status_rules.IndicatorYear, "_judge", counted_judge)
             history = status_history(data, AS_OF)
         assert len(history) == 20 * n and len(history.columns) == 4 + 12
         indicators = len(data.indicators)

@@ -186,6 +186,7 @@ def test_one_prepared_year_evaluates_every_month_as_the_rule_always_did(
     for as_of in [*as_ofs, *reversed(as_ofs)]:  # any order: nothing of one month leaks into another
         expected = status_reference.evaluate_indicator(rule, actuals, as_of, FY)
         assert year.at(as_of) == expected
+        assert year.status_at(as_of) is expected.status
         assert evaluate_indicator(rule, actuals, as_of, FY) == expected
 
 
