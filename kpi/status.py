@@ -329,6 +329,7 @@ class IndicatorYear:
         # which bisect compares faster than Months: the months up to a cutoff are a prefix.
         self.months = sorted(m for m in actuals if m.fiscal_year == fiscal_year)
         self._month_keys = [_key(m) for m in self.months]
+        self._values = [actuals[m] for m in self.months]  # a flow's sum up to a month: a prefix
         due = rule.due
         self.due_in_year = [m for m in fiscal_months(fiscal_year) if m.month in due]
         self._due_keys = [_key(m) for m in self.due_in_year]
@@ -435,7 +436,7 @@ class IndicatorYear:
         if rule.cumulative_since_baseline:
             return _saturating_sum([rule.base or 0.0, *self._flows_since_baseline(months[-1])])
         if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
-            return _saturating_sum(actuals[m] for m in months)
+            return _saturating_sum(self._values[: len(months)])
         return float(actuals[months[-1]])
 
     def _flows_since_baseline(self, last: Month) -> list[float]:
