@@ -7,6 +7,7 @@ boundary.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from bisect import bisect_right
@@ -60,6 +61,7 @@ DEFAULT_DUE_MONTH = {Frequency.QUARTERLY: 6, Frequency.HALF_YEARLY: 9, Frequency
 _STEP = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.HALF_YEARLY: 6, Frequency.YEARLY: 12}
 
 
+@functools.lru_cache(maxsize=64)  # asked by every indicator of every status computation
 def due_months(frequency: Frequency, due_month: int | None = None) -> frozenset[int]:
     """Calendar months (1–12) in which a figure is due: every month for a monthly indicator."""
     step = _STEP[frequency]

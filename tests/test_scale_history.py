@@ -56,3 +56,35 @@ def test_status_history_prepares_each_indicator_once_and_grows_linearly(
     # 12 reported months × 60 indicators per 重点施策 rows, but only a few month texts.
     rows = len(sizes[LARGE][1].actuals)
     assert works[LARGE].parsed < rows / 5, (works[LARGE].parsed, rows)
+
+
+@pytest.mark.parametrize("page", ["pages/2_projects.py", "pages/1_measures.py"])
+def test_a_page_of_one_project_or_measure_judges_only_what_it_shows(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    """Every status rule call (the statuses and the month-by-month history, which no longer
+    goes through evaluate_indicator) counted: the same at both sizes."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    judge = status_rules.IndicatorYear._judge
+    judged: dict[int, int] = {}
+    for n, (engine, _data) in sizes.items():
+        calls = [0]
+
+        def counted(self: Any, as_of: Any, fields: Any, calls: list[int] = calls) -> Any:
+            calls[0] += 1
+            return judge(self, as_of, fields)
+
+        monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
+        monkeypatch.setenv("KPI_TODAY", "2027-04-15")
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(page)
+        with monkeypatch.context() as m:
+            m.setattr(status_rules.IndicatorYear, "_judge", counted)
+            at.run()
+        assert not at.exception
+        judged[n] = calls[0]
+    assert judged[LARGE] == judged[SMALL] > 0, judged
