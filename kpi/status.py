@@ -341,6 +341,10 @@ class IndicatorYear:
             "final_target": rule.resolved_target,
             "target_year": rule.target_year if rule.target_year is not None else fiscal_year,
         }
+        # The rule's derived properties, read at every month.
+        self._year_end_key = _key(self.year_end)
+        self._has_target = rule.has_target
+        self._lacks_baseline = rule.needs_baseline and rule.base is None
         self._start: tuple[Month, float | None] | None = None
         self._expected: dict[int, float | None] = {}
         self._since: tuple[list[Month], list[float]] | None = None
@@ -377,16 +381,15 @@ class IndicatorYear:
         """The status as of ``as_of``; ``fields`` receives what the evaluation shows besides it."""
         rule, fiscal_year = self.rule, self.fiscal_year
         target = self.target
-        cutoff = min(as_of, self.year_end)
-        cutoff_key = _key(cutoff)
+        cutoff_key = min(_key(as_of), self._year_end_key)  # the as-of month, read as March after the year
         reported = bisect_right(self._month_keys, cutoff_key)
 
         if not reported:
             missing = self._unreported(cutoff_key, None)
-            if not rule.has_target:
+            if not self._has_target:
                 fields["unreported_months"] = missing
                 return Status.REFERENCE
-            if missing == 0 and rule.frequency is not Frequency.MONTHLY and cutoff >= Month(fiscal_year, 4):
+            if missing == 0 and rule.frequency is not Frequency.MONTHLY and cutoff_key >= _key(Month(fiscal_year, 4)):
                 return Status.NOT_DUE  # 予定: nothing was due yet
             fields["unreported_months"] = missing
             return Status.NO_DATA
@@ -395,10 +398,10 @@ class IndicatorYear:
         last = months[-1]
         value = self._observed(months)
         fields.update(month=last, actual=value, unreported_months=self._unreported(cutoff_key, _key(last)))
-        if not rule.has_target:
+        if not self._has_target:
             return Status.REFERENCE
 
-        if rule.needs_baseline and rule.base is None:
+        if self._lacks_baseline:
             return Status.NO_BASELINE
         if target is None:  # a later year's target on the straight line needs the baseline
             return Status.NO_BASELINE
