@@ -17,20 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from kpi import clock, fmt
-from kpi.actuals import ActualsRejected, record_actuals
-from kpi.bootstrap import import_plan
 from kpi.cli_main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from kpi.cli_main import build_parser as build_parser  # kpi.cli.main(argv) keeps working
 from kpi.cli_main import main as main
 from kpi.db import make_engine, plan_file, transaction, upgrade
-from kpi.demo import DemoRefused, clear_demo, load_demo
-from kpi.evaluate import status_table
 from kpi.fiscal import Month, latest_ended_month
-from kpi.importers import FileFormatError, read_actuals_file
 from kpi.labels import status_text
 from kpi.permissions import PermissionDenied, cli_actor
-from kpi.planfile import PlanError
 from kpi.store import fiscal_years, plan_data
+
+# The write paths (kpi.actuals, kpi.bootstrap, kpi.demo, kpi.importers) are imported by the
+# commands that use them: `status` starts without loading them.
 
 
 def _err(message: str) -> None:
@@ -46,6 +43,9 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
 
 
 def _import_plan(path: Path, replace: bool = False) -> int:
+    from kpi.bootstrap import import_plan
+    from kpi.planfile import PlanError
+
     engine = make_engine()
     try:
         summary = import_plan(engine, path, cli_actor(), replace=replace)
@@ -90,6 +90,8 @@ def cmd_import_actuals(args: argparse.Namespace) -> int:
     # Imported here so that the rest of the CLI does not load the write path.
     from sqlalchemy.exc import OperationalError
 
+    from kpi.actuals import ActualsRejected, record_actuals
+    from kpi.importers import FileFormatError, read_actuals_file
     from kpi.writes import ConcurrentSave, with_retry
 
     engine = make_engine()
@@ -144,6 +146,8 @@ def _year_span(year: int) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from kpi.evaluate import status_table
+
     try:
         as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
     except ValueError as exc:
@@ -159,7 +163,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             # "nothing is due yet": a status nobody asked for.
             _err(f"基準月 {as_of} は {_year_span(year)} の外です。年度の中の月を指定してください。")
             return EXIT_REJECTED
-        data = plan_data(session, year) if year is not None else None
+        data = plan_data(session, year, previous_year=False) if year is not None else None
     if data is None:
         if args.fiscal_year is not None and years:
             _err(f"{args.fiscal_year}年度の計画はありません（読み込み済み: {', '.join(map(str, years))}）。")
@@ -187,11 +191,13 @@ def _records(table: Any) -> list[dict[str, Any]]:
 
 def text_width(text: str) -> int:
     """Columns a terminal gives ``text``: East Asian wide and full-width characters take two."""
+    if text.isascii():  # no ASCII character is wide: the common case without a lookup per character
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * (width - text_width(text))
+def _pad(text: str, width: int, right: bool, own: int | None = None) -> str:
+    gap = " " * (width - (text_width(text) if own is None else own))
     return gap + text if right else text + gap
 
 
@@ -225,14 +231,18 @@ def status_text_table(table: Any) -> str:
                 row.append(fmt.text(value))
         cells.append(row)
     numeric = {c for c in columns if c in RATIO_COLUMNS or _all_numbers(table[c])}
-    widths = [max([text_width(c), *(text_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(_pad(c, w, c in numeric) for c, w in zip(columns, widths, strict=True))]
-    for row in cells:
-        lines.append("  ".join(_pad(v, w, c in numeric) for v, w, c in zip(row, widths, columns, strict=True)))
+    own = [[text_width(v) for v in row] for row in cells]  # each cell measured once (5,000 rows at L)
+    widths = [max([text_width(c), *(r[i] for r in own)]) for i, c in enumerate(columns)]
+    right = [c in numeric for c in columns]
+    lines = ["  ".join(_pad(c, w, r) for c, w, r in zip(columns, widths, right, strict=True))]
+    for row, sizes in zip(cells, own, strict=True):
+        lines.append("  ".join(_pad(v, w, r, n) for v, w, r, n in zip(row, widths, right, sizes, strict=True)))
     return "\n".join(line.rstrip() for line in lines)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from kpi.demo import DemoRefused, clear_demo, load_demo
+
     engine = make_engine()
     upgrade(engine)
     today = clock.today()

@@ -20,11 +20,13 @@ from kpi.status import (
     FlowScope,
     Frequency,
     IndicatorRule,
+    IndicatorYear,
     Status,
     Thresholds,
     evaluate_indicator,
     evaluate_milestone,
     rollup,
+    worst,
 )
 from kpi.store import PlanData
 
@@ -97,9 +99,16 @@ def actuals_by_code(data: PlanData) -> dict[str, dict[Month, float]]:
 def values_by_code(*frames: pd.DataFrame) -> dict[str, dict[Month, float]]:
     """code → month → value of frames of current actuals (columns code, month, value)."""
     out: dict[str, dict[Month, float]] = {}
+    # Hundreds of thousands of rows name a few dozen months: each month text is parsed once.
+    parsed: dict[str, Month] = {}
     for frame in frames:
-        for code, month, value in frame[["code", "month", "value"]].itertuples(index=False):
-            out.setdefault(code, {})[Month.parse(month)] = float(value)
+        for code, text, value in zip(
+            frame["code"].tolist(), frame["month"].tolist(), frame["value"].tolist(), strict=True
+        ):
+            month = parsed.get(text)
+            if month is None:
+                month = parsed[text] = Month.parse(text)
+            out.setdefault(code, {})[month] = float(value)
     return out
 
 
@@ -357,9 +366,11 @@ def status_history(data: PlanData, as_of: Month) -> pd.DataFrame:
     )
     columns: dict[str, list[Any]] = {}
     values = actuals_by_code(data)  # parsed once for every month
-    # Rules and ● months prepared once; each month then evaluates only what the roll-up reads.
-    rules = [
-        (int(no), rule_of(ind), values.get(code, {}))
+    # Each indicator's year and each ● month prepared once; a month then only looks up its
+    # as-of month in them and rolls up as project_statuses does (the worst of indicators,
+    # milestones and the self-assessment), without building its frames.
+    years = [
+        (int(no), IndicatorYear(rule_of(ind), values.get(code, {}), data.year))
         for ind, code, no in zip(
             data.indicators.to_dict("records"), data.indicators["code"], data.indicators["project_no"], strict=True
         )
@@ -371,17 +382,24 @@ def status_history(data: PlanData, as_of: Month) -> pd.DataFrame:
         done = opt(done_on)
         marks.append((int(no), Month.parse(month_text), Month(done.year, done.month) if done is not None else None))
     for month in months:
-        light = pd.DataFrame(
-            [(no, evaluate_indicator(rule, own, month, data.year).status.value) for no, rule, own in rules]
-            + [(no, evaluate_milestone(due, completed, month).value) for no, due, completed in marks],
-            columns=["project", "status"],
-        )
-        statuses = project_statuses(data, month, light).set_index("id")["status"]
-        columns[str(month)] = [opt(statuses.get(int(no))) for no in base["id"]]
+        by_project: dict[int, list[Status]] = {}
+        for no, year in years:
+            by_project.setdefault(no, []).append(year.status_at(month))
+        for no, due, completed in marks:
+            by_project.setdefault(no, []).append(evaluate_milestone(due, completed, month))
+        assessed = assessment_statuses(data, month)
+        for no, status in zip(assessed["project"], assessed["status"], strict=True):
+            by_project.setdefault(int(no), []).append(Status(status))
+        columns[str(month)] = [_worst_code(by_project.get(int(no), [])) for no in base["id"]]
     return from_records(
         [{**row, **{m: columns[m][i] for m in columns}} for i, row in enumerate(base.to_dict("records"))],
         [*base.columns, *columns],
     )
+
+
+def _worst_code(statuses: list[Status]) -> str | None:
+    found = worst(statuses)
+    return found.value if found else None
 
 
 def status_changes(history: pd.DataFrame, project: int) -> list[tuple[str, str | None, str | None]]:

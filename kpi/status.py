@@ -7,12 +7,15 @@ boundary.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 
 from kpi.fiscal import Month, fiscal_months
 
@@ -58,6 +61,7 @@ DEFAULT_DUE_MONTH = {Frequency.QUARTERLY: 6, Frequency.HALF_YEARLY: 9, Frequency
 _STEP = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.HALF_YEARLY: 6, Frequency.YEARLY: 12}
 
 
+@functools.lru_cache(maxsize=64)  # asked by every indicator of every status computation
 def due_months(frequency: Frequency, due_month: int | None = None) -> frozenset[int]:
     """Calendar months (1–12) in which a figure is due: every month for a monthly indicator."""
     step = _STEP[frequency]
@@ -305,82 +309,155 @@ def evaluate_indicator(
     count as this year's reports; a 累計 flow also adds the months since its baseline. An
     as-of month after March is read as March (the year is over).
     """
-    target = year_target(rule, fiscal_year)
-    final = rule.resolved_target
-    year_end = Month(fiscal_year + 1, 3)
-    cutoff = min(as_of, year_end)
-    months = sorted(m for m in actuals if m.fiscal_year == fiscal_year and m <= cutoff)
-    due = rule.due
-    due_in_year = [m for m in fiscal_months(fiscal_year) if m.month in due]
-    base = IndicatorEvaluation(
-        status=Status.NO_DATA,
-        as_of=as_of,
-        target=target,
-        final_target=final,
-        target_year=rule.target_year if rule.target_year is not None else fiscal_year,
-    )
+    return IndicatorYear(rule, actuals, fiscal_year).at(as_of)
 
-    def unreported(after: Month | None) -> int:
+
+class IndicatorYear:
+    """One indicator's fiscal year, prepared once to be evaluated as of any month.
+
+    ``IndicatorYear(rule, actuals, year).at(m)`` is ``evaluate_indicator(rule, actuals, m, year)``
+    (that function is exactly this); a status history asks for every month of the year, and
+    what does not depend on the as-of month (the year's reported months, its due months,
+    target and trajectory) is worked out here only once.
+    """
+
+    def __init__(self, rule: IndicatorRule, actuals: Mapping[Month, float], fiscal_year: int) -> None:
+        self.rule = rule
+        self.actuals = actuals
+        self.fiscal_year = fiscal_year
+        self.target = year_target(rule, fiscal_year)
+        self.year_end = Month(fiscal_year + 1, 3)
+        # This year's reported months, oldest first, and their positions (year × 12 + month),
+        # which bisect compares faster than Months: the months up to a cutoff are a prefix.
+        self.months = sorted(m for m in actuals if m.fiscal_year == fiscal_year)
+        self._month_keys = [_key(m) for m in self.months]
+        self._values = [actuals[m] for m in self.months]  # a flow's sum up to a month: a prefix
+        due = rule.due
+        self.due_in_year = [m for m in fiscal_months(fiscal_year) if m.month in due]
+        self._due_keys = [_key(m) for m in self.due_in_year]
+        self._fields: dict[str, object] = {
+            "status": Status.NO_DATA,
+            "target": self.target,
+            "final_target": rule.resolved_target,
+            "target_year": rule.target_year if rule.target_year is not None else fiscal_year,
+        }
+        # The rule's derived properties, read at every month.
+        self._year_end_key = _key(self.year_end)
+        self._has_target = rule.has_target
+        self._lacks_baseline = rule.needs_baseline and rule.base is None
+        self._start: tuple[Month, float | None] | None = None
+        self._expected: dict[int, float | None] = {}
+        self._since: tuple[list[Month], list[float]] | None = None
+
+    def _unreported(self, cutoff: int, after: int | None) -> int:
         # Only reports that were due count: a yearly survey due in July is not missing in June.
-        return sum(1 for m in due_in_year if m <= cutoff and (after is None or m > after))
+        # The due months are in order: the count of those in (after, cutoff].
+        upto = bisect_right(self._due_keys, cutoff)
+        return upto if after is None else max(0, upto - bisect_right(self._due_keys, after))
 
-    if not months:
-        missing = unreported(None)
-        if not rule.has_target:
-            return _replace(base, status=Status.REFERENCE, unreported_months=missing)
-        if missing == 0 and rule.frequency is not Frequency.MONTHLY and cutoff >= Month(fiscal_year, 4):
-            return _replace(base, status=Status.NOT_DUE)  # 予定: nothing was due yet
-        return _replace(base, unreported_months=missing)
+    def _expected_at(self, month: Month) -> float | None:
+        key = _key(month)
+        if key not in self._expected:
+            self._expected[key] = expected_at(self.rule, self.fiscal_year, month)
+        return self._expected[key]
 
-    last = months[-1]
-    value = _observed(rule, actuals, months, fiscal_year)
-    base = _replace(base, month=last, actual=value, unreported_months=unreported(last))
-    if not rule.has_target:
-        return _replace(base, status=Status.REFERENCE)
+    def _year_start(self) -> float | None:
+        if self._start is None:
+            self._start = year_start(self.rule, self.fiscal_year)
+        return self._start[1]
 
-    if rule.needs_baseline and rule.base is None:
-        return _replace(base, status=Status.NO_BASELINE)
-    if target is None:  # a later year's target on the straight line needs the baseline
-        return _replace(base, status=Status.NO_BASELINE)
-    # The year's total is known once no further figure is due this year (March, monthly).
-    at_year_end = not any(m > last for m in due_in_year)
+    def at(self, as_of: Month) -> IndicatorEvaluation:
+        """The evaluation as of month ``as_of`` (see ``evaluate_indicator``)."""
+        fields = {**self._fields, "as_of": as_of}
+        status = self._judge(as_of, fields)
+        fields["status"] = status
+        return IndicatorEvaluation(**fields)  # type: ignore[arg-type]
 
-    if rule.direction is Direction.AT_MOST:
-        if value > target and not _close(value, target):
-            return _replace(base, status=Status.DELAYED)
-        status = Status.ACHIEVED if at_year_end else Status.ON_TRACK
-        return _replace(base, status=status)
+    def status_at(self, as_of: Month) -> Status:
+        """Only the status as of ``as_of`` (what a status history rolls up), by the same steps."""
+        return self._judge(as_of, {})
 
-    # A figure reported after its due month is judged where it was due (a July survey
-    # entered in August is judged at July); a monthly figure at its own month.
-    judged = max((m for m in due_in_year if m <= last), default=last)
-    expected = expected_at(rule, fiscal_year, judged)
-    start = year_start(rule, fiscal_year)[1]
-    if expected is None or start is None:
-        return _replace(base, status=Status.NO_BASELINE)
-    base = _replace(base, expected=expected, start=start)
-    increase = rule.direction is Direction.INCREASE
-    if rule.level_like or increase:
-        achieved = _ge(value, target) if increase else _le(value, target)
-    else:  # a decreasing flow is only known to be within its annual target at the year's end
-        achieved = at_year_end and _le(value, target)
-    ratio = ratio_for(rule, value, expected, start)
-    if achieved:
-        return _replace(base, status=Status.ACHIEVED, ratio=ratio)
-    if ratio is None:
-        return _replace(base, status=Status.ON_TRACK)
-    return _replace(base, status=_grade(ratio, rule.thresholds), ratio=ratio)
+    def _judge(self, as_of: Month, fields: dict[str, object]) -> Status:
+        """The status as of ``as_of``; ``fields`` receives what the evaluation shows besides it."""
+        rule, fiscal_year = self.rule, self.fiscal_year
+        target = self.target
+        cutoff_key = min(_key(as_of), self._year_end_key)  # the as-of month, read as March after the year
+        reported = bisect_right(self._month_keys, cutoff_key)
 
+        if not reported:
+            missing = self._unreported(cutoff_key, None)
+            if not self._has_target:
+                fields["unreported_months"] = missing
+                return Status.REFERENCE
+            if missing == 0 and rule.frequency is not Frequency.MONTHLY and cutoff_key >= _key(Month(fiscal_year, 4)):
+                return Status.NOT_DUE  # 予定: nothing was due yet
+            fields["unreported_months"] = missing
+            return Status.NO_DATA
 
-def _observed(rule: IndicatorRule, actuals: Mapping[Month, float], months: list[Month], fiscal_year: int) -> float:
-    if rule.cumulative_since_baseline:
-        since = baseline_month_of(rule, fiscal_year)
+        months = self.months[:reported]
         last = months[-1]
-        flows = [v for m, v in actuals.items() if since < m <= last]
-        return _saturating_sum([rule.base or 0.0, *flows])
-    if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
-        return _saturating_sum(actuals[m] for m in months)
-    return float(actuals[months[-1]])
+        value = self._observed(months)
+        fields.update(month=last, actual=value, unreported_months=self._unreported(cutoff_key, _key(last)))
+        if not self._has_target:
+            return Status.REFERENCE
+
+        if self._lacks_baseline:
+            return Status.NO_BASELINE
+        if target is None:  # a later year's target on the straight line needs the baseline
+            return Status.NO_BASELINE
+        # The year's total is known once no further figure is due this year (March, monthly).
+        due_by_last = bisect_right(self._due_keys, _key(last))
+        at_year_end = due_by_last == len(self._due_keys)
+
+        if rule.direction is Direction.AT_MOST:
+            if value > target and not _close(value, target):
+                return Status.DELAYED
+            return Status.ACHIEVED if at_year_end else Status.ON_TRACK
+
+        # A figure reported after its due month is judged where it was due (a July survey
+        # entered in August is judged at July); a monthly figure at its own month.
+        judged = self.due_in_year[due_by_last - 1] if due_by_last else last
+        expected = self._expected_at(judged)
+        start = self._year_start()
+        if expected is None or start is None:
+            return Status.NO_BASELINE
+        fields.update(expected=expected, start=start)
+        increase = rule.direction is Direction.INCREASE
+        if rule.level_like or increase:
+            achieved = _ge(value, target) if increase else _le(value, target)
+        else:  # a decreasing flow is only known to be within its annual target at the year's end
+            achieved = at_year_end and _le(value, target)
+        ratio = ratio_for(rule, value, expected, start)
+        if achieved:
+            fields["ratio"] = ratio
+            return Status.ACHIEVED
+        if ratio is None:
+            return Status.ON_TRACK
+        fields["ratio"] = ratio
+        return _grade(ratio, rule.thresholds)
+
+    def _observed(self, months: list[Month]) -> float:
+        rule, actuals = self.rule, self.actuals
+        if rule.cumulative_since_baseline:
+            return _saturating_sum([rule.base or 0.0, *self._flows_since_baseline(months[-1])])
+        if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
+            return _saturating_sum(self._values[: len(months)])
+        return float(actuals[months[-1]])
+
+    def _flows_since_baseline(self, last: Month) -> list[float]:
+        """The values of the months after the baseline up to ``last``, in the order of ``actuals``
+        (a sum past the float range depends on the order)."""
+        since = baseline_month_of(self.rule, self.fiscal_year)
+        if self._since is None:
+            items = list(self.actuals.items())
+            # Entered in month order (as the store reads them), the months in (since, last]
+            # are a slice; otherwise every month is looked at, as the rule reads.
+            in_order = all(a[0] < b[0] for a, b in pairwise(items))
+            self._since = ([m for m, _ in items], [v for _, v in items]) if in_order else ([], [])
+        keys, values = self._since
+        if not keys and self.actuals:
+            return [v for m, v in self.actuals.items() if since < m <= last]
+        return values[bisect_right(keys, since) : bisect_right(keys, last)]
 
 
 def _saturating_sum(values: Iterable[float]) -> float:
@@ -397,10 +474,8 @@ def _saturating_sum(values: Iterable[float]) -> float:
         return math.copysign(sys.float_info.max, total) if math.isinf(total) else total
 
 
-def _replace(ev: IndicatorEvaluation, **changes: object) -> IndicatorEvaluation:
-    # dataclasses.replace inspects the fields on every call; this runs for every indicator and
-    # month of a status history (over 100,000 times at L), and every field is an init field.
-    return IndicatorEvaluation(**{**ev.__dict__, **changes})
+def _key(month: Month) -> int:
+    return month.year * 12 + month.month
 
 
 def evaluate_milestone(month: Month, completed: Month | None, as_of: Month) -> Status:

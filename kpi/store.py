@@ -449,7 +449,10 @@ class PlanData:
         )
 
 
-def plan_data(session: Session, year: int) -> PlanData | None:
+def plan_data(session: Session, year: int, previous_year: bool = True) -> PlanData | None:
+    """The fiscal year's plan and current values. ``previous_year=False`` leaves out the year
+    before's actuals (``PlanData.previous_actuals``, drawn only by the charts): a status table
+    does not read them, and at 3,000 indicators they are a third of the read."""
     fy = session.scalars(select(FiscalYear).where(FiscalYear.year == year)).one_or_none()
     if fy is None:
         return None
@@ -533,7 +536,7 @@ def plan_data(session: Session, year: int) -> PlanData | None:
         assessments,
         tuple(fy.levels) if fy.levels else DEFAULT_LEVELS,
         fy.owner_department,
-        current_actuals(session, previous.id) if previous is not None else None,
+        current_actuals(session, previous.id) if previous is not None and previous_year else None,
         earlier_actuals(session, fy.year, cumulative),
     )
 

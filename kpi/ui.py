@@ -753,12 +753,13 @@ def chip_html(status: Status | str | None, suffix: str = "") -> str:
     )
 
 
-def mini_chip_html(status: Status | str | None) -> str:
-    """A one-symbol chip for dense tables (status by month); the label is its tooltip."""
+def mini_chip_html(status: Status | str | None, language: str | None = None) -> str:
+    """A one-symbol chip for dense tables (status by month); the label is its tooltip.
+    ``language``: the page's, read once by a table of thousands of chips."""
     if status is None or fmt.is_missing(status):
         return f'<span class="kpi-chip kpi-mini">{fmt.MISSING}</span>'
     style = STATUS_STYLES[Status(status)]
-    label = html.escape(status_label(status, lang()))
+    label = html.escape(status_label(status, language or lang()))
     return (
         f'<span class="kpi-chip kpi-mini" title="{label}" aria-label="{label}" '
         f'style="background:{style.color};color:{style.text_color}">{style.symbol}</span>'
@@ -787,13 +788,14 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
         st.caption(tr("dash_history_none"))
         return
     shown = history if projects is None else history[history["id"].isin(projects)]
-    header = [tr("project"), *[str(int(m[5:])) + ("月" if lang() == "ja" else "") for m in months]]
+    language = lang()
+    header = [tr("project"), *[str(int(m[5:])) + ("月" if language == "ja" else "") for m in months]]
     rows = [
         (
             "",
             [
                 "kpi-name|" + esc(f"{r.get('code') or format(int(r['id']), '02d')} {r['name']}"),
-                *[mini_chip_html(r[m]) for m in months],
+                *[mini_chip_html(r[m], language) for m in months],
             ],
         )
         for r in shown.to_dict("records")
