@@ -781,6 +781,9 @@ def why_html(why: Any) -> str:
     return "<br>".join(html.escape(line) for line in lines) if lines else html.escape(tr("why_none"))
 
 
+HISTORY_PER_PAGE = 50
+
+
 def status_history_table(history: pd.DataFrame, projects: list[int] | None = None) -> None:
     """Projects × months with a chip per month: when each status changed."""
     months = [c for c in history.columns if c not in HISTORY_KEYS]
@@ -788,6 +791,8 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
         st.caption(tr("dash_history_none"))
         return
     shown = history if projects is None else history[history["id"].isin(projects)]
+    # A thousand projects × twelve chips are 1.5 MB of HTML for the browser to parse: a page at a time.
+    shown = page_of(shown, HISTORY_PER_PAGE, "history_page", "dash_history_page")
     language = lang()
     header = [tr("project"), *[str(int(m[5:])) + ("月" if language == "ja" else "") for m in months]]
     rows = [

@@ -288,6 +288,34 @@ def test_big_measure_draws_its_charts_and_the_schedule_its_projects_a_page_at_a_
     assert len(headers) == 50
 
 
+def test_overview_month_by_month_table_shows_fifty_projects_at_a_time(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1,000 projects the table was 1.5 MB of HTML in one piece (the most of 全体概要's
+    first draw in the browser); its size now follows the rows shown, not the plan."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    def history_rows(at: AppTest) -> list[str]:
+        table = next(m.value for m in at.markdown if m.value.startswith('<table class="kpi-table kpi-history'))
+        return table.split("<tbody>", 1)[1].split("<tr")[1:]
+
+    engine, _data = sizes[LARGE]
+    monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
+    monkeypatch.setenv("KPI_TODAY", "2027-04-15")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    pager = at.selectbox(key="history_page")
+    assert pager.label == "月別の状況を表示する事業（全80件）" and pager.options == ["1〜50", "51〜80"]
+    first = history_rows(at)
+    assert len(first) == 50 and "実施事業1<" in first[0]
+    pager.select(50).run()
+    rest = history_rows(at)
+    assert not at.exception and len(rest) == 30 and "実施事業51" in rest[0]
+
+
 def test_year_end_summary_and_owed_items_reuse_shared_statuses_and_grow_linearly(
     sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
