@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,6 +43,34 @@ CENTER = Alignment(horizontal="center")
 WRAP = Alignment(wrap_text=True, vertical="top")
 SHEETS = ("概要", "指標", "月次実績", "マイルストーン", "自己評価", "期末評価", "理由", "月別の状況")
 SAMPLE_NOTE = "サンプルデータを含みます。実際の実績値ではありません。"
+# Cell styles every row uses, registered once per workbook as named styles: setting a cell's
+# font/fill/alignment one by one hashes and compares each style object against the workbook's
+# list per cell, which cost more than writing the cells.
+CENTER_STYLE = "中央"
+WRAP_STYLE = "折り返し"
+
+
+def _status_style_name(status: Status) -> str:
+    return f"状況 {STATUS_STYLES[status].ja}"
+
+
+def _named_styles() -> list[NamedStyle]:
+    out = [NamedStyle(CENTER_STYLE, alignment=CENTER), NamedStyle(WRAP_STYLE, alignment=WRAP)]
+    for status, style in STATUS_STYLES.items():
+        out.append(
+            NamedStyle(
+                _status_style_name(status),
+                fill=PatternFill("solid", fgColor=style.color.lstrip("#")),
+                font=Font(color=style.text_color.lstrip("#"), bold=True),
+                alignment=CENTER,
+            )
+        )
+    return out
+
+
+def _add_styles(wb: Workbook) -> None:
+    for style in _named_styles():
+        wb.add_named_style(style)
 
 
 @dataclass(frozen=True)
@@ -92,24 +120,15 @@ def _rows(ws: Worksheet, cols: Sequence[Col], rows: Sequence[tuple[list[Any], st
             if number_format is None and col.kind not in ("status", "long") and value != fmt.MISSING:
                 continue
             cell = ws.cell(r, i)
+            code = fmt.opt(values[i - 1]) if col.kind == "status" else None
+            if code is not None:
+                cell.style = _status_style_name(Status(code))
+            elif value == fmt.MISSING:
+                cell.style = CENTER_STYLE
+            elif col.kind == "long":
+                cell.style = WRAP_STYLE
             if number_format:
                 cell.number_format = number_format
-            elif value == fmt.MISSING:
-                cell.alignment = CENTER
-            elif col.kind == "long":
-                cell.alignment = WRAP
-            if col.kind == "status":
-                _fill_status(cell, values[i - 1])
-
-
-def _fill_status(cell: Any, code: Any) -> None:
-    code = fmt.opt(code)
-    if code is None:
-        return
-    style = STATUS_STYLES[Status(code)]
-    cell.fill = PatternFill("solid", fgColor=style.color.lstrip("#"))
-    cell.font = Font(color=style.text_color.lstrip("#"), bold=True)
-    cell.alignment = CENTER
 
 
 def _print_setup(ws: Worksheet, header_row: int) -> None:
@@ -165,6 +184,7 @@ EVALUATION_COLS = [
 
 def report_xlsx(content: ReportContent) -> bytes:
     wb = Workbook()
+    _add_styles(wb)
     ws = wb.active
     ws.title = SHEETS[0]
     lines = [content.title, content.subtitle] + ([SAMPLE_NOTE] if content.has_sample else [])
