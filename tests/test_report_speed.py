@@ -98,3 +98,32 @@ def test_project_codes_are_looked_up_not_rebuilt_per_row(inputs: Inputs, monkeyp
     codes = [content.project_code(n) for n in content.projects["id"]]
     assert len(codes) == 22 and codes[0] == "01"
     assert calls["code"] <= 1
+
+
+def test_report_charts_reuse_one_figure_and_draw_as_a_fresh_one(
+    inputs: Inputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi.reports import print_charts
+    from kpi.reports.images import report_charts
+
+    content = build_report(inputs.data, AS_OF, Scope.parse("all"), generated_on=TODAY)
+    charts = [c.chart for c in report_charts(inputs.data, content)]
+    assert len(charts) > 10
+    made = Counter[str]()
+    real = print_charts._new_figure
+
+    def counted(chart: Any) -> Any:
+        made["figure"] += 1
+        return real(chart)
+
+    monkeypatch.setattr(print_charts, "_new_figure", counted)
+    print_charts._reused.clear()
+    few = [print_charts.chart_png(c, dpi=40) for c in charts[:2]]
+    assert made["figure"] == 1
+    many = [print_charts.chart_png(c, dpi=40) for c in charts]
+    svg = [print_charts.chart_svg(c) for c in charts[:3]]
+    assert made["figure"] == 1 and len(svg) == 3  # PNG and SVG share it too
+    # Whatever was drawn before, each chart comes out as it does on a figure of its own.
+    for chart, png in [(charts[1], few[1]), *zip(charts[::-1][:6], many[::-1][:6], strict=True)]:
+        print_charts._reused.clear()
+        assert print_charts.chart_png(chart, dpi=40) == png
