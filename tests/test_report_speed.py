@@ -127,3 +127,23 @@ def test_report_charts_reuse_one_figure_and_draw_as_a_fresh_one(
     for chart, png in [(charts[1], few[1]), *zip(charts[::-1][:6], many[::-1][:6], strict=True)]:
         print_charts._reused.clear()
         assert print_charts.chart_png(chart, dpi=40) == png
+
+
+def test_xlsx_headings_take_the_plan_level_names_and_texts_stay(inputs: Inputs) -> None:
+    from dataclasses import replace
+
+    from kpi.reports.xlsx import SHEETS, report_xlsx
+
+    content = build_report(inputs.data, AS_OF, Scope.parse("all"), generated_on=TODAY)
+    renamed = replace(content, levels=("分野", "施策", "取組"))
+    wb = openpyxl.load_workbook(io.BytesIO(report_xlsx(renamed)))
+    assert wb.sheetnames == list(SHEETS)
+    headers = [c.value for c in wb["指標"][1]]
+    assert headers[:2] == ["取組", "事業名"] and "実施事業" not in headers
+    assert wb["月別の状況"].cell(1, 1).value == "取組"
+    summary = wb["概要"]
+    assert summary["A1"].font.b and summary["A1"].font.sz == 14
+    header_row = next(r for r in range(1, 8) if summary.cell(r, 1).fill.fill_type == "solid")
+    assert summary.freeze_panes == f"A{header_row + 1}" and summary.print_title_rows == f"${header_row}:${header_row}"
+    assert summary.auto_filter.ref == f"A{header_row}:G{header_row + len(content.projects)}"
+    assert summary.column_dimensions["C"].width == 50
