@@ -179,16 +179,21 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             created += 1
     session.flush()
 
-    # 工程表 rows are plain plan text: replaced when they differ.
+    # 工程表 rows are plain plan text: replaced when they differ. Read for the whole year in one
+    # query of plain rows (one query per project cost a second at 1,000 projects).
+    stored: dict[int, list[tuple[int, str, Any]]] = {}
+    year_rows = (
+        select(ScheduleRow.project_id, ScheduleRow.position, ScheduleRow.item, ScheduleRow.bars)
+        .join(Project, Project.id == ScheduleRow.project_id)
+        .where(Project.fiscal_year_id == fy.id)
+        .order_by(ScheduleRow.project_id, ScheduleRow.position)
+    )
+    for project_id, position, item, bars in session.execute(year_rows):
+        stored.setdefault(project_id, []).append((position, item, bars))
     for pr in plan.projects:
         proj = projects[pr.no]
         wanted = [(i, row.item, [b.model_dump() for b in row.bars]) for i, row in enumerate(pr.schedule, start=1)]
-        have = [
-            (r.position, r.item, r.bars)
-            for r in session.scalars(
-                select(ScheduleRow).where(ScheduleRow.project_id == proj.id).order_by(ScheduleRow.position)
-            )
-        ]
+        have = stored.get(proj.id, [])
         if have != wanted:
             session.execute(delete(ScheduleRow).where(ScheduleRow.project_id == proj.id))
             for pos, item, bars in wanted:

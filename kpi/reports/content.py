@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -147,8 +148,9 @@ def monthly_series(data: PlanData, as_of: Month, codes: list[str] | None = None)
     values = actuals_by_code(data)
     rows = []
     last = min(as_of, Month(data.year + 1, 3))
+    wanted = None if codes is None else set(codes)  # a set: a list is scanned once per indicator
     for ind in data.indicators.to_dict("records"):
-        if codes is not None and ind["code"] not in codes:
+        if wanted is not None and ind["code"] not in wanted:
             continue
         rule = rule_of(ind)
         own = values.get(ind["code"], {})
@@ -206,10 +208,16 @@ class ReportContent:
         """A heading with the plan's own level names (「実施事業」→「取組」)."""
         return level_words(text, self.levels)
 
+    @cached_property
+    def _codes(self) -> dict[int, str]:
+        # Built once per report: rebuilding it per call made a table of N projects cost N².
+        if "code" not in self.projects:
+            return {}
+        return {int(k): str(v) for k, v in zip(self.projects["id"], self.projects["code"], strict=True)}
+
     def project_code(self, no: Any) -> str:
         """A project's display code as printed (「04」, 「1-2-3」)."""
-        codes = dict(zip(self.projects["id"], self.projects["code"], strict=True)) if "code" in self.projects else {}
-        return str(codes.get(int(no), f"{int(no):02d}"))
+        return self._codes.get(int(no), f"{int(no):02d}")
 
     @property
     def subtitle(self) -> str:

@@ -11,12 +11,13 @@ ratios are percentages; a missing value reads 「―」. Every text cell goes th
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,6 +44,39 @@ CENTER = Alignment(horizontal="center")
 WRAP = Alignment(wrap_text=True, vertical="top")
 SHEETS = ("概要", "指標", "月次実績", "マイルストーン", "自己評価", "期末評価", "理由", "月別の状況")
 SAMPLE_NOTE = "サンプルデータを含みます。実際の実績値ではありません。"
+# Cell styles every row uses, registered once per workbook as named styles: setting a cell's
+# font/fill/alignment one by one hashes and compares each style object against the workbook's
+# list per cell, which cost more than writing the cells.
+HEADER_STYLE = "表の見出し"
+CENTER_STYLE = "中央"
+WRAP_STYLE = "折り返し"
+
+
+def _status_style_name(status: Status) -> str:
+    return f"状況 {STATUS_STYLES[status].ja}"
+
+
+def _named_styles() -> list[NamedStyle]:
+    out = [
+        NamedStyle(HEADER_STYLE, fill=HEADER_FILL, font=BOLD, alignment=CENTER),
+        NamedStyle(CENTER_STYLE, alignment=CENTER),
+        NamedStyle(WRAP_STYLE, alignment=WRAP),
+    ]
+    for status, style in STATUS_STYLES.items():
+        out.append(
+            NamedStyle(
+                _status_style_name(status),
+                fill=PatternFill("solid", fgColor=style.color.lstrip("#")),
+                font=Font(color=style.text_color.lstrip("#"), bold=True),
+                alignment=CENTER,
+            )
+        )
+    return out
+
+
+def _add_styles(wb: Workbook) -> None:
+    for style in _named_styles():
+        wb.add_named_style(style)
 
 
 @dataclass(frozen=True)
@@ -73,61 +107,63 @@ def _cell(value: Any, kind: str, unit: str) -> tuple[Any, str | None]:
     return neutralise(fmt.text(value)), None
 
 
-def _header(ws: Worksheet, cols: Sequence[Col], row: int) -> None:
-    ws.append([c.header for c in cols])
-    for c in ws[row]:
-        c.fill, c.font, c.alignment = HEADER_FILL, BOLD, CENTER
+Words = Callable[[str], str]
+
+
+def _styled(ws: Any, value: Any, style: str | None = None, number_format: str | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
+    if style is not None:
+        cell.style = style
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _begin(ws: Any, cols: Sequence[Col], header_row: int, rows: int) -> None:
+    """What a write-only sheet writes before its first row: column widths, the frozen header,
+    the print setup (landscape A4, one page wide, the header on every page, a filter)."""
     for i, c in enumerate(cols, start=1):
         ws.column_dimensions[get_column_letter(i)].width = c.width
-    ws.freeze_panes = f"A{row + 1}"
-
-
-def _rows(ws: Worksheet, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]], first: int) -> None:
-    """Append rows (values, unit) after the header at ``first - 1``; style per column kind."""
-    for n, (values, unit) in enumerate(rows):
-        cells = [_cell(v, c.kind, unit) for v, c in zip(values, cols, strict=True)]
-        ws.append([v for v, _ in cells])
-        r = first + n  # counted, not ws.max_row (which scans the sheet: quadratic)
-        for i, ((value, number_format), col) in enumerate(zip(cells, cols, strict=True), start=1):
-            if number_format is None and col.kind not in ("status", "long") and value != fmt.MISSING:
-                continue
-            cell = ws.cell(r, i)
-            if number_format:
-                cell.number_format = number_format
-            elif value == fmt.MISSING:
-                cell.alignment = CENTER
-            elif col.kind == "long":
-                cell.alignment = WRAP
-            if col.kind == "status":
-                _fill_status(cell, values[i - 1])
-
-
-def _fill_status(cell: Any, code: Any) -> None:
-    code = fmt.opt(code)
-    if code is None:
-        return
-    style = STATUS_STYLES[Status(code)]
-    cell.fill = PatternFill("solid", fgColor=style.color.lstrip("#"))
-    cell.font = Font(color=style.text_color.lstrip("#"), bold=True)
-    cell.alignment = CENTER
-
-
-def _print_setup(ws: Worksheet, header_row: int) -> None:
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ws.max_column)}{ws.max_row}"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cols))}{header_row + rows}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{header_row}:{header_row}"
 
 
-def _sheet(wb: Workbook, title: str, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]]) -> Worksheet:
+def _header(ws: Any, cols: Sequence[Col], words: Words) -> None:
+    """Column headings in the plan's own level names (「実施事業」→「取組」)."""
+    ws.append([_styled(ws, words(c.header), HEADER_STYLE) for c in cols])
+
+
+def _rows(ws: Any, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]]) -> None:
+    """Append rows (values, unit); style per column kind. A plain cell is passed as its value
+    (the write-only sheet writes it without making a cell object)."""
+    for values, unit in rows:
+        out = []
+        for v, col in zip(values, cols, strict=True):
+            value, number_format = _cell(v, col.kind, unit)
+            code = fmt.opt(v) if col.kind == "status" else None
+            if code is not None:
+                style: str | None = _status_style_name(Status(code))
+            elif value == fmt.MISSING:
+                style = CENTER_STYLE
+            elif col.kind == "long":
+                style = WRAP_STYLE
+            else:
+                style = None
+            out.append(value if style is None and number_format is None else _styled(ws, value, style, number_format))
+        ws.append(out)
+
+
+def _sheet(wb: Workbook, title: str, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]], words: Words) -> None:
     ws = wb.create_sheet(title)
-    _header(ws, cols, 1)
-    _rows(ws, cols, rows, 2)
-    _print_setup(ws, 1)
-    return ws
+    _begin(ws, cols, 1, len(rows))
+    _header(ws, cols, words)
+    _rows(ws, cols, rows)
 
 
 SUMMARY_COLS = [
@@ -164,22 +200,27 @@ EVALUATION_COLS = [
 
 
 def report_xlsx(content: ReportContent) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEETS[0]
+    # Write-only: rows stream to the file as they are appended, with no cell object kept per
+    # value; widths, frozen panes and print setup are therefore set before the first row.
+    wb = Workbook(write_only=True)
+    _add_styles(wb)
+    words = content.words
+    ws = wb.create_sheet(SHEETS[0])
     lines = [content.title, content.subtitle] + ([SAMPLE_NOTE] if content.has_sample else [])
-    for line in lines:  # the title names the city already
-        ws.append([neutralise(line)])
-    ws["A1"].font = Font(bold=True, size=14)
     header_row = len(lines) + 2  # one blank row between the title block and the table
-    ws.append([])
-    _header(ws, SUMMARY_COLS, header_row)
     summary = [
         ([r["id"], r["measure"], r["name"], r["lead_department"], r["status"], breakdown(r), r.get("assessment")], "")
         for r in content.projects.to_dict("records")
     ]
-    _rows(ws, SUMMARY_COLS, summary, header_row + 1)
-    _print_setup(ws, header_row)
+    _begin(ws, SUMMARY_COLS, header_row, len(summary))
+    title = _styled(ws, neutralise(words(lines[0])))  # the title names the city already
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    for line in lines[1:]:
+        ws.append([neutralise(line)])
+    ws.append([])
+    _header(ws, SUMMARY_COLS, words)
+    _rows(ws, SUMMARY_COLS, summary)
 
     _sheet(
         wb,
@@ -206,6 +247,7 @@ def report_xlsx(content: ReportContent) -> bytes:
             )
             for r in content.indicators.to_dict("records")
         ],
+        words,
     )
     _sheet(
         wb,
@@ -227,6 +269,7 @@ def report_xlsx(content: ReportContent) -> bytes:
             )
             for r in content.monthly.to_dict("records")
         ],
+        words,
     )
     _sheet(
         wb,
@@ -247,6 +290,7 @@ def report_xlsx(content: ReportContent) -> bytes:
             )
             for r in content.milestones.to_dict("records")
         ],
+        words,
     )
     names = content.projects.set_index("id")["name"]
     _sheet(
@@ -260,6 +304,7 @@ def report_xlsx(content: ReportContent) -> bytes:
             )
             for r in content.assessments.to_dict("records")
         ],
+        words,
     )
     ev = content.evaluations
     by_project = {int(r["project_no"]): r for r in ev.to_dict("records")} if not ev.empty else {}
@@ -280,8 +325,8 @@ def report_xlsx(content: ReportContent) -> bytes:
                 "",
             )
         )
-    _sheet(wb, SHEETS[5], EVALUATION_COLS, ev_rows)
-    _sheet(wb, SHEETS[6], WHY_COLS, [([c[0], c[1], code, c[3]], "") for c, code in why_rows(content)])
+    _sheet(wb, SHEETS[5], EVALUATION_COLS, ev_rows, words)
+    _sheet(wb, SHEETS[6], WHY_COLS, [([c[0], c[1], code, c[3]], "") for c, code in why_rows(content)], words)
     months = history_header(content)[1:]
     history_cols = [Col("実施事業", 40), *[Col(m, 8, "status") for m in months]]
     _sheet(
@@ -289,20 +334,8 @@ def report_xlsx(content: ReportContent) -> bytes:
         SHEETS[7],
         history_cols,
         [([cells[0], *codes[1:]], "") for cells, codes in history_rows(content)],
+        words,
     )
-    _level_names(wb, content)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def _level_names(wb: Workbook, content: ReportContent) -> None:
-    """Column headings in the plan's own level names (「実施事業」→「取組」): the header rows only,
-    never the plan's or the staff's texts below them."""
-    if content.words("基本方針実施事業重点施策") == "基本方針実施事業重点施策":
-        return
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(max_row=ws.max_row):
-            for cell in row:
-                if isinstance(cell.value, str) and cell.font is not None and cell.font.b:
-                    cell.value = content.words(cell.value)
