@@ -26,7 +26,7 @@ from kpi.evaluate import (
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label
 from kpi.labels import level_words
 from kpi.planfile import DEFAULT_LEVELS
-from kpi.status import Accumulation, Direction, evaluate_indicator, expected_value
+from kpi.status import Accumulation, Direction, IndicatorYear, expected_value
 from kpi.store import PlanData
 from kpi.why import NEEDS_REASON, why_projects
 
@@ -154,6 +154,7 @@ def monthly_series(data: PlanData, as_of: Month, codes: list[str] | None = None)
             continue
         rule = rule_of(ind)
         own = values.get(ind["code"], {})
+        prepared = IndicatorYear(rule, own, data.year)  # the year worked out once, asked per month
         total = 0.0
         for m in fiscal_months(data.year):
             if m > last:
@@ -162,7 +163,7 @@ def monthly_series(data: PlanData, as_of: Month, codes: list[str] | None = None)
             if value is not None:
                 total += value
             flow = rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST
-            ev = evaluate_indicator(rule, own, m, data.year)
+            ev = prepared.at(m)
             # A 累計 flow's running total starts from its baseline, not from April.
             running = ev.actual if rule.cumulative_since_baseline else total
             rows.append(
