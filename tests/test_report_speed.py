@@ -147,3 +147,14 @@ def test_xlsx_headings_take_the_plan_level_names_and_texts_stay(inputs: Inputs) 
     assert summary.freeze_panes == f"A{header_row + 1}" and summary.print_title_rows == f"${header_row}:${header_row}"
     assert summary.auto_filter.ref == f"A{header_row}:G{header_row + len(content.projects)}"
     assert summary.column_dimensions["C"].width == 50
+
+
+def test_reportlab_does_not_check_every_shape_attribute_in_reports() -> None:
+    """reportlab checks each attribute set on a shape unless told otherwise before its shapes
+    module is first imported; svglib sets about 200,000 of them for 60 charts."""
+    import subprocess
+    import sys
+
+    probe = "import kpi.reports.pdf, reportlab.graphics.shapes as s; print(s.shapeChecking)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0"
