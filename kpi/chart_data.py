@@ -415,6 +415,20 @@ def indicator_points(data: PlanData, code: str, previous: bool = False) -> list[
     return out
 
 
+def known_months(year: int, as_of: Month) -> int:
+    """How many months of fiscal ``year`` are known as of ``as_of`` (0 … 12)."""
+    months = fiscal_months(year)
+    if as_of > months[-1]:
+        return 12
+    return as_of.fiscal_index if as_of.fiscal_year == year else 0
+
+
+def known_points(data: PlanData, code: str, as_of: Month) -> list[tuple[int, float]]:
+    """``indicator_points`` up to ``as_of``: what was known then (chart and sparkline)."""
+    known = known_months(data.year, as_of)
+    return [(i, v) for i, v in indicator_points(data, code) if i <= known]
+
+
 def indicator_chart_data(
     data: PlanData, code: str, as_of: Month, status: Mapping[str, Any] | None = None, lang: str = "ja"
 ) -> IndicatorChartData:
@@ -428,9 +442,8 @@ def indicator_chart_data(
     rule = rule_of(ind)
     unit = fmt.text(ind["unit"], "")
     months = fiscal_months(data.year)
-    cutoff = min(as_of, months[-1])
-    known = cutoff.fiscal_index if cutoff.fiscal_year == data.year else (12 if cutoff > months[-1] else 0)
-    points = [(i, v) for i, v in indicator_points(data, code) if i <= known]
+    known = known_months(data.year, as_of)
+    points = known_points(data, code, as_of)
     flow = rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST
     target = year_target(rule, data.year)
     final = rule.resolved_target

@@ -9,9 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.chart_data import indicator_points
+from kpi.chart_data import known_points
 from kpi.evaluate import indicator_statuses, measure_statuses, project_statuses, status_changes, status_history
-from kpi.fiscal import Month, fiscal_months
+from kpi.fiscal import Month
 from kpi.store import PlanData
 from kpi.why import Why, why_indicators, why_projects
 
@@ -29,23 +29,14 @@ class MeasureView:
     series: dict[str, list[tuple[int, float]]]
 
 
-def known_months(year: int, as_of: Month) -> int:
-    """How many months of the fiscal year are known as of ``as_of`` (0 … 12)."""
-    months = fiscal_months(year)
-    if as_of > months[-1]:
-        return 12
-    return as_of.fiscal_index if as_of.fiscal_year == year else 0
-
-
 def measure_view(data: PlanData, no: int, as_of: Month, lang: str = "ja") -> MeasureView:
     """One 重点施策 as of a month: only its projects are evaluated, not the whole plan."""
     data = data.only_projects(data.projects.loc[data.projects["measure_no"] == no, "project_no"])
     indicators = indicator_statuses(data, as_of)
     projects = project_statuses(data, as_of, indicators)
     measure = measure_statuses(data, as_of, projects).set_index("id").loc[no].to_dict()
-    known = known_months(data.year, as_of)
     series = {
-        str(code): [(i, v) for i, v in indicator_points(data, str(code)) if i <= known]
+        str(code): known_points(data, str(code), as_of)
         for code in indicators.loc[indicators["kind"] == "indicator", "id"]
     }
     return MeasureView(

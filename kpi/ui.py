@@ -928,12 +928,11 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
             why_caption(why)
 
 
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def _fiscal_month_name(index: int) -> str:
+    from kpi.chart_data import EN_MONTHS
+
     month = (index + 2) % 12 + 1  # fiscal month 1 is April
-    return f"{month}月" if lang() == "ja" else _MONTHS_EN[month - 1]
+    return f"{month}月" if lang() == "ja" else EN_MONTHS[month - 1]
 
 
 def sparkline_html(name: str, unit: str, points: list[tuple[int, float]]) -> str:

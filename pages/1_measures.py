@@ -63,10 +63,9 @@ else:
     if charts.empty:
         st.info(ui.tr("dash_no_indicators"))
     else:
-        # Sixty indicators read at a glance first; the full charts follow a page at a time.
+        # Sixty indicators read at a glance first; the full charts follow a page at a time (12).
         ui.indicator_table(view)
         st.subheader(ui.tr("dash_charts"))
-    # Sixty indicators are sixty charts: drawn a page at a time.
     for row in ui.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page").to_dict("records"):
         ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
 
