@@ -53,19 +53,22 @@ if data is not None:
         st.subheader(ui.tr("dash_changes"))
         previous = as_of.add(-1)
         if previous.fiscal_year == data.year:
-            history = ui.status_history(data.year, as_of)
-            if history is not None and str(previous) in history.columns:
-                # The history below holds each month's project statuses by the same rules: read
-                # the month before from it instead of evaluating the whole plan a second time.
-                before = {int(i): opt(s) for i, s in zip(history["id"], history[str(previous)], strict=True)}
-            else:
-                before = ui.statuses(data.year, previous).projects.set_index("id")["status"].to_dict()  # type: ignore[union-attr]
-            why = why_projects(data, as_of, indicators, ui.lang())
+            # The month before by the status history's rules, that month only: cheaper than a
+            # second indicator_statuses of the whole plan, the same statuses (tests pin them).
+            history = ui.status_history(data.year, previous, first=previous)
+            assert history is not None  # the plan data was loaded above
+            before = {int(i): opt(s) for i, s in zip(history["id"], history[str(previous)], strict=True)}
+            changed = [
+                p
+                for p in projects.to_dict("records")
+                if before.get(p["id"]) != p["status"] and before.get(p["id"]) and p["status"]
+            ]
+            # Why, for the changed projects only (a few of a thousand).
+            ids = [int(p["id"]) for p in changed]
+            why = why_projects(data.only_projects(ids), as_of, indicators[indicators["project"].isin(ids)], ui.lang())
             rows = []
-            for p in projects.to_dict("records"):
-                old, new = before.get(p["id"]), p["status"]
-                if old == new or not old or not new:
-                    continue
+            for p in changed:
+                old, new = before[p["id"]], p["status"]
                 worse = severity(new) < severity(old)
                 direction = ui.tr("dash_worse") if worse else ui.tr("dash_better")
                 mark = "▼ " if worse else "▲ "
@@ -168,6 +171,4 @@ if data is not None:
 
     st.subheader(ui.tr("dash_history"))
     st.caption(ui.tr("dash_history_caption"))
-    history = ui.status_history(data.year, as_of)
-    if history is not None:
-        ui.status_history_table(history)
+    ui.plan_history_table(data.year, as_of, [int(n) for n in projects["id"]])

@@ -523,7 +523,6 @@ def plan_data(session: Session, year: int, previous_year: bool = True) -> PlanDa
     ]
     actuals = current_actuals(session, fid)
     assessments = current_assessments(session, fid)
-    previous = session.scalars(select(FiscalYear).where(FiscalYear.year == year - 1)).one_or_none()
     scopes = zip(indicators["code"], indicators["flow_scope"], strict=True)
     cumulative = [code for code, scope in scopes if scope == "since_baseline"]
     return PlanData(
@@ -541,9 +540,15 @@ def plan_data(session: Session, year: int, previous_year: bool = True) -> PlanDa
         assessments,
         tuple(fy.levels) if fy.levels else DEFAULT_LEVELS,
         fy.owner_department,
-        current_actuals(session, previous.id) if previous is not None and previous_year else None,
+        previous_actuals(session, year) if previous_year else None,
         earlier_actuals(session, fy.year, cumulative),
     )
+
+
+def previous_actuals(session: Session, year: int) -> pd.DataFrame | None:
+    """The year before's current actuals (``PlanData.previous_actuals``), None without that year."""
+    previous = session.scalar(select(FiscalYear.id).where(FiscalYear.year == year - 1))
+    return None if previous is None else current_actuals(session, previous)
 
 
 def indicators_with_actuals(session: Session, year: int, codes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from kpi.auth_ui import KEY_USER as KEY_USER  # pages and tests read the login s
 from kpi.auth_ui import current_actor as current_actor
 from kpi.bootstrap import ensure_ready
 from kpi.db import database_url, make_engine, transaction
-from kpi.evaluate import HISTORY_KEYS
+from kpi.evaluate import HISTORY_KEYS, PreparedYear
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
 from kpi.labels import (
     DEFAULT_LANG,
@@ -42,7 +43,7 @@ from kpi.page_views import MeasureView, ProjectView
 from kpi.permissions import Actor, cli_actor, public_author
 from kpi.planfile import DEFAULT_LEVELS
 from kpi.status import Status
-from kpi.store import PlanData, data_version, fiscal_years, plan_data
+from kpi.store import PlanData, data_version, fiscal_years, plan_data, previous_actuals
 
 ROOT = Path(__file__).resolve().parent.parent
 # A file, not ":material/...": Streamlit turns a material page icon into a favicon fetched
@@ -125,8 +126,31 @@ def _forget_version() -> None:
 # them (PlanData.only_projects and pandas operations make new frames).
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
 def cached_plan_data(url: str, year: int, version: int) -> PlanData | None:
+    """The year without the year before's actuals: statuses and tables never read them, and at
+    3,000 indicators they are a third of the read (``cached_chart_data`` adds them)."""
     with transaction(engine_for(url)) as session:
-        return plan_data(session, year)
+        return plan_data(session, year, previous_year=False)
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_chart_data(url: str, year: int, version: int) -> PlanData | None:
+    """``cached_plan_data`` with the year before's actuals, which a chart draws beside this
+    year's: read only by the pages that chart (the same frames otherwise, shared, read only)."""
+    data = cached_plan_data(url, year, version)
+    if data is None:
+        return None
+    with transaction(engine_for(url)) as session:
+        return replace(data, previous_actuals=previous_actuals(session, year))
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_prepared_year(url: str, year: int, version: int) -> PreparedYear | None:
+    """The year's indicators prepared once (kpi.evaluate.PreparedYear) for the statuses and the
+    history of every as-of month (shared, read only)."""
+    from kpi.evaluate import prepare_year
+
+    data = cached_plan_data(url, year, version)
+    return None if data is None else prepare_year(data)
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -137,7 +161,7 @@ def cached_statuses(url: str, year: int, as_of: str, version: int) -> YearStatus
     if data is None:
         return None
     month = Month.parse(as_of)
-    indicators = indicator_statuses(data, month)
+    indicators = indicator_statuses(data, month, prepared=cached_prepared_year(url, year, version))
     projects = project_statuses(data, month, indicators)
     return YearStatuses(
         indicators, projects, measure_statuses(data, month, projects), policy_statuses(data, month, projects)
@@ -205,25 +229,36 @@ def cached_departments(url: str, version: int) -> dict[str, tuple[str, ...]]:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
-def cached_status_history(url: str, year: int, as_of: str, version: int) -> pd.DataFrame | None:
+def cached_status_history(
+    url: str, year: int, as_of: str, version: int, first: str | None = None, projects: tuple[int, ...] | None = None
+) -> pd.DataFrame | None:
     """Each project's status per month (kpi.evaluate.status_history), computed once per as-of."""
     from kpi.evaluate import status_history
 
     data = cached_plan_data(url, year, version)
-    return None if data is None else status_history(data, Month.parse(as_of))
+    if data is None:
+        return None
+    if projects is not None:
+        data = data.only_projects(projects)
+    prepared = cached_prepared_year(url, year, version)
+    return status_history(data, Month.parse(as_of), Month.parse(first) if first else None, prepared)
 
 
-def status_history(year: int, as_of: Month) -> pd.DataFrame | None:
-    """Every project's status per month of the year up to ``as_of`` (cached per data version)."""
+def status_history(
+    year: int, as_of: Month, first: Month | None = None, projects: Sequence[int] | None = None
+) -> pd.DataFrame | None:
+    """Every project's (or only ``projects``') status per month of the year from April (or
+    ``first``) to ``as_of`` (cached per data version)."""
     url = database_url()
-    return cached_status_history(url, year, str(as_of), current_version(url))
+    shown = None if projects is None else tuple(int(n) for n in projects)
+    return cached_status_history(url, year, str(as_of), current_version(url), str(first) if first else None, shown)
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def cached_measure_view(url: str, year: int, as_of: str, version: int, no: int, lang: str) -> MeasureView | None:
     from kpi.page_views import measure_view
 
-    data = cached_plan_data(url, year, version)
+    data = cached_chart_data(url, year, version)
     return None if data is None else measure_view(data, no, Month.parse(as_of), lang)
 
 
@@ -238,7 +273,7 @@ def measure_page_view(year: int, as_of: Month, no: int) -> MeasureView | None:
 def cached_project_view(url: str, year: int, as_of: str, version: int, no: int, lang: str) -> ProjectView | None:
     from kpi.page_views import project_view
 
-    data = cached_plan_data(url, year, version)
+    data = cached_chart_data(url, year, version)
     return None if data is None else project_view(data, no, Month.parse(as_of), lang)
 
 
@@ -298,7 +333,7 @@ def cached_report_content(url: str, year: int, as_of: str, scope: str, version: 
 
     from kpi.reports.content import Scope, build_report
 
-    data = cached_plan_data(url, year, version)
+    data = cached_chart_data(url, year, version)
     if data is None:
         return None
     return build_report(data, Month.parse(as_of), Scope.parse(scope), generated_on=date.fromisoformat(today), lang=lang)
@@ -366,7 +401,9 @@ def clear_caches() -> None:
     cached_report_content.clear()
     cached_indicator_figure.clear()
     cached_plan_data.clear()
+    cached_chart_data.clear()
     cached_statuses.clear()
+    cached_prepared_year.clear()
     cached_fiscal_years.clear()
     cached_plan_titles.clear()
     cached_plan_levels.clear()
@@ -726,13 +763,14 @@ def require_login() -> None:
     auth_ui.require_login(lang())
 
 
-def load(year: int | None) -> PlanData | None:
-    """Cached plan data of the chosen fiscal year; shows the sample banner when needed."""
+def load(year: int | None, charts: bool = False) -> PlanData | None:
+    """Cached plan data of the chosen fiscal year; shows the sample banner when needed.
+    ``charts``: with the year before's actuals, for a page that draws indicator charts."""
     if year is None:
         st.warning(tr("no_plan"))
         return None
     url = database_url()
-    data = cached_plan_data(url, year, current_version(url))
+    data = (cached_chart_data if charts else cached_plan_data)(url, year, current_version(url))
     if data is None:
         st.warning(tr("no_plan"))
         return None
@@ -782,6 +820,19 @@ def why_html(why: Any) -> str:
 
 
 HISTORY_PER_PAGE = 50
+
+
+def plan_history_table(year: int, as_of: Month, projects: Sequence[int]) -> None:
+    """The whole plan's month-by-month table, 50 projects a page: only the page shown is
+    evaluated month by month (a thousand projects × twelve months was most of the 全体概要's
+    first draw), in the order of ``projects``."""
+    if as_of < Month(year, 4):  # before the year's first month: nothing to show yet
+        st.caption(tr("dash_history_none"))
+        return
+    page = page_of(pd.DataFrame({"id": list(projects)}), HISTORY_PER_PAGE, "history_page", "dash_history_page")
+    history = status_history(year, as_of, projects=[int(n) for n in page["id"]])
+    if history is not None:
+        status_history_table(history)
 
 
 def status_history_table(history: pd.DataFrame, projects: list[int] | None = None) -> None:

@@ -109,7 +109,7 @@ table.kpi-report td { border: 1px solid #90A4AE; padding: 0.15rem 0.4rem; }
 
 ui.page_setup()
 year, as_of = ui.sidebar()
-data = ui.load(year)
+data = ui.load(year, charts=True)  # its charts draw the year before too
 if data is None or year is None:
     st.title(ui.tr("rep_title"))
 else:

@@ -3,6 +3,7 @@ the year selector switches between them and an indicator in both years shows bot
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,45 @@ def test_multi_year_fields_are_kept_and_the_baseline_gets_its_month(sqlite_engin
     assert new["04-new-service-users"].baseline == "新規"
     assert new["01-online-rate"].target_year is None  # FY2026's final target stays R9's target
     import_plan(sqlite_engine, path, ADMIN)
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [("pages/2_projects.py", {"project": "4"}), ("pages/1_measures.py", None), ("pages/5_reports.py", {})],
+)
+def test_every_page_that_charts_r9_draws_r8_beside_it(
+    demo_app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str, query: dict[str, str] | None
+) -> None:
+    """The pages read the year before's actuals only for their charts (the 全体概要 and the
+    status tables never draw them): each page that charts still draws them."""
+    import kpi.store
+
+    engine = make_engine(demo_app)
+    import_plan(engine, _draft(engine, tmp_path), ADMIN)
+    with transaction(engine) as s:
+        r9 = plan_data(s, 2027)
+    engine.dispose()
+    assert r9 is not None
+    if query is None:  # the 重点施策 of project 4 (the マイナンバーカード rate)
+        query = {"measure": str(int(r9.projects.set_index("project_no").loc[4, "measure_no"]))}
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    next(s for s in at.sidebar.selectbox if s.key == "_wkpi_fiscal_year").select_index(1).run()
+    reads: list[int] = []
+    real = kpi.store.previous_actuals
+
+    def counted(session: object, year: int) -> object:
+        reads.append(year)
+        return real(session, year)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("kpi.ui.previous_actuals", counted)
+    at.run()  # the 全体概要 of R9
+    assert not at.exception
+    assert reads == []  # statuses and tables only: the year before is not read
+    at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    assert reads == [2027]
+    names = {t.get("name") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]}
+    assert "R8の実績値" in names, names

@@ -196,27 +196,34 @@ def test_a_page_of_one_project_or_measure_evaluates_only_what_it_shows(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    import kpi.evaluate
+    from kpi.status import IndicatorYear
     from tests.conftest import ROOT
 
-    real = kpi.evaluate.evaluate_indicator
+    real_at, real_status_at = IndicatorYear.at, IndicatorYear.status_at
     evaluated: dict[int, int] = {}
     for n, (engine, _data) in sizes.items():
         calls = 0
 
-        def counted(*args: Any, **kwargs: Any) -> Any:
+        def counted_at(self: IndicatorYear, as_of: Any) -> Any:
             nonlocal calls
             calls += 1
-            return real(*args, **kwargs)
+            return real_at(self, as_of)
+
+        def counted_status_at(self: IndicatorYear, as_of: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            return real_status_at(self, as_of)
 
         monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
         monkeypatch.setenv("KPI_TODAY", "2027-04-15")
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
         at.switch_page(page)
-        monkeypatch.setattr(kpi.evaluate, "evaluate_indicator", counted)
+        monkeypatch.setattr(IndicatorYear, "at", counted_at)
+        monkeypatch.setattr(IndicatorYear, "status_at", counted_status_at)
         at.run()
-        monkeypatch.setattr(kpi.evaluate, "evaluate_indicator", real)
+        monkeypatch.setattr(IndicatorYear, "at", real_at)
+        monkeypatch.setattr(IndicatorYear, "status_at", real_status_at)
         assert not at.exception
         evaluated[n] = calls
     # The first project (or 重点施策) is the same at both sizes: so is the work.
