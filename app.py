@@ -7,6 +7,7 @@ import streamlit as st
 from kpi import ui
 from kpi.fmt import opt
 from kpi.labels import LEGEND_ORDER, status_text, unreported_text
+from kpi.page_views import plan_tree, tree_page
 from kpi.status import severity
 from kpi.why import NEEDS_REASON, why_projects
 
@@ -24,6 +25,7 @@ def counts_html(statuses: list[str], total_key: str) -> str:
 
 
 MEASURES, PROJECTS = "pages/1_measures.py", "pages/2_projects.py"
+TREE_PER_PAGE = 50
 
 
 def project_target(no: int, name: str, code: str | None = None) -> ui.NavTarget:
@@ -133,38 +135,34 @@ if data is not None:
 
     st.subheader(ui.tr("dash_hierarchy"))
     ui.legend()
+    entries = plan_tree(policies, measures, projects)
+    # A thousand projects are 200 KB of HTML for the browser: 50 at a time, with the 基本方針
+    # and 重点施策 they hang under (a plan of 50 or fewer shows whole, without a chooser).
+    start = ui.page_start(len(projects), TREE_PER_PAGE, "tree_page", "dash_tree_page")
     tree: list[tuple[str, list[str]]] = []
     tree_targets: list[ui.NavTarget] = []
-    for pol in policies.to_dict("records"):
-        tree.append(
-            (
-                "kpi-policy",
-                [ui.chip_html(pol["status"]), escape(f"{ui.tr('policy_n').format(n=pol['code'])} {pol['name']}"), ""],
+    for entry in tree_page(entries, start, TREE_PER_PAGE):
+        r = entry.row
+        if entry.level == "policy":
+            name = escape(f"{ui.tr('policy_n').format(n=r['code'])} {r['name']}")
+            tree.append(("kpi-policy", [ui.chip_html(r["status"]), name, ""]))
+        elif entry.level == "measure":
+            label = f"{r['symbol']} {r['name']}"
+            tree_targets.append((MEASURES, label, {"measure": str(r["id"])}))
+            tree.append(("kpi-measure", [ui.chip_html(r["status"]), "kpi-indent1|" + escape(label), ""]))
+        else:
+            label = f"{r['code']} {r['name']}"
+            tree_targets.append(project_target(int(r["id"]), str(r["name"]), str(r["code"])))
+            tree.append(
+                (
+                    "",
+                    [
+                        ui.chip_html(r["status"]),
+                        "kpi-indent2|" + escape(label),
+                        "kpi-nowrap kpi-dept|" + escape(str(r["lead_department"])),
+                    ],
+                )
             )
-        )
-        for mea in measures[measures["policy_no"] == pol["id"]].to_dict("records"):
-            label = f"{mea['symbol']} {mea['name']}"
-            if not mea["hidden"]:  # a two-level plan: its projects hang under the top level
-                tree_targets.append((MEASURES, label, {"measure": str(mea["id"])}))
-                tree.append(
-                    (
-                        "kpi-measure",
-                        [ui.chip_html(mea["status"]), "kpi-indent1|" + escape(label), ""],
-                    )
-                )
-            for pro in projects[projects["measure_no"] == mea["id"]].to_dict("records"):
-                label = f"{pro['code']} {pro['name']}"
-                tree_targets.append(project_target(int(pro["id"]), str(pro["name"]), str(pro["code"])))
-                tree.append(
-                    (
-                        "",
-                        [
-                            ui.chip_html(pro["status"]),
-                            "kpi-indent2|" + escape(label),
-                            "kpi-nowrap kpi-dept|" + escape(str(pro["lead_department"])),
-                        ],
-                    )
-                )
     # The chooser above the long tree, where a reader starts; the other tables are short.
     ui.open_row("overview_open_tree", tree_targets)
     ui.table([ui.tr("status"), " / ".join(ui.level_names()), ui.tr("department")], tree, "kpi-list")

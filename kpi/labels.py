@@ -306,6 +306,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "choose_option": ("選択してください", "Choose"),
     "dash_chart_page": ("表示するグラフ（全{n}件）", "Charts shown (of {n})"),
     "dash_history_page": ("月別の状況を表示する事業（全{n}件）", "Projects shown month by month (of {n})"),
+    "dash_tree_page": ("表示する事業（全{n}件）", "Projects shown (of {n})"),
     "schedule_page": ("表示する事業（全{n}件）", "Projects shown (of {n})"),
     "hist_newer": ("新しい{n}件", "Newer {n}"),
     "hist_older": ("古い{n}件", "Older {n}"),

@@ -83,3 +83,54 @@ def project_view(data: PlanData, no: int, as_of: Month, lang: str = "ja") -> Pro
         why_indicators(data, as_of),
         changes,
     )
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """One row of the 全体概要's plan tree: a 基本方針, a 重点施策 or a 実施事業."""
+
+    level: str  # "policy", "measure" or "project"
+    row: dict[str, Any]  # its row of policy_statuses / measure_statuses / project_statuses
+
+
+def plan_tree(policies: pd.DataFrame, measures: pd.DataFrame, projects: pd.DataFrame) -> list[TreeRow]:
+    """The plan as a tree, top down: each 基本方針, its 重点施策 (not the hidden middle level of
+    a two-level plan) and their 実施事業, in plan order. One pass over each frame."""
+    by_policy: dict[Any, list[dict[str, Any]]] = {}
+    for m in measures.to_dict("records"):
+        by_policy.setdefault(m["policy_no"], []).append(m)
+    by_measure: dict[Any, list[dict[str, Any]]] = {}
+    for p in projects.to_dict("records"):
+        by_measure.setdefault(p["measure_no"], []).append(p)
+    rows: list[TreeRow] = []
+    for pol in policies.to_dict("records"):
+        rows.append(TreeRow("policy", pol))
+        for mea in by_policy.get(pol["id"], []):
+            if not mea["hidden"]:  # a two-level plan: its projects hang under the top level
+                rows.append(TreeRow("measure", mea))
+            rows.extend(TreeRow("project", p) for p in by_measure.get(mea["id"], []))
+    return rows
+
+
+def tree_page(rows: list[TreeRow], start: int, size: int) -> list[TreeRow]:
+    """The tree rows of the projects ``start`` … ``start + size - 1`` (counted in tree order),
+    with the 基本方針 and 重点施策 rows above them: a page that begins inside a 重点施策 repeats
+    its 基本方針 and 重点施策 first. Rows without projects after the last project of a page
+    (an empty 重点施策, the next 基本方針) open the next page; the last page takes the rest."""
+    project_at = [i for i, r in enumerate(rows) if r.level == "project"]
+    if not project_at or start >= len(project_at):
+        return list(rows)
+    begin = project_at[start - 1] + 1 if start > 0 else 0
+    end = project_at[start + size - 1] + 1 if start + size < len(project_at) else len(rows)
+    shown = rows[begin:end]
+    # The headings the page's first row hangs under, when they are on an earlier page.
+    first = shown[0]
+    heads: list[TreeRow] = []
+    if first.level != "policy":
+        policy = next(r for r in reversed(rows[:begin]) if r.level == "policy")
+        heads.append(policy)
+        if first.level == "project":
+            above = next((r for r in reversed(rows[:begin]) if r.level != "project"), None)
+            if above is not None and above.level == "measure":
+                heads.append(above)
+    return heads + shown

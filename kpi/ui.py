@@ -375,20 +375,26 @@ def indicator_figure(data: PlanData, row: dict[str, Any], as_of: Month, height: 
     return cached_indicator_figure(url, data.year, current_version(url), code, str(as_of), lang(), height, data, row)
 
 
+def page_start(n: int, size: int, key: str, label_key: str) -> int:
+    """The first row (0-based) of the page of ``size`` rows of ``n`` chosen in a selectbox,
+    drawn only when there is more than one page."""
+    if n <= size:
+        return 0
+    starts = list(range(0, n, size))
+    return int(
+        st.selectbox(
+            tr(label_key).format(n=n), starts, format_func=lambda i: f"{i + 1}〜{min(i + size, n)}", key=key
+        )
+    )
+
+
 def page_of(frame: pd.DataFrame, size: int, key: str, label_key: str) -> pd.DataFrame:
     """The rows of ``frame`` on the page chosen in a selectbox (drawn only when there is more
     than one page): a large plan draws ``size`` charts or projects at a time, not all of them."""
-    n = len(frame)
-    if n <= size:
+    if len(frame) <= size:
         return frame
-    starts = list(range(0, n, size))
-    start = st.selectbox(
-        tr(label_key).format(n=n),
-        starts,
-        format_func=lambda i: f"{i + 1}〜{min(i + size, n)}",
-        key=key,
-    )
-    return frame.iloc[int(start) : int(start) + size]
+    start = page_start(len(frame), size, key, label_key)
+    return frame.iloc[start : start + size]
 
 
 def clear_caches() -> None:

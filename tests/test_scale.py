@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, event, inspect, text
 
 from kpi import bench_data, charts
+from kpi.bench import _clear_caches
 from kpi.db import make_engine, transaction, upgrade
 from kpi.entry_actuals import CellInput, entry_rows, save_month
 from kpi.evaluate import indicator_statuses
@@ -321,6 +322,81 @@ def test_overview_month_by_month_table_shows_fifty_projects_at_a_time(
     pager.select(50).run()
     rest = history_rows(at)
     assert not at.exception and len(rest) == 30 and "実施事業51" in rest[0]
+
+
+def test_overview_plan_tree_shows_fifty_projects_a_page_under_their_headings(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1,000 projects the plan tree was 200 KB of HTML and its chooser 1,050 rows: now 50
+    projects a page, each page under the 基本方針 and 重点施策 its first project belongs to."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    def tree_rows(at: AppTest) -> list[str]:
+        head = '<table class="kpi-table kpi-list"><thead><tr><th>状況'
+        table = next(m.value for m in at.markdown if m.value.startswith(head))
+        return table.split("<tbody>", 1)[1].split("<tr")[1:]
+
+    engine, data = sizes[LARGE]
+    monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
+    monkeypatch.setenv("KPI_TODAY", "2027-04-15")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    pager = at.selectbox(key="tree_page")
+    assert pager.label == "表示する事業（全80件）" and pager.options == ["1〜50", "51〜80"]
+    first = tree_rows(at)
+    projects = [r for r in first if 'class=""' in r]
+    assert len(projects) == 50 and "実施事業1<" in projects[0] and "実施事業50<" in projects[-1]
+    assert len(at.selectbox(key="overview_open_tree").options) == 50 + 3  # 3 重点施策 headings
+    pager.select(50).run()
+    rest = tree_rows(at)
+    assert not at.exception
+    # Project 51 is in the third 重点施策 (20 each): its 基本方針 and 重点施策 come first again.
+    measure = data.measures.set_index("measure_no").loc[3]
+    assert 'class="kpi-policy"' in rest[0] and 'class="kpi-measure"' in rest[1]
+    assert str(measure["measure_name"]) in rest[1] and "実施事業51<" in rest[2]
+    assert len([r for r in rest if 'class=""' in r]) == 30
+
+
+def test_overview_evaluates_month_by_month_only_the_projects_it_shows(
+    sizes: dict[int, tuple[Engine, PlanData]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """全体概要 as of March: every indicator now and the month before (the changes table),
+    and month by month only the 50 projects of the table's page; before, every indicator
+    of the plan was evaluated for each of the twelve months."""
+    from streamlit.testing.v1 import AppTest
+
+    from kpi.status import IndicatorYear
+    from tests.conftest import ROOT
+
+    engine, data = sizes[LARGE]
+    real_at, real_status_at = IndicatorYear.at, IndicatorYear.status_at
+    calls = 0
+
+    def counted_at(self: IndicatorYear, as_of: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real_at(self, as_of)
+
+    def counted_status_at(self: IndicatorYear, as_of: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real_status_at(self, as_of)
+
+    monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
+    monkeypatch.setenv("KPI_TODAY", "2027-04-15")
+    monkeypatch.setattr(IndicatorYear, "at", counted_at)
+    monkeypatch.setattr(IndicatorYear, "status_at", counted_status_at)
+    _clear_caches()  # the other tests' runs of this database filled them
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    shown = data.projects["project_no"].head(50)
+    on_page = int(data.indicators["project_no"].isin(shown).sum())
+    assert len(data.projects) == 80 and on_page < len(data.indicators)
+    assert calls == 2 * len(data.indicators) + 12 * on_page, calls
 
 
 def test_year_end_summary_and_owed_items_reuse_shared_statuses_and_grow_linearly(
