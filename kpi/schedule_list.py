@@ -38,6 +38,7 @@ class ScheduleProject:
     symbol: str
     name: str
     lines: tuple[ScheduleLine, ...]
+    code: str = ""  # as printed (「01」, 「1-1-1」); empty: the two-digit number
 
 
 def month_short(month: str, fiscal_year: int, lang: str) -> str:
@@ -74,5 +75,13 @@ def schedule_list(data: PlanData, statuses: pd.DataFrame, project_nos: Sequence[
                 for m in own.to_dict("records")
             )
             lines.append(ScheduleLine(fmt.text(row["item"], ""), periods, marks))
-        out.append(ScheduleProject(int(no), str(symbols[proj["measure_no"]]), str(proj["project_name"]), tuple(lines)))
+        out.append(
+            ScheduleProject(
+                int(no),
+                str(symbols[proj["measure_no"]]),
+                str(proj["project_name"]),
+                tuple(lines),
+                str(proj["project_code"]),
+            )
+        )
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -430,6 +431,16 @@ class PlanData:
     @property
     def has_sample(self) -> bool:
         return bool(self.actuals["is_sample"].any()) or bool(self.assessments["is_sample"].any())
+
+    @cached_property
+    def project_labels(self) -> dict[int, str]:
+        """Project number → 「01 名前」: its code as printed (else the two-digit number) and name,
+        as every list of projects names them."""
+        p = self.projects
+        return {
+            int(n): f"{c} {name}"
+            for n, c, name in zip(p["project_no"], p["project_code"], p["project_name"], strict=True)
+        }
 
     @property
     def title(self) -> str:

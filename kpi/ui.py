@@ -900,7 +900,8 @@ def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:
 
     parts = ['<div class="kpi-schedule-list">']
     for proj in projects:
-        parts.append(f'<p class="kpi-sl-project"><b>{esc(f"{proj.symbol} {proj.no:02d} {proj.name}")}</b></p><ul>')
+        heading = f"{proj.symbol} {proj.code or format(proj.no, '02d')} {proj.name}"
+        parts.append(f'<p class="kpi-sl-project"><b>{esc(heading)}</b></p><ul>')
         for line in proj.lines:
             periods = "、".join(
                 (month(a) if a == b else f"{month(a)}–{month(b)}") + (f" {html.escape(text)}" if text else "")

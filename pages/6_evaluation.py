@@ -104,7 +104,7 @@ if data is not None and year is not None:
             numbers,
             placeholder=ui.tr("choose_option"),
             key=KEY_PROJECT,
-            format_func=lambda n: f"{n:02d} {plan.loc[n, 'project_name']}",
+            format_func=lambda n: data.project_labels[n],
         )
         ui.set_query_choice(KEY_PROJECT, "project", no)
         p = plan.loc[no]
@@ -280,7 +280,7 @@ if data is not None and year is not None:
             (
                 "",
                 [
-                    ui.esc(f"{r.project_no:02d} {r.project_name}"),
+                    ui.esc(data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}")),
                     ui.esc(r.measure),
                     ui.esc(r.lead_department),
                     ui.esc(state_label(r.state, ui.lang()) + (f" {overdue}" if r.overdue else "")),

@@ -94,7 +94,7 @@ for kind, label in (KIND_LABELS_EN if ui.lang() == "en" else KIND_LABELS).items(
         params = {"project": str(item.project_no)} if item.kind == "evaluation" else {}
         st.page_link(
             page,
-            label=f"{item.project_no:02d} {item.project_name}: {item.line(ui.lang())}",
+            label=f"{data.project_labels.get(item.project_no, item.project_name)}: {item.line(ui.lang())}",
             query_params=params,
             icon=":material/arrow_forward:",
         )
@@ -102,13 +102,10 @@ for kind, label in (KIND_LABELS_EN if ui.lang() == "en" else KIND_LABELS).items(
 # ---- the department's evaluations
 st.subheader(ui.tr("inq_evaluations"))
 projects = data.projects[data.projects["lead_department"] == department]
-plan_names = data.projects.set_index("project_no")["project_name"]
 st.dataframe(
     pd.DataFrame(
         {
-            ui.tr("project"): [
-                f"{int(n):02d} {name}" for n, name in zip(projects["project_no"], projects["project_name"], strict=True)
-            ],
+            ui.tr("project"): [data.project_labels[int(n)] for n in projects["project_no"]],
             ui.tr("ev_state"): [state_label(states[int(n)].state, ui.lang()) for n in projects["project_no"]],
             ui.tr("ev_rating"): [
                 rating_text(evaluations.loc[int(n), "rating"], ui.lang())
@@ -130,7 +127,7 @@ if inquiry is not None and inquiry.is_open:
         no = int(n)
         if states[no].state is not State.IN_PROGRESS:
             continue
-        label = ui.tr("inq_submit").format(project=f"{no:02d} {plan_names[no]}")
+        label = ui.tr("inq_submit").format(project=data.project_labels[no])
         if st.button(label, key=f"inquiry_submit_{no}", icon=":material/send:"):
             try:
                 with_retry(ui.engine(), apply_action, actor, year, no, "submit")
@@ -162,7 +159,10 @@ if len(projects):
             st.dataframe(
                 pd.DataFrame(
                     {
-                        ui.tr("project"): [f"{r.project_no:02d} {r.project_name}" for r in preview.rows],
+                        ui.tr("project"): [
+                            data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}")
+                            for r in preview.rows
+                        ],
                         ui.tr("inq_outcome"): [OUTCOME_LABELS[r.outcome] for r in preview.rows],
                         f"{ui.tr('inq_workbook')}: {ui.tr('ev_rating')}": [
                             rating_text(r.workbook.rating or None) for r in preview.rows

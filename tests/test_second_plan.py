@@ -117,6 +117,23 @@ def test_every_page_works_and_never_mentions_kusatsu(plan_url: str, monkeypatch:
         assert "重点施策" not in text and "基本方針" not in text
     if page == "2_projects.py":
         assert "R7までの実施内容" in text and "1-1-1 電子申請の拡充" in text
+    if page in ("3_schedule.py", "6_evaluation.py"):  # the phone list; the project chooser and 総括
+        assert "1-1-1 電子申請の拡充" in text and "01 電子申請の拡充" not in text
+
+
+def test_the_inquiry_page_names_projects_by_their_printed_codes(
+    plan_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """あなたの課の照会 of 市民窓口課: its project is 「1-1-1 …」, as the plan prints it, not 「01 …」."""
+    monkeypatch.setenv("KPI_DATABASE_URL", plan_url)
+    monkeypatch.setenv("KPI_TODAY", TODAY.isoformat())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["kpi_user"] = Actor("madoguchi", "editor", ("市民窓口課",))
+    at.run()
+    at.switch_page("pages/9_inquiry.py").run()
+    assert not at.exception, at.exception
+    shown = [str(v) for frame in at.dataframe for v in frame.value.iloc[:, 0]]
+    assert "1-1-1 電子申請の拡充" in shown and not any(v.startswith("01 ") for v in shown)
 
 
 def _pdf_text(pdf: bytes) -> str:
