@@ -382,9 +382,7 @@ def page_start(n: int, size: int, key: str, label_key: str) -> int:
         return 0
     starts = list(range(0, n, size))
     return int(
-        st.selectbox(
-            tr(label_key).format(n=n), starts, format_func=lambda i: f"{i + 1}〜{min(i + size, n)}", key=key
-        )
+        st.selectbox(tr(label_key).format(n=n), starts, format_func=lambda i: f"{i + 1}〜{min(i + size, n)}", key=key)
     )
 
 

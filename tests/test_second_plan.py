@@ -121,9 +121,7 @@ def test_every_page_works_and_never_mentions_kusatsu(plan_url: str, monkeypatch:
         assert "1-1-1 電子申請の拡充" in text and "01 電子申請の拡充" not in text
 
 
-def test_the_inquiry_page_names_projects_by_their_printed_codes(
-    plan_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_inquiry_page_names_projects_by_their_printed_codes(plan_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """あなたの課の照会 of 市民窓口課: its project is 「1-1-1 …」, as the plan prints it, not 「01 …」."""
     monkeypatch.setenv("KPI_DATABASE_URL", plan_url)
     monkeypatch.setenv("KPI_TODAY", TODAY.isoformat())
