@@ -1,4 +1,5 @@
-"""Print charts: an ``IndicatorChartData`` drawn with matplotlib, as SVG (PDF) or PNG (zip).
+"""Print charts: an ``IndicatorChartData`` drawn with matplotlib, as vector operations (PDF)
+or PNG (zip).
 
 No browser: the PDF report and the chart PNGs come from matplotlib with the Japanese font
 shipped by the ``matplotlib-fontja`` package (IPAex Gothic, TrueType), so
@@ -35,8 +36,7 @@ MARKERS = {
     "diamond": ("D", True),
 }
 
-# svg.fonttype none: chart text stays text in the SVG, set in the embedded font of the PDF.
-RC: Any = {"font.family": FONT_NAME, "svg.fonttype": "none", "axes.unicode_minus": False}
+RC: Any = {"font.family": FONT_NAME, "axes.unicode_minus": False}
 _lock = threading.Lock()  # matplotlib's font cache and rc settings are process-wide
 
 
@@ -84,7 +84,7 @@ def _new_figure(chart: IndicatorChartData) -> Any:
     width, height, rect = _size(chart)
     fig = Figure(figsize=(width / 72, height / 72), dpi=72)
     ax = fig.add_axes(rect)
-    # No tick marks (the grid and labels carry the scale): fewer SVG nodes, a faster PDF.
+    # No tick marks (the grid and labels carry the scale): fewer operations, a faster PDF.
     ax.tick_params(bottom=False, left=False, pad=3)
     ax.grid(axis="y", color="#ECEFF1", linewidth=0.6, zorder=0)
     for side in ("top", "right"):
@@ -170,18 +170,6 @@ def _figure(chart: IndicatorChartData, fig: Any = None) -> Any:
     return fig
 
 
-def _save(chart: IndicatorChartData, fmt: str, **kw: Any) -> bytes:
-    with _lock:
-        import matplotlib
-
-        _setup()
-        with matplotlib.rc_context(RC):
-            fig = _figure(chart, _reused_figure(chart))
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, **kw)
-    return buf.getvalue()
-
-
 def chart_png(chart: IndicatorChartData, dpi: int = PNG_DPI) -> bytes:
     """PNG at ``dpi``: drawn on an Agg canvas and written by Pillow directly (a third faster
     than ``savefig``), zlib level 1 (files a few percent larger, much faster)."""
@@ -202,10 +190,20 @@ def chart_png(chart: IndicatorChartData, dpi: int = PNG_DPI) -> bytes:
     return buf.getvalue()
 
 
-def chart_svg(chart: IndicatorChartData) -> bytes:
-    """Vector drawing for the PDF; text stays text (font-family IPAexGothic), so the PDF
-    embeds it with the report's font and a reader can search and copy it."""
-    return _save(chart, "svg", facecolor="white")
+def chart_drawing(chart: IndicatorChartData) -> tuple[float, float, list[Any]]:
+    """Vector drawing for the PDF: (width, height, operations) in points, replayed on the
+    report's canvas by ``kpi.reports.pdf_charts``; text stays text, set in the report's
+    embedded font, so a reader can search and copy it."""
+    import matplotlib
+
+    from kpi.reports.pdf_charts import record
+
+    _setup()
+    with _lock, matplotlib.rc_context(RC):
+        fig = _figure(chart, _reused_figure(chart))
+        fig.set_dpi(72)
+        fig.set_facecolor("white")
+        return record(fig)
 
 
 def chart_size_pt(chart: IndicatorChartData) -> tuple[float, float]:
