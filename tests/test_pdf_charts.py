@@ -150,3 +150,22 @@ def test_a_png_drawn_after_a_pdf_chart_matches_one_from_a_fresh_figure(charts: l
     print_charts.chart_drawing(charts[0])
     print_charts.chart_drawing(charts[1])
     assert print_charts.chart_png(charts[1], dpi=40) == fresh
+
+
+def test_pdf_charts_measure_each_distinct_text_once(
+    charts: list[IndicatorChartData], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measured: Counter[str] = Counter()
+    real = Recorder.get_text_width_height_descent
+
+    def counted(self: Recorder, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        measured[s] += 1
+        return real(self, s, prop, ismath)
+
+    monkeypatch.setattr(Recorder, "get_text_width_height_descent", counted)
+    print_charts._recorder.clear()  # a new recorder: nothing measured yet
+    print_charts.chart_drawing(charts[0])
+    first = sum(measured.values())
+    again = [print_charts.chart_drawing(c) for c in [charts[0], charts[0]]]
+    assert first > 0 and sum(measured.values()) == first  # the same chart again: all sizes known
+    assert again[0] == again[1]

@@ -62,8 +62,12 @@ def _rect(x: float, y: float, w: float, h: float) -> str:
 class Recorder(RendererBase):
     """A matplotlib renderer that records paths and text in points (the figure at 72 dpi)."""
 
-    def __init__(self, width: float, height: float):
+    def __init__(self, width: float = 0.0, height: float = 0.0):
         super().__init__()
+        self.start(width, height)
+
+    def start(self, width: float, height: float) -> None:
+        """Begin a new recording (the previous one's operations stay with whoever took them)."""
         self.width, self.height = width, height
         self.ops: list[Op] = []
 
@@ -159,10 +163,15 @@ class Recorder(RendererBase):
         )
 
 
-def record(fig: Any) -> tuple[float, float, list[Op]]:
-    """Draw ``fig`` (at 72 dpi) onto a recorder: (width, height, operations) in points."""
+def record(fig: Any, recorder: Recorder | None = None) -> tuple[float, float, list[Op]]:
+    """Draw ``fig`` (at 72 dpi) onto ``recorder``: (width, height, operations) in points.
+
+    Pass the same recorder for every chart: matplotlib caches text sizes per renderer, and
+    the charts of a report repeat most of their text (months, legends, units).
+    """
     width, height = fig.get_size_inches() * 72
-    recorder = Recorder(float(width), float(height))
+    recorder = recorder or Recorder()
+    recorder.start(float(width), float(height))
     fig.draw(recorder)
     return recorder.width, recorder.height, recorder.ops
 

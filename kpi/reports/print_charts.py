@@ -93,6 +93,7 @@ def _new_figure(chart: IndicatorChartData) -> Any:
 
 
 _reused: list[Any] = []  # the one figure the report writers draw on, guarded by _lock
+_recorder: list[Any] = []  # the one PDF chart recorder (its text sizes cached), guarded by _lock
 
 
 def _reused_figure(chart: IndicatorChartData) -> Any:
@@ -196,14 +197,16 @@ def chart_drawing(chart: IndicatorChartData) -> tuple[float, float, list[Any]]:
     embedded font, so a reader can search and copy it."""
     import matplotlib
 
-    from kpi.reports.pdf_charts import record
+    from kpi.reports.pdf_charts import Recorder, record
 
     _setup()
     with _lock, matplotlib.rc_context(RC):
         fig = _figure(chart, _reused_figure(chart))
         fig.set_dpi(72)
         fig.set_facecolor("white")
-        return record(fig)
+        if not _recorder:
+            _recorder.append(Recorder())
+        return record(fig, _recorder[0])
 
 
 def chart_size_pt(chart: IndicatorChartData) -> tuple[float, float]:
