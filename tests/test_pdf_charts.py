@@ -147,8 +147,8 @@ def test_recorded_chart_draws_every_element_with_text_where_matplotlib_lays_it_o
 def test_a_png_drawn_after_a_pdf_chart_matches_one_from_a_fresh_figure(charts: list[IndicatorChartData]) -> None:
     print_charts._reused.clear()
     fresh = print_charts.chart_png(charts[1], dpi=40)
-    print_charts.chart_drawing(charts[0])
-    print_charts.chart_drawing(charts[1])
+    print_charts.chart_recording(charts[0])
+    print_charts.chart_recording(charts[1])
     assert print_charts.chart_png(charts[1], dpi=40) == fresh
 
 
@@ -164,8 +164,8 @@ def test_pdf_charts_measure_each_distinct_text_once(
 
     monkeypatch.setattr(Recorder, "get_text_width_height_descent", counted)
     print_charts._recorder.clear()  # a new recorder: nothing measured yet
-    print_charts.chart_drawing(charts[0])
+    print_charts.chart_recording(charts[0])
     first = sum(measured.values())
-    again = [print_charts.chart_drawing(c) for c in [charts[0], charts[0]]]
+    again = [print_charts.chart_recording(c) for c in [charts[0], charts[0]]]
     assert first > 0 and sum(measured.values()) == first  # the same chart again: all sizes known
     assert again[0] == again[1]

@@ -121,7 +121,7 @@ def test_report_charts_reuse_one_figure_and_draw_as_a_fresh_one(
     few = [print_charts.chart_png(c, dpi=40) for c in charts[:2]]
     assert made["figure"] == 1
     many = [print_charts.chart_png(c, dpi=40) for c in charts]
-    vector = [print_charts.chart_drawing(c) for c in charts[:3]]
+    vector = [print_charts.chart_recording(c) for c in charts[:3]]
     assert made["figure"] == 1 and len(vector) == 3  # PNG and PDF share it too
     # Whatever was drawn before, each chart comes out as it does on a figure of its own.
     for chart, png in [(charts[1], few[1]), *zip(charts[::-1][:6], many[::-1][:6], strict=True)]:

@@ -36,7 +36,7 @@ from kpi.reports.content import ReportContent
 from kpi.reports.fonts import register_japanese_font
 from kpi.reports.images import Progress, ReportChart
 from kpi.reports.pdf_charts import ChartFlowable
-from kpi.reports.print_charts import chart_drawing as print_chart
+from kpi.reports.print_charts import chart_recording
 from kpi.reports.tables import (
     INDICATOR_HEADER,
     MILESTONE_HEADER,
@@ -171,7 +171,7 @@ def legend(st: Styles) -> Table:
 
 def chart_drawing(chart: ReportChart, width: float) -> ChartFlowable:
     """The chart as vector drawing (matplotlib, recorded for this canvas), scaled to ``width``."""
-    w, h, ops = print_chart(chart.chart)
+    w, h, ops = chart_recording(chart.chart)
     return ChartFlowable((w, h), ops, width)
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 import io
 import threading
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpi.chart_data import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX, TITLE_PX, IndicatorChartData
 from kpi.reports.fonts import FONT_NAME, font_path
+
+if TYPE_CHECKING:
+    from kpi.reports.pdf_charts import Op
 
 PNG_DPI = 200  # print quality: a chart half an A4 page wide stays sharp
 # Chart data speaks plotly's anchors; matplotlib calls the vertical middle "center".
@@ -191,7 +194,7 @@ def chart_png(chart: IndicatorChartData, dpi: int = PNG_DPI) -> bytes:
     return buf.getvalue()
 
 
-def chart_drawing(chart: IndicatorChartData) -> tuple[float, float, list[Any]]:
+def chart_recording(chart: IndicatorChartData) -> tuple[float, float, list[Op]]:
     """Vector drawing for the PDF: (width, height, operations) in points, replayed on the
     report's canvas by ``kpi.reports.pdf_charts``; text stays text, set in the report's
     embedded font, so a reader can search and copy it."""
