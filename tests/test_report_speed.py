@@ -121,8 +121,8 @@ def test_report_charts_reuse_one_figure_and_draw_as_a_fresh_one(
     few = [print_charts.chart_png(c, dpi=40) for c in charts[:2]]
     assert made["figure"] == 1
     many = [print_charts.chart_png(c, dpi=40) for c in charts]
-    svg = [print_charts.chart_svg(c) for c in charts[:3]]
-    assert made["figure"] == 1 and len(svg) == 3  # PNG and SVG share it too
+    vector = [print_charts.chart_recording(c) for c in charts[:3]]
+    assert made["figure"] == 1 and len(vector) == 3  # PNG and PDF share it too
     # Whatever was drawn before, each chart comes out as it does on a figure of its own.
     for chart, png in [(charts[1], few[1]), *zip(charts[::-1][:6], many[::-1][:6], strict=True)]:
         print_charts._reused.clear()
@@ -147,14 +147,3 @@ def test_xlsx_headings_take_the_plan_level_names_and_texts_stay(inputs: Inputs) 
     assert summary.freeze_panes == f"A{header_row + 1}" and summary.print_title_rows == f"${header_row}:${header_row}"
     assert summary.auto_filter.ref == f"A{header_row}:G{header_row + len(content.projects)}"
     assert summary.column_dimensions["C"].width == 50
-
-
-def test_reportlab_does_not_check_every_shape_attribute_in_reports() -> None:
-    """reportlab checks each attribute set on a shape unless told otherwise before its shapes
-    module is first imported; svglib sets about 200,000 of them for 60 charts."""
-    import subprocess
-    import sys
-
-    probe = "import kpi.reports.pdf, reportlab.graphics.shapes as s; print(s.shapeChecking)"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "0"

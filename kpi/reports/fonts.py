@@ -24,16 +24,16 @@ def register_japanese_font(text: str = "") -> str:
     """Register the Japanese font with reportlab (once per process); return its name.
 
     reportlab embeds the glyphs a document uses (a subset per document), so ``text`` is not
-    needed; the parameter stays for callers that pass it. Registered through svglib, so the
-    text of the print charts' SVG (font-family IPAexGothic) maps to the same font; svglib
-    would otherwise ask ``fc-match`` in a subprocess for it.
+    needed; the parameter stays for callers that pass it. The print charts' text is drawn in
+    it by name (kpi.reports.pdf_charts).
     """
     from reportlab.pdfbase import pdfmetrics
-    from svglib.fonts import register_font
+    from reportlab.pdfbase.ttfonts import TTFont
 
     with _lock:
         if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-            _, ok = register_font(FONT_NAME, str(font_path()), rlgFontName=FONT_NAME)
-            if not ok:
-                raise RuntimeError(f"日本語フォントを登録できません: {font_path()}")
+            try:
+                pdfmetrics.registerFont(TTFont(FONT_NAME, str(font_path())))
+            except Exception as e:  # reportlab raises TTFError or OSError, both unexpected here
+                raise RuntimeError(f"日本語フォントを登録できません: {font_path()}") from e
     return FONT_NAME

@@ -14,7 +14,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -31,13 +30,13 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from svglib.svglib import svg2rlg
 
 from kpi.labels import LEGEND_ORDER, STATUS_STYLES, status_text
 from kpi.reports.content import ReportContent
 from kpi.reports.fonts import register_japanese_font
 from kpi.reports.images import Progress, ReportChart
-from kpi.reports.print_charts import chart_size_pt, chart_svg
+from kpi.reports.pdf_charts import ChartFlowable
+from kpi.reports.print_charts import chart_recording
 from kpi.reports.tables import (
     INDICATOR_HEADER,
     MILESTONE_HEADER,
@@ -170,16 +169,10 @@ def legend(st: Styles) -> Table:
     return table
 
 
-def chart_drawing(chart: ReportChart, width: float) -> Drawing:
-    """The chart as vector drawing (matplotlib SVG → reportlab), scaled to ``width``."""
-    register_japanese_font()  # the SVG's text is set in it
-    drawing = svg2rlg(io.BytesIO(chart_svg(chart.chart)))
-    assert drawing is not None, chart.code
-    w, h = chart_size_pt(chart.chart)
-    scale = width / w
-    drawing.scale(scale, scale)
-    drawing.width, drawing.height = width, h * scale
-    return drawing
+def chart_drawing(chart: ReportChart, width: float) -> ChartFlowable:
+    """The chart as vector drawing (matplotlib, recorded for this canvas), scaled to ``width``."""
+    w, h, ops = chart_recording(chart.chart)
+    return ChartFlowable((w, h), ops, width)
 
 
 def chart_grid(st: Styles, charts: Sequence[ReportChart], progress: Progress | None = None) -> list[Table]:

@@ -1,4 +1,5 @@
-"""Print charts: an ``IndicatorChartData`` drawn with matplotlib, as SVG (PDF) or PNG (zip).
+"""Print charts: an ``IndicatorChartData`` drawn with matplotlib, as vector operations (PDF)
+or PNG (zip).
 
 No browser: the PDF report and the chart PNGs come from matplotlib with the Japanese font
 shipped by the ``matplotlib-fontja`` package (IPAex Gothic, TrueType), so
@@ -12,10 +13,13 @@ from __future__ import annotations
 import io
 import threading
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpi.chart_data import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX, TITLE_PX, IndicatorChartData
 from kpi.reports.fonts import FONT_NAME, font_path
+
+if TYPE_CHECKING:
+    from kpi.reports.pdf_charts import Op
 
 PNG_DPI = 200  # print quality: a chart half an A4 page wide stays sharp
 # Chart data speaks plotly's anchors; matplotlib calls the vertical middle "center".
@@ -35,8 +39,7 @@ MARKERS = {
     "diamond": ("D", True),
 }
 
-# svg.fonttype none: chart text stays text in the SVG, set in the embedded font of the PDF.
-RC: Any = {"font.family": FONT_NAME, "svg.fonttype": "none", "axes.unicode_minus": False}
+RC: Any = {"font.family": FONT_NAME, "axes.unicode_minus": False}
 _lock = threading.Lock()  # matplotlib's font cache and rc settings are process-wide
 
 
@@ -84,7 +87,7 @@ def _new_figure(chart: IndicatorChartData) -> Any:
     width, height, rect = _size(chart)
     fig = Figure(figsize=(width / 72, height / 72), dpi=72)
     ax = fig.add_axes(rect)
-    # No tick marks (the grid and labels carry the scale): fewer SVG nodes, a faster PDF.
+    # No tick marks (the grid and labels carry the scale): fewer operations, a faster PDF.
     ax.tick_params(bottom=False, left=False, pad=3)
     ax.grid(axis="y", color="#ECEFF1", linewidth=0.6, zorder=0)
     for side in ("top", "right"):
@@ -93,6 +96,7 @@ def _new_figure(chart: IndicatorChartData) -> Any:
 
 
 _reused: list[Any] = []  # the one figure the report writers draw on, guarded by _lock
+_recorder: list[Any] = []  # the one PDF chart recorder (its text sizes cached), guarded by _lock
 
 
 def _reused_figure(chart: IndicatorChartData) -> Any:
@@ -170,18 +174,6 @@ def _figure(chart: IndicatorChartData, fig: Any = None) -> Any:
     return fig
 
 
-def _save(chart: IndicatorChartData, fmt: str, **kw: Any) -> bytes:
-    with _lock:
-        import matplotlib
-
-        _setup()
-        with matplotlib.rc_context(RC):
-            fig = _figure(chart, _reused_figure(chart))
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, **kw)
-    return buf.getvalue()
-
-
 def chart_png(chart: IndicatorChartData, dpi: int = PNG_DPI) -> bytes:
     """PNG at ``dpi``: drawn on an Agg canvas and written by Pillow directly (a third faster
     than ``savefig``), zlib level 1 (files a few percent larger, much faster)."""
@@ -202,10 +194,22 @@ def chart_png(chart: IndicatorChartData, dpi: int = PNG_DPI) -> bytes:
     return buf.getvalue()
 
 
-def chart_svg(chart: IndicatorChartData) -> bytes:
-    """Vector drawing for the PDF; text stays text (font-family IPAexGothic), so the PDF
-    embeds it with the report's font and a reader can search and copy it."""
-    return _save(chart, "svg", facecolor="white")
+def chart_recording(chart: IndicatorChartData) -> tuple[float, float, list[Op]]:
+    """Vector drawing for the PDF: (width, height, operations) in points, replayed on the
+    report's canvas by ``kpi.reports.pdf_charts``; text stays text, set in the report's
+    embedded font, so a reader can search and copy it."""
+    import matplotlib
+
+    from kpi.reports.pdf_charts import Recorder, record
+
+    _setup()
+    with _lock, matplotlib.rc_context(RC):
+        fig = _figure(chart, _reused_figure(chart))
+        fig.set_dpi(72)
+        fig.set_facecolor("white")
+        if not _recorder:
+            _recorder.append(Recorder())
+        return record(fig, _recorder[0])
 
 
 def chart_size_pt(chart: IndicatorChartData) -> tuple[float, float]:
