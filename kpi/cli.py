@@ -13,6 +13,7 @@ import json
 import sys
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from kpi.cli_main import build_parser as build_parser  # kpi.cli.main(argv) keep
 from kpi.cli_main import main as main
 from kpi.db import make_engine, plan_file, transaction, upgrade
 from kpi.fiscal import Month, latest_ended_month
+from kpi.frames import records
 from kpi.labels import status_text
 from kpi.permissions import PermissionDenied, cli_actor
 from kpi.store import fiscal_years, plan_data
@@ -189,6 +191,7 @@ def _records(table: Any) -> list[dict[str, Any]]:
     return rows
 
 
+@lru_cache(maxsize=65536)  # a status table repeats its words (statuses, units, 「―」) thousands of times
 def text_width(text: str) -> int:
     """Columns a terminal gives ``text``: East Asian wide and full-width characters take two."""
     if text.isascii():  # no ASCII character is wide: the common case without a lookup per character
@@ -216,7 +219,7 @@ def status_text_table(table: Any) -> str:
     for Japanese text (a wide character takes two columns)."""
     columns = [str(c) for c in table.columns]
     cells: list[list[str]] = []
-    for record in table.to_dict("records"):
+    for record in records(table, columns):
         row = []
         for col in columns:
             value = record[col]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from kpi.fiscal import Month
 from kpi.fmt import opt, opt_float
-from kpi.frames import from_records
+from kpi.frames import from_records, records
 from kpi.status import (
     Accumulation,
     Direction,
@@ -127,7 +127,7 @@ def prepare_year(data: PlanData) -> PreparedYear:
     values = actuals_by_code(data)
     years = {
         str(ind["code"]): IndicatorYear(rule_of(ind), values.get(ind["code"], {}), data.year)
-        for ind in data.indicators.to_dict("records")
+        for ind in records(data.indicators)
     }
     return PreparedYear(values, years)
 
@@ -149,14 +149,14 @@ def indicator_statuses(
     Extra columns: project_name, measure_no, policy_no, month (m*), status_label-free codes
     only; the UI adds labels from kpi.labels.
     """
-    projects = {int(p["project_no"]): p for p in data.projects.to_dict("records")}
-    measures = {int(m["measure_no"]): m for m in data.measures.to_dict("records")}
+    projects = {int(p["project_no"]): p for p in records(data.projects)}
+    measures = {int(m["measure_no"]): m for m in records(data.measures)}
     if prepared is None and values is not None:
         prepared = PreparedYear(
             values,
             {
                 str(ind["code"]): IndicatorYear(rule_of(ind), values.get(ind["code"], {}), data.year)
-                for ind in data.indicators.to_dict("records")
+                for ind in records(data.indicators)
             },
         )
     sample_codes = set(data.actuals.loc[data.actuals["is_sample"].astype(bool), "code"])
@@ -201,7 +201,7 @@ def indicator_statuses(
                 "frequency": rule.frequency.value,
             }
         )
-    for ms in data.milestones.to_dict("records"):
+    for ms in records(data.milestones):
         month = Month.parse(ms["month"])
         done = opt(ms["completed_on"])
         completed = Month(done.year, done.month) if done is not None else None
@@ -293,7 +293,7 @@ def project_statuses(data: PlanData, as_of: Month, indicators: pd.DataFrame | No
     ind = indicator_statuses(data, as_of) if indicators is None else indicators
     assess = assessment_statuses(data, as_of)
     rows = []
-    measures = {int(m["measure_no"]): m for m in data.measures.to_dict("records")}
+    measures = {int(m["measure_no"]): m for m in records(data.measures)}
     # One pass over each frame (grouping per project by filtering would be quadratic).
     by_project: dict[int, list[str]] = {}
     for no, status in zip(ind["project"], ind["status"], strict=True):
@@ -302,7 +302,7 @@ def project_statuses(data: PlanData, as_of: Month, indicators: pd.DataFrame | No
     for no, status in zip(assess["project"], assess["status"], strict=True):
         by_project.setdefault(int(no), []).append(status)
         assessed.setdefault(int(no), status)
-    for p in data.projects.to_dict("records"):
+    for p in records(data.projects):
         no = int(p["project_no"])
         statuses = by_project.get(no, [])
         measure = measures[int(p["measure_no"])]
@@ -346,7 +346,7 @@ def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None
                 "hidden": bool(m["hidden"]),  # the mirror of a top-level entry in a two-level plan
                 **_group_rollup(proj, "measure_no", m["measure_no"]),
             }
-            for m in data.measures.to_dict("records")
+            for m in records(data.measures)
         ]
     )
 
@@ -363,7 +363,7 @@ def policy_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None 
                 "code": p["policy_code"],
                 **_group_rollup(proj, "policy_no", p["policy_no"]),
             }
-            for p in data.policies.to_dict("records")
+            for p in records(data.policies)
         ]
     )
 

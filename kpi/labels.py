@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from kpi.fiscal import fiscal_year_short
 from kpi.status import Status
 
+DEFAULT_LEVELS = ("基本方針", "重点施策", "実施事業")  # a plan's level names unless its file names its own
+
 DEFAULT_LANG = "ja"
 
 # Japanese fonts first so that charts and PDFs render the plan's text; the generic

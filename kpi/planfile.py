@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kpi.fiscal import Month, fiscal_months
+from kpi.labels import DEFAULT_LEVELS as DEFAULT_LEVELS
 from kpi.numbers import PERCENT_UNITS as PERCENT_UNITS
 from kpi.numbers import is_percent as is_percent
 from kpi.numbers import parse_number
@@ -231,7 +232,6 @@ class IndicatorIn(_Strict):
         )
 
 
-DEFAULT_LEVELS = ("基本方針", "重点施策", "実施事業")
 
 # Version 1 named the project texts after the R8 years; version 2 names them after their place
 # in any fiscal year. A version 1 file is read by renaming its keys.

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kpi.frames import none_for_missing
-from kpi.labels import level_words, plan_title
+from kpi.labels import DEFAULT_LEVELS, level_words, plan_title
 from kpi.models import (
     ActualRevision,
     Assessment,
@@ -32,7 +32,9 @@ from kpi.models import (
     ScheduleRow,
 )
 from kpi.permissions import Actor, require_admin
-from kpi.planfile import DEFAULT_LEVELS, NEW_BASELINE, PlanError, PlanFile
+
+if TYPE_CHECKING:  # the plan file's parser (pydantic, yaml) loads only for writes: `status` reads
+    from kpi.planfile import PlanFile
 
 
 def audit(session: Session, actor: Actor | str, action: str, target: str = "", **detail: Any) -> None:
@@ -86,6 +88,8 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
     by leaving it out of the file. A baseline left empty (null) in the file keeps the value
     an administrator set in the database.
     """
+    from kpi.planfile import NEW_BASELINE, PlanError
+
     require_admin(actor, "計画の読み込み")
     other = session.scalars(select(FiscalYear).where(FiscalYear.municipality != plan.municipality)).first()
     if other is not None:

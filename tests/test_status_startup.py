@@ -71,7 +71,7 @@ def test_status_imports_no_write_path_chart_report_or_migration_library(tmp_path
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
         "heavy = ('alembic', 'plotly', 'openpyxl', 'reportlab', 'streamlit', 'kpi.actuals', 'kpi.bootstrap',\n"
-        "         'kpi.demo', 'kpi.importers', 'kpi.writes', 'kpi.locks')\n"
+        "         'kpi.demo', 'kpi.importers', 'kpi.writes', 'kpi.locks', 'kpi.planfile', 'pydantic', 'yaml')\n"
         "print(code, sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
