@@ -119,17 +119,17 @@ class PreparedYear:
     part of it, ``PlanData.only_projects``) both ask it, instead of each parsing the actuals
     and building the rules again. Read only once made; share it per data version."""
 
-    values: dict[str, dict[Month, float]]
     years: dict[str, IndicatorYear]  # indicator code → its year
 
 
 def prepare_year(data: PlanData) -> PreparedYear:
-    values = actuals_by_code(data)
-    years = {
-        str(ind["code"]): IndicatorYear(rule_of(ind), values.get(ind["code"], {}), data.year)
-        for ind in records(data.indicators)
-    }
-    return PreparedYear(values, years)
+    values = actuals_by_code(data)  # parsed once for every indicator and month
+    return PreparedYear(
+        {
+            str(ind["code"]): IndicatorYear(rule_of(ind), values.get(ind["code"], {}), data.year)
+            for ind in records(data.indicators)
+        }
+    )
 
 
 def _years(data: PlanData, prepared: PreparedYear | None) -> list[IndicatorYear]:
@@ -138,27 +138,15 @@ def _years(data: PlanData, prepared: PreparedYear | None) -> list[IndicatorYear]
     return [prepared.years[str(code)] for code in data.indicators["code"].tolist()]
 
 
-def indicator_statuses(
-    data: PlanData,
-    as_of: Month,
-    values: dict[str, dict[Month, float]] | None = None,
-    prepared: PreparedYear | None = None,
-) -> pd.DataFrame:
+def indicator_statuses(data: PlanData, as_of: Month, prepared: PreparedYear | None = None) -> pd.DataFrame:
     """One row per indicator and per ● milestone, with the CLI's columns and more for the UI.
 
     Extra columns: project_name, measure_no, policy_no, month (m*), status_label-free codes
-    only; the UI adds labels from kpi.labels.
+    only; the UI adds labels from kpi.labels. ``prepared``: the year's ``prepare_year(data)``
+    (or of a larger ``PlanData`` this is part of), when the caller shares one.
     """
     projects = {int(p["project_no"]): p for p in records(data.projects)}
     measures = {int(m["measure_no"]): m for m in records(data.measures)}
-    if prepared is None and values is not None:
-        prepared = PreparedYear(
-            values,
-            {
-                str(ind["code"]): IndicatorYear(rule_of(ind), values.get(ind["code"], {}), data.year)
-                for ind in records(data.indicators)
-            },
-        )
     sample_codes = set(data.actuals.loc[data.actuals["is_sample"].astype(bool), "code"])
     rows: list[dict[str, Any]] = []
     i = data.indicators  # the columns read, as lists: a dict per row of 3,000 costs more than the rules

@@ -6,14 +6,17 @@ import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import Engine, text
 
 from kpi.bootstrap import import_plan
 from kpi.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.demo import load_demo
 from kpi.permissions import Actor
+from kpi.reports.service import Inputs, load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)  # the product's "now" in tests: October 2026 is the latest ended month
@@ -88,6 +91,33 @@ def demo_engine(plan_engine: Engine) -> Engine:
     with transaction(plan_engine) as s:
         load_demo(s, 2026, ADMIN, TODAY)
     return plan_engine
+
+
+def import_with_year_before(engine: Engine, plan: Path, tmp: Path) -> dict[str, Any]:
+    """Import ``plan`` (fiscal 2026) after the same plan as fiscal 2025, without its 工程表, so
+    that a 累計 indicator has an earlier year's reports to add up. The plan file as a dict."""
+    raw: dict[str, Any] = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    raw.update(fiscal_year=2025, label="令和7年度")
+    for p in raw["projects"]:
+        p.pop("schedule", None)
+    earlier = tmp / "plan_2025.yaml"
+    earlier.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    import_plan(engine, earlier, ADMIN)
+    import_plan(engine, plan, ADMIN)
+    return raw
+
+
+@pytest.fixture(scope="session")
+def sample_inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
+    """The real plan with the labelled sample actuals, read once for the report tests (read only)."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('sample-inputs') / 'kpi.db'}")
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    with transaction(engine) as s:
+        load_demo(s, 2026, ADMIN, TODAY)
+    loaded = load_inputs(engine, 2026)
+    engine.dispose()
+    assert loaded is not None
+    return loaded
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from kpi.reports.print_charts import figure as print_figure
 from kpi.reports.service import load_inputs, report_bytes
 from kpi.store import PlanData, plan_data
 
-from .conftest import ADMIN, ROOT, TODAY
+from .conftest import ADMIN, ROOT, TODAY, import_with_year_before
 
 PLAN = ROOT / "tests" / "data" / "plan_multiyear_fictional.yaml"
 OCT = Month(2026, 10)
@@ -48,15 +48,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
     tmp = tmp_path_factory.mktemp("multiyear")
     url = f"sqlite:///{tmp / 'kpi.db'}"
     engine = make_engine(url)
-    # The year before, so that the 累計 indicator adds up an earlier year's reports.
-    raw = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
-    raw.update(fiscal_year=2025, label="令和7年度")
-    for p in raw["projects"]:
-        p.pop("schedule", None)
-    earlier = tmp / "plan_2025.yaml"
-    earlier.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    import_plan(engine, earlier, ADMIN)
-    import_plan(engine, PLAN, ADMIN)
+    import_with_year_before(engine, PLAN, tmp)  # the 累計 indicator adds up an earlier year's reports
     monthly_01 = [80, 80.5, 81, 81.5, 82, 82.25, 82.5]
     rows = [("01-online-rate", f"2026-{m:02d}", v) for m, v in zip(range(4, 11), monthly_01, strict=True)]
     rows += [

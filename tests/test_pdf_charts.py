@@ -12,33 +12,22 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from kpi.bootstrap import import_plan
 from kpi.chart_data import IndicatorChartData
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
 from kpi.fiscal import Month
 from kpi.reports import print_charts
 from kpi.reports.content import Scope, build_report
 from kpi.reports.images import report_charts
 from kpi.reports.pdf_charts import ChartFlowable, Recorder, TextOp
-from kpi.reports.service import Inputs, load_inputs, report_bytes
+from kpi.reports.service import Inputs, report_bytes
 
-from .conftest import ADMIN, TODAY
+from .conftest import TODAY
 
 AS_OF = Month(2026, 10)
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
-    url = f"sqlite:///{tmp_path_factory.mktemp('pdf-charts') / 'kpi.db'}"
-    engine = make_engine(url)
-    import_plan(engine, DEFAULT_PLAN, ADMIN)
-    with transaction(engine) as s:
-        load_demo(s, 2026, ADMIN, TODAY)
-    loaded = load_inputs(engine, 2026)
-    engine.dispose()
-    assert loaded is not None
-    return loaded
+def inputs(sample_inputs: Inputs) -> Inputs:
+    return sample_inputs
 
 
 @pytest.fixture(scope="module")

@@ -10,31 +10,20 @@ import openpyxl
 import pytest
 
 import kpi.reports.xlsx as xlsx
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
 from kpi.fiscal import Month
 from kpi.labels import STATUS_STYLES, status_text
 from kpi.reports.content import Scope, build_report
-from kpi.reports.service import Inputs, load_inputs, report_bytes
+from kpi.reports.service import Inputs, report_bytes
 from kpi.status import Status
 
-from .conftest import ADMIN, TODAY
+from .conftest import TODAY
 
 AS_OF = Month(2026, 10)
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
-    url = f"sqlite:///{tmp_path_factory.mktemp('report-speed') / 'kpi.db'}"
-    engine = make_engine(url)
-    import_plan(engine, DEFAULT_PLAN, ADMIN)
-    with transaction(engine) as s:
-        load_demo(s, 2026, ADMIN, TODAY)
-    loaded = load_inputs(engine, 2026)
-    engine.dispose()
-    assert loaded is not None
-    return loaded
+def inputs(sample_inputs: Inputs) -> Inputs:
+    return sample_inputs
 
 
 def _style_objects_made(inputs: Inputs, scope: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, Counter[str]]:

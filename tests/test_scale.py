@@ -67,14 +67,18 @@ class Work:
         self.parsed = 0  # Month.parse calls
         self.shapes = 0  # plotly layout shapes constructed
         self.queries = 0  # SQL statements
+        self.evaluated = 0  # indicator-months evaluated (IndicatorYear.at / status_at)
 
 
 @contextmanager
 def counting(monkeypatch: pytest.MonkeyPatch, engine: Engine | None = None) -> Iterator[Work]:
     import plotly.graph_objs.layout as layout
 
+    from kpi.status import IndicatorYear
+
     work = Work()
     eq, parse, shape_init = pd.Series.__eq__, Month.parse.__func__, layout.Shape.__init__  # type: ignore[attr-defined]
+    at, status_at = IndicatorYear.at, IndicatorYear.status_at
 
     def counted_eq(self: pd.Series, other: Any) -> Any:
         work.compared += len(self)
@@ -91,10 +95,20 @@ def counting(monkeypatch: pytest.MonkeyPatch, engine: Engine | None = None) -> I
     def count_query(*_args: Any) -> None:
         work.queries += 1
 
+    def counted_at(self: IndicatorYear, as_of: Month) -> Any:
+        work.evaluated += 1
+        return at(self, as_of)
+
+    def counted_status_at(self: IndicatorYear, as_of: Month) -> Any:
+        work.evaluated += 1
+        return status_at(self, as_of)
+
     with monkeypatch.context() as m:
         m.setattr(pd.Series, "__eq__", counted_eq)
         m.setattr(Month, "parse", classmethod(counted_parse))
         m.setattr(layout.Shape, "__init__", counted_shape)
+        m.setattr(IndicatorYear, "at", counted_at)
+        m.setattr(IndicatorYear, "status_at", counted_status_at)
         if engine is not None:
             event.listen(engine, "before_cursor_execute", count_query)
         try:
@@ -197,36 +211,19 @@ def test_a_page_of_one_project_or_measure_evaluates_only_what_it_shows(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from kpi.status import IndicatorYear
     from tests.conftest import ROOT
 
-    real_at, real_status_at = IndicatorYear.at, IndicatorYear.status_at
     evaluated: dict[int, int] = {}
     for n, (engine, _data) in sizes.items():
-        calls = 0
-
-        def counted_at(self: IndicatorYear, as_of: Any) -> Any:
-            nonlocal calls
-            calls += 1
-            return real_at(self, as_of)
-
-        def counted_status_at(self: IndicatorYear, as_of: Any) -> Any:
-            nonlocal calls
-            calls += 1
-            return real_status_at(self, as_of)
-
         monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
         monkeypatch.setenv("KPI_TODAY", "2027-04-15")
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
         at.switch_page(page)
-        monkeypatch.setattr(IndicatorYear, "at", counted_at)
-        monkeypatch.setattr(IndicatorYear, "status_at", counted_status_at)
-        at.run()
-        monkeypatch.setattr(IndicatorYear, "at", real_at)
-        monkeypatch.setattr(IndicatorYear, "status_at", real_status_at)
+        with counting(monkeypatch) as work:
+            at.run()
         assert not at.exception
-        evaluated[n] = calls
+        evaluated[n] = work.evaluated
     # The first project (or 重点施策) is the same at both sizes: so is the work.
     assert evaluated[LARGE] == evaluated[SMALL] > 0, evaluated
 
@@ -368,35 +365,20 @@ def test_overview_evaluates_month_by_month_only_the_projects_it_shows(
     of the plan was evaluated for each of the twelve months."""
     from streamlit.testing.v1 import AppTest
 
-    from kpi.status import IndicatorYear
     from tests.conftest import ROOT
 
     engine, data = sizes[LARGE]
-    real_at, real_status_at = IndicatorYear.at, IndicatorYear.status_at
-    calls = 0
-
-    def counted_at(self: IndicatorYear, as_of: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return real_at(self, as_of)
-
-    def counted_status_at(self: IndicatorYear, as_of: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return real_status_at(self, as_of)
-
     monkeypatch.setenv("KPI_DATABASE_URL", str(engine.url))
     monkeypatch.setenv("KPI_TODAY", "2027-04-15")
-    monkeypatch.setattr(IndicatorYear, "at", counted_at)
-    monkeypatch.setattr(IndicatorYear, "status_at", counted_status_at)
     _clear_caches()  # the other tests' runs of this database filled them
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
+    with counting(monkeypatch) as work:
+        at.run()
     assert not at.exception
     shown = data.projects["project_no"].head(50)
     on_page = int(data.indicators["project_no"].isin(shown).sum())
     assert len(data.projects) == 80 and on_page < len(data.indicators)
-    assert calls == 2 * len(data.indicators) + 12 * on_page, calls
+    assert work.evaluated == 2 * len(data.indicators) + 12 * on_page, work.evaluated
 
 
 def test_year_end_summary_and_owed_items_reuse_shared_statuses_and_grow_linearly(

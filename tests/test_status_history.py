@@ -33,7 +33,7 @@ from kpi.status import IndicatorYear, evaluate_indicator
 from kpi.store import PlanData, plan_data
 
 from . import status_reference
-from .conftest import ADMIN, ROOT, TODAY
+from .conftest import ADMIN, ROOT, TODAY, import_with_year_before
 from .generated import EXAMPLES, FISCAL_YEAR, Case, cases
 from .test_status_multiyear import _numbers, _rules
 
@@ -102,14 +102,7 @@ def multiyear_engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The fictional plan of targets spanning years, with the year before and its 累計 reports."""
     tmp = tmp_path_factory.mktemp("history-multiyear")
     engine = make_engine(f"sqlite:///{tmp / 'kpi.db'}")
-    raw = yaml.safe_load(MULTIYEAR_PLAN.read_text(encoding="utf-8"))
-    raw.update(fiscal_year=2025, label="令和7年度")
-    for p in raw["projects"]:
-        p.pop("schedule", None)
-    earlier = tmp / "plan_2025.yaml"
-    earlier.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    import_plan(engine, earlier, ADMIN)
-    import_plan(engine, MULTIYEAR_PLAN, ADMIN)
+    raw = import_with_year_before(engine, MULTIYEAR_PLAN, tmp)
     codes = [i["id"] for i in raw["indicators"]]
     rows = [(code, "2025-06", 40.0 + k) for k, code in enumerate(codes)]
     rows += [(code, f"2026-{m:02d}", 50.0 + 2 * k + m) for k, code in enumerate(codes) for m in (4, 5, 7, 10) if k % 2]
