@@ -232,7 +232,6 @@ class IndicatorIn(_Strict):
         )
 
 
-
 # Version 1 named the project texts after the R8 years; version 2 names them after their place
 # in any fiscal year. A version 1 file is read by renaming its keys.
 V1_PROJECT_KEYS = {"until_r7": "previous_work", "r8_plan": "this_year", "r9_onward": "next_years"}

@@ -29,6 +29,7 @@ from kpi.evaluate import HISTORY_KEYS, PreparedYear
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label, latest_ended_month
 from kpi.labels import (
     DEFAULT_LANG,
+    DEFAULT_LEVELS,
     LEGEND_ORDER,
     STATUS_STYLES,
     actor_label,
@@ -41,7 +42,6 @@ from kpi.labels import (
 )
 from kpi.page_views import MeasureView, ProjectView
 from kpi.permissions import Actor, cli_actor, public_author
-from kpi.planfile import DEFAULT_LEVELS
 from kpi.status import Status
 from kpi.store import PlanData, data_version, fiscal_years, plan_data, previous_actuals
 
@@ -389,8 +389,6 @@ def page_start(n: int, size: int, key: str, label_key: str) -> int:
 def page_of(frame: pd.DataFrame, size: int, key: str, label_key: str) -> pd.DataFrame:
     """The rows of ``frame`` on the page chosen in a selectbox (drawn only when there is more
     than one page): a large plan draws ``size`` charts or projects at a time, not all of them."""
-    if len(frame) <= size:
-        return frame
     start = page_start(len(frame), size, key, label_key)
     return frame.iloc[start : start + size]
 
@@ -833,8 +831,8 @@ def plan_history_table(year: int, as_of: Month, projects: Sequence[int]) -> None
     if as_of < Month(year, 4):  # before the year's first month: nothing to show yet
         st.caption(tr("dash_history_none"))
         return
-    page = page_of(pd.DataFrame({"id": list(projects)}), HISTORY_PER_PAGE, "history_page", "dash_history_page")
-    history = status_history(year, as_of, projects=[int(n) for n in page["id"]])
+    start = page_start(len(projects), HISTORY_PER_PAGE, "history_page", "dash_history_page")
+    history = status_history(year, as_of, projects=projects[start : start + HISTORY_PER_PAGE])
     if history is not None:
         status_history_table(history)
 

@@ -24,8 +24,7 @@ from kpi.evaluate import (
     status_history,
 )
 from kpi.fiscal import Month, fiscal_months, fiscal_year_label
-from kpi.labels import level_words
-from kpi.planfile import DEFAULT_LEVELS
+from kpi.labels import DEFAULT_LEVELS, level_words
 from kpi.status import Accumulation, Direction, IndicatorYear, expected_value
 from kpi.store import PlanData
 from kpi.why import NEEDS_REASON, why_projects
