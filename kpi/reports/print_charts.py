@@ -213,4 +213,6 @@ def chart_recording(chart: IndicatorChartData) -> tuple[float, float, list[Op]]:
 
 
 def chart_size_pt(chart: IndicatorChartData) -> tuple[float, float]:
-    return (MARGIN_L + PLOT_W + MARGIN_R, top_margin(chart) + PLOT_H + MARGIN_B)
+    """(width, height) of the chart in points, as its figure is made."""
+    width, height, _ = _size(chart)
+    return width, height
