@@ -2,6 +2,6 @@
 
 import sys
 
-from kpi.cli_main import main
+from kpi.cli.main import main
 
 sys.exit(main())

@@ -2,113 +2,116 @@
 
 import streamlit as st
 
-from kpi import charts, fmt, ui
-from kpi.fiscal import Month
-from kpi.labels import WORK_FIELDS, work_headings
-from kpi.why import NEEDS_REASON
+from kpi.charts import figures as charts
+from kpi.domain.fiscal import Month
+from kpi.domain.frames import opt
+from kpi.text import fmt
+from kpi.text.labels import WORK_FIELDS, work_headings
+from kpi.text.why import NEEDS_REASON
+from kpi.web import cache, frame, markup, nav, prefs, widgets, words
 
 KEY_PROJECT = "projects_project"
 
-ui.page_setup()
-year, as_of = ui.sidebar()
-data = ui.load(year)
+frame.page_setup()
+year, as_of = nav.sidebar()
+data = nav.load(year)
 
 if data is None:
-    st.title(ui.tr("project"))
+    st.title(words.tr("project"))
 else:
     numbers = [int(n) for n in data.projects["project_no"]]
     plan = data.projects.set_index("project_no")
     header = st.container()
-    ui.query_choice(KEY_PROJECT, "project", numbers, numbers[0])
+    prefs.query_choice(KEY_PROJECT, "project", numbers, numbers[0])
     no = st.selectbox(
-        ui.tr("dash_choose_project"),
+        words.tr("dash_choose_project"),
         numbers,
-        placeholder=ui.tr("choose_option"),
+        placeholder=words.tr("choose_option"),
         key=KEY_PROJECT,
         format_func=lambda n: f"{plan.loc[n, 'project_code']} {plan.loc[n, 'project_name']}",
     )
-    ui.set_query_choice(KEY_PROJECT, "project", no)
+    prefs.set_query_choice(KEY_PROJECT, "project", no)
 
     # One project shown: the rest of the plan is not evaluated (once per data version).
-    view = ui.project_page_view(data.year, as_of, no)
+    view = cache.project_page_view(data.year, as_of, no)
     assert view is not None  # the plan data was loaded above
     data, indicators, status = view.data, view.indicators, view.status
     p = plan.loc[no]
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
     header.title(f"{p['project_code']} {p['project_name']}")
-    related = "・".join(p["related_departments"] or []) or ui.tr("dash_none")
-    as_of_label = as_of.label_ja() if ui.lang() == "ja" else str(as_of)
+    related = "・".join(p["related_departments"] or []) or words.tr("dash_none")
+    as_of_label = as_of.label_ja() if prefs.lang() == "ja" else str(as_of)
     header.caption(
-        f"{measure['symbol']} {measure['measure_name']} ・ {ui.tr('department')} {p['lead_department']} ・ "
-        f"{ui.tr('related_departments')} {related} ・ {ui.tr('as_of')} {as_of_label}"
+        f"{measure['symbol']} {measure['measure_name']} ・ {words.tr('department')} {p['lead_department']} ・ "
+        f"{words.tr('related_departments')} {related} ・ {words.tr('as_of')} {as_of_label}"
     )
     with header:
-        ui.chip(status["status"])
+        widgets.chip(status["status"])
         if status["status"] in NEEDS_REASON:
-            ui.why_caption(view.why)
+            widgets.why_caption(view.why)
 
     def text_block(where: object, label_key: str, value: object) -> None:
         # Plan text is shown as written: never read as Markdown or HTML (no remote images).
-        where.markdown(f"**{ui.tr(label_key)}**\n\n{fmt.plain_markdown(value)}")  # type: ignore[attr-defined]
+        where.markdown(f"**{words.tr(label_key)}**\n\n{fmt.plain_markdown(value)}")  # type: ignore[attr-defined]
 
     with st.container(border=True):
         text_block(st, "dash_summary", p["summary"])
         left, right = st.columns(2)
         text_block(left, "dash_effect", p["expected_effect"])
         text_block(right, "dash_outcome", p["outcome"])
-        headings = work_headings(data.year, ui.lang())
+        headings = work_headings(data.year, prefs.lang())
         for column, field in zip(st.columns(3), WORK_FIELDS, strict=True):
             column.markdown(f"**{headings[field]}**\n\n{fmt.plain_markdown(p[field])}")
-        url = fmt.opt(p["url"])
+        url = opt(p["url"])
         if url is not None and str(url).startswith(("http://", "https://")):
             target = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-            st.markdown(f"**{ui.tr('dash_url')}**: [{fmt.plain_markdown(url)}]({target})")
+            st.markdown(f"**{words.tr('dash_url')}**: [{fmt.plain_markdown(url)}]({target})")
 
-    st.subheader(ui.tr("dash_indicators"))
+    st.subheader(words.tr("dash_indicators"))
     own = indicators[(indicators["project"] == no) & (indicators["kind"] == "indicator")]
     if own.empty:
-        st.info(ui.tr("dash_no_indicators"))
+        st.info(words.tr("dash_no_indicators"))
     why_ind = view.why_indicators
     for row in own.to_dict("records"):
-        ui.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
+        widgets.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
     assessments = data.assessments[
         (data.assessments["project_no"] == no) & (data.assessments["month"] <= str(as_of))
     ].sort_values("month")
     if not assessments.empty or own.empty:
-        st.markdown(f"**{ui.tr('dash_assessment')}**")
+        st.markdown(f"**{words.tr('dash_assessment')}**")
         if assessments.empty:
-            st.caption(ui.tr("dash_assessment_none"))
+            st.caption(words.tr("dash_assessment_none"))
         else:
             last = assessments.iloc[-1]
-            ui.chip(last["status"], last["month"])
+            widgets.chip(last["status"], last["month"])
             st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
 
-    st.subheader(ui.tr("dash_status_changes"))
+    st.subheader(words.tr("dash_status_changes"))
     if not view.changes:
-        st.caption(ui.tr("dash_status_steady"))
+        st.caption(words.tr("dash_status_steady"))
     else:
         rows = []
         for month, before, after, why in view.changes:
-            label = Month.parse(month).label_ja() if ui.lang() == "ja" else month
+            label = Month.parse(month).label_ja() if prefs.lang() == "ja" else month
             rows.append(
                 (
                     "",
                     [
-                        "kpi-nowrap|" + ui.esc(label),
-                        ui.chip_html(before),
-                        ui.chip_html(after),
-                        "kpi-why|" + (ui.why_html(why) if why is not None else ""),
+                        "kpi-nowrap|" + markup.esc(label),
+                        markup.chip_html(before),
+                        markup.chip_html(after),
+                        "kpi-why|" + (markup.why_html(why) if why is not None else ""),
                     ],
                 )
             )
-        ui.table([ui.tr("month"), ui.tr("dash_previous"), ui.tr("dash_now"), ui.tr("why")], rows)
+        widgets.table([words.tr("month"), words.tr("dash_previous"), words.tr("dash_now"), words.tr("why")], rows)
 
-    st.subheader(ui.tr("dash_schedule_of"))
-    title = f"{ui.tr('dash_schedule_of')}：{p['project_code']} {p['project_name']}"
-    fig, schedule = ui.schedule_of(data.year, as_of, [no], title)
-    with ui.wide_only("project_schedule"):
+    st.subheader(words.tr("dash_schedule_of"))
+    title = f"{words.tr('dash_schedule_of')}：{p['project_code']} {p['project_name']}"
+    fig, schedule = cache.schedule_of(data.year, as_of, [no], title)
+    with widgets.wide_only("project_schedule"):
         st.plotly_chart(
             fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)), theme=None
         )
-    with ui.narrow_only("project_schedule"):
-        st.markdown(ui.schedule_list_html(schedule, data.year), unsafe_allow_html=True)
+    with widgets.narrow_only("project_schedule"):
+        st.markdown(markup.schedule_list_html(schedule, data.year), unsafe_allow_html=True)

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from kpi import charts, ui
+from kpi.charts import figures as charts
+from kpi.web import cache, frame, markup, nav, widgets, words
 
 PROJECTS_PER_PAGE = 50
 
-ui.page_setup()
-year, as_of = ui.sidebar()
-st.title(ui.tr("schedule_title"))
-data = ui.load(year)
+frame.page_setup()
+year, as_of = nav.sidebar()
+st.title(words.tr("schedule_title"))
+data = nav.load(year)
 
 if data is not None:
     projects = data.projects.merge(data.measures, on="measure_no")
@@ -21,11 +22,11 @@ if data is not None:
     )
     c1, c2, c3 = st.columns(3)
     chosen_policies = c1.multiselect(
-        ui.tr("dash_filter_policy"),
+        words.tr("dash_filter_policy"),
         list(policies.index),
         key="schedule_policies",
         bind="query-params",
-        placeholder=ui.tr("dash_all"),
+        placeholder=words.tr("dash_all"),
         format_func=lambda n: f"{codes[n]} {policies[n]}",
     )
     measure_options = [
@@ -36,20 +37,20 @@ if data is not None:
         []
         if data.two_levels
         else c2.multiselect(
-            ui.tr("dash_filter_measure"),
+            words.tr("dash_filter_measure"),
             measure_options,
             key="schedule_measures",
             bind="query-params",
-            placeholder=ui.tr("dash_all"),
+            placeholder=words.tr("dash_all"),
             format_func=lambda n: f"{measures.loc[n, 'symbol']} {measures.loc[n, 'measure_name']}",
         )
     )
     chosen_departments = c3.multiselect(
-        ui.tr("dash_filter_department"),
+        words.tr("dash_filter_department"),
         departments,
         key="schedule_departments",
         bind="query-params",
-        placeholder=ui.tr("dash_all"),
+        placeholder=words.tr("dash_all"),
     )
 
     shown = projects
@@ -65,16 +66,16 @@ if data is not None:
         shown = shown[involved.astype(bool)] if len(shown) else shown
     nos = [int(n) for n in shown["project_no"]]
     if not nos:
-        st.info(ui.tr("dash_no_match"))
+        st.info(words.tr("dash_no_match"))
     else:
-        st.caption(ui.tr("dash_shown_projects").format(n=len(nos)))
+        st.caption(words.tr("dash_shown_projects").format(n=len(nos)))
         # A plan of 1,000 projects is drawn 50 at a time; only those are evaluated.
-        page = ui.page_of(shown, PROJECTS_PER_PAGE, "schedule_page", "schedule_page")
+        page = nav.page_of(shown, PROJECTS_PER_PAGE, "schedule_page", "schedule_page")
         nos = [int(n) for n in page["project_no"]]
-        fig, schedule = ui.schedule_of(data.year, as_of, nos)  # only these projects are evaluated
-        with ui.wide_only("schedule"):
+        fig, schedule = cache.schedule_of(data.year, as_of, nos)  # only these projects are evaluated
+        with widgets.wide_only("schedule"):
             st.plotly_chart(
                 fig, config=charts.chart_config(charts.chart_filename(data.year, "schedule", as_of)), theme=None
             )
-        with ui.narrow_only("schedule"):
-            st.markdown(ui.schedule_list_html(schedule, data.year), unsafe_allow_html=True)
+        with widgets.narrow_only("schedule"):
+            st.markdown(markup.schedule_list_html(schedule, data.year), unsafe_allow_html=True)

@@ -13,27 +13,15 @@ from html import escape
 
 import streamlit as st
 
-from kpi import charts, clock, ui
-from kpi.db import database_url
-from kpi.fiscal import Month
-from kpi.labels import status_text
+from kpi.charts import figures as charts
+from kpi.domain import clock
+from kpi.domain.fiscal import Month
 from kpi.reports.content import Scope, scope_choices
-from kpi.reports.service import (
-    MIME,
-    load_inputs,
-    report_bytes,
-    report_filename,
-    schedule_bytes,
-    schedule_filename,
-)
-from kpi.reports.tables import (
-    header,
-    history_months,
-    indicator_rows,
-    milestone_rows,
-    summary_rows,
-    why_rows,
-)
+from kpi.reports.service import MIME, load_inputs, report_bytes, report_filename, schedule_bytes, schedule_filename
+from kpi.reports.tables import header, history_months, indicator_rows, milestone_rows, summary_rows, why_rows
+from kpi.store.db import database_url
+from kpi.text.labels import status_text
+from kpi.web import cache, frame, markup, nav, prefs, widgets, words
 
 log = logging.getLogger(__name__)
 KEY_KIND = "reports_scope_kind"
@@ -54,7 +42,7 @@ MAKING = {"ja": "作成中… グラフ {}/{}", "en": "Making… chart {}/{}"}
 
 @st.cache_data(ttl=FILE_TTL_S, show_spinner=False, max_entries=20)
 def report_file(url: str, version: int, year: int, as_of: str, scope: str, fmt: str) -> bytes:
-    inputs = load_inputs(ui.engine_for(url), year)
+    inputs = load_inputs(cache.engine_for(url), year)
     if inputs is None:
         return b""
     return report_bytes(inputs, Month.parse(as_of), Scope.parse(scope), fmt, clock.today())
@@ -62,23 +50,23 @@ def report_file(url: str, version: int, year: int, as_of: str, scope: str, fmt: 
 
 @st.cache_data(ttl=FILE_TTL_S, show_spinner=False, max_entries=20)
 def schedule_file(url: str, version: int, year: int, scope: str, fmt: str) -> bytes:
-    inputs = load_inputs(ui.engine_for(url), year)
+    inputs = load_inputs(cache.engine_for(url), year)
     return b"" if inputs is None else schedule_bytes(inputs, Scope.parse(scope), fmt)
 
 
 def chart_file(key: tuple[object, ...], year: int, as_of: Month, scope: Scope, fmt: str) -> bytes | None:
     """Make the PDF / PNG zip with a progress bar (one step per chart); None if it failed."""
-    bar = st.progress(0.0, text=MAKING[ui.lang()].format(0, "…"))
+    bar = st.progress(0.0, text=MAKING[prefs.lang()].format(0, "…"))
 
     def step(done: int, total: int) -> None:
-        bar.progress(done / total, text=MAKING[ui.lang()].format(done, total))
+        bar.progress(done / total, text=MAKING[prefs.lang()].format(done, total))
 
     try:
-        inputs = load_inputs(ui.engine(), year)
+        inputs = load_inputs(cache.engine(), year)
         payload = b"" if inputs is None else report_bytes(inputs, as_of, scope, fmt, clock.today(), progress=step)
     except Exception:  # a visitor gets a message, the server log the traceback
         log.exception("report %s %s %s failed", fmt, scope, as_of)
-        st.error(FAILED[ui.lang()])
+        st.error(FAILED[prefs.lang()])
         return None
     finally:
         bar.empty()
@@ -91,7 +79,9 @@ def html_table(header: list[str], rows: list[tuple[list[str], str | None]], stat
     body = []
     for cells, code in rows:
         tds = [
-            f"<td>{ui.chip_html(code)}</td>" if i == status_col else f"<td>{escape(c).replace(chr(10), '<br>')}</td>"
+            f"<td>{markup.chip_html(code)}</td>"
+            if i == status_col
+            else f"<td>{escape(c).replace(chr(10), '<br>')}</td>"
             for i, c in enumerate(cells)
         ]
         body.append("<tr>" + "".join(tds) + "</tr>")
@@ -107,31 +97,35 @@ table.kpi-report td { border: 1px solid #90A4AE; padding: 0.15rem 0.4rem; }
 </style>
 """
 
-ui.page_setup()
-year, as_of = ui.sidebar()
-data = ui.load(year, charts=True)  # its charts draw the year before too
+frame.page_setup()
+year, as_of = nav.sidebar()
+data = nav.load(year, charts=True)  # its charts draw the year before too
 if data is None or year is None:
-    st.title(ui.tr("rep_title"))
+    st.title(words.tr("rep_title"))
 else:
-    choices = scope_choices(data, ui.lang())
+    choices = scope_choices(data, prefs.lang())
     labels = dict(choices)
     with st.sidebar:
         st.divider()
         # A large plan opens on its first 重点施策, not on everything at once.
         st.session_state.setdefault(KEY_KIND, "measure" if len(data.projects) > LARGE_PLAN else "all")
         kind = st.radio(
-            ui.tr("rep_scope_kind"), KINDS, key=KEY_KIND, format_func=lambda k: ui.tr(KIND_KEYS[k]), horizontal=True
+            words.tr("rep_scope_kind"),
+            KINDS,
+            key=KEY_KIND,
+            format_func=lambda k: words.tr(KIND_KEYS[k]),
+            horizontal=True,
         )
         options = [s for s, _ in choices if s.split(":")[0] == kind]
         scope_text = options[0] if kind == "all" else st.selectbox(
-            ui.tr("rep_scope"), options, placeholder=ui.tr("choose_option"), key=f"{KEY_SCOPE}_{kind}",
+            words.tr("rep_scope"), options, placeholder=words.tr("choose_option"), key=f"{KEY_SCOPE}_{kind}",
             format_func=lambda s: labels[s],
         )  # fmt: skip
     scope = Scope.parse(scope_text)
     url = database_url()
-    version = ui.current_version(url)
+    version = cache.current_version(url)
     with st.sidebar:
-        st.markdown(f"**{ui.tr('rep_downloads')}**")
+        st.markdown(f"**{words.tr('rep_downloads')}**")
         for fmt, key, ext, icon in (
             ("pdf", "rep_pdf", "pdf", ":material/picture_as_pdf:"),
             ("png", "rep_png", "zip", ":material/image:"),
@@ -139,12 +133,12 @@ else:
             file_key = (version, year, str(as_of), str(scope), fmt)
             made = st.session_state.get(KEY_FILE.format(fmt))
             payload = made[1] if made and made[0] == file_key else None
-            make = MAKE[ui.lang()].format(ui.tr(key))
+            make = MAKE[prefs.lang()].format(words.tr(key))
             if payload is None and st.button(make, icon=icon, key=f"reports_make_{fmt}", width="stretch"):
                 payload = chart_file(file_key, year, as_of, scope, fmt)
             if payload is not None:
                 st.download_button(
-                    ui.tr(key),
+                    words.tr(key),
                     data=payload,
                     file_name=report_filename(year, as_of, scope, ext),
                     mime=MIME[ext],
@@ -154,7 +148,7 @@ else:
                     type="primary",
                 )
         st.download_button(
-            ui.tr("rep_xlsx"),
+            words.tr("rep_xlsx"),
             data=partial(report_file, url, version, year, str(as_of), str(scope), "xlsx"),
             file_name=report_filename(year, as_of, scope, "xlsx"),
             mime=MIME["xlsx"],
@@ -164,7 +158,7 @@ else:
         )
         for fmt, key in (("xlsx", "rep_schedule_xlsx"), ("pdf", "rep_schedule_pdf")):
             st.download_button(
-                ui.tr(key),
+                words.tr(key),
                 data=partial(schedule_file, url, version, year, str(scope), fmt),
                 file_name=schedule_filename(year, scope, fmt),
                 mime=MIME[fmt],
@@ -173,46 +167,46 @@ else:
                 width="stretch",
             )
 
-    content = ui.report_content(year, as_of, scope)
+    content = cache.report_content(year, as_of, scope)
     st.markdown(REPORT_CSS, unsafe_allow_html=True)
     # The plan's name above a short title: at 1280 px the whole name as a title broke mid-word.
     st.markdown(f"##### {content.title.split()[0]}")
-    st.title(ui.tr("rep_title"))
+    st.title(words.tr("rep_title"))
     st.markdown(f"#### {content.subtitle}")
-    st.caption(ui.tr("rep_print_hint"))
-    st.markdown(f"**{ui.tr('rep_legend')}**")
-    ui.legend()
+    st.caption(words.tr("rep_print_hint"))
+    st.markdown(f"**{words.tr('rep_legend')}**")
+    widgets.legend()
     counts = content.projects["status"].value_counts()
-    line = "・".join(f"{status_text(s, ui.lang())} {n}" for s, n in counts.items() if s)
-    st.subheader(ui.tr("rep_summary_count").format(n=len(content.projects)))
+    line = "・".join(f"{status_text(s, prefs.lang())} {n}" for s, n in counts.items() if s)
+    st.subheader(words.tr("rep_summary_count").format(n=len(content.projects)))
     st.markdown(line)
-    st.markdown(html_table(header("SUMMARY", ui.lang()), summary_rows(content), 4), unsafe_allow_html=True)
+    st.markdown(html_table(header("SUMMARY", prefs.lang()), summary_rows(content), 4), unsafe_allow_html=True)
     why = why_rows(content)
     if why:
-        st.subheader(ui.tr("rep_why"))
-        st.markdown(html_table(header("WHY", ui.lang()), why, 2), unsafe_allow_html=True)
+        st.subheader(words.tr("rep_why"))
+        st.markdown(html_table(header("WHY", prefs.lang()), why, 2), unsafe_allow_html=True)
     if history_months(content):
-        st.subheader(ui.tr("dash_history"))
-        st.caption(ui.tr("dash_history_caption"))
-        ui.status_history_table(content.history)
-    st.subheader(ui.tr("rep_indicators"))
+        st.subheader(words.tr("dash_history"))
+        st.caption(words.tr("dash_history_caption"))
+        widgets.status_history_table(content.history)
+    st.subheader(words.tr("rep_indicators"))
     if len(content.indicators):
-        st.markdown(html_table(header("INDICATOR", ui.lang()), indicator_rows(content), 7), unsafe_allow_html=True)
-        st.subheader(ui.tr("rep_charts"))
+        st.markdown(html_table(header("INDICATOR", prefs.lang()), indicator_rows(content), 7), unsafe_allow_html=True)
+        st.subheader(words.tr("rep_charts"))
         # A plan of thousands of indicators draws its charts a page at a time (the PDF has all).
-        rows = ui.page_of(content.indicators, CHARTS_PER_PAGE, "reports_chart_page", "dash_chart_page").to_dict(
+        rows = nav.page_of(content.indicators, CHARTS_PER_PAGE, "reports_chart_page", "dash_chart_page").to_dict(
             "records"
         )
         for i in range(0, len(rows), 2):
             cols = st.columns(2)
             for col, row in zip(cols, rows[i : i + 2], strict=False):
-                fig = ui.indicator_figure(data, row, as_of, height=380)
+                fig = cache.indicator_figure(data, row, as_of, height=380)
                 name = charts.chart_filename(data.year, row["id"], as_of)
                 col.plotly_chart(fig, width="stretch", config=charts.chart_config(name), key=f"rep_{row['id']}")
     else:
-        st.markdown(ui.tr("rep_none"))
-    st.subheader(ui.tr("rep_milestones"))
+        st.markdown(words.tr("rep_none"))
+    st.subheader(words.tr("rep_milestones"))
     if len(content.milestones):
-        st.markdown(html_table(header("MILESTONE", ui.lang()), milestone_rows(content), 4), unsafe_allow_html=True)
+        st.markdown(html_table(header("MILESTONE", prefs.lang()), milestone_rows(content), 4), unsafe_allow_html=True)
     else:
-        st.markdown(ui.tr("rep_none"))
+        st.markdown(words.tr("rep_none"))

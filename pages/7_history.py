@@ -8,44 +8,46 @@ from functools import partial
 
 import streamlit as st
 
-from kpi import audit_query, audit_text, ui
-from kpi.labels import LOGIN_ACTIONS, actor_label, audit_action_label
-from kpi.writes import read
+from kpi.store import audit_query
+from kpi.store.writes import read
+from kpi.text import audit_text
+from kpi.text.labels import LOGIN_ACTIONS, actor_label, audit_action_label
+from kpi.web import auth, cache, frame, nav, prefs, widgets, words
 
 KEY_CURSORS = "hist_cursors"  # the ``before`` id of each page shown so far (newest first)
 
-ui.page_setup()
-year, as_of = ui.sidebar()
-st.title(ui.tr("hist_title"))
-actor = ui.current_actor()
+frame.page_setup()
+year, as_of = nav.sidebar()
+st.title(words.tr("hist_title"))
+actor = auth.current_actor()
 if actor is None or not actor.is_admin:
-    st.warning(ui.tr("admin_only"), icon=":material/lock:")
+    st.warning(words.tr("admin_only"), icon=":material/lock:")
     st.stop()
 
-engine = ui.engine()
-data = ui.load(year) if year is not None else None
+engine = cache.engine()
+data = nav.load(year) if year is not None else None
 names = audit_text.plan_names(data)
 actors, action_codes = read(engine, audit_query.audit_choices, actor)
-logins = st.toggle(ui.tr("hist_logins"), value=False, key="hist_logins")
+logins = st.toggle(words.tr("hist_logins"), value=False, key="hist_logins")
 codes = [c for c in action_codes if logins or c not in LOGIN_ACTIONS]
 c1, c2, c3, c4, c5 = st.columns([1, 2, 1, 1, 2])
 who = c1.selectbox(
-    ui.tr("hist_actor"),
+    words.tr("hist_actor"),
     ["", *actors],
-    placeholder=ui.tr("choose_option"),
+    placeholder=words.tr("choose_option"),
     key="hist_actor",
-    format_func=lambda a: ui.all_option(a) if not a else actor_label(a, ui.lang()),
+    format_func=lambda a: words.all_option(a) if not a else actor_label(a, prefs.lang()),
 )
 actions = c2.multiselect(
-    ui.tr("hist_action"),
+    words.tr("hist_action"),
     codes,
     key="hist_action",
-    format_func=partial(audit_action_label, lang=ui.lang()),
-    placeholder=ui.tr("hist_all_actions"),
+    format_func=partial(audit_action_label, lang=prefs.lang()),
+    placeholder=words.tr("hist_all_actions"),
 )
-start = c3.date_input(ui.tr("hist_from"), value=None, key="hist_from")
-end = c4.date_input(ui.tr("hist_to"), value=None, key="hist_to")
-text = c5.text_input(ui.tr("hist_text"), key="hist_text")
+start = c3.date_input(words.tr("hist_from"), value=None, key="hist_from")
+end = c4.date_input(words.tr("hist_to"), value=None, key="hist_to")
+text = c5.text_input(words.tr("hist_text"), key="hist_text")
 flt = audit_query.AuditFilter(who or None, tuple(actions), start, end, text, logins=logins)
 
 # A changed filter starts again at the newest entries.
@@ -54,9 +56,9 @@ if st.session_state.get("hist_filter") != flt:
     st.session_state[KEY_CURSORS] = [None]
 cursors: list[int | None] = st.session_state[KEY_CURSORS]
 page = read(engine, audit_query.audit_page, actor, flt, cursors[-1])
-st.caption(ui.tr("hist_count").format(n=page.total))
-readable = audit_text.readable_log(page.rows, ui.lang(), names).drop(columns=["code"])
-shown = ui.display_table(readable)
+st.caption(words.tr("hist_count").format(n=page.total))
+readable = audit_text.readable_log(page.rows, prefs.lang(), names).drop(columns=["code"])
+shown = widgets.display_table(readable)
 # User text (notes, reasons) stays inside the table cells: st.dataframe never renders markup.
 st.dataframe(
     shown,
@@ -64,26 +66,26 @@ st.dataframe(
     width="stretch",
     # the sentence is what an administrator reads: it gets the room
     column_config={
-        ui.tr("col_target"): st.column_config.TextColumn(width="medium"),
-        ui.tr("col_detail"): st.column_config.TextColumn(width="large"),
+        words.tr("col_target"): st.column_config.TextColumn(width="medium"),
+        words.tr("col_detail"): st.column_config.TextColumn(width="large"),
     },
 )
 if page.total > len(page.rows):
     first = (len(cursors) - 1) * audit_query.PAGE_SIZE + 1
-    st.caption(ui.tr("hist_range").format(first=first, last=first + len(page.rows) - 1))
+    st.caption(words.tr("hist_range").format(first=first, last=first + len(page.rows) - 1))
     b1, b2 = st.columns(2)
-    if b1.button(ui.tr("hist_newer").format(n=audit_query.PAGE_SIZE), key="hist_newer", disabled=len(cursors) == 1):
+    if b1.button(words.tr("hist_newer").format(n=audit_query.PAGE_SIZE), key="hist_newer", disabled=len(cursors) == 1):
         cursors.pop()
         st.rerun()
     if b2.button(
-        ui.tr("hist_older").format(n=audit_query.PAGE_SIZE), key="hist_older", disabled=page.next_before is None
+        words.tr("hist_older").format(n=audit_query.PAGE_SIZE), key="hist_older", disabled=page.next_before is None
     ):
         cursors.append(page.next_before)
         st.rerun()
 st.download_button(
-    ui.tr("hist_download"),
+    words.tr("hist_download"),
     # Made when pressed, not on every rerun: BOM for Excel; no cell can run as a formula.
-    partial(audit_query.audit_csv, engine, actor, flt, list(shown.columns), ui.lang(), names),
+    partial(audit_query.audit_csv, engine, actor, flt, list(shown.columns), prefs.lang(), names),
     file_name="audit_log.csv",
     mime="text/csv",
     key="hist_csv",

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from sqlalchemy import Engine, text
 
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
-from kpi.permissions import Actor
+from kpi.domain.permissions import Actor
 from kpi.reports.service import Inputs, load_inputs
+from kpi.services.demo import load_demo
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)  # the product's "now" in tests: October 2026 is the latest ended month

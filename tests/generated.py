@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from kpi.fiscal import Month, fiscal_months
+from kpi.domain.fiscal import Month, fiscal_months
 
 FISCAL_YEAR = 2026
 UNITS = ("%", "件", "時間", "円", "人")

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Engine, MetaData, func, insert, select
 
-from kpi.db import upgrade
+from kpi.store.db import upgrade
 
 V1_PLAN = Path(__file__).parent / "plans" / "plan_r8_v1.yaml"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from kpi.fiscal import Month, fiscal_months
-from kpi.status import (
+from kpi.domain.fiscal import Month, fiscal_months
+from kpi.domain.status import (
     Accumulation,
     Direction,
     Frequency,

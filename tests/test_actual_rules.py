@@ -13,18 +13,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from kpi import bulk_import
-from kpi.actuals import DELAYED_NEEDS_NOTE, ActualInput, ActualsRejected, parse_number, record_actuals
-from kpi.db import transaction
-from kpi.entry_actuals import CellInput, entry_rows, submit_month
-from kpi.fiscal import Month
-from kpi.fmt import exact
-from kpi.importers import FileFormatError, read_actuals_bytes
-from kpi.models import ActualRevision
-from kpi.permissions import Actor
-from kpi.planfile import DEFAULT_MAX, default_range
-from kpi.status import Accumulation, Direction, IndicatorRule, evaluate_indicator
-from kpi.store import actual_history, plan_data
+from kpi.domain.fiscal import Month
+from kpi.domain.numbers import parse_number
+from kpi.domain.permissions import Actor
+from kpi.domain.status import Accumulation, Direction, IndicatorRule, evaluate_indicator
+from kpi.services import bulk_import
+from kpi.services.actuals import DELAYED_NEEDS_NOTE, ActualInput, ActualsRejected, record_actuals
+from kpi.services.actuals_files import FileFormatError, read_actuals_bytes
+from kpi.services.actuals_form import CellInput, entry_rows, submit_month
+from kpi.store.db import transaction
+from kpi.store.models import ActualRevision
+from kpi.store.planfile import DEFAULT_MAX, default_range
+from kpi.store.reads import actual_history, plan_data
+from kpi.text.fmt import exact
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 24)
@@ -246,7 +247,7 @@ def test_cli_import_needs_a_reason_to_change_a_value(sqlite_url: str, tmp_path: 
     assert "Traceback" not in refused.stderr
     ok = kpi("import-actuals", str(second), "--reason", "再集計")
     assert ok.returncode == 0, ok.stderr
-    from kpi.db import make_engine
+    from kpi.store.db import make_engine
 
     engine = make_engine(sqlite_url)
     with transaction(engine) as s:
@@ -277,7 +278,7 @@ def test_concurrent_cli_imports_keep_every_revision_and_never_show_a_traceback(s
     ]
     outcomes = [(p.wait(120), p.communicate()[1]) for p in procs]
     assert all(code in (0, 1) and "Traceback" not in err for code, err in outcomes), outcomes
-    from kpi.db import make_engine
+    from kpi.store.db import make_engine
 
     engine = make_engine(sqlite_url)
     with transaction(engine) as s:
@@ -290,8 +291,8 @@ def test_concurrent_cli_imports_keep_every_revision_and_never_show_a_traceback(s
 def test_a_plan_file_maximum_beyond_the_largest_bound_is_refused(tmp_path: Path) -> None:
     import yaml
 
-    from kpi.db import DEFAULT_PLAN
-    from kpi.planfile import PlanError, load_plan_file
+    from kpi.store.db import DEFAULT_PLAN
+    from kpi.store.planfile import PlanError, load_plan_file
 
     raw = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
     raw["indicators"][0]["max_value"] = 1e308
@@ -308,7 +309,7 @@ def test_history_csv_never_holds_a_live_formula() -> None:
 
     import pandas as pd
 
-    from kpi.cellsafe import safe_csv
+    from kpi.text.cellsafe import safe_csv
 
     frame = pd.DataFrame(
         {"対象": ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)", "\tx", "普通"], "値": [1, 2, 3, 4, 5, -6]}

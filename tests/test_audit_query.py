@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import Engine, insert
 
-from kpi import audit_query, entry
-from kpi.audit_query import AuditFilter
-from kpi.db import transaction
-from kpi.models import AuditEntry
-from kpi.permissions import Actor, PermissionDenied
+from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.store import audit_query
+from kpi.store.audit_query import AuditFilter, audit_log, filter_audit
+from kpi.store.db import transaction
+from kpi.store.models import AuditEntry
+from kpi.store.writes import read
 
 from .conftest import ADMIN
 
@@ -54,13 +55,13 @@ FILTERS = [
 
 @pytest.mark.parametrize("flt", FILTERS, ids=str)
 def test_sql_filter_finds_what_the_pandas_filter_finds_page_by_page(logged: Engine, flt: AuditFilter) -> None:
-    log = entry.read(logged, entry.audit_log, ADMIN)
-    expected = entry.filter_audit(log, flt.actor, flt.actions, flt.start, flt.end, flt.text)
+    log = read(logged, audit_log, ADMIN)
+    expected = filter_audit(log, flt.actor, flt.actions, flt.start, flt.end, flt.text)
     seen: list[str] = []
     before = None
     pages = 0
     while True:
-        page = entry.read(logged, audit_query.audit_page, ADMIN, flt, before, 40)
+        page = read(logged, audit_query.audit_page, ADMIN, flt, before, 40)
         assert page.total == len(expected)
         assert len(page.rows) <= 40
         seen += list(page.rows["detail"])
@@ -74,12 +75,12 @@ def test_sql_filter_finds_what_the_pandas_filter_finds_page_by_page(logged: Engi
 
 def test_audit_reads_are_admin_only(logged: Engine) -> None:
     with pytest.raises(PermissionDenied):
-        entry.read(logged, audit_query.audit_page, EDITOR, AuditFilter())
+        read(logged, audit_query.audit_page, EDITOR, AuditFilter())
     with pytest.raises(PermissionDenied):
-        entry.read(logged, audit_query.audit_choices, EDITOR)
+        read(logged, audit_query.audit_choices, EDITOR)
     with pytest.raises(PermissionDenied):
         audit_query.audit_csv(logged, EDITOR, AuditFilter(), ["a"])
-    actors, actions = entry.read(logged, audit_query.audit_choices, ADMIN)
+    actors, actions = read(logged, audit_query.audit_choices, ADMIN)
     assert {"boss", "shimin"} <= set(actors) and {"actual.save", "plan.edit", "plan.import"} <= set(actions)
 
 
@@ -106,8 +107,8 @@ def test_csv_holds_every_matching_entry_in_batches_with_cells_neutralised(
 def test_history_page_shows_one_page_and_pages_to_older_entries(app_env: str) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from kpi.bootstrap import import_plan
-    from kpi.db import DEFAULT_PLAN, make_engine
+    from kpi.store.bootstrap import import_plan
+    from kpi.store.db import DEFAULT_PLAN, make_engine
 
     from .conftest import ROOT
 

@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from kpi import entry
-from kpi.audit_text import SENTENCES, detail_text, readable_log, target_text
-from kpi.auth import AuthError, add_user, login
-from kpi.db import transaction
-from kpi.inquiry import Action
-from kpi.labels import AUDIT_ACTIONS, LOGIN_ACTIONS, actor_label, audit_action_label, source_label
+from kpi.domain.inquiry import Action
+from kpi.store.accounts import AuthError, add_user, login
+from kpi.store.audit_query import audit_log, filter_audit
+from kpi.store.db import transaction
+from kpi.store.writes import read
+from kpi.text.audit_text import SENTENCES, detail_text, readable_log, target_text
+from kpi.text.labels import AUDIT_ACTIONS, LOGIN_ACTIONS, actor_label, audit_action_label, source_label
 
 from .conftest import ADMIN, ROOT
 
@@ -90,12 +91,12 @@ def test_log_hides_sign_ins_by_default_and_filters_them_on_request(plan_engine: 
     login(plan_engine, "boss", "boss-password-1")
     with pytest.raises(AuthError):
         login(plan_engine, "boss", "not-the-password")
-    log = readable_log(entry.read(plan_engine, entry.audit_log, ADMIN), "ja")
-    shown = entry.filter_audit(log, logins=False)
+    log = readable_log(read(plan_engine, audit_log, ADMIN), "ja")
+    shown = filter_audit(log, logins=False)
     assert not set(shown["code"]) & LOGIN_ACTIONS and {"計画の読み込み", "利用者の追加"} <= set(shown["action"])
-    with_logins = entry.filter_audit(log, logins=True)
+    with_logins = filter_audit(log, logins=True)
     assert {"ログイン", "ログイン失敗"} <= set(with_logins["action"])
-    only = entry.filter_audit(log, actions=["auth.login_failed"], logins=True)
+    only = filter_audit(log, actions=["auth.login_failed"], logins=True)
     assert list(only["action"]) == ["ログイン失敗"] and only["detail"].iloc[0] == "連続1回目の失敗"
     assert not any(isinstance(d, str) and d.startswith("{") for d in log["detail"])
     assert isinstance(log, pd.DataFrame)

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from kpi import auth, cli
-from kpi.db import make_engine, transaction, upgrade
-from kpi.models import User
-from kpi.permissions import Actor, PermissionDenied
+from kpi.cli import main as cli
+from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.store import accounts as auth
+from kpi.store.db import make_engine, transaction, upgrade
+from kpi.store.models import User
 
 ADMIN = Actor("adm", "admin")
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -27,7 +28,7 @@ def db(sqlite_engine: Engine) -> Engine:
 
 
 def _actions(engine: Engine) -> list[str]:
-    from kpi.store import audit_frame
+    from kpi.store.audit import audit_frame
 
     with transaction(engine) as s:
         return list(audit_frame(s)["action"])[::-1]

@@ -12,11 +12,13 @@ import yaml
 from sqlalchemy import func, select
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from kpi import bench, bench_browser, bench_data
-from kpi.bootstrap import import_plan
-from kpi.cli_main import main
-from kpi.db import make_engine, upgrade
-from kpi.models import ActualRevision, Indicator
+from kpi.bench import browser as bench_browser
+from kpi.bench import data as bench_data
+from kpi.bench import run as bench
+from kpi.cli.main import main
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import make_engine, upgrade
+from kpi.store.models import ActualRevision, Indicator
 
 PORT = 8740  # this test's range: 8740-8749
 

@@ -7,13 +7,15 @@ import re
 import pytest
 from sqlalchemy import Engine
 
-from kpi import chart_data, charts
-from kpi.db import transaction
-from kpi.evaluate import indicator_statuses
-from kpi.fiscal import Month
-from kpi.labels import STATUS_STYLES
-from kpi.status import Status
-from kpi.store import PlanData, plan_data
+from kpi.charts import data as chart_data
+from kpi.charts import figures as charts
+from kpi.domain.fiscal import Month
+from kpi.domain.plan import PlanData
+from kpi.domain.status import Status
+from kpi.domain.statuses import indicator_statuses
+from kpi.store.db import transaction
+from kpi.store.reads import plan_data
+from kpi.text.labels import STATUS_STYLES
 
 AS_OF = Month(2026, 10)
 
@@ -348,7 +350,7 @@ def test_labels_keep_off_the_drawn_lines_when_there_is_room() -> None:
 def test_nice_ticks_end_far_from_zero_and_stay_few() -> None:
     # A generated plan found a y range where adding the step no longer changed the value:
     # the tick loop never ended and ate the machine's memory.
-    from kpi.chart_data import nice_ticks
+    from kpi.charts.data import nice_ticks
 
     for low, high, integer in [(1e16, 1e16 + 3, True), (0.0, 1e9, True), (0.0, 1.2e-38, False), (-5.0, 1e15, False)]:
         ticks = nice_ticks(low, high, integer)

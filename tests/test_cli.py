@@ -171,7 +171,7 @@ def _all_parsers(parser: argparse.ArgumentParser, path: str = "") -> list[tuple[
 
 
 def test_every_command_and_option_has_help_text() -> None:
-    from kpi.cli_main import DEFERRED, build_parser
+    from kpi.cli.main import DEFERRED, build_parser
 
     missing = []
     for command in [None, *DEFERRED]:
@@ -244,8 +244,8 @@ def test_import_actuals_of_a_missing_file_names_the_path_once(env: dict[str, str
 
 
 def test_status_table_shows_percentages_no_nan_and_aligned_japanese_columns(env: dict[str, str]) -> None:
-    from kpi.cli import text_width
-    from kpi.labels import STATUS_STYLES
+    from kpi.cli.commands import text_width
+    from kpi.text.labels import STATUS_STYLES
 
     symbols = re.escape("".join(style.symbol for style in STATUS_STYLES.values()))
     kpi("init", env=env)

@@ -12,14 +12,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-import kpi.auth  # noqa: F401  (registers `user`, as python -m kpi does)
-from kpi.cli import main
-from kpi.council import SUMMARY_SHEET, council_papers
-from kpi.db import transaction
-from kpi.evaluation import save_evaluation
-from kpi.fiscal import Month
-from kpi.inquiry_store import apply_action, open_inquiry
-from kpi.permissions import Actor
+from kpi.cli.main import main
+from kpi.cycle.council import SUMMARY_SHEET, council_papers
+from kpi.cycle.evaluations import save_evaluation
+from kpi.domain.fiscal import Month
+from kpi.domain.permissions import Actor
+from kpi.store.db import transaction
+from kpi.store.inquiry import apply_action, open_inquiry
 
 from .conftest import ADMIN
 

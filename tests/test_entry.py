@@ -11,16 +11,24 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from kpi import actuals as actuals_module
-from kpi import entry
-from kpi.actuals import ActualsRejected
-from kpi.auth import add_user
-from kpi.db import transaction
-from kpi.evaluate import project_statuses
-from kpi.fiscal import Month
-from kpi.models import ActualRevision, Assessment, AuditEntry, Milestone
-from kpi.permissions import Actor, PermissionDenied
-from kpi.store import actual_history, locked_months, plan_data
+from kpi.domain.fiscal import Month
+from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.domain.statuses import project_statuses
+from kpi.services import actuals as actuals_module
+from kpi.services.actuals import ActualsRejected
+from kpi.services.actuals_form import CellInput, MonthResult, entry_rows, status_with, submit_month
+from kpi.services.assessments import save_assessment, writable_projects
+from kpi.services.bulk_import import commit_import, preview_import
+from kpi.services.milestones import complete_milestone, undo_milestone
+from kpi.services.plan_admin import update_indicator_plan
+from kpi.store.accounts import add_user
+from kpi.store.audit_query import audit_log, filter_audit
+from kpi.store.db import transaction
+from kpi.store.locks import lock_month, unlock_month
+from kpi.store.models import ActualRevision, Assessment, AuditEntry, Milestone
+from kpi.store.reads import actual_history, locked_months, plan_data
+from kpi.store.writes import EntryError, read, with_retry
+from kpi.text.fmt import plain_markdown
 
 TODAY = date(2026, 11, 24)
 OCT = Month(2026, 10)
@@ -31,8 +39,8 @@ KEIEI = Actor("keiei", "editor", ("経営戦略課",))
 VIEWER = Actor("viewer", "viewer", ("市民課",))
 
 
-def cell(code: str, value: Any, note: str = "", reason: str = "", rev: int | None = 0, **kw: Any) -> entry.CellInput:
-    return entry.CellInput(code, value, note, reason, loaded_revision=rev, **kw)
+def cell(code: str, value: Any, note: str = "", reason: str = "", rev: int | None = 0, **kw: Any) -> CellInput:
+    return CellInput(code, value, note, reason, loaded_revision=rev, **kw)
 
 
 def _count(engine: Engine, model: Any, *where: Any) -> int:
@@ -47,23 +55,23 @@ Write = Callable[[Engine, Actor], object]
 
 
 def _w_actual(engine: Engine, actor: Actor) -> object:
-    return entry.submit_month(engine, actor, 2026, OCT, [cell(CARD, "87.2")], TODAY)
+    return submit_month(engine, actor, 2026, OCT, [cell(CARD, "87.2")], TODAY)
 
 
 def _w_milestone(engine: Engine, actor: Actor) -> object:
-    return entry.with_retry(engine, entry.complete_milestone, actor, 2026, "08-m1", date(2026, 8, 20), TODAY)
+    return with_retry(engine, complete_milestone, actor, 2026, "08-m1", date(2026, 8, 20), TODAY)
 
 
 def _w_assessment(engine: Engine, actor: Actor) -> object:
-    return entry.with_retry(engine, entry.save_assessment, actor, 2026, 4, OCT, "on_track", "順調です", TODAY)
+    return with_retry(engine, save_assessment, actor, 2026, 4, OCT, "on_track", "順調です", TODAY)
 
 
 def _w_plan(engine: Engine, actor: Actor) -> object:
-    return entry.with_retry(engine, entry.update_indicator_plan, actor, 2026, CARD, {"target": 90})
+    return with_retry(engine, update_indicator_plan, actor, 2026, CARD, {"target": 90})
 
 
 def _w_lock(engine: Engine, actor: Actor) -> object:
-    return entry.with_retry(engine, entry.lock_month, actor, 2026, "2026-09")
+    return with_retry(engine, lock_month, actor, 2026, "2026-09")
 
 
 def _w_user(engine: Engine, actor: Actor) -> object:
@@ -112,12 +120,12 @@ def test_shimin_editor_cannot_write_any_keiei_indicator(plan_engine: Engine) -> 
     keiei_projects = set(data.projects.loc[data.projects["lead_department"] == "経営戦略課", "project_no"])
     codes = list(data.indicators.loc[data.indicators["project_no"].isin(keiei_projects), "code"])
     assert "01-online-procedures" in codes and "14-ai-rpa-hours-saved" in codes
-    assert not set(codes) & {r.code for r in entry.entry_rows(data, SHIMIN, OCT)}
+    assert not set(codes) & {r.code for r in entry_rows(data, SHIMIN, OCT)}
     for code in codes:
         with pytest.raises(ActualsRejected, match="権限"):
-            entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(code, "1")], TODAY)
+            submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(code, "1")], TODAY)
     assert _count(plan_engine, ActualRevision) == 0
-    assert {r.code for r in entry.entry_rows(data, SHIMIN, OCT)} == {CARD, "05-konbini-issuance-share"}
+    assert {r.code for r in entry_rows(data, SHIMIN, OCT)} == {CARD, "05-konbini-issuance-share"}
 
 
 # ---------------------------------------------------------------- saving a month
@@ -127,10 +135,10 @@ def test_editor_saves_october_and_the_project_status_follows(plan_engine: Engine
     with transaction(plan_engine) as s:
         before = plan_data(s, 2026)
     assert before is not None
-    row = next(r for r in entry.entry_rows(before, SHIMIN, OCT) if r.code == CARD)
+    row = next(r for r in entry_rows(before, SHIMIN, OCT) if r.code == CARD)
     assert row.expected == pytest.approx(85 + 4 * 7 / 12)
     assert row.current is None and row.status == "no_data"
-    result = entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5", "窓口申請が増加")], TODAY)
+    result = submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5", "窓口申請が増加")], TODAY)
     assert result.saved == [(CARD, "2026-10", 1)]
     assert result.statuses[CARD] == "on_track"
     with transaction(plan_engine) as s:
@@ -144,8 +152,8 @@ def test_editor_saves_october_and_the_project_status_follows(plan_engine: Engine
 
 
 def test_untouched_rows_are_not_saved_again(plan_engine: Engine) -> None:
-    entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
-    again = entry.submit_month(
+    submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
+    again = submit_month(
         plan_engine,
         SHIMIN,
         2026,
@@ -158,10 +166,10 @@ def test_untouched_rows_are_not_saved_again(plan_engine: Engine) -> None:
 
 
 def test_correction_needs_a_reason_and_keeps_the_old_value(plan_engine: Engine) -> None:
-    entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
+    submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
     with pytest.raises(ActualsRejected, match="修正理由"):
-        entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.9", rev=1, loaded_value=87.5)], TODAY)
-    result = entry.submit_month(
+        submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.9", rev=1, loaded_value=87.5)], TODAY)
+    result = submit_month(
         plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.9", reason="集計漏れ", rev=1, loaded_value=87.5)], TODAY
     )
     assert result.saved == [(CARD, "2026-10", 2)]
@@ -184,44 +192,44 @@ def test_correction_needs_a_reason_and_keeps_the_old_value(plan_engine: Engine) 
 def test_bad_values_are_rejected_and_nothing_is_saved(plan_engine: Engine, value: Any, message: str) -> None:
     rows = [cell("05-konbini-issuance-share", "57"), cell(CARD, value)]
     with pytest.raises(ActualsRejected, match=message):
-        entry.submit_month(plan_engine, SHIMIN, 2026, OCT, rows, TODAY)
+        submit_month(plan_engine, SHIMIN, 2026, OCT, rows, TODAY)
     assert _count(plan_engine, ActualRevision) == 0
 
 
 def test_future_month_is_refused(plan_engine: Engine) -> None:
     with pytest.raises(ActualsRejected, match="まだ来ていない月"):
-        entry.submit_month(plan_engine, SHIMIN, 2026, Month(2026, 12), [cell(CARD, "87")], TODAY)
+        submit_month(plan_engine, SHIMIN, 2026, Month(2026, 12), [cell(CARD, "87")], TODAY)
 
 
 def test_month_outside_the_fiscal_year_is_refused(plan_engine: Engine) -> None:
-    with pytest.raises(entry.EntryError, match="年度の月ではありません"):
-        entry.submit_month(plan_engine, SHIMIN, 2026, Month(2026, 3), [cell(CARD, "87")], TODAY)
+    with pytest.raises(EntryError, match="年度の月ではありません"):
+        submit_month(plan_engine, SHIMIN, 2026, Month(2026, 3), [cell(CARD, "87")], TODAY)
 
 
 def test_delayed_value_needs_a_note(plan_engine: Engine) -> None:
     with pytest.raises(ActualsRejected, match="遅延"):
-        entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "85.1")], TODAY)
+        submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "85.1")], TODAY)
     assert _count(plan_engine, ActualRevision) == 0
-    result = entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "85.1", "申請が低調")], TODAY)
+    result = submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "85.1", "申請が低調")], TODAY)
     assert result.statuses[CARD] == "delayed"
 
 
 def test_locked_month_refuses_actuals_milestones_and_assessments(plan_engine: Engine) -> None:
     with transaction(plan_engine) as s:
-        assert entry.lock_month(s, ADMIN, 2026, OCT)
-        assert not entry.lock_month(s, ADMIN, 2026, OCT)  # already locked: nothing to do
+        assert lock_month(s, ADMIN, 2026, OCT)
+        assert not lock_month(s, ADMIN, 2026, OCT)  # already locked: nothing to do
         assert "2026-10" in locked_months(s, 2026)
     with pytest.raises(ActualsRejected, match="締め済み"):
-        entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
-    with pytest.raises(entry.EntryError, match="締め済み"):
-        entry.with_retry(plan_engine, entry.save_assessment, SHIMIN, 2026, 4, OCT, "on_track", "", TODAY)
+        submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
+    with pytest.raises(EntryError, match="締め済み"):
+        with_retry(plan_engine, save_assessment, SHIMIN, 2026, 4, OCT, "on_track", "", TODAY)
     farmer = Actor("farm", "editor", ("農林水産課",))
-    with pytest.raises(entry.EntryError, match="締め済み"):
-        entry.with_retry(plan_engine, entry.complete_milestone, farmer, 2026, "08-m1", date(2026, 10, 5), TODAY)
+    with pytest.raises(EntryError, match="締め済み"):
+        with_retry(plan_engine, complete_milestone, farmer, 2026, "08-m1", date(2026, 10, 5), TODAY)
     with transaction(plan_engine) as s:
-        assert entry.unlock_month(s, ADMIN, 2026, OCT)
-    entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
-    actions = list(entry.read(plan_engine, entry.audit_log, ADMIN)["action"])
+        assert unlock_month(s, ADMIN, 2026, OCT)
+    submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
+    actions = list(read(plan_engine, audit_log, ADMIN)["action"])
     assert "period.lock" in actions and "period.unlock" in actions
 
 
@@ -231,8 +239,8 @@ def test_locked_month_refuses_actuals_milestones_and_assessments(plan_engine: En
 def test_conflict_refuses_only_that_row_and_shows_their_value(plan_engine: Engine) -> None:
     # Both forms were loaded while October was empty; the colleague saves first.
     colleague = Actor("colleague", "editor", ("市民課",))
-    entry.submit_month(plan_engine, colleague, 2026, OCT, [cell(CARD, "87.1")], TODAY)
-    result = entry.submit_month(
+    submit_month(plan_engine, colleague, 2026, OCT, [cell(CARD, "87.1")], TODAY)
+    result = submit_month(
         plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.4"), cell("05-konbini-issuance-share", "57.5")], TODAY
     )
     assert [(k.indicator_id, k.their_value, k.their_author) for k in result.conflicts] == [(CARD, 87.1, "colleague")]
@@ -245,7 +253,7 @@ def test_conflict_refuses_only_that_row_and_shows_their_value(plan_engine: Engin
 def test_racing_revision_number_is_retried_not_lost(plan_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """A save that read the revisions before another session committed hits the UNIQUE
     constraint; it is retried and reports the conflict instead of failing or overwriting."""
-    entry.submit_month(plan_engine, Actor("first", "editor", ("市民課",)), 2026, OCT, [cell(CARD, "87.1")], TODAY)
+    submit_month(plan_engine, Actor("first", "editor", ("市民課",)), 2026, OCT, [cell(CARD, "87.1")], TODAY)
     real = actuals_module._current_revisions
     calls = {"n": 0}
 
@@ -254,7 +262,7 @@ def test_racing_revision_number_is_retried_not_lost(plan_engine: Engine, monkeyp
         return {} if calls["n"] == 1 else real(session, keys)  # the first read missed the other save
 
     monkeypatch.setattr(actuals_module, "_current_revisions", stale_once)
-    result = entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.4", reason="再集計", rev=None)], TODAY)
+    result = submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.4", reason="再集計", rev=None)], TODAY)
     assert calls["n"] == 2  # IntegrityError, then a fresh transaction
     assert result.saved == [(CARD, "2026-10", 2)]
     with transaction(plan_engine) as s:
@@ -269,7 +277,7 @@ def test_two_sessions_saving_the_same_cell_at_once(plan_engine: Engine) -> None:
         actor = Actor(name, "editor", ("市民課",))
         barrier.wait()
         try:
-            results[name] = entry.submit_month(plan_engine, actor, 2026, OCT, [cell(CARD, value)], TODAY)
+            results[name] = submit_month(plan_engine, actor, 2026, OCT, [cell(CARD, value)], TODAY)
         except Exception as exc:  # a clean refusal is acceptable, a lost revision is not
             results[name] = exc
 
@@ -278,8 +286,8 @@ def test_two_sessions_saving_the_same_cell_at_once(plan_engine: Engine) -> None:
         t.start()
     for t in threads:
         t.join(30)
-    saved = [r for r in results.values() if isinstance(r, entry.MonthResult) and r.saved]
-    conflicted = [r for r in results.values() if isinstance(r, entry.MonthResult) and r.conflicts]
+    saved = [r for r in results.values() if isinstance(r, MonthResult) and r.saved]
+    conflicted = [r for r in results.values() if isinstance(r, MonthResult) and r.conflicts]
     assert len(saved) == 1 and len(conflicted) == 1
     with transaction(plan_engine) as s:
         hist = actual_history(s, 2026, CARD)
@@ -297,8 +305,8 @@ def test_eight_threads_saving_different_cells_keep_every_revision(plan_engine: E
     def save(m: Month) -> None:
         barrier.wait()
         try:
-            entry.submit_month(plan_engine, ADMIN, 2026, m, [cell(CARD, f"{85 + m.fiscal_index * 0.4:.1f}")], TODAY)
-            entry.submit_month(
+            submit_month(plan_engine, ADMIN, 2026, m, [cell(CARD, f"{85 + m.fiscal_index * 0.4:.1f}")], TODAY)
+            submit_month(
                 plan_engine,
                 ADMIN,
                 2026,
@@ -327,20 +335,20 @@ def test_eight_threads_saving_different_cells_keep_every_revision(plan_engine: E
 
 def test_milestone_completion_undo_for_admins_only(plan_engine: Engine) -> None:
     farmer = Actor("farm", "editor", ("農林水産課",))
-    with pytest.raises(entry.EntryError, match="未来"):
-        entry.with_retry(plan_engine, entry.complete_milestone, farmer, 2026, "08-m1", date(2026, 12, 1), TODAY)
-    entry.with_retry(plan_engine, entry.complete_milestone, farmer, 2026, "08-m1", date(2026, 8, 20), TODAY)
+    with pytest.raises(EntryError, match="未来"):
+        with_retry(plan_engine, complete_milestone, farmer, 2026, "08-m1", date(2026, 12, 1), TODAY)
+    with_retry(plan_engine, complete_milestone, farmer, 2026, "08-m1", date(2026, 8, 20), TODAY)
     with transaction(plan_engine) as s:
         ms = s.scalars(select(Milestone).where(Milestone.code == "08-m1")).one()
         assert (ms.completed_on, ms.completed_by) == (date(2026, 8, 20), "farm")
     with pytest.raises(PermissionDenied):
-        entry.with_retry(plan_engine, entry.undo_milestone, farmer, 2026, "08-m1")
+        with_retry(plan_engine, undo_milestone, farmer, 2026, "08-m1")
     with pytest.raises(PermissionDenied):  # changing a completed date is an admin correction
-        entry.with_retry(plan_engine, entry.complete_milestone, farmer, 2026, "08-m1", date(2026, 8, 21), TODAY)
-    entry.with_retry(plan_engine, entry.undo_milestone, ADMIN, 2026, "08-m1")
+        with_retry(plan_engine, complete_milestone, farmer, 2026, "08-m1", date(2026, 8, 21), TODAY)
+    with_retry(plan_engine, undo_milestone, ADMIN, 2026, "08-m1")
     with transaction(plan_engine) as s:
         assert s.scalars(select(Milestone.completed_on).where(Milestone.code == "08-m1")).one() is None
-    actions = list(entry.read(plan_engine, entry.audit_log, ADMIN)["action"])
+    actions = list(read(plan_engine, audit_log, ADMIN)["action"])
     assert actions.count("milestone.complete") == 1 and actions.count("milestone.undo") == 1
 
 
@@ -351,20 +359,18 @@ def test_assessments_append_revisions_and_count_in_the_rollup(plan_engine: Engin
     assert data is not None
     assert project_statuses(data, OCT).set_index("id").loc[2, "status"] == "no_data"
     keiei = Actor("k", "editor", ("経営戦略課",))
-    assert entry.with_retry(plan_engine, entry.save_assessment, keiei, 2026, 2, OCT, "caution", "調整中", TODAY) == 1
-    with pytest.raises(entry.EntryError, match="理由"):
-        entry.with_retry(plan_engine, entry.save_assessment, keiei, 2026, 2, OCT, "delayed", " ", TODAY)
-    with pytest.raises(entry.EntryError, match="いずれか"):
-        entry.with_retry(plan_engine, entry.save_assessment, keiei, 2026, 2, OCT, "great", "", TODAY)
-    assert (
-        entry.with_retry(plan_engine, entry.save_assessment, keiei, 2026, 2, OCT, "delayed", "業者選定遅れ", TODAY) == 2
-    )
+    assert with_retry(plan_engine, save_assessment, keiei, 2026, 2, OCT, "caution", "調整中", TODAY) == 1
+    with pytest.raises(EntryError, match="理由"):
+        with_retry(plan_engine, save_assessment, keiei, 2026, 2, OCT, "delayed", " ", TODAY)
+    with pytest.raises(EntryError, match="いずれか"):
+        with_retry(plan_engine, save_assessment, keiei, 2026, 2, OCT, "great", "", TODAY)
+    assert with_retry(plan_engine, save_assessment, keiei, 2026, 2, OCT, "delayed", "業者選定遅れ", TODAY) == 2
     assert _count(plan_engine, Assessment) == 2
     with transaction(plan_engine) as s:
         data = plan_data(s, 2026)
     assert data is not None
     assert project_statuses(data, OCT).set_index("id").loc[2, "status"] == "delayed"
-    assert entry.writable_projects(data, keiei, OCT).set_index("project_no").loc[2, "assessment"] == "delayed"
+    assert writable_projects(data, keiei, OCT).set_index("project_no").loc[2, "assessment"] == "delayed"
 
 
 # ---------------------------------------------------------------- plan administration
@@ -372,38 +378,38 @@ def test_assessments_append_revisions_and_count_in_the_rollup(plan_engine: Engin
 
 def test_admin_sets_an_unset_baseline_and_the_status_follows(plan_engine: Engine) -> None:
     code = "06-collection-fees"
-    entry.submit_month(plan_engine, ADMIN, 2026, OCT, [cell(code, "400000")], TODAY)
+    submit_month(plan_engine, ADMIN, 2026, OCT, [cell(code, "400000")], TODAY)
     with transaction(plan_engine) as s:
         data = plan_data(s, 2026)
-    assert data is not None and entry.status_with(data, code, OCT, None) == "no_baseline"
+    assert data is not None and status_with(data, code, OCT, None) == "no_baseline"
     with transaction(plan_engine) as s:
-        changed = entry.update_indicator_plan(s, ADMIN, 2026, code, {"baseline": "6,000,000"})
+        changed = update_indicator_plan(s, ADMIN, 2026, code, {"baseline": "6,000,000"})
     assert changed == {"baseline": (None, 6_000_000.0)}
     with transaction(plan_engine) as s:
         data = plan_data(s, 2026)
-    assert data is not None and entry.status_with(data, code, OCT, None) in {"on_track", "caution", "delayed"}
-    log = entry.read(plan_engine, entry.audit_log, ADMIN)
+    assert data is not None and status_with(data, code, OCT, None) in {"on_track", "caution", "delayed"}
+    log = read(plan_engine, audit_log, ADMIN)
     edit = log.loc[log["action"] == "plan.edit"].iloc[0]
     assert edit["target"] == code and '"old": null' in edit["detail"] and "6000000" in edit["detail"]
 
 
 def test_plan_edit_validates_thresholds_and_monthly_plan(plan_engine: Engine) -> None:
     with transaction(plan_engine) as s:
-        with pytest.raises(entry.EntryError, match="しきい値"):
-            entry.update_indicator_plan(s, ADMIN, 2026, CARD, {"on_track_threshold": 0.5, "caution_threshold": 0.8})
-        with pytest.raises(entry.EntryError, match="12か月"):
-            entry.update_indicator_plan(s, ADMIN, 2026, CARD, {"monthly_plan": {"2026-04": 85}})
-        with pytest.raises(entry.EntryError, match="年度外"):
-            entry.update_indicator_plan(s, ADMIN, 2026, CARD, {"monthly_plan": {"2027-04": 85}})
-        with pytest.raises(entry.EntryError, match="変更できない"):
-            entry.update_indicator_plan(s, ADMIN, 2026, CARD, {"unit": "件"})
+        with pytest.raises(EntryError, match="しきい値"):
+            update_indicator_plan(s, ADMIN, 2026, CARD, {"on_track_threshold": 0.5, "caution_threshold": 0.8})
+        with pytest.raises(EntryError, match="12か月"):
+            update_indicator_plan(s, ADMIN, 2026, CARD, {"monthly_plan": {"2026-04": 85}})
+        with pytest.raises(EntryError, match="年度外"):
+            update_indicator_plan(s, ADMIN, 2026, CARD, {"monthly_plan": {"2027-04": 85}})
+        with pytest.raises(EntryError, match="変更できない"):
+            update_indicator_plan(s, ADMIN, 2026, CARD, {"unit": "件"})
         plan = {str(Month(2026, 4).add(i)): 85 + i * 0.3 for i in range(12)}
-        changed = entry.update_indicator_plan(s, ADMIN, 2026, CARD, {"monthly_plan": plan, "target": 89})
+        changed = update_indicator_plan(s, ADMIN, 2026, CARD, {"monthly_plan": plan, "target": 89})
     assert list(changed) == ["monthly_plan"]  # the target was already 89: not a change
     with transaction(plan_engine) as s:
         data = plan_data(s, 2026)
     assert data is not None
-    row = next(r for r in entry.entry_rows(data, ADMIN, OCT) if r.code == CARD)
+    row = next(r for r in entry_rows(data, ADMIN, OCT) if r.code == CARD)
     assert row.expected == pytest.approx(85 + 6 * 0.3)
 
 
@@ -416,38 +422,38 @@ def test_import_preview_lists_every_error_and_commit_is_all_or_nothing(plan_engi
         "nope,2026-10,1,\n05-konbini-issuance-share,2026-12,57,\n"
     )
     with transaction(plan_engine) as s:
-        preview = entry.preview_import(s, ADMIN, bad.encode("cp932"), "a.csv", TODAY)
+        preview = preview_import(s, ADMIN, bad.encode("cp932"), "a.csv", TODAY)
     assert [e.line for e in preview.errors] == [3, 4]
     assert preview.rows.loc[preview.rows["line"] == 2, "error"].item() == ""
     assert not preview.ok
     with pytest.raises(ActualsRejected), transaction(plan_engine) as s:
-        entry.commit_import(s, ADMIN, bad.encode("cp932"), "a.csv", TODAY)
+        commit_import(s, ADMIN, bad.encode("cp932"), "a.csv", TODAY)
     assert _count(plan_engine, ActualRevision) == 0
     good = "indicator_id,month,value,note\n04-mynumber-card-rate,2026-10,87.5,窓口\n".encode("cp932")
     with transaction(plan_engine) as s:
-        assert entry.preview_import(s, ADMIN, good, "b.csv", TODAY).ok
-        result = entry.commit_import(s, ADMIN, good, "b.csv", TODAY)
+        assert preview_import(s, ADMIN, good, "b.csv", TODAY).ok
+        result = commit_import(s, ADMIN, good, "b.csv", TODAY)
     assert result.saved == [(CARD, "2026-10", 1)]
-    assert "actual.import" in set(entry.read(plan_engine, entry.audit_log, ADMIN)["action"])
+    assert "actual.import" in set(read(plan_engine, audit_log, ADMIN)["action"])
     with pytest.raises(PermissionDenied), transaction(plan_engine) as s:
-        entry.preview_import(s, SHIMIN, good, "b.csv", TODAY)
+        preview_import(s, SHIMIN, good, "b.csv", TODAY)
 
 
 # ---------------------------------------------------------------- audit log
 
 
 def test_audit_log_is_admin_only_and_filters(plan_engine: Engine) -> None:
-    entry.submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5", "<b>x</b>")], TODAY)
+    submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5", "<b>x</b>")], TODAY)
     with pytest.raises(PermissionDenied):
-        entry.read(plan_engine, entry.audit_log, SHIMIN)
-    log = entry.read(plan_engine, entry.audit_log, ADMIN)
-    mine = entry.filter_audit(log, actor="shimin")
+        read(plan_engine, audit_log, SHIMIN)
+    log = read(plan_engine, audit_log, ADMIN)
+    mine = filter_audit(log, actor="shimin")
     assert list(mine["action"]) == ["actual.save"] and mine.iloc[0]["target"] == f"{CARD} 2026-10"
-    assert len(entry.filter_audit(log, actions=["plan.import"])) == 1
-    assert len(entry.filter_audit(log, text="MYNUMBER")) == 1
-    assert entry.filter_audit(log, start=date(2100, 1, 1)).empty
-    assert len(entry.filter_audit(log, end=date(2100, 1, 1))) == len(log)
+    assert len(filter_audit(log, actions=["plan.import"])) == 1
+    assert len(filter_audit(log, text="MYNUMBER")) == 1
+    assert filter_audit(log, start=date(2100, 1, 1)).empty
+    assert len(filter_audit(log, end=date(2100, 1, 1))) == len(log)
 
 
 def test_escape_markdown_shows_markup_literally() -> None:
-    assert entry.escape_markdown("<b>x</b> **y**") == "\\<b\\>x\\</b\\> \\*\\*y\\*\\*"
+    assert plain_markdown("<b>x</b> **y**") == "\\<b\\>x\\</b\\> \\*\\*y\\*\\*"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import ui
+from kpi.web import nav
 from tests.conftest import ROOT
 
 PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
@@ -44,8 +44,8 @@ def test_an_error_in_a_page_shows_an_incident_id_and_logs_the_traceback(
     def broken(url: str, version: int) -> list[tuple[int, str]]:
         raise RuntimeError(f"(psycopg.errors.UndefinedTable) {SECRET_SQL}")
 
-    monkeypatch.setattr(ui, "cached_fiscal_years", broken)
-    caplog.set_level(logging.ERROR, logger="kpi.incident")
+    monkeypatch.setattr(nav, "cached_fiscal_years", broken)
+    caplog.set_level(logging.ERROR, logger="kpi.services.incident")
     at = AppTest.from_file(str(ROOT / page), default_timeout=60).run()
 
     assert not at.exception
@@ -55,5 +55,5 @@ def test_an_error_in_a_page_shows_an_incident_id_and_logs_the_traceback(
     assert found is not None
     text = _visible_text(at)
     assert "Traceback" not in text and SECRET_SQL not in text and "RuntimeError" not in text
-    logged = [r for r in caplog.records if r.name == "kpi.incident"]
+    logged = [r for r in caplog.records if r.name == "kpi.services.incident"]
     assert any(found.group(1) in r.getMessage() and r.exc_info for r in logged)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from kpi.db import transaction
-from kpi.evaluation import (
+from kpi.cycle.evaluations import (
     EvaluationRejected,
     current_evaluations,
     evaluation_history,
@@ -16,10 +15,12 @@ from kpi.evaluation import (
     suggestions,
     summary_table,
 )
-from kpi.evaluation import save_evaluation as save
-from kpi.fiscal import Month
-from kpi.permissions import Actor, PermissionDenied
-from kpi.store import audit_frame, plan_data
+from kpi.cycle.evaluations import save_evaluation as save
+from kpi.domain.fiscal import Month
+from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.store.audit import audit_frame
+from kpi.store.db import transaction
+from kpi.store.reads import plan_data
 
 CITIZENS = Actor("shimin", "editor", ("市民課",))  # lead department of projects 4 and 5
 VIEWER = Actor("viewer", "viewer")

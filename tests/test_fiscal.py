@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from kpi.fiscal import Month, fiscal_months, fiscal_year_label, fiscal_year_short, latest_ended_month
+from kpi.domain.fiscal import Month, fiscal_months, fiscal_year_label, fiscal_year_short, latest_ended_month
 
 
 @pytest.mark.parametrize(

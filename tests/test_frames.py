@@ -1,4 +1,4 @@
-"""kpi.frames.records: the rows of a frame as ``to_dict("records")`` gives them, faster."""
+"""kpi.domain.frames.records: the rows of a frame as ``to_dict("records")`` gives them, faster."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from kpi.db import transaction
-from kpi.frames import records
-from kpi.store import plan_data
+from kpi.domain.frames import records
+from kpi.store.db import transaction
+from kpi.store.reads import plan_data
 
 
 def _same(a: Any, b: Any) -> bool:

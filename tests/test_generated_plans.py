@@ -32,15 +32,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-import kpi.reports.cli  # noqa: F401  (registers `report` and `schedule-sheet`)
-from kpi.actuals import ActualInput, record_actuals
-from kpi.bootstrap import import_plan
-from kpi.cli import main as cli_main
-from kpi.db import make_engine, transaction
-from kpi.fiscal import Month, latest_ended_month
-from kpi.labels import status_text
-from kpi.permissions import Actor
-from kpi.status import Status
+from kpi.cli.main import main as cli_main
+from kpi.domain.fiscal import Month, latest_ended_month
+from kpi.domain.permissions import Actor
+from kpi.domain.status import Status
+from kpi.services.actuals import ActualInput, record_actuals
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import make_engine, transaction
+from kpi.text.labels import status_text
 
 from .conftest import ADMIN, ROOT
 from .generated import EXAMPLES, FISCAL_YEAR, Case, cases

@@ -9,11 +9,12 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 
-from kpi.actuals import ActualsRejected, parse_number, record_actuals
-from kpi.db import transaction
-from kpi.importers import FileFormatError, read_actuals_bytes, read_actuals_file, template_csv
-from kpi.models import ActualRevision
-from kpi.permissions import Actor
+from kpi.domain.numbers import parse_number
+from kpi.domain.permissions import Actor
+from kpi.services.actuals import ActualsRejected, record_actuals
+from kpi.services.actuals_files import FileFormatError, read_actuals_bytes, read_actuals_file, template_csv
+from kpi.store.db import transaction
+from kpi.store.models import ActualRevision
 
 ADMIN = Actor("test-admin", "admin")
 TODAY = date(2026, 11, 24)

@@ -8,10 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from kpi.bootstrap import import_plan
-from kpi.clock import local_time_text
-from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
-from kpi.evaluation import (
+from kpi.cycle.evaluations import (
     EvaluationRejected,
     current_evaluations,
     save_evaluation,
@@ -19,9 +16,14 @@ from kpi.evaluation import (
     summary_table,
     year_review,
 )
-from kpi.fiscal import Month
-from kpi.inquiry import Action, State, TransitionRefused, owed_by_department, owed_items, state_label, transition
-from kpi.inquiry_store import (
+from kpi.domain.clock import local_time_text
+from kpi.domain.fiscal import Month
+from kpi.domain.inquiry import Action, State, TransitionRefused, owed_by_department, owed_items, state_label, transition
+from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.store.audit import audit_frame
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
+from kpi.store.inquiry import (
     InquiryRejected,
     apply_action,
     close_inquiry,
@@ -31,8 +33,7 @@ from kpi.inquiry_store import (
     open_inquiry,
     set_department_email,
 )
-from kpi.permissions import Actor, PermissionDenied
-from kpi.store import audit_frame, plan_data
+from kpi.store.reads import plan_data
 
 from .conftest import ADMIN
 from .old_schema import fill_old_schema

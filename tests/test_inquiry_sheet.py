@@ -12,12 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-import kpi.auth  # noqa: F401  (registers `user`, as python -m kpi does)
-from kpi.cli import main
-from kpi.db import make_engine, transaction
-from kpi.evaluation import current_evaluations, save_evaluation
-from kpi.inquiry import State
-from kpi.inquiry_sheet import (
+from kpi.cli.main import main
+from kpi.cycle.evaluations import current_evaluations, save_evaluation
+from kpi.cycle.inquiry_sheet import (
     CHANGE,
     CONFLICT,
     INFO_SHEET,
@@ -27,9 +24,11 @@ from kpi.inquiry_sheet import (
     inquiry_workbook,
     preview_inquiry_import,
 )
-from kpi.inquiry_store import apply_action, evaluation_states, open_inquiry
-from kpi.permissions import Actor
-from kpi.store import audit_frame
+from kpi.domain.inquiry import State
+from kpi.domain.permissions import Actor
+from kpi.store.audit import audit_frame
+from kpi.store.db import make_engine, transaction
+from kpi.store.inquiry import apply_action, evaluation_states, open_inquiry
 
 from .conftest import ADMIN
 

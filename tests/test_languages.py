@@ -17,16 +17,16 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import auth
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
-from kpi.evaluation import save_evaluation
-from kpi.inquiry_store import apply_action, open_inquiry, set_department_email
-from kpi.locks import lock_month
-from kpi.permissions import Actor
-from kpi.plan_admin import update_indicator_plan
-from kpi.store import plan_data
+from kpi.cycle.evaluations import save_evaluation
+from kpi.domain.permissions import Actor
+from kpi.services.demo import load_demo
+from kpi.services.plan_admin import update_indicator_plan
+from kpi.store import accounts as auth
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.inquiry import apply_action, open_inquiry, set_department_email
+from kpi.store.locks import lock_month
+from kpi.store.reads import plan_data
 
 from .conftest import ADMIN, ROOT, TODAY
 

@@ -16,9 +16,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
-from kpi import auth
-from kpi.db import make_engine, transaction, upgrade
-from kpi.permissions import Actor
+from kpi.domain.permissions import Actor
+from kpi.store import accounts as auth
+from kpi.store.db import make_engine, transaction, upgrade
 from tests.conftest import ROOT
 
 ADMIN = Actor("adm", "admin")
@@ -66,7 +66,7 @@ def test_parallel_wrong_passwords_check_at_most_five_guesses(db_url: str, monkey
     # forkserver: clean children (no inherited threads or connections) without re-importing
     # pandas and SQLAlchemy in each of them.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["kpi.auth", "tests.test_login_security"])
+    ctx.set_forkserver_preload(["kpi.store.accounts", "tests.test_login_security"])
     start = ctx.Event()
     counter = ctx.Value("i", 0)
     procs = [ctx.Process(target=_attacker, args=(db_url, start, counter, n)) for n in range(PROCESSES)]
@@ -150,7 +150,7 @@ def test_every_refused_login_costs_one_argon2_verification(db: Engine, monkeypat
 
 def test_the_dummy_hash_has_the_hashers_parameters_and_nothing_is_hashed_at_import() -> None:
     assert not auth._hasher.check_needs_rehash(auth.dummy_hash())
-    probe = "import argon2; argon2.PasswordHasher.hash = None; import kpi.auth; print('ok')"
+    probe = "import argon2; argon2.PasswordHasher.hash = None; import kpi.store.accounts; print('ok')"
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "ok", out.stderr
 
@@ -215,7 +215,7 @@ def test_weak_passwords_are_refused_on_add_and_change(db: Engine, password: str,
 
 
 def test_anonymous_visitors_see_the_authors_department_not_the_user_name(db: Engine) -> None:
-    from kpi.permissions import public_author
+    from kpi.domain.permissions import public_author
 
     with transaction(db) as s:
         departments = auth.departments_by_user(s)
@@ -229,17 +229,17 @@ def test_anonymous_visitors_see_the_authors_department_not_the_user_name(db: Eng
 
 def test_accounts_do_not_import_the_command_line_and_ui_does_not_import_back() -> None:
     probe = (
-        "import sys, kpi.auth\n"
-        "print(sorted(m for m in ('kpi.cli', 'kpi.cli_main', 'kpi.reports.cli') if m in sys.modules))\n"
-        "import kpi.auth_ui\n"
-        "print('kpi.ui' in sys.modules)\n"
+        "import sys, kpi.store.accounts\n"
+        "print(sorted(m for m in ('kpi.cli', 'kpi.cli.main', 'kpi.cli.reports') if m in sys.modules))\n"
+        "import kpi.web.auth\n"
+        "print('kpi.web.nav' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["[]", "False"], out.stdout + out.stderr
 
 
 def test_lock_times_are_shown_in_jst(db: Engine) -> None:
-    from kpi.store import audit_frame
+    from kpi.store.audit import audit_frame
 
     # "locked" failed five times at 09:00 UTC: locked until 09:15 UTC = 18:15 JST.
     with transaction(db) as s:
@@ -254,7 +254,7 @@ def test_lock_times_are_shown_in_jst(db: Engine) -> None:
 def test_cli_user_add_refuses_a_bad_name_before_asking_for_a_password(
     db: Engine, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kpi import cli
+    from kpi.cli import main as cli
 
     monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
 

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import kpi.ui
-from kpi.actuals import ActualInput, record_actuals
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.store import plan_data
+from kpi.services.actuals import ActualInput, record_actuals
+from kpi.store import audit
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.reads import plan_data
+from kpi.web import cache
 
 from .conftest import ADMIN, TODAY
 
@@ -120,13 +121,13 @@ def test_one_data_version_read_per_rerun_and_a_write_elsewhere_shows_on_the_next
     demo_app: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    real = kpi.ui.data_version
+    real = audit.data_version
 
     def counted(session: Any) -> int:
         calls.append(1)
         return real(session)
 
-    monkeypatch.setattr(kpi.ui, "data_version", counted)
+    monkeypatch.setattr(cache, "data_version", counted)
     measure, _ = _measure_of(demo_app, CODE)
     at = _start(measure=str(measure))
     calls.clear()

@@ -18,20 +18,21 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import inspect, select
 
-from kpi.actuals import ActualInput, record_actuals
-from kpi.bootstrap import import_plan
-from kpi.chart_data import indicator_chart_data
-from kpi.charts import indicator_figure
-from kpi.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, transaction, upgrade
-from kpi.evaluate import indicator_statuses, status_table
-from kpi.fiscal import Month
-from kpi.models import Indicator
-from kpi.planfile import PlanError, parse_plan
+from kpi.charts.data import indicator_chart_data
+from kpi.charts.figures import indicator_figure
+from kpi.domain.fiscal import Month
+from kpi.domain.plan import PlanData
+from kpi.domain.statuses import indicator_statuses, status_table
 from kpi.reports.content import Scope
 from kpi.reports.print_charts import chart_png
 from kpi.reports.print_charts import figure as print_figure
 from kpi.reports.service import load_inputs, report_bytes
-from kpi.store import PlanData, plan_data
+from kpi.services.actuals import ActualInput, record_actuals
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, transaction, upgrade
+from kpi.store.models import Indicator
+from kpi.store.planfile import PlanError, parse_plan
+from kpi.store.reads import plan_data
 
 from .conftest import ADMIN, ROOT, TODAY, import_with_year_before
 
@@ -253,7 +254,7 @@ def test_migration_0005_upgrades_a_0003_database_and_keeps_todays_statuses(db_ur
 def test_a_department_owes_only_the_figures_that_were_due(url: str) -> None:
     from dataclasses import replace
 
-    from kpi.inquiry import owed_items
+    from kpi.domain.inquiry import owed_items
 
     data = _data(url)
     without_survey = replace(data, actuals=data.actuals.loc[data.actuals["code"] != "03-staff-survey"])
@@ -298,7 +299,7 @@ def test_pages_of_the_fictional_plan_render_without_nan(
 
 
 def test_a_measured_baseline_set_by_an_administrator_replaces_new(tmp_path: Path) -> None:
-    from kpi.plan_admin import update_indicator_plan
+    from kpi.services.plan_admin import update_indicator_plan
 
     engine = make_engine(f"sqlite:///{tmp_path / 'kpi.db'}")
     import_plan(engine, PLAN, ADMIN)
@@ -312,7 +313,7 @@ def test_a_measured_baseline_set_by_an_administrator_replaces_new(tmp_path: Path
 
 
 def test_suggested_rating_counts_an_indicator_not_due_yet_as_nothing_measured() -> None:
-    from kpi.evaluation import suggest_rating
+    from kpi.cycle.evaluations import suggest_rating
 
     assert suggest_rating(["not_due"], [], None)[0] == "D"
     assert suggest_rating(["not_due"], ["done"], None) == ("B", "報告の時期が来ていない指標があります（予定）")

@@ -11,15 +11,16 @@ import yaml
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from kpi.bootstrap import import_plan
-from kpi.chart_data import indicator_chart_data
-from kpi.cli_main import main
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
-from kpi.fiscal import Month
-from kpi.newyear import draft_yaml
-from kpi.planfile import CYCLE_STEPS, load_plan_file
-from kpi.store import fiscal_years, plan_data
+from kpi.charts.data import indicator_chart_data
+from kpi.cli.main import main
+from kpi.domain.fiscal import Month
+from kpi.services.demo import load_demo
+from kpi.services.new_year import draft_yaml
+from kpi.store import reads as store_reads
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.planfile import CYCLE_STEPS, load_plan_file
+from kpi.store.reads import fiscal_years, plan_data
 
 from .conftest import ADMIN, ROOT, TODAY
 
@@ -136,7 +137,7 @@ MULTIYEAR = Path(__file__).parent / "data" / "plan_multiyear_fictional.yaml"
 
 
 def test_multi_year_fields_are_kept_and_the_baseline_gets_its_month(sqlite_engine: Engine, tmp_path: Path) -> None:
-    from kpi.actuals import ActualInput, record_actuals
+    from kpi.services.actuals import ActualInput, record_actuals
 
     import_plan(sqlite_engine, MULTIYEAR, ADMIN)
     with transaction(sqlite_engine) as s:
@@ -166,7 +167,6 @@ def test_every_page_that_charts_r9_draws_r8_beside_it(
 ) -> None:
     """The pages read the year before's actuals only for their charts (the 全体概要 and the
     status tables never draw them): each page that charts still draws them."""
-    import kpi.store
 
     engine = make_engine(demo_app)
     import_plan(engine, _draft(engine, tmp_path), ADMIN)
@@ -179,13 +179,13 @@ def test_every_page_that_charts_r9_draws_r8_beside_it(
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     next(s for s in at.sidebar.selectbox if s.key == "_wkpi_fiscal_year").select_index(1).run()
     reads: list[int] = []
-    real = kpi.store.previous_actuals
+    real = store_reads.previous_actuals
 
     def counted(session: object, year: int) -> object:
         reads.append(year)
         return real(session, year)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("kpi.ui.previous_actuals", counted)
+    monkeypatch.setattr("kpi.web.cache.previous_actuals", counted)
     at.run()  # the 全体概要 of R9
     assert not at.exception
     assert reads == []  # statuses and tables only: the year before is not read

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.evaluate import indicator_statuses, project_statuses
-from kpi.fiscal import Month
-from kpi.labels import status_text
-from kpi.store import plan_data
+from kpi.domain.fiscal import Month
+from kpi.domain.statuses import indicator_statuses, project_statuses
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.reads import plan_data
+from kpi.text.labels import status_text
 
 from .conftest import ADMIN
 
@@ -250,7 +250,7 @@ def test_overview_evaluates_the_whole_plan_once_and_reads_last_month_from_the_hi
     changes since last month come from the month-by-month history it draws anyway."""
     import streamlit as st
 
-    import kpi.evaluate as evaluate
+    import kpi.domain.statuses as evaluate
 
     months: list[str] = []
     real = evaluate.indicator_statuses

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import auth
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.entry_scope import first_writable
-from kpi.locks import set_month_lock
-from kpi.permissions import Actor
-from kpi.store import actual_history, locked_months, plan_data
+from kpi.domain.permissions import Actor
+from kpi.domain.write_scope import first_writable
+from kpi.store import accounts as auth
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.locks import set_month_lock
+from kpi.store.reads import actual_history, locked_months, plan_data
 
 from .conftest import ADMIN, ROOT
 
@@ -145,7 +145,7 @@ def test_invalid_value_and_delayed_without_note_are_listed_and_nothing_saved(app
 
 def test_conflict_shows_the_other_persons_value(app_db: str) -> None:
     at = _page(ENTRY, SHIMIN)  # the form is loaded while October is empty
-    from kpi.entry import CellInput, submit_month
+    from kpi.services.actuals_form import CellInput, submit_month
 
     submit_month(
         make_engine(app_db),
@@ -308,7 +308,7 @@ def test_a_blank_field_stays_blank_next_to_a_filled_one_and_an_untouched_submit_
 
 def test_a_stored_1234567_is_shown_exactly_and_an_untouched_submit_is_no_correction(app_db: str) -> None:
     """Defect: shown as 1.23457e+06; the untouched submit was refused as a correction."""
-    from kpi.entry_actuals import CellInput, submit_month
+    from kpi.services.actuals_form import CellInput, submit_month
 
     engine = make_engine(app_db)
     submit_month(engine, Actor("boss", "admin"), 2026, "2026-10", [CellInput(HOURS, "1234567")], _today())

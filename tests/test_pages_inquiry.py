@@ -9,12 +9,12 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from kpi.db import make_engine, transaction
-from kpi.evaluation import current_evaluations, save_evaluation
-from kpi.inquiry import State
-from kpi.inquiry_store import department_emails, evaluation_states, open_inquiry
-from kpi.permissions import Actor
-from kpi.store import audit_frame
+from kpi.cycle.evaluations import current_evaluations, save_evaluation
+from kpi.domain.inquiry import State
+from kpi.domain.permissions import Actor
+from kpi.store.audit import audit_frame
+from kpi.store.db import make_engine, transaction
+from kpi.store.inquiry import department_emails, evaluation_states, open_inquiry
 
 from .conftest import ADMIN, ROOT
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from kpi.chart_data import IndicatorChartData
-from kpi.fiscal import Month
+from kpi.charts.data import IndicatorChartData
+from kpi.domain.fiscal import Month
 from kpi.reports import print_charts
 from kpi.reports.content import Scope, build_report
 from kpi.reports.images import report_charts

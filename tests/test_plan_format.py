@@ -9,10 +9,10 @@ import pytest
 import yaml
 from sqlalchemy import Engine, MetaData, func, select
 
-from kpi.db import DEFAULT_PLAN, current_revision, transaction, upgrade
-from kpi.labels import WORK_FIELDS, work_headings
-from kpi.planfile import V1_PROJECT_KEYS, PlanError, PlanFile, load_plan_file
-from kpi.store import plan_data
+from kpi.store.db import DEFAULT_PLAN, current_revision, transaction, upgrade
+from kpi.store.planfile import V1_PROJECT_KEYS, PlanError, PlanFile, load_plan_file
+from kpi.store.reads import plan_data
+from kpi.text.labels import WORK_FIELDS, work_headings
 from tests.old_schema import V1_PLAN, fill_old_schema
 
 TEXT_FIELDS = ("name", "lead_department", "summary", "expected_effect", "url", "outcome")

@@ -10,11 +10,11 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from kpi import planfile
-from kpi.bench_data import generated_plan_raw
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.models import Indicator, Milestone, Project, ScheduleRow
+from kpi.bench.data import generated_plan_raw
+from kpi.store import planfile
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.models import Indicator, Milestone, Project, ScheduleRow
 
 from .conftest import ADMIN, ROOT
 

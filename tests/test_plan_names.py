@@ -17,16 +17,18 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from kpi import council
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.fiscal import Month
-from kpi.labels import app_title, plan_title
-from kpi.remind import reminder_body
+from kpi.cycle import council
+from kpi.cycle.reminders import reminder_body
+from kpi.domain.fiscal import Month
+from kpi.domain.plan import plan_title
 from kpi.reports.content import Scope
 from kpi.reports.schedule_sheet import schedule_pdf, schedule_xlsx
 from kpi.reports.service import Inputs, load_inputs, report_bytes
-from kpi.store import plan_data
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.reads import plan_data
+from kpi.text.labels import app_title
+from kpi.web import words
 
 from .conftest import ADMIN, ROOT, TODAY
 
@@ -118,11 +120,10 @@ def test_overview_tab_and_sidebar_name_the_plan(plan_url: str, monkeypatch: pyte
 
 
 def test_overview_without_a_plan_has_a_neutral_title(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kpi import ui
 
     monkeypatch.setenv("KPI_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    monkeypatch.setattr(ui, "cached_plan_titles", lambda url, version: {})
-    assert ui.current_app_title() == "DXアクションプラン 進捗ダッシュボード"
+    monkeypatch.setattr(words, "cached_plan_titles", lambda url, version: {})
+    assert words.current_app_title() == "DXアクションプラン 進捗ダッシュボード"
 
 
 def test_report_pdf_names_the_plan_in_title_footer_and_metadata(inputs: Inputs) -> None:
@@ -188,7 +189,7 @@ def test_no_municipality_is_hard_coded_in_the_code() -> None:
 
 
 def test_department_reminders_name_the_plan_from_the_database(plan_url: str) -> None:
-    from kpi.remind import department_reminders
+    from kpi.cycle.reminders import department_reminders
 
     engine = make_engine(plan_url)
     with transaction(engine) as s:

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from kpi.auth import add_user
-from kpi.bootstrap import ensure_ready, import_plan
-from kpi.cli_main import main
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
-from kpi.models import AuditEntry, FiscalYear
-from kpi.permissions import Actor
-from kpi.planfile import PlanError
-from kpi.store import fiscal_years
+from kpi.cli.main import main
+from kpi.domain.permissions import Actor
+from kpi.services.demo import load_demo
+from kpi.store.accounts import add_user
+from kpi.store.bootstrap import ensure_ready, import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.models import AuditEntry, FiscalYear
+from kpi.store.planfile import PlanError
+from kpi.store.reads import fiscal_years
 from tests.test_plan_format import _readme_example
 
 ADMIN = Actor("test-admin", "admin")

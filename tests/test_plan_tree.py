@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.page_views import TreeRow, plan_tree, tree_page
+from kpi.services.page_views import TreeRow, plan_tree, tree_page
 
 
 def _tree(measures: list[tuple[int, int, bool]], projects: list[tuple[int, int]]) -> list[TreeRow]:

@@ -15,11 +15,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-import kpi.auth  # noqa: F401  (registers `user`, as python -m kpi does)
-from kpi.cli import main
-from kpi.db import make_engine, transaction
-from kpi.remind import SmtpConfigError, smtp_config
-from kpi.store import audit_frame
+from kpi.cli.main import main
+from kpi.cycle.reminders import SmtpConfigError, smtp_config
+from kpi.store.audit import audit_frame
+from kpi.store.db import make_engine, transaction
 
 SMTP_PORT = 8651  # this branch's test range: 8650-8659
 

@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 
 import kpi.reports.xlsx as xlsx
-from kpi.fiscal import Month
-from kpi.labels import STATUS_STYLES, status_text
+from kpi.domain.fiscal import Month
+from kpi.domain.status import Status
 from kpi.reports.content import Scope, build_report
 from kpi.reports.service import Inputs, report_bytes
-from kpi.status import Status
+from kpi.text.labels import STATUS_STYLES, status_text
 
 from .conftest import TODAY
 

@@ -12,20 +12,19 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-import kpi.reports.cli  # noqa: F401  (registers the report commands)
-from kpi.bootstrap import import_plan
-from kpi.cli import main as cli_main
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
-from kpi.evaluate import indicator_statuses
-from kpi.evaluation import save_evaluation
-from kpi.fiscal import Month
-from kpi.labels import STATUS_STYLES, status_text
+from kpi.cli.main import main as cli_main
+from kpi.cycle.evaluations import save_evaluation
+from kpi.domain.fiscal import Month
+from kpi.domain.status import Status
+from kpi.domain.statuses import indicator_statuses
 from kpi.reports.content import Scope, ScopeError, build_report, scope_projects
 from kpi.reports.schedule_sheet import grid_months, schedule_pdf, schedule_xlsx, sheet_name
 from kpi.reports.service import Inputs, load_inputs, report_bytes
 from kpi.reports.tables import month_text
-from kpi.status import Status
+from kpi.services.demo import load_demo
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.text.labels import STATUS_STYLES, status_text
 
 from .conftest import ADMIN, TODAY
 
@@ -219,7 +218,8 @@ def test_a_long_japanese_name_in_a_pdf_table_wraps_at_the_line_end_not_after_its
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph
 
-    from kpi.reports.pdf import Styles, register_japanese_font
+    from kpi.reports.fonts import register_japanese_font
+    from kpi.reports.pdf import Styles
 
     name = "18 職員のICT知識およびツールの利活用能力の向上に向けた研修"
     cell = Paragraph(name, Styles(register_japanese_font()).cell)

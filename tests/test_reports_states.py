@@ -16,15 +16,14 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-import kpi.reports.cli  # noqa: F401  (registers the report commands)
-from kpi.actuals import ActualInput, record_actuals
-from kpi.bootstrap import import_plan
-from kpi.cli import main as cli_main
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.evaluation import save_evaluation
-from kpi.fiscal import Month
+from kpi.cli.main import main as cli_main
+from kpi.cycle.evaluations import save_evaluation
+from kpi.domain.fiscal import Month
 from kpi.reports.content import Scope
 from kpi.reports.service import data_version, load_inputs, report_bytes
+from kpi.services.actuals import ActualInput, record_actuals
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 
 from .conftest import ADMIN, TODAY
 

@@ -10,16 +10,16 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from kpi import actuals as actuals_module
-from kpi import locks, writes
-from kpi.actuals import ActualsRejected
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, transaction
-from kpi.entry_actuals import CellInput, submit_month
-from kpi.fiscal import Month
-from kpi.models import ActualRevision, AuditEntry, Indicator, PeriodLock
-from kpi.permissions import Actor
-from kpi.revisions import latest
+from kpi.domain.fiscal import Month
+from kpi.domain.permissions import Actor
+from kpi.services import actuals as actuals_module
+from kpi.services.actuals import ActualsRejected
+from kpi.services.actuals_form import CellInput, submit_month
+from kpi.store import locks, writes
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, transaction
+from kpi.store.models import ActualRevision, AuditEntry, Indicator, PeriodLock
+from kpi.store.revisions import latest
 
 TODAY = date(2026, 11, 24)
 OCT = Month(2026, 10)

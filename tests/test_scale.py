@@ -17,13 +17,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, event, inspect, text
 
-from kpi import bench_data, charts
-from kpi.bench import _clear_caches
-from kpi.db import make_engine, transaction, upgrade
-from kpi.entry_actuals import CellInput, entry_rows, save_month
-from kpi.evaluate import indicator_statuses
-from kpi.fiscal import Month
-from kpi.store import PlanData, plan_data
+from kpi.bench import data as bench_data
+from kpi.bench.run import _clear_caches
+from kpi.charts import figures as charts
+from kpi.domain.fiscal import Month
+from kpi.domain.plan import PlanData
+from kpi.domain.statuses import indicator_statuses
+from kpi.services.actuals_form import CellInput, entry_rows, save_month
+from kpi.store.db import make_engine, transaction, upgrade
+from kpi.store.reads import plan_data
 
 YEAR = 2026
 AS_OF = Month(2027, 3)
@@ -74,7 +76,7 @@ class Work:
 def counting(monkeypatch: pytest.MonkeyPatch, engine: Engine | None = None) -> Iterator[Work]:
     import plotly.graph_objs.layout as layout
 
-    from kpi.status import IndicatorYear
+    from kpi.domain.status import IndicatorYear
 
     work = Work()
     eq, parse, shape_init = pd.Series.__eq__, Month.parse.__func__, layout.Shape.__init__  # type: ignore[attr-defined]
@@ -158,9 +160,9 @@ def test_a_save_reads_only_the_rows_it_writes(
     def whole_plan(*_args: Any) -> None:
         raise AssertionError("a save must not read the whole plan")
 
-    monkeypatch.setattr("kpi.store.plan_data", whole_plan)
-    monkeypatch.setattr("kpi.actuals.plan_data", whole_plan, raising=False)
-    monkeypatch.setattr("kpi.entry_actuals.entry_rows", whole_plan)
+    monkeypatch.setattr("kpi.store.reads.plan_data", whole_plan)
+    monkeypatch.setattr("kpi.services.actuals.plan_data", whole_plan, raising=False)
+    monkeypatch.setattr("kpi.services.actuals_form.entry_rows", whole_plan)
     works = {}
     for n, (engine, data) in sizes.items():
         code = str(data.indicators["code"].iloc[0])
@@ -386,8 +388,8 @@ def test_year_end_summary_and_owed_items_reuse_shared_statuses_and_grow_linearly
 ) -> None:
     """期末評価's 総括 suggests a rating for every project and あなたの課の照会 lists what every
     department owes: both from the statuses the pages share, in one pass (not one per project)."""
-    import kpi.evaluation as evaluation
-    import kpi.inquiry as inquiry
+    import kpi.cycle.evaluations as evaluation
+    import kpi.domain.inquiry as inquiry
 
     def recomputed(*_args: Any) -> None:
         raise AssertionError("indicator statuses computed again instead of reusing the shared ones")

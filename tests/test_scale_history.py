@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from kpi import status as status_rules
-from kpi.evaluate import status_history
-from kpi.store import PlanData
+from kpi.domain import status as status_rules
+from kpi.domain.plan import PlanData
+from kpi.domain.statuses import status_history
 
 from .test_scale import AS_OF, LARGE, SMALL, _linear, counting, sizes
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.evaluate import indicator_statuses
-from kpi.fiscal import Month
-from kpi.schedule_list import month_short, schedule_list
-from kpi.store import plan_data
+from kpi.charts.schedule_list import month_short, schedule_list
+from kpi.domain.fiscal import Month
+from kpi.domain.statuses import indicator_statuses
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.reads import plan_data
 
 from .conftest import ADMIN
 

@@ -15,17 +15,17 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from kpi import council
-from kpi.actuals import ActualInput, record_actuals
-from kpi.bootstrap import ensure_ready
-from kpi.db import make_engine, transaction
-from kpi.evaluate import indicator_statuses
-from kpi.fiscal import Month
-from kpi.permissions import Actor
+from kpi.cycle import council
+from kpi.domain.fiscal import Month
+from kpi.domain.permissions import Actor
+from kpi.domain.statuses import indicator_statuses
 from kpi.reports.content import Scope, scope_choices
 from kpi.reports.schedule_sheet import schedule_pdf, schedule_xlsx
 from kpi.reports.service import Inputs, load_inputs, report_bytes
-from kpi.store import plan_data
+from kpi.services.actuals import ActualInput, record_actuals
+from kpi.store.bootstrap import ensure_ready
+from kpi.store.db import make_engine, transaction
+from kpi.store.reads import plan_data
 
 from .conftest import ADMIN, ROOT, TODAY
 
@@ -180,7 +180,7 @@ def test_schedule_sheet_and_council_papers(inputs: Inputs, plan_url: str) -> Non
 
 
 def test_a_three_level_entry_in_a_two_level_plan_is_refused(tmp_path: Path) -> None:
-    from kpi.planfile import PlanError, load_plan_file
+    from kpi.store.planfile import PlanError, load_plan_file
 
     text = PLAN.read_text(encoding="utf-8").replace("    policy: 2\n", "    measure: 2\n", 1)
     path = tmp_path / "plan.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kpi.sparkline import HEIGHT, PAD, segments, sparkline_svg
+from kpi.charts.sparkline import HEIGHT, PAD, segments, sparkline_svg
 
 
 def test_a_missing_month_splits_the_line_and_a_lone_month_is_a_dot() -> None:

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from kpi.fiscal import Month, fiscal_months
-from kpi.status import (
+from kpi.domain.fiscal import Month, fiscal_months
+from kpi.domain.status import (
     ROLLUP_ORDER,
     Accumulation,
     Direction,

@@ -23,14 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from kpi import bench_data
-from kpi.actuals import ActualInput, record_actuals
-from kpi.bootstrap import import_plan
-from kpi.db import make_engine, transaction
-from kpi.evaluate import HISTORY_KEYS, project_statuses, status_history
-from kpi.fiscal import Month
-from kpi.status import IndicatorYear, evaluate_indicator
-from kpi.store import PlanData, plan_data
+from kpi.bench import data as bench_data
+from kpi.domain.fiscal import Month
+from kpi.domain.plan import PlanData
+from kpi.domain.status import IndicatorYear, evaluate_indicator
+from kpi.domain.statuses import HISTORY_KEYS, project_statuses, status_history
+from kpi.services.actuals import ActualInput, record_actuals
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import make_engine, transaction
+from kpi.store.reads import plan_data
 
 from . import status_reference
 from .conftest import ADMIN, ROOT, TODAY, import_with_year_before
@@ -124,7 +125,7 @@ def test_history_of_a_plan_spanning_years_equals_each_month_evaluated_separately
 
 def test_history_of_the_generated_benchmark_plan_over_two_years(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'bench.db'}")
-    from kpi.db import upgrade
+    from kpi.store.db import upgrade
 
     upgrade(engine)
     for year in (FY - 1, FY):
@@ -184,7 +185,7 @@ def test_one_prepared_year_evaluates_every_month_as_the_rule_always_did(
 
 
 def test_prepared_year_keeps_the_order_of_a_sum_past_the_float_range() -> None:
-    from kpi.status import Accumulation, Direction, FlowScope, IndicatorRule
+    from kpi.domain.status import Accumulation, Direction, FlowScope, IndicatorRule
 
     rule = IndicatorRule(
         Direction.INCREASE,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi.fiscal import Month, fiscal_months
-from kpi.status import (
+from kpi.domain.fiscal import Month, fiscal_months
+from kpi.domain.status import (
     Accumulation,
     Direction,
     FlowScope,

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-import kpi.db
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, upgrade
+import kpi.store.db
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, upgrade
 
 from .conftest import ADMIN, ROOT
 
 
 def test_the_newest_migration_read_from_the_files_is_alembics_head() -> None:
-    assert kpi.db._head_of_files() == head_revision() is not None
+    assert kpi.store.db._head_of_files() == head_revision() is not None
 
 
 def test_upgrade_at_head_leaves_alembic_alone_and_an_older_schema_is_still_upgraded(
@@ -49,12 +49,12 @@ def test_a_merge_or_an_unusual_migration_file_lets_alembic_decide(
     versions.mkdir()
     (versions / "a.py").write_text('revision: str = "a"\ndown_revision: str | None = None\n', encoding="utf-8")
     (versions / "b.py").write_text('revision = "b"\ndown_revision = "a"  # after a\n', encoding="utf-8")
-    monkeypatch.setattr(kpi.db, "MIGRATIONS", tmp_path)
-    assert kpi.db._head_of_files() == "b"
+    monkeypatch.setattr(kpi.store.db, "MIGRATIONS", tmp_path)
+    assert kpi.store.db._head_of_files() == "b"
     (versions / "c.py").write_text('revision = "c"\ndown_revision = "a"\n', encoding="utf-8")
-    assert kpi.db._head_of_files() is None  # two heads
+    assert kpi.store.db._head_of_files() is None  # two heads
     (versions / "c.py").write_text('revision = "c"\ndown_revision = ("a", "b")\n', encoding="utf-8")
-    assert kpi.db._head_of_files() is None  # a merge
+    assert kpi.store.db._head_of_files() is None  # a merge
 
 
 def test_status_imports_no_write_path_chart_report_or_migration_library(tmp_path: Path) -> None:

@@ -11,16 +11,17 @@ import pytest
 import yaml
 from sqlalchemy import Engine, func, inspect, select, text
 
-from kpi.actuals import ActualInput, ActualsRejected, record_actuals
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
-from kpi.demo import DemoRefused, clear_demo, load_demo
-from kpi.evaluate import indicator_statuses, project_statuses
-from kpi.fiscal import Month
-from kpi.models import ActualRevision, AuditEntry, FiscalYear, Indicator, Milestone, Project
-from kpi.permissions import Actor, PermissionDenied
-from kpi.planfile import PlanError
-from kpi.store import actual_history, audit_frame, plan_data
+from kpi.domain.fiscal import Month
+from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.domain.statuses import indicator_statuses, project_statuses
+from kpi.services.actuals import ActualInput, ActualsRejected, record_actuals
+from kpi.services.demo import DemoRefused, clear_demo, load_demo
+from kpi.store.audit import audit_frame
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
+from kpi.store.models import ActualRevision, AuditEntry, FiscalYear, Indicator, Milestone, Project
+from kpi.store.planfile import PlanError
+from kpi.store.reads import actual_history, plan_data
 from tests.old_schema import fill_old_schema
 
 ADMIN = Actor("test-admin", "admin")

@@ -6,12 +6,12 @@ from itertools import pairwise
 
 from streamlit.testing.v1 import AppTest
 
-from kpi.actuals import ActualInput, record_actuals
-from kpi.db import make_engine, transaction
-from kpi.evaluate import HISTORY_KEYS, project_statuses, status_changes, status_history
-from kpi.fiscal import Month
-from kpi.store import plan_data
-from kpi.why import why_indicators, why_projects
+from kpi.domain.fiscal import Month
+from kpi.domain.statuses import HISTORY_KEYS, project_statuses, status_changes, status_history
+from kpi.services.actuals import ActualInput, record_actuals
+from kpi.store.db import make_engine, transaction
+from kpi.store.reads import plan_data
+from kpi.text.why import why_indicators, why_projects
 
 from .conftest import ADMIN, TODAY
 
@@ -96,7 +96,7 @@ def test_every_delayed_project_on_the_measure_page_shows_its_reason(demo_app: st
 
 
 def test_a_project_red_because_of_a_milestone_names_it(demo_engine) -> None:  # type: ignore[no-untyped-def]
-    from kpi.evaluate import indicator_statuses
+    from kpi.domain.statuses import indicator_statuses
 
     data = _data(demo_engine)
     items = indicator_statuses(data, OCTOBER)

@@ -15,7 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.evaluate import (
+from kpi.domain.fiscal import Month, fiscal_months, fiscal_year_label
+from kpi.domain.plan import DEFAULT_LEVELS, PlanData, level_words
+from kpi.domain.status import Accumulation, Direction, IndicatorYear, expected_value
+from kpi.domain.statuses import (
     actuals_by_code,
     assessment_statuses,
     indicator_statuses,
@@ -23,11 +26,7 @@ from kpi.evaluate import (
     rule_of,
     status_history,
 )
-from kpi.fiscal import Month, fiscal_months, fiscal_year_label
-from kpi.labels import DEFAULT_LEVELS, level_words
-from kpi.status import Accumulation, Direction, IndicatorYear, expected_value
-from kpi.store import PlanData
-from kpi.why import NEEDS_REASON, why_projects
+from kpi.text.why import NEEDS_REASON, why_projects
 
 _SCOPE_RE = re.compile(r"^(all)$|^(policy|measure|project):(\d+)$")
 REPORT_SUFFIX = "進捗レポート"

@@ -8,10 +8,10 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from kpi.chart_data import IndicatorChartData, indicator_chart_data
-from kpi.charts import chart_filename
+from kpi.charts.data import IndicatorChartData, indicator_chart_data
+from kpi.charts.figures import chart_filename
+from kpi.domain.plan import PlanData
 from kpi.reports.content import ReportContent
-from kpi.store import PlanData
 
 Progress = Callable[[int, int], None]  # (charts done, charts in all)
 

@@ -31,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from kpi.labels import LEGEND_ORDER, STATUS_STYLES, status_text
+from kpi.domain.status import Status
 from kpi.reports.content import ReportContent
 from kpi.reports.fonts import register_japanese_font
 from kpi.reports.images import Progress, ReportChart
@@ -51,7 +51,7 @@ from kpi.reports.tables import (
     summary_rows,
     why_rows,
 )
-from kpi.status import Status
+from kpi.text.labels import LEGEND_ORDER, STATUS_STYLES, status_text
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm

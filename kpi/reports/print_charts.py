@@ -15,7 +15,7 @@ import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from kpi.chart_data import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX, TITLE_PX, IndicatorChartData
+from kpi.charts.data import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX, TITLE_PX, IndicatorChartData
 from kpi.reports.fonts import FONT_NAME, font_path
 
 if TYPE_CHECKING:

@@ -28,13 +28,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from kpi import fmt
-from kpi.cellsafe import neutralise
-from kpi.evaluation import rating_text
-from kpi.fiscal import Month, fiscal_year_short
-from kpi.labels import WORK_FIELDS, work_headings
+from kpi.cycle.evaluations import rating_text
+from kpi.domain.fiscal import Month, fiscal_year_short
+from kpi.domain.frames import opt
+from kpi.domain.plan import PlanData
 from kpi.reports.fonts import register_japanese_font
-from kpi.store import PlanData
+from kpi.text import fmt
+from kpi.text.cellsafe import neutralise
+from kpi.text.labels import WORK_FIELDS, work_headings
 
 SHEET_SUFFIX = "の取組に係る工程表"
 
@@ -90,7 +91,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
     months = grid_months(data.year)
     index = {str(mm_): i + 1 for i, mm_ in enumerate(months)}
     r8, r9 = fiscal_year_short(data.year), fiscal_year_short(data.year + 1)
-    related = "・".join(fmt.opt(p["related_departments"]) or [])
+    related = "・".join(opt(p["related_departments"]) or [])
     rows = [
         Row((Cell(0, LAST_COL, f"{sheet_title(data)}　{data.label} 事業計画", "title"),)),
         Row(
@@ -159,7 +160,7 @@ def sheet_layout(data: PlanData, project_no: int, evaluation: dict[str, Any] | N
     for s in sched.to_dict("records"):
         cells = [Cell(0, 0, _text(s["item"]), "label")]
         taken: set[int] = set()
-        for bar in fmt.opt(s["bars"]) or []:
+        for bar in opt(s["bars"]) or []:
             if bar["start"] not in index:
                 continue
             c0 = index[bar["start"]]

@@ -11,12 +11,14 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from kpi.db import transaction
-from kpi.evaluation import current_evaluations
-from kpi.fiscal import Month
+from kpi.cycle.evaluations import current_evaluations
+from kpi.domain.fiscal import Month
+from kpi.domain.plan import PlanData
 from kpi.reports.content import Scope, build_report, scope_projects
 from kpi.reports.images import Progress
-from kpi.store import PlanData, plan_data
+from kpi.store import audit
+from kpi.store.db import transaction
+from kpi.store.reads import plan_data
 
 FORMATS = ("pdf", "xlsx", "png")
 SCHEDULE_FORMATS = ("xlsx", "pdf")
@@ -44,10 +46,9 @@ def load_inputs(engine: Engine, year: int) -> Inputs | None:
 def data_version(engine: Engine) -> int:
     """The latest audit-log id: every write is audited, so a new id means new data and a
     report made before it is stale (the レポート page keys its files by it)."""
-    from kpi import store
 
     with transaction(engine) as session:
-        return store.data_version(session)
+        return audit.data_version(session)
 
 
 def report_bytes(
@@ -87,12 +88,12 @@ def schedule_bytes(inputs: Inputs, scope: Scope, fmt: str) -> bytes:
 
 
 def report_filename(year: int, as_of: Month, scope: Scope, ext: str) -> str:
-    from kpi.fiscal import fiscal_year_short
+    from kpi.domain.fiscal import fiscal_year_short
 
     return f"{fiscal_year_short(year)}_report_{scope.slug}_{as_of}.{ext}"
 
 
 def schedule_filename(year: int, scope: Scope, ext: str) -> str:
-    from kpi.fiscal import fiscal_year_short
+    from kpi.domain.fiscal import fiscal_year_short
 
     return f"{fiscal_year_short(year)}_schedule_{scope.slug}.{ext}"

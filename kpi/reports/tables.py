@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpi import fmt
-from kpi.chart_data import format_value
-from kpi.evaluate import HISTORY_KEYS
-from kpi.fiscal import fiscal_year_short
-from kpi.labels import LEGEND_ORDER, status_text, t
+from kpi.charts.data import format_value
+from kpi.domain.fiscal import fiscal_year_short
+from kpi.domain.frames import opt, opt_float
+from kpi.domain.status import Status
+from kpi.domain.statuses import HISTORY_KEYS
 from kpi.reports.content import ReportContent
-from kpi.status import Status
+from kpi.text import fmt
+from kpi.text.labels import LEGEND_ORDER, status_text, t
 
 SUMMARY_HEADER = ["No", "重点施策", "実施事業", "担当部署", "状況", "指標・●の内訳", "自己評価"]
 INDICATOR_HEADER = ["実施事業", "指標", "基準値", "目標値", "計画値", "実績値", "進捗率", "状況", "未報告"]
@@ -36,14 +37,14 @@ def header(name: str, lang: str = "ja") -> list[str]:
 
 def month_text(month: Any, lang: str = "ja") -> str:
     """「2026年10月」 from ``2026-10``; 「―」 when there is none."""
-    m = fmt.opt(month)
+    m = opt(month)
     if m is None:
         return fmt.MISSING
     return str(m)[:7] if lang == "en" else f"{str(m)[:4]}年{int(str(m)[5:7])}月"
 
 
 def status_cell(code: Any, lang: str = "ja") -> str:
-    c = fmt.opt(code)
+    c = opt(code)
     return fmt.MISSING if c is None else status_text(c, lang)
 
 
@@ -51,7 +52,7 @@ def breakdown(row: dict[str, Any]) -> str:
     """Counts per status of a project's items, e.g. '○2 △1 ◆1'."""
     parts = []
     for s in LEGEND_ORDER:
-        n = int(fmt.opt_float(row.get(f"n_{s.value}")) or 0)
+        n = int(opt_float(row.get(f"n_{s.value}")) or 0)
         if n:
             parts.append(f"{status_text(s).split()[0]}{n}")
     return " ".join(parts) or fmt.MISSING
@@ -72,7 +73,7 @@ def summary_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
                     breakdown(r),
                     status_cell(r.get("assessment"), content.lang),
                 ],
-                fmt.opt(r["status"]),
+                opt(r["status"]),
             )
         )
     return out
@@ -81,8 +82,8 @@ def summary_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
 def _target_text(r: dict[str, Any], unit: str) -> str:
     """This year's target, and the final target with its year when that is another."""
     text = format_value(r["target"], unit)
-    final, year = fmt.opt_float(r.get("final_target")), fmt.opt(r.get("target_year"))
-    target = fmt.opt_float(r["target"])
+    final, year = opt_float(r.get("final_target")), opt(r.get("target_year"))
+    target = opt_float(r["target"])
     if final is not None and year is not None and (target is None or abs(final - target) > 1e-9 * max(1.0, abs(final))):
         text += f"（最終目標 {fiscal_year_short(int(year))}年度 {format_value(final, unit)}）"
     return text
@@ -92,11 +93,11 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
     out = []
     for r in content.indicators.to_dict("records"):
         unit = fmt.text(r["unit"], "")
-        month = fmt.opt(r.get("month"))
+        month = opt(r.get("month"))
         actual = format_value(r["actual"], unit)
-        if month is not None and fmt.opt(r["actual"]) is not None:
+        if month is not None and opt(r["actual"]) is not None:
             actual += f" ({month})" if content.lang == "en" else f"（{int(str(month)[5:7])}月）"
-        unreported = int(fmt.opt_float(r["unreported_months"]) or 0)
+        unreported = int(opt_float(r["unreported_months"]) or 0)
         out.append(
             (
                 [
@@ -110,7 +111,7 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
                     status_cell(r["status"], content.lang),
                     (f"{unreported} mo." if content.lang == "en" else f"{unreported}か月") if unreported else "",
                 ],
-                fmt.opt(r["status"]),
+                opt(r["status"]),
             )
         )
     return out
@@ -128,7 +129,7 @@ def milestone_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
                     fmt.text(r["actual"], ""),
                     status_cell(r["status"], content.lang),
                 ],
-                fmt.opt(r["status"]),
+                opt(r["status"]),
             )
         )
     return out
@@ -155,7 +156,7 @@ def why_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
                     status_cell(r["status"], content.lang),
                     "\n".join(lines) or t("why_none", content.lang),
                 ],
-                fmt.opt(r["status"]),
+                opt(r["status"]),
             )
         )
     return out
@@ -174,7 +175,7 @@ def history_rows(content: ReportContent) -> list[tuple[list[str], list[str | Non
     months = history_months(content)
     out = []
     for r in content.history.to_dict("records"):
-        codes = [fmt.opt(r[m]) for m in months]
+        codes = [opt(r[m]) for m in months]
         symbols = [fmt.MISSING if c is None else status_text(c).split()[0] for c in codes]
         out.append(([f"{content.project_code(r['id'])} {fmt.text(r['name'])}", *symbols], [None, *codes]))
     return out

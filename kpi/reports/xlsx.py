@@ -21,22 +21,15 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi import fmt
-from kpi.cellsafe import neutralise
-from kpi.chart_data import unit_digits
-from kpi.evaluation import rating_text
-from kpi.labels import STATUS_STYLES, status_text
+from kpi.charts.data import unit_digits
+from kpi.cycle.evaluations import rating_text
+from kpi.domain.frames import opt, opt_float
+from kpi.domain.status import Status
 from kpi.reports.content import ReportContent
-from kpi.reports.tables import (
-    SUMMARY_HEADER,
-    WHY_HEADER,
-    breakdown,
-    history_header,
-    history_rows,
-    month_text,
-    why_rows,
-)
-from kpi.status import Status
+from kpi.reports.tables import SUMMARY_HEADER, WHY_HEADER, breakdown, history_header, history_rows, month_text, why_rows
+from kpi.text import fmt
+from kpi.text.cellsafe import neutralise
+from kpi.text.labels import STATUS_STYLES, status_text
 
 HEADER_FILL = PatternFill("solid", fgColor="ECEFF1")
 BOLD = Font(bold=True)
@@ -93,7 +86,7 @@ def _number_format(digits: int) -> str:
 def _cell(value: Any, kind: str, unit: str) -> tuple[Any, str | None]:
     """(cell value, number format) of one value; missing → 「―」."""
     if kind in ("value", "ratio", "int"):
-        v = fmt.opt_float(value)
+        v = opt_float(value)
         if v is None:
             return fmt.MISSING, None
         if kind == "ratio":
@@ -103,7 +96,7 @@ def _cell(value: Any, kind: str, unit: str) -> tuple[Any, str | None]:
         digits = unit_digits(unit)
         return round(v, digits), _number_format(digits)
     if kind == "status":
-        return status_text(value) if fmt.opt(value) is not None else fmt.MISSING, None
+        return status_text(value) if opt(value) is not None else fmt.MISSING, None
     return neutralise(fmt.text(value)), None
 
 
@@ -146,7 +139,7 @@ def _rows(ws: Any, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]]) -
         out = []
         for v, col in zip(values, cols, strict=True):
             value, number_format = _cell(v, col.kind, unit)
-            code = fmt.opt(v) if col.kind == "status" else None
+            code = opt(v) if col.kind == "status" else None
             if code is not None:
                 style: str | None = _status_style_name(Status(code))
             elif value == fmt.MISSING:
@@ -316,7 +309,7 @@ def report_xlsx(content: ReportContent) -> bytes:
                 [
                     r["id"],
                     r["name"],
-                    rating_text(fmt.opt(e.get("rating"))),
+                    rating_text(opt(e.get("rating"))),
                     e.get("reason"),
                     e.get("new_issues"),
                     e.get("author"),

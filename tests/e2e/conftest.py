@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from kpi import bench_browser
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
+from kpi.bench import browser as bench_browser
+from kpi.services.demo import load_demo
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 
 from ..conftest import ADMIN, ROOT, TODAY
 
@@ -119,7 +119,7 @@ def accounts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a server on the plan, the sample data and an administrator account
     (``ADMIN_USER``): for tests that must log in and see every page."""
     require_chromium()
-    from kpi import auth
+    from kpi.store import accounts as auth
 
     tmp = tmp_path_factory.mktemp("e2e-accounts")
     url = f"sqlite:///{tmp / 'kpi.db'}"

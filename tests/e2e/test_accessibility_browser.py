@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kpi.ui import PAGES
+from kpi.web.nav import PAGES
 
 from .conftest import go, login, screenshot, wait_for_app
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kpi.ui import PAGES
+from kpi.web.nav import PAGES
 
 from .conftest import login, screenshot
 

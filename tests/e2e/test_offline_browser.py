@@ -14,10 +14,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kpi import auth
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.demo import load_demo
+from kpi.services.demo import load_demo
+from kpi.store import accounts as auth
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 
 from ..conftest import ADMIN, TODAY
 from .conftest import require_chromium, run_streamlit, screenshot, wait_for_app

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from kpi import auth
-from kpi.bootstrap import import_plan
-from kpi.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store import accounts as auth
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 
 from ..conftest import ADMIN, POSTGRES_ENV, _reset_postgres
 from .conftest import require_chromium, run_streamlit, wait_for_app

@@ -1,0 +1,300 @@
+"""``python -m kpi benchmark --browser``: the big pages timed in a real headless Chromium.
+
+For each page a new ``streamlit run app.py`` serves the benchmark's database with login
+required (``KPI_REQUIRE_LOGIN=1``), so that opening the page draws only the sidebar and its
+login form. Then, in one browser session:
+
+- cold: the benchmark administrator signs in; from the click until the page is ready, the
+  page's first draw since the server started. Its floor: a refused sign-in (an unknown
+  user) before it, a rerun that draws the sidebar and stops after the same argon2 check;
+- warm: the page's own sidebar link clicked again (a second visit, caches filled). Its
+  floor: the same link clicked before signing in, a rerun that draws only the sidebar;
+- 工程表 only, when it has more than one page: the next 50 projects chosen in its selector
+  (floor as warm).
+
+"Ready" is two signals, both needed: the server reported the script run finished (the
+``script_finished`` message on Streamlit's websocket, so a stale page from before the click
+never counts), then the browser drew it (no running indicator, no stale element, the page's
+own content in the DOM, every plotly chart's SVG). Playwright and the server are imported
+and started only when ``--browser`` is given.
+
+The helpers for Chromium and the server (``CHROMIUM``, ``launch_chromium``,
+``streamlit_server``) are shared with the real-browser tests (tests/e2e/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kpi import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+STARTUP_TIMEOUT_S = 60
+READY_TIMEOUT_S = 600  # a cold page at L takes seconds; a hung one must still end the run
+WIDTH, HEIGHT = 1440, 900
+UNKNOWN_USER = "bench-nobody"  # refused without counting towards any account's lock
+
+
+@dataclass(frozen=True)
+class BrowserPage:
+    name: str  # the line's name, before " browser cold|warm"
+    path: str  # URL path (with query) opened before signing in
+    link: str  # the page's label in the sidebar
+    content: str  # CSS selector of the page's own content: present only once it is drawn
+
+
+PAGES = (
+    BrowserPage("全体概要", "/", "全体概要", '[data-testid="stMain"] .kpi-counts'),
+    BrowserPage("重点施策別（重点施策1）", "/measures?measure=1", "重点施策別", '[data-testid="stMain"] h1'),
+    BrowserPage("工程表", "/schedule", "工程表", '[data-testid="stPlotlyChart"] .main-svg'),
+)
+NEXT_PAGE = "次の50事業"
+SCHEDULE_PAGE_SIZE = 50  # pages/3_schedule.py PROJECTS_PER_PAGE
+
+
+def line_names(page: BrowserPage) -> list[str]:
+    names = [f"{page.name} browser cold", f"{page.name} browser warm"]
+    if page.link == "工程表":
+        names.append(f"{page.name} browser {NEXT_PAGE}")
+    return names
+
+
+# ---------------------------------------------------------------- Chromium and the server
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Headless Chromium: Debian's when installed (CI), else Playwright's own download."""
+    executable = str(CHROMIUM) if CHROMIUM.exists() else None
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+
+
+def free_port(start: int | None = None, tries: int = 10) -> int:
+    """A free local port: the first of ``start`` … ``start + tries - 1``, or any with no start."""
+    candidates = [0] if start is None else list(range(start, start + tries))
+    for port in candidates:
+        with socket.socket() as s:
+            # As the server binds (tornado sets SO_REUSEADDR): the last server's closed
+            # connections in TIME_WAIT do not make its port look taken.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise RuntimeError(f"no free port in {start}–{start + tries - 1}")  # type: ignore[operator]
+
+
+def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy in {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str], log: Path, port: int | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` with ``env`` added to this process's; yields its base URL and
+    stops it (terminate, then kill) however the block ends."""
+    port = port or free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, proc, log)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- readiness
+
+
+class ScriptRuns:
+    """The script runs a browser page's server reported finished, read from the websocket."""
+
+    def __init__(self, page: Page) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._msg = ForwardMsg
+        self.finished = 0
+        self.running = False
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: Any) -> None:
+        if not isinstance(payload, bytes):
+            return
+        msg = self._msg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg: nothing to count
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.running = True
+        # A run cut short by st.rerun() (as after signing in) is followed by another one.
+        elif kind == "script_finished" and msg.script_finished != self._msg.FINISHED_EARLY_FOR_RERUN:
+            self.running = False
+            self.finished += 1
+
+
+DRAWN_JS = """
+selector => !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid="stMain"] [data-stale="true"]')
+    && !!document.querySelector(selector)
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))
+"""
+
+
+def _timed(page: Page, runs: ScriptRuns, action: Callable[[], object], selector: str, text: str = "") -> float:
+    """Seconds from ``action`` until a new script run has finished and ``selector`` (holding
+    ``text``) is drawn with no running indicator."""
+    before = runs.finished
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    start = time.perf_counter()
+    action()
+    while runs.finished <= before or runs.running:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{page.url}: the script did not finish in {READY_TIMEOUT_S} s")
+        page.wait_for_timeout(10)  # lets Playwright deliver the websocket events
+    if text:
+        page.locator(selector, has_text=text).first.wait_for(timeout=READY_TIMEOUT_S * 1000)
+    page.wait_for_function(DRAWN_JS, arg=selector, timeout=READY_TIMEOUT_S * 1000, polling="raf")
+    elapsed = time.perf_counter() - start
+    if page.locator('[data-testid="stException"]').count():
+        raise RuntimeError(f"{page.url}: {page.locator('[data-testid=stException]').first.inner_text()}")
+    return elapsed
+
+
+def _sign_in(page: Page, username: str, password: str) -> Callable[[], None]:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+
+    def act() -> None:
+        sidebar.get_by_label("利用者名").fill(username)
+        sidebar.get_by_label("パスワード").fill(password)
+        sidebar.get_by_role("button", name="ログイン").click()
+
+    return act
+
+
+def _next_schedule_page(page: Page) -> Callable[[], None] | None:
+    """Choosing the second 50 projects in the 工程表's selector; None with one page only."""
+    selector = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]')
+    if not selector.count():
+        return None
+    selector.first.click()
+    option = page.get_by_role("option", name=f"{SCHEDULE_PAGE_SIZE + 1}〜", exact=False).first
+    option.wait_for()
+    return option.click
+
+
+# ---------------------------------------------------------------- one page, one server
+
+
+def measure_page(browser: Browser, base_url: str, spec: BrowserPage, username: str, password: str) -> dict[str, float]:
+    """Floor, cold, warm (and the next 工程表 page) of one page on a server just started."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="ja-JP")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(READY_TIMEOUT_S * 1000)
+        runs = ScriptRuns(page)
+        sidebar_login = '[data-testid="stSidebar"] [data-testid="stForm"]'
+        link = page.locator('[data-testid="stSidebar"]').get_by_text(spec.link, exact=True).first
+        _timed(page, runs, lambda: page.goto(base_url + spec.path), sidebar_login)
+        times = {
+            "floor warm": _timed(page, runs, link.click, sidebar_login),
+            "floor cold": _timed(
+                page,
+                runs,
+                _sign_in(page, UNKNOWN_USER, "not-the-password"),
+                '[data-testid="stSidebar"] [data-testid="stAlert"]',
+            ),
+            "cold": _timed(page, runs, _sign_in(page, username, password), spec.content),
+        }
+        times["warm"] = _timed(page, runs, link.click, spec.content)
+        if spec.link == "工程表":
+            choose = _next_schedule_page(page)
+            if choose is not None:
+                first = f"実施事業{SCHEDULE_PAGE_SIZE + 1}"  # the generated plan's names (L)
+                times[NEXT_PAGE] = _timed(page, runs, choose, '[data-testid="stPlotlyChart"]', first)
+        return times
+    finally:
+        context.close()
+
+
+def run(
+    url: str,
+    today: str,
+    cache: Path,
+    repeat: int,
+    wanted: Callable[[str], bool],
+    username: str,
+    password: str,
+    port: int | None = None,
+) -> Iterator[tuple[str, float, float]]:
+    """(line name, median, floor) of every wanted browser line: one new server per page and
+    repeat, since cold means the first visit after the server started."""
+    from playwright.sync_api import sync_playwright
+
+    env = {"KPI_DATABASE_URL": url, "KPI_TODAY": today, "KPI_REQUIRE_LOGIN": "1"}
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            for spec in PAGES:
+                names = [n for n in line_names(spec) if wanted(n)]
+                if not names:
+                    continue
+                samples: dict[str, list[float]] = {}
+                for _ in range(max(1, repeat)):
+                    log = cache / "streamlit-browser.log"
+                    with streamlit_server(env, log, free_port(port) if port else None) as base_url:
+                        for key, value in measure_page(browser, base_url, spec, username, password).items():
+                            samples.setdefault(key, []).append(value)
+                for name in names:
+                    key = name.rsplit(" ", 1)[1]
+                    floor = samples["floor cold" if key == "cold" else "floor warm"]
+                    if key in samples:
+                        yield name, statistics.median(samples[key]), statistics.median(floor)
+        finally:
+            browser.close()

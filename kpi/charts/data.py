@@ -1,0 +1,601 @@
+"""What an indicator chart shows, built once: series, reference lines, labels and axes.
+
+Pure (no plotly, no matplotlib). The screen figure (``kpi.charts``, plotly) and the print
+figure (``kpi.reports.print_charts``, matplotlib) both draw an ``IndicatorChartData``, so a
+PDF shows exactly what the page shows.
+
+Label positions are decided here, not by a renderer: each label's size is estimated at the
+nominal plot size (the narrowest place a chart is drawn: one column of the two-column report
+and half an A4 landscape page) and labels are placed, in turn, at the first candidate position
+that stays inside the plot and clear of the labels already placed (and, when there is room,
+off the drawn lines). If none fits, the y axis gets more headroom and placement starts again.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from kpi.domain.fiscal import Month, fiscal_months, fiscal_year_short
+from kpi.domain.frames import opt, opt_float
+from kpi.domain.plan import PlanData
+from kpi.domain.status import Accumulation, Direction, Status, baseline_month_of, expected_at, year_start, year_target
+from kpi.domain.statuses import rule_of
+from kpi.text import fmt
+from kpi.text.labels import STATUS_STYLES, status_text, t
+
+# Colours that are not statuses: ink for actuals, greys for reference lines.
+ACTUAL_COLOR = "#1F3A5F"
+TRAJECTORY_COLOR = "#5C6B7A"
+PREVIOUS_COLOR = "#90A4AE"  # the previous fiscal year's actuals, behind this year's
+TARGET_COLOR = "#0D47A1"
+BASELINE_COLOR = "#616161"
+AS_OF_COLOR = "#6D4C41"
+NOTE_COLOR = "#6A1B9A"
+
+# Nominal geometry in px (the print renderer draws 1 px = 1 pt, the screen figure uses the
+# same margins): the plot area is what labels are measured against.
+PLOT_W = 400
+PLOT_H = 170
+MARGIN_L = 64
+MARGIN_R = 16
+TITLE_PX = 13
+TEXT_PX = 11
+LINE_GAP = 1.3  # line height / font size
+TITLE_EM = 30  # a title line holds this many full-width characters at the nominal width
+SUBTITLE_EM = 36
+PAD_PX = 3  # gap between a label and its line, and between a label and the axes
+
+PROJECTION_WINDOW = 3  # months of recent actuals the year-end projection follows
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+COUNT_UNITS = frozenset({"件", "項目", "人", "回", "台", "校", "施設", "者", "団体", "事業", "本", "個"})
+MONEY_UNITS = frozenset({"円"})
+MAN = 10_000  # 万: money axes switch to 万円 from here
+
+
+# ---------------------------------------------------------------- text and numbers
+
+
+def unit_digits(unit: str) -> int:
+    """Decimals an indicator's values are shown with: whole counts and 円, one decimal otherwise."""
+    return 0 if unit in COUNT_UNITS or unit in MONEY_UNITS else 1
+
+
+def format_value(value: Any, unit: str) -> str:
+    """「89%」「56.4%」「3,100 時間」「2,426,667円」; a missing value reads 「―」."""
+    v = opt_float(value)
+    if v is None:
+        return fmt.MISSING
+    digits = unit_digits(unit)
+    body = fmt.number(round(v, digits), digits=None if digits else 0)
+    return f"{body}{unit}" if unit in ("%", "円") else f"{body} {unit}".rstrip()
+
+
+def text_width_em(text: str) -> float:
+    """Width in em: full-width characters take 1, others about 0.6."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.6 for c in text)
+
+
+def wrap(text: str, width_em: float) -> tuple[str, ...]:
+    """Lines of at most ``width_em``, of even length (no one-character last line); a break
+    prefers a space or 「・」 near the end of a line."""
+    total = text_width_em(text.strip())
+    if total > width_em:
+        # Lines of even width: 31 characters in 30 become 16 + 15, not 30 + 1.
+        width_em = min(width_em, math.ceil(total / math.ceil(total / width_em)) + 1)
+    lines: list[str] = []
+    rest = text.strip()
+    while rest and text_width_em(rest) > width_em:
+        cut, used = 0, 0.0
+        for i, c in enumerate(rest):
+            used += text_width_em(c)
+            if used > width_em:
+                break
+            cut = i + 1
+        soft = max(rest.rfind(" ", 0, cut), rest.rfind("・", 0, cut))
+        if soft >= cut * 0.6:
+            cut = soft + 1
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        lines.append(rest)
+    return tuple(lines) or ("",)
+
+
+def wrap_parts(parts: Sequence[str], width_em: float, sep: str = " ・ ") -> tuple[str, ...]:
+    """``parts`` joined by ``sep``, a line broken only between parts (a long part is wrapped)."""
+    lines: list[str] = []
+    for part in parts:
+        joined = f"{lines[-1]}{sep}{part}" if lines else part
+        if lines and text_width_em(joined) <= width_em:
+            lines[-1] = joined
+        else:
+            lines.extend(wrap(part, width_em))
+    return tuple(lines) or ("",)
+
+
+def month_tick(month: Month, lang: str) -> str:
+    return EN_MONTHS[month.month - 1] if lang == "en" else f"{month.month}月"
+
+
+def as_of_text(as_of: Month, lang: str) -> str:
+    return f"{t('as_of', lang)} {as_of.label_ja() if lang == 'ja' else str(as_of)}"
+
+
+def linear_projection(
+    points: Sequence[tuple[float, float]], at: float, window: int = PROJECTION_WINDOW
+) -> float | None:
+    """Least-squares line through the last ``window`` points, evaluated at ``at``.
+
+    None with fewer than two points: one month gives no trend to project.
+    """
+    recent = sorted(points)[-window:]
+    if len(recent) < 2:
+        return None
+    n = len(recent)
+    mx = math.fsum(x for x, _ in recent) / n
+    my = math.fsum(y for _, y in recent) / n
+    sxx = math.fsum((x - mx) ** 2 for x, _ in recent)
+    if sxx == 0:
+        return None
+    slope = math.fsum((x - mx) * (y - my) for x, y in recent) / sxx
+    return my + slope * (at - mx)
+
+
+def nice_ticks(low: float, high: float, integer: bool, n: int = 5) -> tuple[float, ...]:
+    """About ``n`` round tick values covering [low, high]; whole steps on an integer axis."""
+    span = high - low
+    if span <= 0:
+        span = abs(high) or 1.0
+    raw = span / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    if integer:
+        step = max(1.0, math.ceil(step))
+    # Ticks by index, never by repeated addition: far from zero ``v + step == v`` in floating
+    # point, and a loop adding steps would never end (a generated plan found this).
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    count = min(max(0, last - first + 1), 4 * n)
+    return tuple(dict.fromkeys(round((first + i) * step, 10) for i in range(count)))
+
+
+def axis_scale(unit: str, high: float) -> tuple[float, str]:
+    """(divisor, axis title): money from 10,000 円 up reads in 万円, everything else as is."""
+    if unit in MONEY_UNITS and high >= MAN:
+        return MAN, "万円"
+    return 1.0, unit
+
+
+def tick_text(value: float, divisor: float, integer: bool) -> str:
+    v = value / divisor
+    if integer or float(v).is_integer():
+        return f"{v:,.0f}"
+    return fmt.number(v)
+
+
+# ---------------------------------------------------------------- the chart's elements
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str  # trajectory | actual | projection
+    name: str  # legend text
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    color: str
+    dash: str  # solid | dash | dot
+    width: float
+    markers: bool
+
+
+@dataclass(frozen=True)
+class RefLine:
+    key: str  # target | baseline (horizontal) | as_of (vertical)
+    value: float
+    vertical: bool
+    color: str
+    dash: str  # solid | dot | dashdot
+    width: float
+
+
+@dataclass(frozen=True)
+class StatusMark:
+    x: float
+    y: float
+    name: str
+    marker: str  # plotly symbol name; the print renderer maps it
+    color: str
+
+
+@dataclass(frozen=True)
+class Label:
+    """Text anchored at (x, y) in data units; ``box`` is its estimated extent in plot
+    fractions (x0, y0, x1, y1), 0…1 inside the axes."""
+
+    key: str  # target | baseline | as_of | projection | no_target
+    text: str
+    x: float
+    y: float
+    ha: str  # left | right | center
+    va: str  # bottom | top | middle
+    color: str
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class IndicatorChartData:
+    code: str
+    title_lines: tuple[str, ...]
+    subtitle_lines: tuple[str, ...]
+    unit: str
+    x_range: tuple[float, float]
+    x_ticks: tuple[tuple[float, str], ...]
+    y_range: tuple[float, float]
+    y_ticks: tuple[tuple[float, str], ...]
+    y_title: str
+    series: tuple[Series, ...]
+    lines: tuple[RefLine, ...]
+    status: StatusMark | None
+    labels: tuple[Label, ...]
+
+    @property
+    def title(self) -> str:
+        return "".join(self.title_lines)
+
+    @property
+    def elements(self) -> set[str]:
+        """Every element a renderer must draw, e.g. {'series:actual', 'line:target', 'label:as_of'}."""
+        out = {f"series:{s.key}" for s in self.series} | {f"line:{ln.key}" for ln in self.lines}
+        out |= {f"label:{lb.key}" for lb in self.labels}
+        if self.status is not None:
+            out.add("status")
+        return out
+
+
+# ---------------------------------------------------------------- label placement
+
+_Box = tuple[float, float, float, float]
+
+
+def _overlaps(a: _Box, b: _Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(box: _Box) -> bool:
+    px, py = PAD_PX / PLOT_W, PAD_PX / PLOT_H
+    return box[0] >= px and box[2] <= 1 - px and box[1] >= py and box[3] <= 1 - py
+
+
+def _box(fx: float, fy: float, ha: str, va: str, w: float, h: float) -> _Box:
+    x0 = fx if ha == "left" else fx - w if ha == "right" else fx - w / 2
+    y0 = fy if va == "bottom" else fy - h if va == "top" else fy - h / 2
+    return (x0, y0, x0 + w, y0 + h)
+
+
+@dataclass(frozen=True)
+class LabelWant:
+    """A label to place: what it labels decides its candidate positions (``_candidates``)."""
+
+    key: str
+    text: str
+    color: str
+    kind: str  # hline (along a line) | vline (beside it) | point (left of it) | corner (of the plot)
+    at: tuple[float, float]  # data anchor (x, y); for hline only y counts, for vline only x
+
+
+def _candidates(
+    want: LabelWant, xr: tuple[float, float], yr: tuple[float, float]
+) -> list[tuple[float, float, str, str]]:
+    fx = (want.at[0] - xr[0]) / (xr[1] - xr[0])
+    fy = (want.at[1] - yr[0]) / (yr[1] - yr[0])
+    px, py = 2 * PAD_PX / PLOT_W, PAD_PX / PLOT_H
+    if want.kind == "hline":
+        left, right, mid = (px, "left"), (1 - px, "right"), (0.5, "center")
+        order = [left, right, mid] if want.key == "target" else [right, left, mid]
+        above, below = (fy + py, "bottom"), (fy - py, "top")
+        sides = [above, below] if want.key == "target" else [below, above]
+        return [(x, y, ha, va) for x, ha in order for y, va in sides]
+    if want.kind == "vline":
+        top, bottom = (1 - py, "top"), (py, "bottom")
+        return [(fx + s * px, y, ha, va) for y, va in (top, bottom) for s, ha in ((-1, "right"), (1, "left"))]
+    if want.kind == "point":
+        return [
+            (fx - px, fy + py, "right", "bottom"),
+            (fx - px, fy - py, "right", "top"),
+            (fx - 2 * px, fy, "right", "middle"),
+        ]
+    return [
+        (px, 1 - py, "left", "top"),
+        (1 - px, 1 - py, "right", "top"),
+        (1 - px, py, "right", "bottom"),
+        (px, py, "left", "bottom"),
+    ]
+
+
+def _trace_points(
+    series: Sequence[Series], lines: Sequence[RefLine], xr: tuple[float, float]
+) -> list[tuple[str, float, float]]:
+    """(owner, x, y) samples along every drawn line, a quarter month apart: what a label
+    should rather not cover. The owner lets a label sit on its own line."""
+    out: list[tuple[str, float, float]] = []
+    for s in series:
+        pts = list(zip(s.xs, s.ys, strict=True))
+        out += [("data", x, y) for x, y in pts]
+        for (x0, y0), (x1, y1) in pairwise(pts):
+            n = max(1, int(abs(x1 - x0) * 4))
+            out += [("data", x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n)]
+    for ln in lines:
+        if not ln.vertical:
+            steps = int((xr[1] - xr[0]) * 4)
+            out += [(ln.key, xr[0] + k / 4, ln.value) for k in range(steps + 1)]
+    return out
+
+
+def place_labels(
+    wants: Sequence[LabelWant],
+    xr: tuple[float, float],
+    yr: tuple[float, float],
+    floor: float | None,
+    avoid: Sequence[tuple[str, float, float]] = (),
+) -> tuple[tuple[Label, ...], tuple[float, float]]:
+    """Labels placed without overlap inside the plot; the y range grows until they fit.
+
+    Each label takes its first candidate position that also stays off the drawn lines
+    (``avoid``), else its first that merely fits: lines may pass behind a label, labels may
+    never cover each other or an axis.
+    """
+    lo, hi = yr
+    for _ in range(8):
+        placed: list[Label] = []
+        for want in wants:
+            w = text_width_em(want.text) * TEXT_PX / PLOT_W
+            h = LINE_GAP * TEXT_PX / PLOT_H
+            free = [((x - xr[0]) / (xr[1] - xr[0]), (y - lo) / (hi - lo)) for owner, x, y in avoid if owner != want.key]
+            fits = []
+            for fx, fy, ha, va in _candidates(want, xr, (lo, hi)):
+                box = _box(fx, fy, ha, va, w, h)
+                if _inside(box) and not any(_overlaps(box, p.box) for p in placed):
+                    fits.append((fx, fy, ha, va, box))
+            clear = [f for f in fits if not any(f[4][0] < px < f[4][2] and f[4][1] < py < f[4][3] for px, py in free)]
+            chosen = clear[0] if clear else fits[0] if fits else None
+            if chosen is None:
+                break
+            fx, fy, ha, va, box = chosen
+            x = xr[0] + fx * (xr[1] - xr[0])
+            y = lo + fy * (hi - lo)
+            placed.append(Label(want.key, want.text, x, y, ha, va, want.color, box))
+        else:
+            return tuple(placed), (lo, hi)
+        # No room: one more label height above and below (never below a zero floor).
+        grow = (hi - lo) * 1.6 * LINE_GAP * TEXT_PX / PLOT_H
+        hi += grow
+        lo = max(floor, lo - grow) if floor is not None else lo - grow
+    return tuple(placed), (lo, hi)
+
+
+# ---------------------------------------------------------------- building the chart
+
+
+def indicator_points(data: PlanData, code: str, previous: bool = False) -> list[tuple[int, float]]:
+    """(fiscal month index, value as charted): flow indicators are charted as running totals.
+
+    ``previous``: the previous fiscal year's actuals of the same indicator id, on the same months.
+    """
+    ind = data.indicators.loc[data.indicators["code"] == code].iloc[0]
+    source = data.previous_actuals if previous else data.actuals
+    if source is None or source.empty:
+        return []
+    year = data.year - 1 if previous else data.year
+    rows = source.loc[source["code"] == code, ["month", "value"]]
+    monthly = sorted(
+        (Month.parse(m).fiscal_index, float(v))
+        for m, v in rows.itertuples(index=False)
+        if opt_float(v) is not None and Month.parse(m).fiscal_year == year
+    )
+    cumulative = ind["accumulation"] == Accumulation.FLOW.value or ind["direction"] == Direction.AT_MOST.value
+    if not cumulative:
+        return monthly
+    rule = rule_of(ind)
+    total = 0.0
+    if rule.cumulative_since_baseline:
+        # 累計: the running total starts from the baseline and what came after it before April.
+        since, april = baseline_month_of(rule, data.year), Month(data.year, 4)
+        earlier = data.earlier_actuals.loc[data.earlier_actuals["code"] == code, ["month", "value"]]
+        total = (rule.base or 0.0) + math.fsum(
+            float(v) for m, v in earlier.itertuples(index=False) if since < Month.parse(m) < april
+        )
+    out = []
+    for i, v in monthly:
+        total += v
+        out.append((i, total))
+    return out
+
+
+def known_months(year: int, as_of: Month) -> int:
+    """How many months of fiscal ``year`` are known as of ``as_of`` (0 … 12)."""
+    months = fiscal_months(year)
+    if as_of > months[-1]:
+        return 12
+    return as_of.fiscal_index if as_of.fiscal_year == year else 0
+
+
+def known_points(data: PlanData, code: str, as_of: Month) -> list[tuple[int, float]]:
+    """``indicator_points`` up to ``as_of``: what was known then (chart and sparkline)."""
+    known = known_months(data.year, as_of)
+    return [(i, v) for i, v in indicator_points(data, code) if i <= known]
+
+
+def indicator_chart_data(
+    data: PlanData, code: str, as_of: Month, status: Mapping[str, Any] | None = None, lang: str = "ja"
+) -> IndicatorChartData:
+    """Monthly actuals against the expected trajectory and the target, as of ``as_of``.
+
+    ``status`` is this indicator's row of ``kpi.evaluate.indicator_statuses`` (status and
+    ratio for the subtitle and the as-of marker). Only actuals up to ``as_of`` are drawn,
+    so that the chart tells what was known then.
+    """
+    ind = data.indicators.loc[data.indicators["code"] == code].iloc[0]
+    rule = rule_of(ind)
+    unit = fmt.text(ind["unit"], "")
+    months = fiscal_months(data.year)
+    known = known_months(data.year, as_of)
+    points = known_points(data, code, as_of)
+    flow = rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST
+    target = year_target(rule, data.year)
+    final = rule.resolved_target
+    series: list[Series] = []
+    starts_at_baseline = False
+
+    trajectory = [(i, expected_at(rule, data.year, m)) for i, m in enumerate(months, start=1)]
+    start = year_start(rule, data.year)[1]
+    if rule.direction is not Direction.AT_MOST and all(v is not None for _, v in trajectory):
+        xs = [float(i) for i, _ in trajectory]
+        ys = [float(v) for _, v in trajectory if v is not None]
+        if rule.level_like and start is not None and rule.monthly_plan is None:
+            # The year's trajectory starts where it is expected to stand in March: the
+            # baseline in a one-year plan, the line or last year's target in a longer one.
+            xs, ys = [0.0, *xs], [start, *ys]
+            starts_at_baseline = True
+        series.append(
+            Series("trajectory", t("chart_trajectory", lang), tuple(xs), tuple(ys), TRAJECTORY_COLOR, "dash", 2, False)
+        )
+
+    before = indicator_points(data, code, previous=True)
+    if before:  # the same indicator last year: both years on one chart
+        name = t("chart_previous_year", lang).format(year=fiscal_year_short(data.year - 1))
+        xs_before, ys_before = tuple(float(i) for i, _ in before), tuple(v for _, v in before)
+        series.append(Series("previous", name, xs_before, ys_before, PREVIOUS_COLOR, "solid", 2, True))
+
+    actual_name = t("chart_actual_cumulative" if flow else "actual", lang)
+    series.append(
+        Series(
+            "actual",
+            actual_name,
+            tuple(float(i) for i, _ in points),
+            tuple(v for _, v in points),
+            ACTUAL_COLOR,
+            "solid",
+            3,
+            True,
+        )
+    )
+
+    wants: list[LabelWant] = []
+    lines: list[RefLine] = []
+    projected: float | None = None
+    if points and points[-1][0] < 12:
+        projected = linear_projection(points, 12)
+        if projected is not None:
+            if rule.accumulation is Accumulation.LEVEL and unit == "%":
+                projected = max(0.0, min(100.0, projected))
+            last_x, last_y = points[-1]
+            series.append(
+                Series(
+                    "projection",
+                    t("chart_projection", lang),
+                    (float(last_x), 12.0),
+                    (last_y, projected),
+                    ACTUAL_COLOR,
+                    "dot",
+                    2,
+                    False,
+                )
+            )
+
+    if target is not None:
+        lines.append(RefLine("target", target, False, TARGET_COLOR, "solid", 2))
+        wants.append(
+            LabelWant("target", f"{t('target', lang)} {format_value(target, unit)}", TARGET_COLOR, "hline", (0, target))
+        )
+    final_year = rule.target_year if rule.target_year is not None else data.year
+    if final is not None and (target is None or not math.isclose(final, target)):
+        # A target years away: drawn beside this year's, with its year, never instead of it.
+        lines.append(RefLine("final_target", final, False, TARGET_COLOR, "dash", 1.5))
+        year = f"（{fiscal_year_short(final_year)}年度）" if lang == "ja" else f" (FY{final_year})"
+        text = f"{t('chart_final_target', lang)}{year} {format_value(final, unit)}"
+        wants.append(LabelWant("final_target", text, TARGET_COLOR, "hline", (0, final)))
+    base = rule.base
+    if base is not None and not (flow and not rule.cumulative_since_baseline and base == 0):
+        lines.append(RefLine("baseline", base, False, BASELINE_COLOR, "dot", 1.5))
+        notes = [t("chart_baseline_new", lang)] if rule.new_baseline else []
+        if rule.baseline_month is not None:
+            notes.append(rule.baseline_month.label_ja() if lang == "ja" else str(rule.baseline_month))
+        wrap_note = "（{}）" if lang == "ja" else " ({})"
+        text = f"{t('baseline', lang)} {format_value(base, unit)}" + "".join(wrap_note.format(n) for n in notes)
+        wants.append(LabelWant("baseline", text, BASELINE_COLOR, "hline", (0, base)))
+    if projected is not None:
+        label = f"{t('chart_projection_short', lang)} {format_value(projected, unit)}"
+        wants.append(LabelWant("projection", label, ACTUAL_COLOR, "point", (12.0, projected)))
+    as_of_x = float(known) if known else 0.5
+    lines.append(RefLine("as_of", as_of_x, True, AS_OF_COLOR, "dashdot", 1.5))
+    wants.append(LabelWant("as_of", as_of_text(as_of, lang), AS_OF_COLOR, "vline", (as_of_x, 0)))
+    if target is None:
+        wants.append(LabelWant("no_target", t("chart_no_target", lang), NOTE_COLOR, "corner", (0, 0)))
+
+    code_status = opt(status.get("status")) if status else None
+    mark = None
+    if code_status and points:
+        style = STATUS_STYLES[Status(code_status)]
+        last_x, last_y = points[-1]
+        mark = StatusMark(
+            float(last_x),
+            last_y,
+            status_text(code_status, lang),
+            style.marker,
+            style.color if style.color != "#FFFFFF" else "#424242",
+        )
+
+    x_range = (-0.3 if starts_at_baseline else 0.5, 12.6)
+    x_ticks = ([(0.0, t("chart_start", lang))] if starts_at_baseline else []) + [
+        (float(i), month_tick(m, lang)) for i, m in enumerate(months, start=1)
+    ]
+    values = [v for s in series for v in s.ys] + [ln.value for ln in lines if not ln.vertical]
+    floor = 0.0 if flow or (values and min(values) >= 0) else None
+    y_range = _y_range(values, flow)
+    labels, y_range = place_labels(wants, x_range, y_range, floor, _trace_points(series, lines, x_range))
+    integer = unit in COUNT_UNITS
+    divisor, y_title = axis_scale(unit, max(abs(y_range[0]), abs(y_range[1])))
+    # Ticks are round numbers in the unit the axis reads in (円 or 万円).
+    ticks = nice_ticks(y_range[0] / divisor, y_range[1] / divisor, integer or divisor != 1)
+    y_ticks = tuple((v * divisor, tick_text(v * divisor, divisor, integer)) for v in ticks)
+
+    project = data.projects.loc[data.projects["project_no"] == ind["project_no"]].iloc[0]
+    measure = data.measures.loc[data.measures["measure_no"] == project["measure_no"], "symbol"].iloc[0]
+    title = f"{measure} {ind['name']}"
+    year_label = data.label if lang == "ja" else f"FY{data.year}"
+    parts = [f"{year_label} {as_of_text(as_of, lang)}", f"{int(project['project_no']):02d} {project['project_name']}"]
+    if code_status:
+        parts.append(status_text(code_status, lang))
+    ratio = opt_float(status.get("ratio")) if status else None
+    if ratio is not None:
+        parts.append(f"{t('ratio', lang)} {fmt.percent(ratio)}")
+    return IndicatorChartData(
+        code=code,
+        title_lines=wrap(title, TITLE_EM),
+        subtitle_lines=wrap_parts(parts, SUBTITLE_EM),
+        unit=unit,
+        x_range=x_range,
+        x_ticks=tuple(x_ticks),
+        y_range=y_range,
+        y_ticks=y_ticks,
+        y_title=y_title,
+        series=tuple(series),
+        lines=tuple(lines),
+        status=mark,
+        labels=labels,
+    )
+
+
+def _y_range(values: Sequence[float], flow: bool) -> tuple[float, float]:
+    if not values:
+        return (0.0, 1.0)
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.12 or max(1.0, abs(high) * 0.1)
+    # Values that are never negative keep a zero floor rather than an axis below zero.
+    floor = 0.0 if (flow or low >= 0) and low - pad < 0 else low - pad
+    return (floor, high + pad)

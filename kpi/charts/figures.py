@@ -1,0 +1,414 @@
+"""Plotly figures for the screen: indicator progress and 工程表 (Gantt).
+
+An indicator chart's content (series, reference lines, labels and their positions, axes)
+comes from ``kpi.chart_data.indicator_chart_data``; this module only draws it with plotly,
+as ``kpi.reports.print_charts`` draws the same data with matplotlib for PDFs and PNGs. No
+Streamlit here. One palette (``kpi.labels.STATUS_STYLES``) and one font stack
+(``FONT_STACK``) for every chart. Titles carry the indicator (or project) and the as-of month
+so that a screenshot stands alone.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.charts.data import (
+    AS_OF_COLOR,
+    LINE_GAP,
+    MARGIN_L,
+    MARGIN_R,
+    TEXT_PX,
+    TITLE_PX,
+    IndicatorChartData,
+    as_of_text,
+    format_value,
+    indicator_chart_data,
+    indicator_points,
+    linear_projection,
+    month_tick,
+)
+from kpi.domain.fiscal import Month, fiscal_year_short
+from kpi.domain.frames import opt
+from kpi.domain.plan import PlanData
+from kpi.domain.status import Status
+from kpi.text import fmt
+from kpi.text.labels import FONT_STACK, STATUS_STYLES, status_text, t
+
+__all__ = [
+    "as_of_text",
+    "chart_config",
+    "chart_filename",
+    "format_value",
+    "gantt_chart",
+    "indicator_chart",
+    "indicator_figure",
+    "indicator_points",
+    "linear_projection",
+    "month_tick",
+]
+
+BAR_COLOR = "#CFD8DC"
+BAR_LINE = "#78909C"
+HEADER_FILL = "#ECEFF1"
+GANTT_MONTHS = 15  # R8 April … R9 June, the span the plan's 工程表 prints
+LONG_GANTT_ROWS = 12  # from this many rows the month labels repeat at the bottom
+DASH = {"solid": "solid", "dash": "dash", "dot": "dot", "dashdot": "dashdot"}
+
+
+# ---------------------------------------------------------------- small pure helpers
+
+
+def chart_filename(fiscal_year: int, name: str, as_of: Month) -> str:
+    """Download name of a chart image: ``R8_04-mynumber-card-rate_2026-10``."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
+    return f"{fiscal_year_short(fiscal_year)}_{safe}_{as_of}"
+
+
+def chart_config(filename: str) -> dict[str, Any]:
+    """``st.plotly_chart(config=...)``: the toolbar's camera saves a 2× PNG with this name."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def _esc(text: str) -> str:
+    """Plan and user text shown literally: plotly reads <b>, <br> and <a href> in text."""
+    return html.escape(text, quote=False)
+
+
+def _base_layout(fig: go.Figure, title: str, subtitle: str, height: int, top: int = 80) -> None:
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT_STACK, "size": 13, "color": "#212121"},
+        title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        height=height,
+        margin={"l": 60, "r": 30, "t": top, "b": 60},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"family": FONT_STACK}},
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+    )
+
+
+# ---------------------------------------------------------------- indicator progress
+
+
+def indicator_chart(
+    data: PlanData,
+    code: str,
+    as_of: Month,
+    status: Mapping[str, Any] | None = None,
+    lang: str = "ja",
+    height: int = 400,
+) -> go.Figure:
+    """The screen figure of one indicator (see ``kpi.chart_data.indicator_chart_data``)."""
+    return indicator_figure(indicator_chart_data(data, code, as_of, status, lang), height)
+
+
+def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
+    """Draw an ``IndicatorChartData`` with plotly: every series, line and placed label."""
+    unit = chart.unit
+    fig = go.Figure()
+    for s in chart.series:
+        fig.add_trace(
+            go.Scatter(
+                x=list(s.xs),
+                y=list(s.ys),
+                mode="lines+markers" if s.markers else "lines",
+                name=s.name,
+                meta=f"series:{s.key}",
+                line={"color": s.color, "dash": DASH[s.dash], "width": s.width},
+                marker={"size": 8, "color": s.color} if s.markers else None,
+                hovertemplate="%{y:,.4~g}" + _esc(unit) + "<extra>" + s.name + "</extra>",
+            )
+        )
+    if chart.status is not None:
+        m = chart.status
+        fig.add_trace(
+            go.Scatter(
+                x=[m.x],
+                y=[m.y],
+                mode="markers",
+                name=m.name,
+                meta="status",
+                marker={"size": 18, "symbol": m.marker, "color": m.color, "line": {"color": "#212121", "width": 1.5}},
+                hovertemplate="%{y:,.4~g}" + _esc(unit) + "<extra>" + m.name + "</extra>",
+            )
+        )
+    # Built once and set once: add_hline/add_annotation re-validate every shape per call.
+    shapes = []
+    for ln in chart.lines:
+        line = {"color": ln.color, "width": ln.width, "dash": DASH[ln.dash]}
+        if ln.vertical:
+            shapes.append(
+                {"type": "line", "name": f"line:{ln.key}", "xref": "x", "yref": "y domain",
+                 "x0": ln.value, "x1": ln.value, "y0": 0, "y1": 1, "line": line}
+            )  # fmt: skip
+        else:
+            shapes.append(
+                {"type": "line", "name": f"line:{ln.key}", "xref": "x domain", "yref": "y",
+                 "x0": 0, "x1": 1, "y0": ln.value, "y1": ln.value, "line": line}
+            )  # fmt: skip
+    annotations = [
+        {
+            "name": f"label:{lb.key}",
+            "text": _esc(lb.text),
+            "x": lb.x,
+            "y": lb.y,
+            "xref": "x",
+            "yref": "y",
+            "xanchor": lb.ha,
+            "yanchor": lb.va,
+            "showarrow": False,
+            "borderpad": 0,
+            "font": {"size": TEXT_PX, "color": lb.color},
+            "bgcolor": "rgba(255,255,255,0.8)",
+        }
+        for lb in chart.labels
+    ]
+    title = "<br>".join(_esc(line) for line in chart.title_lines)
+    subtitle = "<br>".join(_esc(line) for line in chart.subtitle_lines)
+    # The screen uses the print sizes (+1 px for the title) so that the nominal label sizes of
+    # kpi.chart_data hold in a report column as narrow as 440 px.
+    top = int(20 + LINE_GAP * (TITLE_PX + 1) * len(chart.title_lines) + LINE_GAP * TEXT_PX * len(chart.subtitle_lines))
+    _base_layout(fig, title, subtitle, height, top + 8)
+    fig.update_layout(
+        shapes=shapes,
+        annotations=annotations,
+        title_font_size=TITLE_PX + 1,
+        title_subtitle_font_size=TEXT_PX,
+        legend_font_size=TEXT_PX,
+        margin={"l": MARGIN_L, "r": MARGIN_R},
+    )
+    fig.update_xaxes(
+        range=list(chart.x_range),
+        tickvals=[x for x, _ in chart.x_ticks],
+        ticktext=[s for _, s in chart.x_ticks],
+        tickangle=0,
+        tickfont_size=TEXT_PX - 1,
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        title={"text": chart.y_title},
+        range=list(chart.y_range),
+        tickvals=[y for y, _ in chart.y_ticks],
+        ticktext=[s for _, s in chart.y_ticks],
+        zeroline=True,
+    )
+    return fig
+
+
+# ---------------------------------------------------------------- 工程表 (Gantt)
+
+
+def gantt_months(fiscal_year: int) -> list[Month]:
+    """The 工程表's columns: R8 April … R9 June (15 months)."""
+    start = Month(fiscal_year, 4)
+    return [start.add(i) for i in range(GANTT_MONTHS)]
+
+
+def _wrap(text: str, width: int) -> str:
+    """Plan text in lines of ``width`` characters, each escaped (plotly reads HTML tags)."""
+    return "<br>".join(_esc(text[i : i + width]) for i in range(0, max(len(text), 1), width))
+
+
+def gantt_chart(
+    data: PlanData,
+    statuses: pd.DataFrame,
+    as_of: Month,
+    project_nos: Sequence[int] | None = None,
+    lang: str = "ja",
+    title: str | None = None,
+) -> go.Figure:
+    """The 工程表 of one or more projects: bars with their text, ● milestones in status colour.
+
+    ``statuses`` is ``kpi.evaluate.indicator_statuses`` (its milestone rows colour the ●).
+    With several projects each project gets a bold header row above its items.
+    """
+    months = gantt_months(data.year)
+    start = months[0]
+    nos = list(data.projects["project_no"]) if project_nos is None else list(project_nos)
+    several = len(nos) > 1 or project_nos is None
+    ms_status = (
+        dict(
+            zip(
+                statuses.loc[statuses["kind"] == "milestone", "id"],
+                statuses.loc[statuses["kind"] == "milestone", "status"],
+                strict=True,
+            )
+        )
+        if not statuses.empty
+        else {}
+    )
+    projects = data.projects.set_index("project_no")
+    symbols = data.measures.set_index("measure_no")["symbol"]
+    # Rows and ● grouped once: filtering the whole frame per project was quadratic.
+    wanted = {int(n) for n in nos}
+    rows_of: dict[int, list[dict[str, Any]]] = {}
+    for row in data.schedule.loc[data.schedule["project_no"].isin(wanted)].to_dict("records"):
+        rows_of.setdefault(int(row["project_no"]), []).append(row)
+    marks_of: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for ms in data.milestones.loc[data.milestones["project_no"].isin(wanted)].to_dict("records"):
+        marks_of.setdefault((int(ms["project_no"]), int(ms["row_position"])), []).append(ms)
+
+    tick_y: list[int] = []
+    tick_text: list[str] = []
+    bars: list[dict[str, Any]] = []
+    marks: list[dict[str, Any]] = []
+    headers: list[int] = []
+    y = 0
+    for no in nos:
+        proj = projects.loc[no]
+        if several:
+            headers.append(y)
+            tick_y.append(y)
+            name = _wrap(fmt.text(proj["project_name"]), 26)
+            tick_text.append(f"<b>{symbols[proj['measure_no']]} {proj['project_code']} {name}</b>")
+            y += 1
+        for row in rows_of.get(int(no), []):
+            tick_y.append(y)
+            tick_text.append(_wrap(fmt.text(row["item"], "") or t("chart_no_item", lang), 24))
+            for bar in opt(row["bars"]) or []:
+                b0, b1 = Month.parse(bar["start"]) - start, Month.parse(bar["end"]) - start + 1
+                bars.append(
+                    {
+                        "y": y,
+                        "base": b0,
+                        "len": b1 - b0,
+                        "text": _esc(fmt.text(bar.get("text"), "")),
+                        "start": bar["start"],
+                        "end": bar["end"],
+                    }
+                )
+            for ms in marks_of.get((int(no), int(row["position"])), []):
+                marks.append(
+                    {
+                        "y": y,
+                        "x": Month.parse(ms["month"]) - start + 0.5,
+                        "status": ms_status.get(ms["code"], Status.NOT_DUE.value),
+                        "text": _esc(fmt.text(ms["text"], "")),
+                        "month": ms["month"],
+                        "item": _esc(fmt.text(row["item"], "")),
+                    }
+                )
+            y += 1
+
+    fig = go.Figure()
+    if bars:
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=[b["y"] for b in bars],
+                x=[b["len"] for b in bars],
+                base=[b["base"] for b in bars],
+                text=[b["text"] for b in bars],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"size": 11, "color": "#212121"},
+                marker={"color": BAR_COLOR, "line": {"color": BAR_LINE, "width": 1}},
+                width=0.6,
+                name=t("chart_schedule_bar", lang),
+                customdata=[[b["start"], b["end"]] for b in bars],
+                hovertemplate="%{text}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>",
+            )
+        )
+    for code in (Status.DONE, Status.NOT_DUE, Status.CAUTION, Status.DELAYED):
+        own = [m for m in marks if m["status"] == code.value]
+        if not own:
+            continue
+        style = STATUS_STYLES[code]
+        fig.add_trace(
+            go.Scatter(
+                x=[m["x"] for m in own],
+                y=[m["y"] for m in own],
+                mode="markers+text",
+                name=f"{t('milestone', lang)}: {status_text(code, lang)}",
+                marker={
+                    "size": 15,
+                    "symbol": style.marker,
+                    "color": style.color,
+                    "line": {"color": "#212121", "width": 1.5},
+                },
+                text=[m["text"] for m in own],
+                textposition="middle right",
+                textfont={"size": 11},
+                customdata=[[m["item"], m["month"], status_text(code, lang)] for m in own],
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]} %{customdata[2]}<extra></extra>",
+            )
+        )
+
+    # One shapes list and one annotation set once: add_hrect / add_vline / add_annotation each
+    # re-validate every shape already there (quadratic in the number of header rows).
+    as_of_x = max(0.0, min(float(GANTT_MONTHS), (as_of - start) + 0.5))
+    vlines = [
+        (12, {"color": "#9E9E9E", "width": 1}),  # R8 / R9 boundary
+        (as_of_x, {"color": AS_OF_COLOR, "dash": "dashdot", "width": 2}),
+    ]
+    fig.update_layout(
+        shapes=[
+            *({"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": h - 0.5, "y1": h + 0.5,
+               "fillcolor": HEADER_FILL, "line": {"width": 0}, "layer": "below"} for h in headers),
+            *({"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": line}
+              for x, line in vlines),
+        ],
+        # The as-of label sits under the chart, where it can never cover a bar's text.
+        annotations=[
+            {"x": as_of_x, "y": 0, "xref": "x", "yref": "paper", "yanchor": "top", "xanchor": "center",
+             "yshift": -40 if max(y, 1) > LONG_GANTT_ROWS else 0,  # below the bottom month labels
+             "text": as_of_text(as_of, lang), "showarrow": False, "font": {"size": 11, "color": AS_OF_COLOR},
+             "bgcolor": "rgba(255,255,255,0.85)"}
+        ],
+    )  # fmt: skip
+    n_rows = max(y, 1)
+    height = 200 + 34 * n_rows
+    if title is None:
+        title = t("schedule_title", lang)
+    _base_layout(fig, title, f"{data.label if lang == 'ja' else f'FY{data.year}'} ・ {as_of_text(as_of, lang)}", height)
+    fig.update_layout(
+        margin={"l": 20, "r": 20, "t": 150, "b": 30},
+        legend={"orientation": "h", "yref": "container", "yanchor": "top", "y": 0.999, "xanchor": "right", "x": 1},
+        bargap=0.3,
+        showlegend=True,
+    )
+    months_axis = {
+        "range": [0, GANTT_MONTHS],
+        "tickvals": [i + 0.5 for i in range(GANTT_MONTHS)],
+        "ticktext": [_gantt_tick(m, i, data.year, lang) for i, m in enumerate(months)],
+        "tickangle": 0,
+        "tickfont": {"size": 11},
+        "showgrid": False,
+        "fixedrange": True,
+    }
+    fig.update_xaxes(
+        side="top", minor={"tickvals": list(range(GANTT_MONTHS + 1)), "showgrid": True, "gridcolor": "#EEEEEE"},
+        **months_axis,
+    )  # fmt: skip
+    if n_rows > LONG_GANTT_ROWS:
+        # A long schedule repeats its months at the bottom (an empty trace makes plotly draw the axis).
+        fig.add_trace(go.Scatter(x=[], y=[], xaxis="x2", showlegend=False, hoverinfo="skip"))
+        fig.update_layout(xaxis2={**months_axis, "overlaying": "x", "side": "bottom", "matches": "x"})
+        fig.update_layout(margin={"b": 80})
+    fig.update_yaxes(
+        range=[n_rows - 0.5, -0.5],
+        tickvals=tick_y,
+        ticktext=tick_text,
+        showgrid=False,
+        automargin=True,
+        fixedrange=True,
+    )
+    return fig
+
+
+def _gantt_tick(month: Month, i: int, fiscal_year: int, lang: str) -> str:
+    tick = month_tick(month, lang)
+    if i == 0 or i == 12:
+        short = fiscal_year_short(month.fiscal_year)
+        return f"{short}<br>{tick}" if lang == "ja" else f"FY{month.fiscal_year}<br>{tick}"
+    return f"<br>{tick}"

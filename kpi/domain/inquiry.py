@@ -1,0 +1,255 @@
+"""The year-end inquiry (各課照会) as states, and what each department still owes. Pure: no
+database, no Streamlit.
+
+Each project's 期末評価 moves 未着手 → 入力中 → 提出済 → 確定, or 提出済 → 差戻し (with the
+admin's comment) → 入力中. Editors of the project's departments save and submit; admins
+return, confirm and reopen (a 確定 evaluation is read-only until reopened). Admins may also
+do what editors do. The store functions (``kpi.inquiry_store``) call ``transition`` before
+every write and audit the result.
+
+What a department owes (``owed_items``), counted for the projects whose 担当部署 it is:
+- 期末評価: while an inquiry is open, every project not yet 提出済/確定;
+- 実績: every ended month of the fiscal year (up to the as-of month) without an actual (an
+  indicator reported less often than monthly: its due months after its latest report);
+- ●: milestones past their month and not marked complete (status 遅延);
+- 自己評価: a project without an indicator whose latest self-assessment is before the as-of
+  month (its self-assessment is what the project's status rests on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+from kpi.domain.fiscal import Month, fiscal_months
+from kpi.domain.frames import opt
+from kpi.domain.permissions import PermissionDenied
+from kpi.domain.plan import PlanData
+from kpi.domain.status import Frequency, Status
+from kpi.domain.statuses import assessment_statuses, indicator_statuses, rule_of
+
+
+class State(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CONFIRMED = "confirmed"
+
+
+STATE_LABELS: dict[State, str] = {
+    State.NOT_STARTED: "未着手",
+    State.IN_PROGRESS: "入力中",
+    State.SUBMITTED: "提出済",
+    State.RETURNED: "差戻し",
+    State.CONFIRMED: "確定",
+}
+STATE_LABELS_EN: dict[State, str] = {
+    State.NOT_STARTED: "Not started",
+    State.IN_PROGRESS: "In progress",
+    State.SUBMITTED: "Submitted",
+    State.RETURNED: "Returned",
+    State.CONFIRMED: "Confirmed",
+}
+
+
+class Action(StrEnum):
+    SAVE = "save"
+    SUBMIT = "submit"
+    RETURN = "return"
+    CONFIRM = "confirm"
+    REOPEN = "reopen"
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.SAVE: "保存",
+    Action.SUBMIT: "提出",
+    Action.RETURN: "差戻し",
+    Action.CONFIRM: "確定",
+    Action.REOPEN: "確定の解除",
+}
+
+# (action, from) → to. Anything else is refused with the reason.
+TRANSITIONS: dict[tuple[Action, State], State] = {
+    (Action.SAVE, State.NOT_STARTED): State.IN_PROGRESS,
+    (Action.SAVE, State.IN_PROGRESS): State.IN_PROGRESS,
+    (Action.SAVE, State.RETURNED): State.IN_PROGRESS,
+    (Action.SUBMIT, State.IN_PROGRESS): State.SUBMITTED,
+    (Action.RETURN, State.SUBMITTED): State.RETURNED,
+    (Action.CONFIRM, State.SUBMITTED): State.CONFIRMED,
+    (Action.REOPEN, State.CONFIRMED): State.IN_PROGRESS,
+}
+ADMIN_ACTIONS = frozenset({Action.RETURN, Action.CONFIRM, Action.REOPEN})
+OPEN_STATES = frozenset({State.NOT_STARTED, State.IN_PROGRESS, State.RETURNED})  # still owed by the department
+
+
+class TransitionRefused(ValueError):
+    """The workflow does not allow this step now; the message says why, in Japanese."""
+
+
+def state_label(state: State | str, lang: str = "ja") -> str:
+    s = State(state)
+    return STATE_LABELS_EN[s] if lang == "en" else STATE_LABELS[s]
+
+
+def transition(state: State | str, action: Action | str, *, is_admin: bool, can_edit: bool) -> State:
+    """The state after ``action``; PermissionDenied or TransitionRefused when not allowed.
+
+    ``can_edit``: the actor may write the project (an editor of one of its departments, or
+    an admin).
+    """
+    s, a = State(state), Action(action)
+    if a in ADMIN_ACTIONS and not is_admin:
+        raise PermissionDenied(f"期末評価の{ACTION_LABELS[a]}: 管理者（admin）のみ実行できます")
+    if not can_edit:
+        raise PermissionDenied(f"期末評価の{ACTION_LABELS[a]}: 担当部署・関係部署の編集者または管理者のみ実行できます")
+    target = TRANSITIONS.get((a, s))
+    if target is None:
+        raise TransitionRefused(_refusal(s, a))
+    return target
+
+
+def _refusal(state: State, action: Action) -> str:
+    now = STATE_LABELS[state]
+    if state is State.CONFIRMED:
+        return (
+            f"確定した期末評価は読み取り専用です（{ACTION_LABELS[action]}できません）。"
+            "管理者が確定を解除すると修正できます"
+        )
+    if state is State.SUBMITTED and action is Action.SAVE:
+        return "提出済の期末評価は修正できません。管理者の差戻しを受けてから修正してください"
+    if action is Action.SUBMIT and state in (State.NOT_STARTED, State.RETURNED):
+        return f"{now}の期末評価は提出できません。評価を入力・保存してから提出してください"
+    return f"{now}の期末評価は{ACTION_LABELS[action]}できません"
+
+
+# ---------------------------------------------------------------- what a department owes
+
+
+@dataclass(frozen=True)
+class OwedItem:
+    department: str
+    project_no: int
+    project_name: str
+    kind: str  # evaluation | actual | milestone | assessment
+    text: str  # Japanese, one line
+    page: str  # URL path of the page where it is done, e.g. "evaluation?project=4"
+    text_en: str = ""  # the same line in English, for the page in ?lang=en
+
+    def line(self, lang: str = "ja") -> str:
+        return self.text_en if lang == "en" and self.text_en else self.text
+
+
+KIND_LABELS = {
+    "evaluation": "期末評価",
+    "actual": "実績の未入力",
+    "milestone": "期限を過ぎた●",
+    "assessment": "自己評価",
+}
+KIND_LABELS_EN = {
+    "evaluation": "Year-end evaluation",
+    "actual": "Missing actuals",
+    "milestone": "Overdue ●",
+    "assessment": "Self-assessment",
+}
+KIND_ORDER = ("evaluation", "actual", "milestone", "assessment")
+
+
+def _months_label(months: list[Month]) -> str:
+    return "・".join(f"{m.year}年{m.month}月" for m in months)
+
+
+def owed_items(
+    data: PlanData,
+    as_of: Month,
+    states: Mapping[int, State | str],
+    inquiry_open: bool,
+    statuses: pd.DataFrame | None = None,
+) -> list[OwedItem]:
+    """Every item each department still owes as of ``as_of``, grouped by department.
+
+    ``states``: each project's evaluation state (a project missing from it is 未着手).
+    ``statuses``: ``indicator_statuses(data, min(as_of, year end))`` when the caller already
+    has it (the pages share one per data version), so it is not computed again.
+    """
+    year_end = Month(data.year + 1, 3)
+    at = min(as_of, year_end)
+    due_months = [m for m in fiscal_months(data.year) if m <= at]
+    projects = {int(p["project_no"]): p for p in data.projects.to_dict("records")}
+    items: list[OwedItem] = []
+
+    def add(no: int, kind: str, text: str, page: str, text_en: str) -> None:
+        p = projects[no]
+        items.append(OwedItem(str(p["lead_department"]), no, str(p["project_name"]), kind, text, page, text_en))
+
+    if inquiry_open:
+        for no in projects:
+            state = State(states.get(no, State.NOT_STARTED))
+            if state in OPEN_STATES:
+                add(
+                    no,
+                    "evaluation",
+                    f"期末評価（{STATE_LABELS[state]}）",
+                    f"evaluation?project={no}",
+                    f"Year-end evaluation ({STATE_LABELS_EN[state]})",
+                )
+
+    reported: dict[str, set[str]] = {}
+    for code, month in data.actuals[["code", "month"]].itertuples(index=False):
+        reported.setdefault(str(code), set()).add(str(month))
+    for ind in data.indicators.to_dict("records"):
+        have = reported.get(str(ind["code"]), set())
+        rule = rule_of(ind)
+        if rule.frequency is Frequency.MONTHLY:
+            missing = [m for m in due_months if str(m) not in have]
+        else:
+            # Only figures that were due, and not those a later report already answered
+            # (a July survey entered in August): as the status counts them.
+            last = max((m for m in map(Month.parse, have) if m <= at), default=None)
+            missing = [m for m in due_months if m.month in rule.due and (last is None or m > last)]
+        if missing:
+            add(
+                int(ind["project_no"]),
+                "actual",
+                f"{ind['name']}: {_months_label(missing)}の実績",
+                "entry",
+                f"{ind['name']}: actuals of {', '.join(str(m) for m in missing)}",
+            )
+
+    if statuses is None:
+        statuses = indicator_statuses(data, at)
+    if not statuses.empty:
+        late = statuses[(statuses["kind"] == "milestone") & (statuses["status"] == Status.DELAYED.value)]
+        for ms in late.to_dict("records"):
+            month = Month.parse(str(ms["month"]))
+            add(
+                int(ms["project"]),
+                "milestone",
+                f"● {ms['name']}（{month.year}年{month.month}月）の完了報告",
+                "entry",
+                f"● {ms['name']} ({month}): report completion",
+            )
+
+    with_indicators = {int(n) for n in data.indicators["project_no"]}
+    assessed = assessment_statuses(data, at).set_index("project")
+    for no in projects:
+        if no in with_indicators:
+            continue
+        last = opt(assessed.loc[no, "month"]) if no in assessed.index else None
+        if last is None or str(last) < str(at):
+            since = f"（最終: {Month.parse(str(last)).label_ja()}）" if last else "（未報告）"
+            since_en = f" (last: {last})" if last else " (never reported)"
+            add(no, "assessment", f"{at.label_ja()}の自己評価{since}", "entry", f"Self-assessment of {at}{since_en}")
+
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    return sorted(items, key=lambda i: (i.department, order[i.kind], i.project_no))
+
+
+def owed_by_department(items: list[OwedItem]) -> dict[str, list[OwedItem]]:
+    out: dict[str, list[OwedItem]] = {}
+    for item in items:
+        out.setdefault(item.department, []).append(item)
+    return out

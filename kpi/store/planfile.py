@@ -1,0 +1,673 @@
+"""The plan file: a human-editable YAML file in ``data/`` holding one fiscal year's plan.
+
+Validated with pydantic; every problem is reported as ``file: entry: field: reason`` and
+nothing is loaded when there is any problem.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kpi.domain.fiscal import Month, fiscal_months
+from kpi.domain.numbers import PERCENT_UNITS, parse_number
+from kpi.domain.plan import DEFAULT_LEVELS
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MonthStr = Annotated[str, Field(pattern=MONTH_PATTERN)]
+CYCLE_STEPS = ("各課照会", "総括", "懇話会")
+# Upper bounds of a monthly value when the plan file gives none. Large enough for any real
+# count, hour or yen figure of a city, small enough that twelve months never overflow a sum.
+DEFAULT_MAX = 1e9
+DEFAULT_MAX_BY_UNIT = {"円": 1e12, "千円": 1e10}
+LARGEST_MAX = 1e15  # a plan file's max_value above this could make a year's sum lose every digit
+
+
+NEW_BASELINE = "新規"  # a baseline of something that did not exist before: progress starts from 0
+
+
+def default_range(unit: str) -> tuple[float, float]:
+    """Valid monthly values of a unit: percentages 0–100, everything else 0 to a maximum."""
+    if unit in PERCENT_UNITS:
+        return 0.0, 100.0
+    return 0.0, DEFAULT_MAX_BY_UNIT.get(unit, DEFAULT_MAX)
+
+
+class PlanError(ValueError):
+    """A plan file could not be loaded; ``problems`` lists every reason."""
+
+    def __init__(self, source: str, problems: list[str], heading: str = ""):
+        self.source = source
+        self.problems = problems
+        heading = heading or f"計画ファイルに{len(problems)}件の誤りがあります"
+        super().__init__(f"{source}: {heading}\n" + "\n".join(problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+CodeStr = Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class PolicyIn(_Strict):
+    no: int = Field(ge=1)
+    code: CodeStr | None = None  # the display code as printed (「1」「Ⅰ」); default: the number
+    name: str = Field(min_length=1)
+
+
+class MeasureIn(_Strict):
+    no: int = Field(ge=1)
+    symbol: str = ""  # the plan's mark (①); kept from format 1
+    code: CodeStr | None = None  # the display code as printed (「1-2」); default: the symbol, else no
+    name: str = Field(min_length=1)
+    policy: int
+    hidden: bool = Field(default=False, exclude=True)  # the one middle entry of a two-level plan
+
+    @property
+    def display_code(self) -> str:
+        return self.code or self.symbol or str(self.no)
+
+
+class BarIn(_Strict):
+    start: MonthStr
+    end: MonthStr
+    text: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BarIn:
+        if Month.parse(self.end) < Month.parse(self.start):
+            raise ValueError(f"終了月 {self.end} が開始月 {self.start} より前です")
+        return self
+
+
+class MilestoneIn(_Strict):
+    id: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
+    month: MonthStr
+    text: str = ""
+
+
+class ScheduleRowIn(_Strict):
+    item: str = ""
+    bars: list[BarIn] = Field(default_factory=list)
+    milestones: list[MilestoneIn] = Field(default_factory=list)
+
+
+class ProjectIn(_Strict):
+    no: int = Field(ge=1)
+    code: CodeStr | None = None  # the display code as printed (「1-2-3」); default: the number
+    name: str = Field(min_length=1)
+    measure: int | None = None  # three levels: the 重点施策 (middle level) it belongs to
+    policy: int | None = None  # two levels: the top-level entry it belongs to
+    lead_department: str = Field(min_length=1)
+    related_departments: list[str] = Field(default_factory=list)
+    summary: str = ""
+    expected_effect: str = ""
+    url: str | None = None
+    previous_work: str = ""  # work until the end of the previous fiscal year
+    this_year: str = ""  # this fiscal year's work
+    next_years: str = ""  # from the next fiscal year on (planned)
+    outcome: str = ""
+    schedule: list[ScheduleRowIn] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://", v):
+            raise ValueError("URL は http:// または https:// で始めてください（無い場合は null）")
+        return v
+
+
+class ThresholdsIn(_Strict):
+    on_track: float = Field(default=0.9, gt=0)
+    caution: float = Field(default=0.7, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ThresholdsIn:
+        if self.caution > self.on_track:
+            raise ValueError("caution は on_track 以下にしてください")
+        return self
+
+
+NUMBER_FIELDS = ("baseline", "target", "target_factor", "min_value", "max_value")
+
+
+@dataclass(frozen=True)
+class BadNumber:
+    """A text that is not a number: left for pydantic to refuse, carrying the reader's reason."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _number(value: Any, unit: str | None) -> Any:
+    if not isinstance(value, str) or value.strip() == NEW_BASELINE:
+        return value
+    try:
+        return parse_number(value, unit)
+    except ValueError as exc:
+        return BadNumber(value, str(exc))
+
+
+class IndicatorIn(_Strict):
+    id: str = Field(pattern=r"^[0-9a-z][0-9a-z-]*$")
+    project: int
+    name: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    # A number; 「新規」 when nothing existed before (progress from 0); null while unknown.
+    baseline: float | Literal["新規"] | None = None
+    baseline_month: MonthStr | None = None  # when the baseline was measured; default March before the year
+    baseline_note: str = ""
+    target: float | None = None  # the final target (of target_year)
+    target_year: int | None = Field(default=None, ge=2000, le=2100)  # default: the plan's fiscal year
+    yearly_targets: dict[int, float] | None = None  # fiscal year → that year's target
+    flow_scope: Literal["fiscal_year", "since_baseline"] = "fiscal_year"
+    frequency: Literal["monthly", "quarterly", "half_yearly", "yearly"] = "monthly"
+    due_month: int | None = Field(default=None, ge=1, le=12)  # calendar month the figure is due
+    target_factor: float | None = Field(default=None, gt=0)
+    target_note: str = ""
+    direction: Literal["increase", "decrease", "at_most"]
+    accumulation: Literal["level", "flow"]
+    monthly_plan: dict[MonthStr, float] | None = None
+    thresholds: ThresholdsIn | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers(cls, raw: Any) -> Any:
+        """Numbers typed as text read like the actuals CSV: 「１００」, 3,100, 100% (% indicators)."""
+        if not isinstance(raw, dict):
+            return raw
+        unit = raw.get("unit") if isinstance(raw.get("unit"), str) else None
+        out = dict(raw)
+        for key in NUMBER_FIELDS:
+            if key in out:
+                out[key] = _number(out[key], unit)
+        if isinstance(out.get("yearly_targets"), dict):
+            out["yearly_targets"] = {k: _number(v, unit) for k, v in out["yearly_targets"].items()}
+        if isinstance(out.get("monthly_plan"), dict):
+            out["monthly_plan"] = {k: _number(v, unit) for k, v in out["monthly_plan"].items()}
+        if isinstance(out.get("thresholds"), dict):
+            out["thresholds"] = {k: _number(v, None) for k, v in out["thresholds"].items()}
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IndicatorIn:
+        if self.target is not None and self.target_factor is not None:
+            raise ValueError("target と target_factor はどちらか一方だけ指定してください")
+        if self.direction == "at_most" and self.target is None:
+            raise ValueError("at_most の指標には target（上限値）が必要です")
+        if self.flow_scope == "since_baseline" and (self.accumulation != "flow" or self.direction == "at_most"):
+            raise ValueError("flow_scope: since_baseline（累計）は flow の指標（at_most 以外）にだけ指定できます")
+        if self.due_month is not None and self.frequency == "monthly":
+            raise ValueError("due_month は frequency が quarterly / half_yearly / yearly の指標にだけ指定できます")
+        if self.yearly_targets and self.direction == "at_most":
+            raise ValueError("at_most の指標には yearly_targets を指定できません（上限値は target）")
+        low, high = self.value_range
+        if not (math.isfinite(low) and math.isfinite(high)) or low > high or max(abs(low), abs(high)) > LARGEST_MAX:
+            raise ValueError(
+                f"min_value と max_value は ±{LARGEST_MAX:.0e} 以内の数で、min_value ≦ max_value にしてください"
+            )
+        return self
+
+    @property
+    def value_range(self) -> tuple[float, float]:
+        """Valid values: ``min_value``/``max_value`` of the file, else the unit's default range."""
+        low, high = default_range(self.unit)
+        return (
+            self.min_value if self.min_value is not None else low,
+            self.max_value if self.max_value is not None else high,
+        )
+
+
+# Version 1 named the project texts after the R8 years; version 2 names them after their place
+# in any fiscal year. A version 1 file is read by renaming its keys.
+V1_PROJECT_KEYS = {"until_r7": "previous_work", "r8_plan": "this_year", "r9_onward": "next_years"}
+FORMAT_VERSION = 2
+
+
+class PlanFile(_Strict):
+    format_version: Literal[1, 2]
+    municipality: str = Field(min_length=1)
+    plan_name: str = Field(min_length=1)
+    fiscal_year: int = Field(ge=2000, le=2100)
+    label: str = Field(min_length=1)
+    owner_department: str = ""
+    # The names of the plan's levels, top first: three (default) or two (e.g. [分野, 取組]).
+    levels: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(
+        default_factory=lambda: list(DEFAULT_LEVELS), min_length=2, max_length=3
+    )
+    policies: list[PolicyIn] = Field(min_length=1)
+    measures: list[MeasureIn] = Field(default_factory=list)
+    projects: list[ProjectIn] = Field(min_length=1)
+    indicators: list[IndicatorIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> PlanFile:
+        problems = self.reference_problems()
+        if problems:
+            raise PlanProblems(problems)
+        return self
+
+    def reference_problems(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Problems between entries, each with the path of the entry and field it is about."""
+        problems: list[tuple[tuple[Any, ...], str]] = []
+        _unique(problems, "policies", [p.no for p in self.policies], "no")
+        _unique(problems, "measures", [m.no for m in self.measures], "no")
+        _unique(problems, "projects", [p.no for p in self.projects], "no")
+        _unique(problems, "indicators", [i.id for i in self.indicators], "id")
+        policy_nos = {p.no for p in self.policies}
+        measure_nos = {m.no for m in self.measures}
+        two = self.two_levels
+        if two and self.measures:
+            problems.append((("measures",), f"2階層の計画（levels: {self.levels}）には measures を書きません"))
+        if not two and not self.measures:
+            problems.append((("measures",), "3階層の計画には measures（中間の階層）が必要です"))
+        project_nos = {p.no for p in self.projects}
+        for i, m in enumerate(self.measures):
+            if m.policy not in policy_nos:
+                problems.append((("measures", i, "policy"), f"基本方針 {m.policy} がありません"))
+        first = Month(self.fiscal_year, 4)
+        last = first.add(14)  # the schedule runs to June of the next fiscal year (懇話会)
+        milestone_ids: list[tuple[tuple[Any, ...], str]] = []
+        for i, p in enumerate(self.projects):
+            if two:
+                if p.measure is not None:
+                    problems.append((("projects", i, "measure"), "2階層の計画では policy で上の階層を指定してください"))
+                elif p.policy is None:
+                    problems.append((("projects", i), f"policy（{self.levels[0]}の番号）がありません"))
+                elif p.policy not in policy_nos:
+                    problems.append((("projects", i, "policy"), f"{self.levels[0]} {p.policy} がありません"))
+            elif p.policy is not None:
+                problems.append((("projects", i, "policy"), "3階層の計画では measure で中間の階層を指定してください"))
+            elif p.measure is None:
+                problems.append((("projects", i), f"measure（{self.levels[1]}の番号）がありません"))
+            elif p.measure not in measure_nos:
+                problems.append((("projects", i, "measure"), f"{self.levels[1]} {p.measure} がありません"))
+            for r, row in enumerate(p.schedule):
+                for b, bar in enumerate(row.bars):
+                    for key in ("start", "end"):
+                        month = Month.parse(getattr(bar, key))
+                        if not first <= month <= last:
+                            path = ("projects", i, "schedule", r, "bars", b, key)
+                            problems.append((path, f"{month} は {first}〜{last} の範囲外です"))
+                for k, ms in enumerate(row.milestones):
+                    milestone_ids.append((("projects", i, "schedule", r, "milestones", k, "id"), ms.id))
+                    month = Month.parse(ms.month)
+                    if not first <= month <= last:
+                        path = ("projects", i, "schedule", r, "milestones", k, "month")
+                        problems.append((path, f"{month} は {first}〜{last} の範囲外です"))
+        seen: set[str] = set()
+        for path, code in milestone_ids:
+            if code in seen:
+                problems.append((path, f"マイルストーン id={code} が重複しています"))
+            seen.add(code)
+        year = {str(m) for m in fiscal_months(self.fiscal_year)}
+        for i, ind in enumerate(self.indicators):
+            if ind.project not in project_nos:
+                problems.append((("indicators", i, "project"), f"実施事業 {ind.project} がありません"))
+            final_year = ind.target_year if ind.target_year is not None else self.fiscal_year
+            if final_year < self.fiscal_year:
+                problems.append(
+                    (
+                        ("indicators", i, "target_year"),
+                        f"最終目標の年度 {final_year} が計画の年度 {self.fiscal_year} より前です",
+                    )
+                )
+            late = sorted(y for y in (ind.yearly_targets or {}) if y > final_year)
+            if late:
+                problems.append(
+                    (("indicators", i, "yearly_targets"), f"最終目標の年度 {final_year} より後の年度があります: {late}")
+                )
+            if ind.baseline_month is not None and Month.parse(ind.baseline_month) >= Month(final_year + 1, 3):
+                problems.append(
+                    (("indicators", i, "baseline_month"), "基準値の月は最終目標の年度末より前にしてください")
+                )
+            if ind.monthly_plan is not None:
+                outside = sorted(set(ind.monthly_plan) - year)
+                missing = sorted(year - set(ind.monthly_plan))
+                plan_path: tuple[Any, ...] = ("indicators", i, "monthly_plan")
+                if outside:
+                    problems.append((plan_path, f"年度外の月があります: {', '.join(outside)}"))
+                if missing:
+                    problems.append((plan_path, f"12か月すべてが必要です（不足: {', '.join(missing)}）"))
+        return problems
+
+    @property
+    def two_levels(self) -> bool:
+        return len(self.levels) == 2
+
+    def all_measures(self) -> list[MeasureIn]:
+        """The middle level as stored: a two-level plan gets one hidden entry per top-level
+        entry (same number, name and code), so that nothing is entered twice."""
+        if not self.two_levels:
+            return list(self.measures)
+        return [
+            MeasureIn(no=p.no, code=p.code or str(p.no), name=p.name, policy=p.no, hidden=True) for p in self.policies
+        ]
+
+    def measure_of(self, project: ProjectIn) -> int:
+        """The middle-level number a project belongs to (its top-level number in a two-level plan)."""
+        number = project.policy if self.two_levels else project.measure
+        if number is None:  # validated: never None in a loaded plan
+            raise ValueError(f"projects[no={project.no}]: 上の階層がありません")
+        return number
+
+    def indicator_ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+
+def _unique(problems: list[tuple[tuple[Any, ...], str]], where: str, keys: list[Any], field: str) -> None:
+    seen: set[Any] = set()
+    for i, k in enumerate(keys):
+        if k in seen:
+            problems.append(((where, i, field), f"{field}={k} が重複しています"))
+        seen.add(k)
+
+
+class PlanProblems(ValueError):
+    """Problems between entries found after each entry was valid on its own."""
+
+    def __init__(self, problems: list[tuple[tuple[Any, ...], str]]):
+        self.problems = problems
+        super().__init__("\n".join(m for _, m in problems))
+
+
+def _entry_name(raw: Any, loc: tuple[Any, ...]) -> str:
+    """'projects[no=4]' instead of 'projects.3', so a person can find the entry in the file."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(key, int) and parts:
+            label = f"[{key + 1}]"
+            item = node[key] if isinstance(node, list) and key < len(node) else None
+            if isinstance(item, dict):
+                for ident in ("id", "no"):
+                    if ident in item:
+                        label = f"[{ident}={item[ident]}]"
+                        break
+            parts[-1] += label
+            node = item
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def upgrade_v1(raw: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 plan read as version 2: the year-named project keys renamed, nothing else."""
+    if raw.get("format_version") != 1 or not isinstance(raw.get("projects"), list):
+        return raw
+    projects = [
+        {V1_PROJECT_KEYS.get(k, k): v for k, v in p.items()} if isinstance(p, dict) else p for p in raw["projects"]
+    ]
+    return {**raw, "projects": projects}
+
+
+# What a clerk calls each field, for messages (「目標値（target）」).
+FIELD_NAMES = {
+    "format_version": "形式のバージョン", "municipality": "自治体名", "plan_name": "計画名",
+    "fiscal_year": "年度", "label": "年度の表記", "owner_department": "所管課",
+    "policies": "基本方針", "measures": "重点施策", "projects": "実施事業", "indicators": "指標",
+    "no": "番号", "name": "名称", "symbol": "記号", "code": "表示コード", "levels": "階層の名前",
+    "policy": "基本方針の番号", "measure": "重点施策の番号",
+    "project": "実施事業の番号", "lead_department": "担当部署", "related_departments": "関係部署",
+    "summary": "事業概要", "expected_effect": "期待効果", "url": "関連URL", "outcome": "目指す成果等",
+    "previous_work": "前年度までの実施内容", "this_year": "今年度の実施内容", "next_years": "次年度以降の取組",
+    "schedule": "工程表", "item": "実施項目", "bars": "工程のバー", "milestones": "マイルストーン",
+    "start": "開始月", "end": "終了月", "text": "文言", "month": "月", "id": "ID", "unit": "単位",
+    "baseline": "基準値", "baseline_note": "基準値の注記", "target": "目標値", "target_factor": "目標の倍率",
+    "target_note": "目標の注記", "direction": "方向", "accumulation": "集計方法", "monthly_plan": "月別計画値",
+    "thresholds": "判定の閾値", "on_track": "順調の閾値", "caution": "注意の閾値",
+    "min_value": "最小値", "max_value": "最大値", "baseline_month": "基準値の月", "target_year": "最終目標の年度",
+    "yearly_targets": "年度別目標値", "flow_scope": "累計の範囲", "frequency": "報告頻度", "due_month": "報告月",
+}  # fmt: skip
+# A hint with an example of what to write, per field kind.
+MONTH_HINT = '月は引用符つきの "YYYY-MM" で書いてください（例: "2026-04"）'
+ID_HINT = "IDは半角の英小文字・数字・ハイフンで書いてください（例: 04-mynumber-card-rate）"
+MILESTONE_ID_HINT = "IDは半角英数字で始め、英数字と . _ - で書いてください（例: 01-m1）"
+
+
+def _label(field: str) -> str:
+    name = FIELD_NAMES.get(field)
+    return f"{name}（{field}）" if name else field
+
+
+def _message(err: Any, field: str) -> str:
+    """A pydantic error in Japanese, with a hint of what to write."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    name = FIELD_NAMES.get(field, field)
+    value = err.get("input")
+    if isinstance(value, BadNumber):
+        return f"{name}は数値で書いてください（例: 100）: {value.reason}"
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return f"{name}は数値で書いてください（例: 100）"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{name}は整数で書いてください（例: 1）"
+    if kind == "missing":
+        return f"{name}がありません（必須の項目です）"
+    if kind == "extra_forbidden":
+        return f"{field} という項目はありません（綴りと字下げを確認してください）"
+    if kind == "string_type":
+        return f"{name}は文字列で書いてください"
+    if kind == "string_too_short":
+        return f"{name}が空です（書いてください）"
+    if kind == "string_pattern_mismatch":
+        if field in ("start", "end", "month") or str(ctx.get("pattern")) == MONTH_PATTERN:
+            return MONTH_HINT
+        return MILESTONE_ID_HINT if "._" in str(ctx.get("pattern")) else ID_HINT
+    if kind == "literal_error":
+        choices = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return f"{name}は次のどれかで書いてください: {choices}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {
+            "greater_than": "より大きく", "greater_than_equal": "以上に",
+            "less_than": "より小さく", "less_than_equal": "以下に",
+        }  # fmt: skip
+        limit = next(iter(ctx.values()), "")
+        return f"{name}は{limit}{words[kind]}してください"
+    if kind in ("list_type", "tuple_type"):
+        return f"{name}はリスト（各行を「- 」で始める、または [ ] で囲む）で書いてください"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{name}は「キー: 値」の形で書いてください"
+    if kind == "too_short":
+        return f"{name}が1件もありません（少なくとも1件書いてください）"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{name}は true か false で書いてください"
+    if kind == "value_error":
+        error = ctx.get("error")
+        return str(error) if error is not None else str(err["msg"]).removeprefix("Value error, ")
+    return f"{name}の値が正しくありません"
+
+
+def _file_loc(raw: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The path as written in the file: a version 1 file's project keys have their old names."""
+    if isinstance(raw, dict) and raw.get("format_version") == 1 and len(loc) >= 3 and loc[0] == "projects":
+        old = {v: k for k, v in V1_PROJECT_KEYS.items()}
+        return (*loc[:2], old.get(loc[2], loc[2]), *loc[3:])
+    return loc
+
+
+def _line_of(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """The line of a path, or of the nearest entry around it (a missing field: its entry)."""
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+def _problem(source: str, raw: Any, lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...], message: str) -> str:
+    loc = _file_loc(raw, loc)
+    line = _line_of(lines, loc) if loc else None
+    head = f"{source}:{line}行目" if line else source
+    if not loc:
+        return f"{head}: {message}"
+    where = _entry_name(raw, loc)
+    field = next((k for k in reversed(loc) if isinstance(k, str)), "")
+    named = FIELD_NAMES.get(field)
+    if named and where.endswith(field):
+        where = f"{where}（{named}）"
+    return f"{head}: {where}: {message}"
+
+
+def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None = None) -> PlanFile:
+    """Validate a plan read from YAML; ``lines`` maps each path in the file to its line."""
+    lines = lines or {}
+    if not isinstance(raw, dict):
+        raise PlanError(
+            source, [f"{source}: ファイルの最上位は「キー: 値」の形（format_version: 2 など）にしてください"]
+        )
+    try:
+        return PlanFile.model_validate(upgrade_v1(raw))
+    except ValidationError as exc:
+        problems = []
+        # A field of several types (a number or 「新規」) fails once per type: one message.
+        grouped: dict[tuple[Any, ...], list[Any]] = {}
+        for err in exc.errors():
+            loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and _TYPE_TAG.match(k)))
+            grouped.setdefault(loc, []).append(err)
+        for loc, errs in grouped.items():
+            err = errs[0]
+            error = (err.get("ctx") or {}).get("error")
+            if isinstance(error, PlanProblems):
+                problems += [_problem(source, raw, lines, (*loc, *path), msg) for path, msg in error.problems]
+                continue
+            field = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
+            message = _message(err, field)
+            choices = [str((e.get("ctx") or {}).get("expected", "")) for e in errs[1:] if e["type"] == "literal_error"]
+            if choices:
+                message += f"（または {', '.join(choices)}）"
+            for text in message.splitlines():
+                problems.append(_problem(source, raw, lines, loc, text))
+        raise PlanError(source, problems) from None
+
+
+# pydantic names the member of a union that failed in the error's location: not a field.
+_TYPE_TAG = re.compile(r"^(float|int|str|bool|none|literal\[.*\]|list\[.*\]|dict\[.*\]|function-.*)$")
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """YAML as people write it in a plan: only true/false are booleans (YAML 1.2), so ``no: 1``
+    is the key 「no」 and ``yes``/``on``/``off`` are text, not PyYAML's YAML 1.1 booleans."""
+
+
+# The same rules on libyaml's parser (PyYAML's C extension): the pure-Python scanner took
+# three seconds of an unchanged import of a 1,000-project plan. Nodes, values and line marks
+# are the same; a broken file is parsed again by _PlanLoader for PyYAML's own wording of the
+# problem, which the Japanese hints below match.
+_FastPlanLoader: type[Any] = (
+    type("_FastPlanLoader", (yaml.CSafeLoader,), {}) if getattr(yaml, "__with_libyaml__", False) else _PlanLoader
+)
+
+_loader: Any
+for _loader in {_PlanLoader, _FastPlanLoader}:
+    _loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+
+
+def _node_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    """Line (1-based) of every key and list item, keyed by its path in the loaded data."""
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                child = (*path, key.value)
+                out[child] = key.start_mark.line + 1
+                _node_lines(value, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _node_lines(item, (*path, i), out)
+
+
+# PyYAML's problems in Japanese, with what to check.
+YAML_HINTS = (
+    ("<stream end>", "括弧 [ ] { } か引用符が閉じないままファイルが終わっています"),
+    ("expected the node content", "値がありません（[ ] や { } の中に「- 」で始まる行を書いていませんか）"),
+    ("found character '\\t'", "タブ文字は使えません。字下げは半角スペースで書いてください"),
+    (
+        "mapping values are not allowed",
+        "「: 」の使い方が正しくありません。値に「: 」を含むときは引用符で囲んでください",
+    ),
+    ("could not find expected ':'", "「キー: 値」の形になっていません（「:」の後に半角スペースが必要です）"),
+    ("expected ',' or ']'", "[ ] の閉じ忘れか、項目の区切りの「,」がありません"),
+    ("expected ',' or '}'", "{ } の閉じ忘れか、項目の区切りの「,」がありません"),
+    ("did not find expected key", "字下げがそろっていません（同じ階層の項目は同じ数の半角スペースで始めてください）"),
+    (
+        "did not find expected '-' indicator",
+        "字下げがそろっていません（リストの各行は同じ位置の「- 」で始めてください）",
+    ),
+    ("found unexpected end of stream", "引用符の閉じ忘れがあります"),
+    ("found undefined alias", "「*」で始まる値は使えません（文字として書くときは引用符で囲んでください）"),
+    (
+        "found unknown escape character",
+        "ダブルクォートの中の「\\」が正しくありません（シングルクォートで囲んでください）",
+    ),
+)
+
+
+def _yaml_problem(source: str, exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"{source}:{mark.line + 1}行目{mark.column + 1}文字目" if mark is not None else source
+    problem = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or exc}"
+    hint = next(
+        (ja for en, ja in YAML_HINTS if en in problem),
+        "YAML の書き方が正しくありません（字下げ・引用符・括弧を確認してください）",
+    )
+    return f"{where}: {hint}"
+
+
+def read_plan_yaml(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """The data of a plan file and the line of every path in it; PlanError when YAML is broken."""
+    try:
+        return _read_yaml(_FastPlanLoader, text, source)
+    except PlanError:
+        if _FastPlanLoader is _PlanLoader:
+            raise
+    return _read_yaml(_PlanLoader, text, source)
+
+
+def _read_yaml(loader_class: Any, text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines: dict[tuple[Any, ...], int] = {}
+        _node_lines(node, (), lines)
+        return loader.construct_document(node), lines
+    except yaml.YAMLError as exc:
+        raise PlanError(source, [_yaml_problem(source, exc)]) from None
+    finally:
+        loader.dispose()
+
+
+def load_plan_file(path: str | Path) -> PlanFile:
+    """Read and validate a plan file; raise PlanError naming file, line, entry and field."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(source, [f"{source}: ファイルが見つかりません"]) from None
+    except UnicodeDecodeError as exc:
+        raise PlanError(
+            source, [f"{source}: UTF-8 として読めません（{exc.start}バイト目）。UTF-8 で保存し直してください"]
+        ) from None
+    raw, lines = read_plan_yaml(text, source)
+    return parse_plan(raw, source, lines)

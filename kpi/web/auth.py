@@ -1,0 +1,120 @@
+"""Streamlit glue for accounts: the sidebar login form, logout, and the login requirement.
+
+kpi.ui.sidebar() calls ``draw_login`` inside the sidebar and then ``require_login``; this
+module does not import kpi.ui (the dependency goes one way). The logged-in user is a
+``kpi.permissions.Actor`` in ``st.session_state[KEY_USER]``; pages pass it to the write
+functions of ``kpi``, which check permissions themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from kpi.domain.permissions import ROLES, Actor, PermissionDenied
+from kpi.store.accounts import AuthError, actor_by_email, login, refresh_actor
+from kpi.store.db import transaction
+from kpi.text.labels import t
+
+REQUIRE_LOGIN_ENV = "KPI_REQUIRE_LOGIN"
+FORM_KEY = "kpi_login_form"
+KEY_USER = "kpi_user"
+
+
+def current_actor() -> Actor | None:
+    """The logged-in user, or None."""
+    user = st.session_state.get(KEY_USER)
+    return user if isinstance(user, Actor) else None
+
+
+def login_required() -> bool:
+    return os.environ.get(REQUIRE_LOGIN_ENV, "") == "1"
+
+
+def role_label(role: str, lang: str) -> str:
+    return t(f"role_{role}", lang) if role in ROLES else role
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets and bool(st.secrets["auth"].get("client_id") or st.secrets["auth"])
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+def _logout() -> None:
+    st.session_state.pop(KEY_USER, None)
+
+
+def _refresh(engine: Engine, actor: Actor) -> Actor | None:
+    """The account's current role and departments; None when it was disabled meanwhile."""
+    try:
+        with transaction(engine) as session:
+            return refresh_actor(session, actor)
+    except PermissionDenied:
+        return None
+
+
+def _oidc_user(engine: Engine) -> Actor | None:
+    user: Any = getattr(st, "user", None)
+    if user is None or not getattr(user, "is_logged_in", False):
+        return None
+    email = user.get("email") if hasattr(user, "get") else None
+    if not email:
+        return None
+    with transaction(engine) as session:
+        return actor_by_email(session, str(email))
+
+
+def draw_login(engine: Engine, lang: str) -> None:
+    """Login form or the logged-in user with a logout button (called inside the sidebar)."""
+    st.divider()
+    actor = current_actor()
+    if actor is None and _oidc_configured():
+        actor = _oidc_user(engine)
+        if actor is not None:
+            st.session_state[KEY_USER] = actor
+    if actor is not None:
+        fresh = _refresh(engine, actor)
+        if fresh is None:
+            _logout()
+            st.warning(t("auth_disabled", lang))
+            actor = None
+        elif fresh != actor:
+            st.session_state[KEY_USER] = fresh
+            actor = fresh
+    if actor is not None:
+        deps = "・".join(actor.departments)
+        st.markdown(f"**{t('auth_logged_in_as', lang)}**")
+        st.text(f"{actor.username}（{role_label(actor.role, lang)}）" + (f"\n{deps}" if deps else ""))
+        if st.button(t("auth_logout", lang), key="kpi_logout", icon=":material/logout:"):
+            _logout()
+            if _oidc_configured() and getattr(st, "user", None) is not None and st.user.is_logged_in:
+                st.logout()
+            st.rerun()
+        return
+    with st.form(FORM_KEY, clear_on_submit=False):
+        st.markdown(f"**{t('auth_login', lang)}**")
+        username = st.text_input(t("auth_username", lang), key="kpi_login_username")
+        password = st.text_input(t("auth_password", lang), type="password", key="kpi_login_password")
+        submitted = st.form_submit_button(t("auth_login", lang), icon=":material/login:")
+    if submitted:
+        try:
+            st.session_state[KEY_USER] = login(engine, username, password, datetime.now(UTC))
+        except AuthError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()
+    if _oidc_configured() and st.button(t("auth_oidc", lang), key="kpi_oidc_login"):
+        st.login()
+
+
+def require_login(lang: str) -> None:
+    """With KPI_REQUIRE_LOGIN=1, stop the page (after the sidebar) until someone logs in."""
+    if login_required() and current_actor() is None:
+        st.info(t("auth_required", lang), icon=":material/lock:")
+        st.stop()

@@ -1,0 +1,124 @@
+"""HTML building: status chips, tables, sparklines and the 工程表 list as escaped HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from kpi.domain.frames import is_missing
+from kpi.domain.status import Status
+from kpi.text import fmt
+from kpi.text.labels import (
+    STATUS_STYLES,
+    status_label,
+)
+from kpi.web.prefs import lang
+from kpi.web.words import _fiscal_month_name, tr
+
+
+def chip_html(status: Status | str | None, suffix: str = "") -> str:
+    """A status chip: colour plus shape plus text, so that it reads in a grey printout."""
+    if status is None or is_missing(status):
+        return f'<span class="kpi-chip">{fmt.MISSING}</span>'
+    style = STATUS_STYLES[Status(status)]
+    extra = f" {html.escape(suffix)}" if suffix else ""
+    return (
+        f'<span class="kpi-chip" style="background:{style.color};color:{style.text_color}">'
+        f"{style.symbol} {html.escape(status_label(status, lang()))}{extra}</span>"
+    )
+
+
+def mini_chip_html(status: Status | str | None, language: str | None = None) -> str:
+    """A one-symbol chip for dense tables (status by month); the label is its tooltip.
+    ``language``: the page's, read once by a table of thousands of chips."""
+    if status is None or is_missing(status):
+        return f'<span class="kpi-chip kpi-mini">{fmt.MISSING}</span>'
+    style = STATUS_STYLES[Status(status)]
+    label = html.escape(status_label(status, language or lang()))
+    return (
+        f'<span class="kpi-chip kpi-mini" title="{label}" aria-label="{label}" '
+        f'style="background:{style.color};color:{style.text_color}">{style.symbol}</span>'
+    )
+
+
+def why_html(why: Any) -> str:
+    """Why as table-cell HTML: each cause or note on its own line, every line escaped."""
+    lines = why.lines(lang()) if why is not None else []
+    return "<br>".join(html.escape(line) for line in lines) if lines else html.escape(tr("why_none"))
+
+
+def table_html(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -> str:
+    """An HTML table of (row css class, cells); cells are HTML already (escape text first).
+    ``css`` adds a class to the table (``kpi-history`` marks the status-by-month matrix)."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join(f'<tr class="{cls}">' + "".join(_cell(c) for c in cells) + "</tr>" for cls, cells in rows)
+    classes = f"kpi-table {css}".strip()
+    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _cell(cell: str) -> str:
+    # A cell may carry its own class as "class|html" (for indentation in the plan tree).
+    if cell.startswith("kpi-") and "|" in cell:
+        cls, content = cell.split("|", 1)
+        return f'<td class="{cls}">{content}</td>'
+    return f"<td>{cell}</td>"
+
+
+def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:
+    """The 工程表 as a list (``kpi.schedule_list``): for phones, where a Gantt chart is unreadable."""
+    from kpi.charts.schedule_list import month_short
+
+    def month(m: str) -> str:
+        return html.escape(month_short(m, fiscal_year, lang()))
+
+    parts = ['<div class="kpi-schedule-list">']
+    for proj in projects:
+        heading = f"{proj.symbol} {proj.code or format(proj.no, '02d')} {proj.name}"
+        parts.append(f'<p class="kpi-sl-project"><b>{esc(heading)}</b></p><ul>')
+        for line in proj.lines:
+            periods = "、".join(
+                (month(a) if a == b else f"{month(a)}–{month(b)}") + (f" {html.escape(text)}" if text else "")
+                for a, b, text in line.periods
+            )
+            marks = "".join(
+                f'<div class="kpi-sl-mark">{mini_chip_html(m.status)} {month(m.month)}'
+                + (f" {html.escape(m.text)}" if m.text else "")
+                + "</div>"
+                for m in line.marks
+            )
+            item = esc(line.item) if line.item else html.escape(tr("chart_no_item"))
+            parts.append(
+                f'<li><span class="kpi-sl-item">{item}</span> <div class="kpi-sl-period">{periods}</div>{marks}</li>'
+            )
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def name_cell(text: str) -> str:
+    """A table cell with a name of at most two lines; the whole name is its tooltip."""
+    return f'kpi-name kpi-name2|<span class="kpi-clamp2" title="{esc(text)}">{esc(text)}</span>'
+
+
+def md_text(text: str) -> str:
+    """Text from a plan file shown as literal Markdown (a 「*」 or 「_」 in a name stays as written)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+
+
+def esc(value: Any) -> str:
+    """Escaped text of a table cell; 「―」 for a missing value."""
+    return html.escape(fmt.text(value))
+
+
+def sparkline_html(name: str, unit: str, points: list[tuple[int, float]]) -> str:
+    """The inline SVG sparkline of one indicator; its label reads every month's value."""
+    from kpi.charts.data import format_value
+    from kpi.charts.sparkline import sparkline_svg
+
+    values = ("、" if lang() == "ja" else ", ").join(
+        f"{_fiscal_month_name(i)} {format_value(v, unit)}" for i, v in sorted(points)
+    )
+    detail = f"{tr('spark_label')}: {values}" if values else tr("spark_none")
+    label = f"{name}（{detail}）" if lang() == "ja" else f"{name} ({detail})"
+    return sparkline_svg(points, label, fmt.MISSING)

@@ -1,0 +1,88 @@
+"""Words on the screen: the catalog in the visitor's language with the plan's own level names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kpi.domain.fiscal import Month, fiscal_year_label
+from kpi.domain.permissions import public_author
+from kpi.domain.plan import DEFAULT_LEVELS, level_words
+from kpi.store.db import database_url
+from kpi.text.labels import (
+    actor_label,
+    app_title,
+    t,
+)
+from kpi.web.auth import current_actor
+from kpi.web.cache import cached_departments, cached_plan_levels, cached_plan_titles, current_version
+from kpi.web.prefs import KEY_YEAR, lang
+
+
+def level_names() -> tuple[str, ...]:
+    """The chosen year's level names (else the latest year's); English keeps its generic words."""
+    if lang() == "en":
+        return (t("policy", "en"), t("measure", "en"), t("project", "en"))
+    url = database_url()
+    levels = cached_plan_levels(url, current_version(url))
+    chosen = st.session_state.get(KEY_YEAR)
+    if chosen in levels:
+        return levels[chosen]
+    return levels[max(levels)] if levels else DEFAULT_LEVELS
+
+
+def current_app_title() -> str:
+    """The app's name for the tab and sidebar: the chosen year's plan (else the latest)."""
+    url = database_url()
+    titles = cached_plan_titles(url, current_version(url))
+    chosen = st.session_state.get(KEY_YEAR)
+    plan = titles.get(chosen) if chosen in titles else (titles[max(titles)] if titles else None)
+    return app_title(plan, lang())
+
+
+def tr(key: str) -> str:
+    """A label of the catalog, with the plan's own level names (「重点施策別」→「分野別」)."""
+    text = t(key, lang())
+    # Only a label naming a level reads the plan: the error message of a page whose database
+    # failed must not need the database.
+    if lang() == "en" or not any(word in text for word in DEFAULT_LEVELS):
+        return text
+    return level_words(text, level_names())
+
+
+def all_option(value: Any) -> str:
+    """format_func for a selectbox whose empty first option means 「すべて」 (no filter)."""
+    return tr("all_option") if value in ("", None) else str(value)
+
+
+def author_text(author: Any) -> str:
+    """An author as the visitor may see it: the user name when logged in, otherwise the
+    author's department (anonymous visitors do not learn account names)."""
+    if author is None or (not isinstance(author, str) and pd.isna(author)) or author == "":
+        return ""
+    viewer = current_actor()
+    url = database_url()
+    departments = {} if viewer is not None else cached_departments(url, current_version(url))
+    return actor_label(public_author(str(author), viewer, departments, tr("author_staff")), lang())
+
+
+def _year_label(year: int, ja: bool) -> str:
+    return fiscal_year_label(year) if ja else f"FY{year}"
+
+
+def month_label(month: Month) -> str:
+    """「2026年10月」 in Japanese, 2026-10 in English."""
+    return month.label_ja() if lang() == "ja" else str(month)
+
+
+def _month_label(month: str, ja: bool) -> str:
+    return Month.parse(month).label_ja() if ja else month
+
+
+def _fiscal_month_name(index: int) -> str:
+    from kpi.charts.data import EN_MONTHS
+
+    month = (index + 2) % 12 + 1  # fiscal month 1 is April
+    return f"{month}月" if lang() == "ja" else EN_MONTHS[month - 1]
