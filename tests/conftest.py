@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -22,6 +23,71 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)  # the product's "now" in tests: October 2026 is the latest ended month
 ADMIN = Actor("test-admin", "admin")
 POSTGRES_ENV = "KPI_TEST_POSTGRES_URL"
+
+
+# The layers of the suite, given to every test by what it uses (README "Development"): ``unit``
+# touches no database and no Streamlit (``python -m pytest -m unit`` runs in seconds), ``store``
+# a real database or the command line, ``apptest`` Streamlit's AppTest, ``browser`` Chromium.
+LAYER_MARKERS = ("unit", "store", "apptest", "browser")
+_STORE_WORDS = (
+    "make_engine",
+    "transaction(",
+    "subprocess",
+    "_engine",
+    "db_url",
+    "sqlite_url",
+    "demo_app",
+    "app_env",
+    "main(",
+)
+
+
+def _sources(item: pytest.Item) -> str:
+    """The test's own source and that of every fixture it uses (fixtures of fixtures too)."""
+    parts: list[str] = []
+    seen: set[Any] = set()
+
+    def add(func: Any, depth: int = 0) -> None:
+        # The function, and the module-level helpers it calls (``_start()`` that builds an AppTest).
+        if func in seen or depth > 3:
+            return
+        seen.add(func)
+        try:
+            parts.append(inspect.getsource(func))
+        except (OSError, TypeError):  # pytest's own fixtures (tmp_path, monkeypatch, …)
+            return
+        inner = getattr(getattr(func, "hypothesis", None), "inner_test", None) or inspect.unwrap(func)
+        code, scope = getattr(inner, "__code__", None), getattr(inner, "__globals__", {})
+        for name in code.co_names if code is not None else ():
+            helper = scope.get(name)
+            if inspect.isfunction(helper) and helper.__module__ == func.__module__:
+                add(helper, depth + 1)
+
+    func = getattr(item, "function", None)
+    if func is not None:
+        add(func)
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in info.name2fixturedefs.values() if info is not None else ():
+        for fixturedef in defs:
+            add(fixturedef.func)
+    return "\n".join(parts)
+
+
+def layer_of(item: pytest.Item) -> str:
+    if "e2e" in Path(str(item.path)).parts:
+        return "browser"
+    source = _sources(item)
+    if "AppTest" in source:
+        return "apptest"
+    if any(word in source for word in _STORE_WORDS) or "postgres" in item.keywords:
+        return "store"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not any(m in item.keywords for m in LAYER_MARKERS if m != "browser"):
+            item.add_marker(layer_of(item))
 
 
 @pytest.fixture
