@@ -12,9 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
 from kpi.cycle.evaluations import EvaluationRejected, current_evaluations, rating_text
 from kpi.cycle.reminders import SmtpConfigError, app_url, department_reminders, send_reminders, smtp_config
 from kpi.domain import clock
@@ -35,6 +32,9 @@ from kpi.store.inquiry import (
 from kpi.store.reads import fiscal_years, plan_data
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 REJECTED = (InquiryRejected, PermissionDenied, TransitionRefused, EvaluationRejected)
 
