@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi.cycle.evaluations import current_evaluations
 from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
 from kpi.reports.content import Scope, build_report, scope_projects
 from kpi.reports.images import Progress
 from kpi.store import audit
 from kpi.store.db import transaction
+from kpi.store.evaluations import current_evaluations
 from kpi.store.reads import plan_data
 
 if TYPE_CHECKING:
