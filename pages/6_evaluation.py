@@ -11,12 +11,9 @@ import streamlit as st
 
 from kpi.cycle.council import council_filename, council_papers
 from kpi.cycle.evaluations import (
-    EvaluationRejected,
     evaluation_history,
     evaluation_overview,
     rating_counts,
-    rating_scale,
-    rating_text,
     save_evaluation,
     state_counts,
     suggestion_reason,
@@ -27,11 +24,13 @@ from kpi.domain import clock
 from kpi.domain.fiscal import Month
 from kpi.domain.inquiry import OPEN_STATES, State, TransitionRefused, state_label
 from kpi.domain.permissions import PermissionDenied, can_write_project
+from kpi.domain.rating import EvaluationRejected, rating_scale
 from kpi.domain.write_scope import first_writable
 from kpi.store.inquiry import InquiryRejected, apply_action
 from kpi.store.writes import read, with_retry
 from kpi.text.fmt import number, text
 from kpi.text.labels import status_text
+from kpi.text.rating import rating_text
 from kpi.web import auth, cache, frame, markup, nav, prefs, widgets, words
 
 KEY_PROJECT = "evaluation_project"

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi.cycle.evaluations import department_overview, rating_text
+from kpi.cycle.evaluations import department_overview
 from kpi.cycle.inquiry_sheet import (
     OUTCOME_LABELS,
     InquiryImportRejected,
@@ -26,6 +26,7 @@ from kpi.domain.inquiry import KIND_LABELS, KIND_LABELS_EN, State, TransitionRef
 from kpi.domain.permissions import PermissionDenied
 from kpi.store.inquiry import InquiryRejected, apply_action, close_inquiry, open_inquiry
 from kpi.store.writes import read, with_retry
+from kpi.text.rating import rating_text
 from kpi.web import auth, cache, frame, nav, prefs, widgets, words
 
 KEY_DEPARTMENT = "inquiry_department"

@@ -6,11 +6,8 @@ import pytest
 from sqlalchemy import Engine
 
 from kpi.cycle.evaluations import (
-    EvaluationRejected,
-    current_evaluations,
     evaluation_history,
     rating_counts,
-    rating_scale,
     suggest_rating,
     suggestions,
     summary_table,
@@ -18,8 +15,10 @@ from kpi.cycle.evaluations import (
 from kpi.cycle.evaluations import save_evaluation as save
 from kpi.domain.fiscal import Month
 from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.domain.rating import EvaluationRejected
 from kpi.store.audit import audit_frame
 from kpi.store.db import transaction
+from kpi.store.evaluations import current_evaluations
 from kpi.store.reads import plan_data
 
 CITIZENS = Actor("shimin", "editor", ("市民課",))  # lead department of projects 4 and 5
@@ -60,15 +59,6 @@ def test_rating_outside_the_scale_is_rejected(plan_engine: Engine, admin: Actor)
         save(s, admin, 2026, 1, "E", "", "")
     with pytest.raises(EvaluationRejected), transaction(plan_engine) as s:
         save(s, admin, 2026, 99, "A", "", "")
-
-
-def test_scale_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert [r.text for r in rating_scale()] == ["A 達成", "B 概ね達成", "C 未達成", "D 評価不能"]
-    monkeypatch.setenv("KPI_EVALUATION_SCALE", "S:大きく上回る,A:達成,B:概ね達成,C:未達成,D:評価不能")
-    assert [r.code for r in rating_scale()] == ["S", "A", "B", "C", "D"]
-    monkeypatch.setenv("KPI_EVALUATION_SCALE", "broken")
-    with pytest.raises(EvaluationRejected):
-        rating_scale()
 
 
 @pytest.mark.parametrize(

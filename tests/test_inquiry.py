@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 
 from kpi.cycle.evaluations import (
-    EvaluationRejected,
-    current_evaluations,
     save_evaluation,
     state_counts,
     summary_table,
@@ -20,9 +18,11 @@ from kpi.domain.clock import local_time_text
 from kpi.domain.fiscal import Month
 from kpi.domain.inquiry import Action, State, TransitionRefused, owed_by_department, owed_items, state_label, transition
 from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.domain.rating import EvaluationRejected
 from kpi.store.audit import audit_frame
 from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, current_revision, head_revision, make_engine, transaction, upgrade
+from kpi.store.evaluations import current_evaluations
 from kpi.store.inquiry import (
     InquiryRejected,
     apply_action,

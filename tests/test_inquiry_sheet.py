@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from kpi.cli.main import main
-from kpi.cycle.evaluations import current_evaluations, save_evaluation
+from kpi.cycle.evaluations import save_evaluation
 from kpi.cycle.inquiry_sheet import (
     CHANGE,
     CONFLICT,
@@ -28,6 +28,7 @@ from kpi.domain.inquiry import State
 from kpi.domain.permissions import Actor
 from kpi.store.audit import audit_frame
 from kpi.store.db import make_engine, transaction
+from kpi.store.evaluations import current_evaluations
 from kpi.store.inquiry import apply_action, evaluation_states, open_inquiry
 
 from .conftest import ADMIN

@@ -9,11 +9,12 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from kpi.cycle.evaluations import current_evaluations, save_evaluation
+from kpi.cycle.evaluations import save_evaluation
 from kpi.domain.inquiry import State
 from kpi.domain.permissions import Actor
 from kpi.store.audit import audit_frame
 from kpi.store.db import make_engine, transaction
+from kpi.store.evaluations import current_evaluations
 from kpi.store.inquiry import department_emails, evaluation_states, open_inquiry
 
 from .conftest import ADMIN, ROOT

@@ -8,10 +8,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.cycle.evaluations import current_evaluations
 from kpi.domain.permissions import Actor
 from kpi.services.actuals import ActualInput, record_actuals
 from kpi.store.db import make_engine, transaction
+from kpi.store.evaluations import current_evaluations
 
 from .conftest import ADMIN, TODAY
 

@@ -22,7 +22,7 @@ from kpi.domain import clock
 from kpi.domain.fiscal import Month, latest_ended_month
 from kpi.domain.frames import is_missing, records
 from kpi.domain.permissions import PermissionDenied, cli_actor
-from kpi.store.db import make_engine, plan_file, transaction, upgrade
+from kpi.store.db import is_database_busy, make_engine, plan_file, transaction, upgrade
 from kpi.store.reads import fiscal_years, plan_data
 from kpi.text import fmt
 from kpi.text.labels import status_text
@@ -89,8 +89,6 @@ def cmd_new_year(args: argparse.Namespace) -> int:
 
 def cmd_import_actuals(args: argparse.Namespace) -> int:
     # Imported here so that the rest of the CLI does not load the write path.
-    from sqlalchemy.exc import OperationalError
-
     from kpi.services.actuals import ActualsRejected, record_actuals
     from kpi.services.actuals_files import FileFormatError, read_actuals_file
     from kpi.store.writes import ConcurrentSave, with_retry
@@ -121,8 +119,8 @@ def cmd_import_actuals(args: argparse.Namespace) -> int:
     except (PermissionDenied, ConcurrentSave) as exc:
         _err(f"{args.file}: {exc}")
         return 1
-    except OperationalError as exc:
-        if "locked" not in str(exc.orig):
+    except Exception as exc:
+        if not is_database_busy(exc):
             raise
         # SQLite: another import held the database longer than the busy timeout.
         _err(

@@ -12,17 +12,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
-from kpi.cycle.evaluations import EvaluationRejected, current_evaluations, rating_text
 from kpi.cycle.reminders import SmtpConfigError, app_url, department_reminders, send_reminders, smtp_config
 from kpi.domain import clock
 from kpi.domain.fiscal import Month, latest_ended_month
 from kpi.domain.inquiry import TransitionRefused, state_label
 from kpi.domain.permissions import PermissionDenied, cli_actor
+from kpi.domain.rating import EvaluationRejected
 from kpi.store.audit import audit
 from kpi.store.db import make_engine, transaction, upgrade
+from kpi.store.evaluations import current_evaluations
 from kpi.store.inquiry import (
     InquiryRejected,
     close_inquiry,
@@ -33,8 +31,12 @@ from kpi.store.inquiry import (
     set_department_email,
 )
 from kpi.store.reads import fiscal_years, plan_data
+from kpi.text.rating import rating_text
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 REJECTED = (InquiryRejected, PermissionDenied, TransitionRefused, EvaluationRejected)
 

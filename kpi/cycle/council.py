@@ -25,12 +25,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from kpi.cycle.evaluations import rating_counts, rating_text, state_counts
+from kpi.cycle.evaluations import rating_counts, state_counts
 from kpi.domain.inquiry import state_label
 from kpi.domain.plan import PlanData
 from kpi.reports.fonts import register_japanese_font
 from kpi.reports.schedule_sheet import schedule_pdf, schedule_xlsx
 from kpi.text.cellsafe import neutralise
+from kpi.text.rating import rating_text
 
 TITLE = "期末評価 総括（懇話会資料）"
 HEADER = [
@@ -176,7 +177,8 @@ def council_filename(year: int, fmt: str) -> str:
 
 def council_papers(session: Any, year: int, as_of: Any, fmt: str, today: date) -> bytes:
     """The papers from the database: every project, its state and its current evaluation."""
-    from kpi.cycle.evaluations import current_evaluations, summary_table
+    from kpi.cycle.evaluations import summary_table
+    from kpi.store.evaluations import current_evaluations
     from kpi.store.inquiry import InquiryRejected, evaluation_states, inquiry_info
     from kpi.store.reads import plan_data
 

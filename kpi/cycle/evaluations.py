@@ -6,11 +6,9 @@ Evaluations are append-only (kpi.models.Evaluation): saving adds a revision and 
 is current. Editors evaluate the projects of their departments, admins any project; every
 save is audited.
 
-Rating scale: A 達成 / B 概ね達成 / C 未達成 / D 評価不能 by default. Another scale is set with
-the environment variable ``KPI_EVALUATION_SCALE`` as ``CODE:label`` pairs separated by
-commas, e.g. ``KPI_EVALUATION_SCALE="S:大きく上回る,A:達成,B:概ね達成,C:未達成,D:評価不能"``.
-Codes of the default scale are used by the suggestion rule; a custom scale without them
-shows no suggestion.
+Rating scale (``kpi.domain.rating``, read as words by ``kpi.text.rating``): A 達成 / B 概ね達成 /
+C 未達成 / D 評価不能 by default, another with ``KPI_EVALUATION_SCALE``. Codes of the default
+scale are used by the suggestion rule; a custom scale without them shows no suggestion.
 
 Suggested rating (shown, never forced), from the project's statuses at the end of the
 fiscal year (or at the as-of month before then, as a provisional suggestion):
@@ -26,15 +24,12 @@ fiscal year (or at the as-of month before then, as a provisional suggestion):
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from kpi.domain.clock import local_time_text
 from kpi.domain.fiscal import Month
@@ -42,60 +37,20 @@ from kpi.domain.frames import opt
 from kpi.domain.inquiry import OPEN_STATES, OwedItem, State
 from kpi.domain.permissions import Actor, require_project_write
 from kpi.domain.plan import PlanData
+from kpi.domain.rating import DEFAULT_SCALE, EvaluationRejected, rating_scale
 from kpi.domain.status import Status
 from kpi.domain.statuses import assessment_statuses, indicator_statuses, project_statuses
 from kpi.store.audit import audit
+from kpi.store.evaluations import current_evaluations, evaluation_revisions, latest_evaluation
 from kpi.store.inquiry import InquiryInfo, StateInfo, check_save, evaluation_states, inquiry_info, owed_now, record_save
-from kpi.store.models import Evaluation, FiscalYear, Project
+from kpi.store.models import Evaluation, Project
 from kpi.store.reads import project_by_no
+from kpi.text.rating import UNFILLED, rating_text
 
-SCALE_ENV = "KPI_EVALUATION_SCALE"
-DEFAULT_SCALE: tuple[tuple[str, str], ...] = (("A", "達成"), ("B", "概ね達成"), ("C", "未達成"), ("D", "評価不能"))
-# The default scale's labels in English (a configured scale is shown as configured).
-DEFAULT_SCALE_EN = {"A": "Achieved", "B": "Mostly achieved", "C": "Not achieved", "D": "Cannot be evaluated"}
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 MAX_TEXT = 4000  # a sheet cell holds a few paragraphs; longer text is a paste error
-UNFILLED = "未記入"
-
-
-class EvaluationRejected(ValueError):
-    """The evaluation was not saved; the message says why, in Japanese."""
-
-
-@dataclass(frozen=True)
-class Rating:
-    code: str
-    label: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.code} {self.label}"
-
-
-def rating_scale() -> tuple[Rating, ...]:
-    """The configured scale (``KPI_EVALUATION_SCALE``) or the default A/B/C/D."""
-    raw = os.environ.get(SCALE_ENV, "").strip()
-    pairs = DEFAULT_SCALE
-    if raw:
-        parsed = []
-        for part in raw.split(","):
-            code, sep, label = part.partition(":")
-            if not sep or not code.strip() or not label.strip():
-                raise EvaluationRejected(f"{SCALE_ENV} は「A:達成,B:概ね達成」の形式で指定してください: {raw!r}")
-            parsed.append((code.strip(), label.strip()))
-        pairs = tuple(parsed)
-    return tuple(Rating(c, label) for c, label in pairs)
-
-
-def rating_text(code: str | None, lang: str = "ja") -> str:
-    """「A 達成」 for a code of the scale; the code itself otherwise; 未記入 for none."""
-    if code is None or code == "" or (isinstance(code, float) and pd.isna(code)):
-        return "Not filled" if lang == "en" else UNFILLED
-    for r in rating_scale():
-        if r.code == code:
-            if lang == "en" and (r.code, r.label) in DEFAULT_SCALE:
-                return f"{r.code} {DEFAULT_SCALE_EN[r.code]}"
-            return r.text
-    return str(code)
 
 
 # The suggestion's reasons (suggest_rating) in English.
@@ -115,9 +70,6 @@ def suggestion_reason(reason: str, lang: str = "ja") -> str:
     return SUGGESTION_REASONS_EN.get(reason, reason) if lang == "en" else reason
 
 
-EVALUATION_COLUMNS = ["project_no", "rating", "reason", "new_issues", "author", "created_at", "revision"]
-
-
 def _project(session: Session, year: int, project_no: int) -> Project:
     project = project_by_no(session, year, project_no)
     if project is None:
@@ -125,51 +77,9 @@ def _project(session: Session, year: int, project_no: int) -> Project:
     return project
 
 
-def current_evaluations(session: Session, year: int) -> pd.DataFrame:
-    """The latest evaluation of every evaluated project of a fiscal year."""
-    latest = (
-        select(Evaluation.project_id, func.max(Evaluation.revision).label("rev"))
-        .group_by(Evaluation.project_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            Project.no,
-            Evaluation.rating,
-            Evaluation.reason,
-            Evaluation.new_issues,
-            Evaluation.author,
-            Evaluation.created_at,
-            Evaluation.revision,
-        )
-        .join(latest, (Evaluation.project_id == latest.c.project_id) & (Evaluation.revision == latest.c.rev))
-        .join(Project, Project.id == Evaluation.project_id)
-        .join(FiscalYear, FiscalYear.id == Project.fiscal_year_id)
-        .where(FiscalYear.year == year)
-        .order_by(Project.no)
-    )
-    return pd.DataFrame([tuple(r) for r in session.execute(stmt).all()], columns=EVALUATION_COLUMNS)
-
-
 def evaluation_history(session: Session, year: int, project_no: int) -> pd.DataFrame:
     """Every revision of one project's evaluation, newest first."""
-    project = _project(session, year, project_no)
-    stmt = (
-        select(
-            Evaluation.revision,
-            Evaluation.rating,
-            Evaluation.reason,
-            Evaluation.new_issues,
-            Evaluation.author,
-            Evaluation.created_at,
-        )
-        .where(Evaluation.project_id == project.id)
-        .order_by(Evaluation.revision.desc())
-    )
-    return pd.DataFrame(
-        [tuple(r) for r in session.execute(stmt).all()],
-        columns=["revision", "rating", "reason", "new_issues", "author", "created_at"],
-    )
+    return evaluation_revisions(session, _project(session, year, project_no).id)
 
 
 @dataclass(frozen=True)
@@ -200,9 +110,7 @@ def save_evaluation(
     for label, text in (("左記の状況・理由等", reason), ("新たに生じた課題等", new_issues)):
         if len(text) > MAX_TEXT:
             raise EvaluationRejected(f"{label}は{MAX_TEXT}文字以内で入力してください（{len(text)}文字）")
-    last = session.scalars(
-        select(Evaluation).where(Evaluation.project_id == project.id).order_by(Evaluation.revision.desc()).limit(1)
-    ).one_or_none()
+    last = latest_evaluation(session, project.id)
     if last is not None and (last.rating, last.reason, last.new_issues) == (rating, reason, new_issues):
         return SaveOutcome(project_no, last.revision, changed=False)
     before, state_row = check_save(session, actor, year, project)

@@ -19,26 +19,29 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from kpi.cycle.evaluations import MAX_TEXT, current_evaluations, rating_scale, rating_text, save_evaluation
+from kpi.cycle.evaluations import MAX_TEXT, save_evaluation
 from kpi.domain.inquiry import OPEN_STATES, state_label
 from kpi.domain.permissions import Actor, can_write_project
 from kpi.domain.plan import PlanData
+from kpi.domain.rating import rating_scale
 from kpi.reports.schedule_sheet import schedule_xlsx, sheet_name
 from kpi.store.audit import audit
+from kpi.store.evaluations import current_evaluations, evaluation_revision, latest_evaluation
 from kpi.store.inquiry import InquiryRejected, evaluation_states, signing_key
-from kpi.store.models import Evaluation
 from kpi.store.reads import plan_data, project_by_no
 from kpi.text.cellsafe import DANGEROUS_PREFIXES, neutralise
+from kpi.text.rating import rating_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 FORMAT = "kpi-inquiry-1"
 INFO_SHEET = "照会情報"
@@ -323,16 +326,12 @@ class InquiryPreview:
 def _revision(session: Session, project_id: int, revision: int) -> Version:
     if revision <= 0:
         return EMPTY
-    ev = session.scalars(
-        select(Evaluation).where(Evaluation.project_id == project_id, Evaluation.revision == revision)
-    ).one_or_none()
+    ev = evaluation_revision(session, project_id, revision)
     return EMPTY if ev is None else Version(ev.rating, ev.reason, ev.new_issues)
 
 
 def _latest(session: Session, project_id: int) -> tuple[int, Version]:
-    ev = session.scalars(
-        select(Evaluation).where(Evaluation.project_id == project_id).order_by(Evaluation.revision.desc()).limit(1)
-    ).one_or_none()
+    ev = latest_evaluation(session, project_id)
     return (0, EMPTY) if ev is None else (ev.revision, Version(ev.rating, ev.reason, ev.new_issues))
 
 

@@ -28,7 +28,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from kpi.cycle.evaluations import rating_text
 from kpi.domain.fiscal import Month, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
@@ -36,6 +35,7 @@ from kpi.reports.fonts import register_japanese_font
 from kpi.text import fmt
 from kpi.text.cellsafe import neutralise
 from kpi.text.labels import WORK_FIELDS, work_headings
+from kpi.text.rating import rating_text
 
 SHEET_SUFFIX = "の取組に係る工程表"
 

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine
 
-from kpi.cycle.evaluations import current_evaluations
 from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
 from kpi.reports.content import Scope, build_report, scope_projects
 from kpi.reports.images import Progress
 from kpi.store import audit
 from kpi.store.db import transaction
+from kpi.store.evaluations import current_evaluations
 from kpi.store.reads import plan_data
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 FORMATS = ("pdf", "xlsx", "png")
 SCHEDULE_FORMATS = ("xlsx", "pdf")

@@ -22,7 +22,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi.charts.data import unit_digits
-from kpi.cycle.evaluations import rating_text
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.status import Status
 from kpi.reports.content import ReportContent
@@ -30,6 +29,7 @@ from kpi.reports.tables import SUMMARY_HEADER, WHY_HEADER, breakdown, history_he
 from kpi.text import fmt
 from kpi.text.cellsafe import neutralise
 from kpi.text.labels import STATUS_STYLES, status_text
+from kpi.text.rating import rating_text
 
 HEADER_FILL = PatternFill("solid", fgColor="ECEFF1")
 BOLD = Font(bold=True)

@@ -10,23 +10,23 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from kpi.domain.fiscal import Month, current_month, fiscal_year_label
 from kpi.domain.numbers import parse_number
 from kpi.domain.permissions import Actor, can_write_project
 from kpi.domain.status import Status, evaluate_indicator
 from kpi.domain.statuses import rule_of, values_by_code
+from kpi.store.actual_rows import current_revisions, indicator_rows, locked_year_months
 from kpi.store.audit import audit
 from kpi.store.locks import hold_years, locked_message
-from kpi.store.models import ActualRevision, FiscalYear, Indicator, PeriodLock, Project
+from kpi.store.models import ActualRevision
 from kpi.store.planfile import default_range
 from kpi.store.reads import indicators_with_actuals
-from kpi.store.revisions import latest
 from kpi.text.fmt import number
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -109,31 +109,10 @@ class _IndicatorInfo:
     related: tuple[str, ...]
 
 
-# A save names its indicators: up to this many codes are looked up by name, not the whole table.
-CODES_LOOKED_UP = 5_000
-
-
 def _indicator_index(session: Session, codes: set[str] | None = None) -> dict[str, list[_IndicatorInfo]]:
     """Indicators by code, in every fiscal year (a code may recur year after year)."""
-    stmt = (
-        select(
-            Indicator.id,
-            Indicator.code,
-            Indicator.name,
-            FiscalYear.year,
-            Indicator.unit,
-            Indicator.min_value,
-            Indicator.max_value,
-            Project.lead_department,
-            Project.related_departments,
-        )
-        .join(FiscalYear, FiscalYear.id == Indicator.fiscal_year_id)
-        .join(Project, Project.id == Indicator.project_id)
-    )
-    if codes is not None and len(codes) <= CODES_LOOKED_UP:
-        stmt = stmt.where(Indicator.code.in_(sorted(codes)))
     index: dict[str, list[_IndicatorInfo]] = {}
-    for pk, code, name, year, unit, low, high, lead, related in session.execute(stmt):
+    for pk, code, name, year, unit, low, high, lead, related in indicator_rows(session, codes):
         info = _IndicatorInfo(pk, code, name, year, unit, low, high, lead, tuple(related or ()))
         index.setdefault(code, []).append(info)
     return index
@@ -166,12 +145,7 @@ def validate_actuals(
 ) -> tuple[list[_Checked], list[RowError]]:
     """Check every row (all of them, so that every problem is reported at once)."""
     index = _indicator_index(session, {str(r.indicator_id or "").strip() for r in rows})
-    locks = {
-        (year, m)
-        for year, m in session.execute(
-            select(FiscalYear.year, PeriodLock.month).join(FiscalYear, FiscalYear.id == PeriodLock.fiscal_year_id)
-        )
-    }
+    locks = locked_year_months(session)
     now = current_month(today)
     checked: list[_Checked] = []
     errors: list[RowError] = []
@@ -476,13 +450,9 @@ class _Current:
 def _current_revisions(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], _Current]:
     if not keys:
         return {}
-    ids = sorted({k[0] for k in keys})
-    stmt = select(ActualRevision).join(
-        *latest(ActualRevision, ActualRevision.indicator_id, ActualRevision.indicator_id.in_(ids))
-    )
     wanted = set(keys)
     out = {}
-    for r in session.scalars(stmt):
+    for r in current_revisions(session, (k[0] for k in keys)):
         if (r.indicator_id, r.month) in wanted:
             out[(r.indicator_id, r.month)] = _Current(r.revision, r.value, r.note, r.author, r.is_sample)
     return out

@@ -11,10 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from kpi.domain.fiscal import Month
 from kpi.domain.frames import opt, opt_float
@@ -28,6 +25,10 @@ from kpi.services.actuals import ActualInput, Conflict, SaveResult, record_actua
 from kpi.store.planfile import default_range
 from kpi.store.reads import indicators_with_actuals
 from kpi.store.writes import EntryError, with_retry
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 
 def _blank(value: Any) -> bool:

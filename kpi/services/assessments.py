@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
 from kpi.domain.fiscal import Month, current_month
 from kpi.domain.frames import opt
@@ -18,8 +17,12 @@ from kpi.domain.write_scope import can_write, project_rows
 from kpi.store.audit import audit
 from kpi.store.locks import hold_years, require_open
 from kpi.store.models import Assessment
-from kpi.store.reads import project_by_no
+from kpi.store.reads import latest_assessment_revision, project_by_no
 from kpi.store.writes import EntryError, with_retry
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 ASSESSMENT_STATUSES = (Status.ON_TRACK.value, Status.CAUTION.value, Status.DELAYED.value)
 
@@ -75,9 +78,7 @@ def save_assessment(
     comment = comment.strip()
     if status == Status.DELAYED.value and not comment:
         raise EntryError("「遅延」の自己評価には理由（コメント）が必要です")
-    latest = session.scalar(
-        select(func.max(Assessment.revision)).where(Assessment.project_id == proj.id, Assessment.month == str(month))
-    )
+    latest = latest_assessment_revision(session, proj.id, str(month))
     revision = (latest or 0) + 1
     session.add(
         Assessment(

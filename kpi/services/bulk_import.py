@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from kpi.domain.permissions import Actor, require_admin
 from kpi.services.actuals import PlannedRow, RowError, SaveResult, plan_actuals, record_actuals
@@ -20,6 +19,10 @@ from kpi.services.actuals_files import read_actuals_bytes
 from kpi.store.audit import audit
 from kpi.store.writes import with_retry
 from kpi.text.fmt import number
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 PREVIEW_CELL_CHARS = 200  # a preview shows the start of a huge cell, not all of it
 PREVIEW_COLUMNS = ["line", "indicator_id", "name", "month", "value", "change", "note", "reason", "error"]

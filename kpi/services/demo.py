@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import random
 from datetime import date
-
-from sqlalchemy import CursorResult, delete, func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from kpi.domain.fiscal import Month, fiscal_months, latest_ended_month
 from kpi.domain.permissions import Actor, require_admin
 from kpi.services.actuals import ActualInput, record_actuals
 from kpi.store.audit import audit
-from kpi.store.models import ActualRevision, Assessment, FiscalYear, Indicator, Project
+from kpi.store.demo_rows import (
+    delete_sample_rows,
+    projects_with_indicators,
+    real_actual_count,
+    year_indicators,
+    year_projects,
+)
+from kpi.store.models import Assessment, Indicator
+from kpi.store.reads import fiscal_year_id
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 SAMPLE_NOTE = "サンプルデータ"
 
@@ -42,25 +51,13 @@ class DemoRefused(RuntimeError):
     pass
 
 
-def _real_count(session: Session, fy_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(ActualRevision)
-            .join(Indicator)
-            .where(Indicator.fiscal_year_id == fy_id, ActualRevision.is_sample.is_(False))
-        )
-        or 0
-    )
-
-
 def load_demo(session: Session, year: int, actor: Actor, today: date) -> int:
     """Load sample actuals from April to the latest ended month; return how many were saved."""
     require_admin(actor, "サンプルデータの読み込み")
-    fy = session.scalars(select(FiscalYear).where(FiscalYear.year == year)).one_or_none()
-    if fy is None:
+    fy_id = fiscal_year_id(session, year)
+    if fy_id is None:
         raise DemoRefused("計画が読み込まれていません。先に python -m kpi init を実行してください")
-    real = _real_count(session, fy.id)
+    real = real_actual_count(session, fy_id)
     if real:
         raise DemoRefused(f"実データが{real}件あるため、サンプルデータは読み込みません（混在を防ぐため）")
     clear_demo(session, year, actor, audit_entry=False)
@@ -68,15 +65,15 @@ def load_demo(session: Session, year: int, actor: Actor, today: date) -> int:
     months = [m for m in fiscal_months(year) if m <= last]
     rng = random.Random(year)
     rows: list[ActualInput] = []
-    for ind in session.scalars(select(Indicator).where(Indicator.fiscal_year_id == fy.id).order_by(Indicator.position)):
+    for ind in year_indicators(session, fy_id):
         upto = [m for m in months if m <= last.add(-LAGGING.get(ind.code, 0))]
         for m in upto:
             value = _sample_value(ind, m, rng)
             if value is not None:
                 rows.append(ActualInput(ind.code, str(m), value, SAMPLE_NOTE))
     result = record_actuals(session, rows, actor, today, source="demo", is_sample=True)
-    projects = session.scalars(select(Project).where(Project.fiscal_year_id == fy.id).order_by(Project.no)).all()
-    with_indicators = set(session.scalars(select(Indicator.project_id).where(Indicator.fiscal_year_id == fy.id)))
+    projects = year_projects(session, fy_id)
+    with_indicators = projects_with_indicators(session, fy_id)
     for p in projects:
         if p.id in with_indicators:
             continue
@@ -120,23 +117,10 @@ def _sample_value(ind: Indicator, month: Month, rng: random.Random) -> float | N
 def clear_demo(session: Session, year: int, actor: Actor, audit_entry: bool = True) -> int:
     """Remove the sample actuals and sample self-assessments of a fiscal year, nothing else."""
     require_admin(actor, "サンプルデータの削除")
-    fy_id = session.scalar(select(FiscalYear.id).where(FiscalYear.year == year))
+    fy_id = fiscal_year_id(session, year)
     if fy_id is None:
         return 0
-    ind_ids = select(Indicator.id).where(Indicator.fiscal_year_id == fy_id)
-    proj_ids = select(Project.id).where(Project.fiscal_year_id == fy_id)
-    n = _rowcount(
-        session.execute(
-            delete(ActualRevision).where(ActualRevision.is_sample.is_(True), ActualRevision.indicator_id.in_(ind_ids))
-        )
-    )
-    n += _rowcount(
-        session.execute(delete(Assessment).where(Assessment.is_sample.is_(True), Assessment.project_id.in_(proj_ids)))
-    )
+    n = delete_sample_rows(session, fy_id)
     if audit_entry:
         audit(session, actor, "demo.clear", f"FY{year}", removed=n)
     return n
-
-
-def _rowcount(result: object) -> int:
-    return int(result.rowcount or 0) if isinstance(result, CursorResult) else 0

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
 from kpi.domain.fiscal import Month
 from kpi.domain.permissions import Actor, PermissionDenied, require_admin, require_project_write
@@ -15,8 +14,13 @@ from kpi.domain.plan import PlanData
 from kpi.domain.write_scope import can_write, project_rows
 from kpi.store.audit import audit
 from kpi.store.locks import hold_years, require_open
-from kpi.store.models import FiscalYear, Milestone, Project
+from kpi.store.models import Milestone, Project
+from kpi.store.reads import milestone_by_code
 from kpi.store.writes import EntryError, with_retry
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 
 def writable_milestones(data: PlanData, actor: Actor | None) -> pd.DataFrame:
@@ -27,15 +31,10 @@ def writable_milestones(data: PlanData, actor: Actor | None) -> pd.DataFrame:
 
 
 def _milestone(session: Session, year: int, code: str) -> tuple[Milestone, Project]:
-    row = session.execute(
-        select(Milestone, Project)
-        .join(Project, Project.id == Milestone.project_id)
-        .join(FiscalYear, FiscalYear.id == Milestone.fiscal_year_id)
-        .where(FiscalYear.year == year, Milestone.code == code)
-    ).one_or_none()
+    row = milestone_by_code(session, year, code)
     if row is None:
         raise EntryError(f"不明なマイルストーンです: {code}")
-    return row[0], row[1]
+    return row
 
 
 def complete_milestone(session: Session, actor: Actor, year: int, code: str, completed_on: date, today: date) -> None:

@@ -10,27 +10,23 @@ latest actual (and its month). Pure apart from reading the database.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kpi.domain.fiscal import Month, fiscal_year_label, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import DEFAULT_LEVELS, PlanData
-from kpi.store.models import FiscalYear
 from kpi.store.planfile import CYCLE_STEPS, FORMAT_VERSION, IndicatorIn, default_range
-from kpi.store.reads import plan_data
+from kpi.store.reads import latest_fiscal_year, plan_data
 from kpi.text import fmt
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class NewYearRefused(ValueError):
     """Nothing to draft from (no plan in the database)."""
-
-
-def latest_year(session: Session) -> int | None:
-    return session.scalar(select(FiscalYear.year).order_by(FiscalYear.year.desc()).limit(1))
 
 
 def _text(value: Any) -> str:
@@ -190,7 +186,7 @@ def header(data: PlanData) -> str:
 
 def draft_yaml(session: Session, year: int | None = None) -> tuple[int, str]:
     """(the new fiscal year, the draft plan file's text) from ``year`` (default: the latest)."""
-    year = year if year is not None else latest_year(session)
+    year = year if year is not None else latest_fiscal_year(session)
     data = plan_data(session, year) if year is not None else None
     if data is None:
         raise NewYearRefused("データベースに計画がありません（先に python -m kpi init で読み込んでください）")

@@ -3,10 +3,7 @@ and thresholds; every change is audited with its old and new value."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from kpi.domain.fiscal import Month, fiscal_months
 from kpi.domain.numbers import parse_number
@@ -16,6 +13,10 @@ from kpi.store.audit import audit
 from kpi.store.reads import indicator_by_code
 from kpi.store.writes import EntryError, with_retry
 from kpi.text.fmt import exact
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 PLAN_FIELDS = ("baseline", "target", "target_factor", "monthly_plan", "on_track_threshold", "caution_threshold")
 

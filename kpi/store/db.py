@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kpi import PROJECT_ROOT
@@ -50,6 +51,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cur.close()
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """True when ``exc`` says the database stayed locked by another writer past the busy
+    timeout (SQLite: SQLITE_BUSY_MS), so the same save may simply be tried again later."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig)
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -41,6 +41,16 @@ def fiscal_years(session: Session) -> list[FiscalYearInfo]:
     ]
 
 
+def fiscal_year_id(session: Session, year: int) -> int | None:
+    """The row id of a fiscal year, or None when its plan is not loaded."""
+    return session.scalar(select(FiscalYear.id).where(FiscalYear.year == year))
+
+
+def latest_fiscal_year(session: Session) -> int | None:
+    """The latest fiscal year in the database, or None when no plan is loaded."""
+    return session.scalar(select(FiscalYear.year).order_by(FiscalYear.year.desc()).limit(1))
+
+
 def project_by_no(session: Session, year: int, no: int) -> Project | None:
     """The ORM row of 実施事業 ``no`` of a fiscal year (for write paths inside kpi)."""
     return session.scalars(
@@ -56,6 +66,17 @@ def indicator_by_code(session: Session, year: int, code: str) -> Indicator | Non
         .join(FiscalYear, FiscalYear.id == Indicator.fiscal_year_id)
         .where(FiscalYear.year == year, Indicator.code == code)
     ).one_or_none()
+
+
+def milestone_by_code(session: Session, year: int, code: str) -> tuple[Milestone, Project] | None:
+    """The ORM rows of a ● milestone of a fiscal year and of its project (for write paths)."""
+    row = session.execute(
+        select(Milestone, Project)
+        .join(Project, Project.id == Milestone.project_id)
+        .join(FiscalYear, FiscalYear.id == Milestone.fiscal_year_id)
+        .where(FiscalYear.year == year, Milestone.code == code)
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 def _frame(session: Session, stmt: Any, columns: list[str] | None = None) -> pd.DataFrame:
@@ -289,6 +310,13 @@ def current_assessments(session: Session, fiscal_year_id: int) -> pd.DataFrame:
     )
     return _frame(
         session, stmt, ["project_no", "month", "status", "comment", "author", "created_at", "revision", "is_sample"]
+    )
+
+
+def latest_assessment_revision(session: Session, project_id: int, month: str) -> int | None:
+    """The highest revision of a project's self-assessment of ``month``, or None before the first."""
+    return session.scalar(
+        select(func.max(Assessment.revision)).where(Assessment.project_id == project_id, Assessment.month == month)
     )
 
 

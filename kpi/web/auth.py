@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from kpi.domain.permissions import ROLES, Actor, PermissionDenied
 from kpi.store.accounts import AuthError, actor_by_email, login, refresh_actor
 from kpi.store.db import transaction
 from kpi.text.labels import t
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 REQUIRE_LOGIN_ENV = "KPI_REQUIRE_LOGIN"
 FORM_KEY = "kpi_login_form"

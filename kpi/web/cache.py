@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kpi.domain import clock
@@ -23,6 +22,9 @@ from kpi.store.bootstrap import ensure_ready
 from kpi.store.db import database_url, make_engine, transaction
 from kpi.store.reads import fiscal_years, plan_data, previous_actuals
 from kpi.web.prefs import lang
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 CACHE_TTL_S = 60  # cached reads refresh at least this often; writes clear them at once
 

@@ -17,12 +17,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kpi.cycle.evaluations import current_evaluations
 from kpi.domain.inquiry import State
 from kpi.services.demo import load_demo
 from kpi.store import accounts as auth
 from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from kpi.store.evaluations import current_evaluations
 from kpi.store.inquiry import evaluation_states
 
 from ..conftest import ADMIN, TODAY
