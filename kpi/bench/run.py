@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from kpi import PROJECT_ROOT
 from kpi.bench.data import ADMIN, BENCH_PASSWORD, BENCH_USER, Dataset, DatasetRefused, prepare
 from kpi.domain.fiscal import Month
-from kpi.store.db import PROJECT_ROOT, make_engine
+from kpi.store.db import make_engine
 from kpi.web import cache
 
 # (page file, name). Pages run under app.py as in the browser (st.page_link needs it).
