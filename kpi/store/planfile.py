@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kpi.domain.fiscal import Month, fiscal_months
 from kpi.domain.numbers import PERCENT_UNITS, parse_number
 from kpi.domain.plan import DEFAULT_LEVELS
+from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MonthStr = Annotated[str, Field(pattern=MONTH_PATTERN)]
@@ -125,8 +126,8 @@ class ProjectIn(_Strict):
 
 
 class ThresholdsIn(_Strict):
-    on_track: float = Field(default=0.9, gt=0)
-    caution: float = Field(default=0.7, gt=0)
+    on_track: float = Field(default=DEFAULT_ON_TRACK, gt=0)
+    caution: float = Field(default=DEFAULT_CAUTION, gt=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> ThresholdsIn:
