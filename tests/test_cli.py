@@ -39,6 +39,7 @@ def status_rows(env: dict[str, str], *extra: str) -> list[dict[str, str]]:
 def test_init_then_status_lists_every_indicator_and_milestone(env: dict[str, str]) -> None:
     first = kpi("init", env=env)
     assert first.returncode == 0, first.stderr
+    assert "令和8年度の計画を読み込みました" in first.stdout  # kpi.domain.fiscal.fiscal_year_label
     second = kpi("init", env=env)
     assert second.returncode == 0 and "変更はありません" in second.stdout
     rows = status_rows(env, "--as-of", "2026-10")
@@ -230,7 +231,8 @@ def test_status_as_of_outside_the_fiscal_year_is_rejected(env: dict[str, str], a
     kpi("init", env=env)
     out = kpi("status", "--as-of", as_of, env=env)
     assert out.returncode == 1
-    assert as_of in out.stderr and "年度" in out.stderr and "Traceback" not in out.stderr
+    assert as_of in out.stderr and "Traceback" not in out.stderr
+    assert "令和8年度（2026-04〜2027-03） の外です" in out.stderr  # kpi.domain.fiscal.fiscal_year_label
     assert kpi("status", "--as-of", "2027-03", env=env).returncode == 0
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from kpi.cli.main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from kpi.domain import clock
-from kpi.domain.fiscal import Month, latest_ended_month
+from kpi.domain.fiscal import Month, fiscal_year_label, latest_ended_month
 from kpi.domain.frames import is_missing, records
 from kpi.domain.permissions import PermissionDenied, cli_actor
 from kpi.store.db import make_engine, plan_file, transaction, upgrade
@@ -56,7 +56,7 @@ def _import_plan(path: Path, replace: bool = False) -> int:
         return 1
     if summary.changed:
         print(
-            f"{path}: 令和{summary.fiscal_year - 2018}年度の計画を読み込みました"
+            f"{path}: {fiscal_year_label(summary.fiscal_year)}の計画を読み込みました"
             f"（追加 {summary.created}、更新 {summary.updated}、削除 {summary.removed}）"
         )
     else:
@@ -143,7 +143,7 @@ def _resolve_year(session_years: list[int], wanted: int | None, as_of: Month) ->
 
 
 def _year_span(year: int) -> str:
-    return f"令和{year - 2018}年度（{Month(year, 4)}〜{Month(year + 1, 3)}）"
+    return f"{fiscal_year_label(year)}（{Month(year, 4)}〜{Month(year + 1, 3)}）"
 
 
 def cmd_status(args: argparse.Namespace) -> int:
