@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from kpi.domain.fiscal import Month, current_month, fiscal_year_label
 from kpi.domain.numbers import parse_number
-from kpi.domain.permissions import Actor, can_write_project
+from kpi.domain.permissions import Actor, project_write_refusal
 from kpi.domain.status import Status, evaluate_indicator
 from kpi.domain.statuses import rule_of, values_by_code
 from kpi.store.audit import audit
-from kpi.store.locks import hold_years, locked_message
-from kpi.store.models import ActualRevision, FiscalYear, Indicator, PeriodLock, Project
+from kpi.store.locks import hold_years, lock_check
+from kpi.store.models import ActualRevision, FiscalYear, Indicator, Project
 from kpi.store.planfile import default_range
 from kpi.store.reads import indicators_with_actuals
 from kpi.store.revisions import latest
@@ -166,12 +166,7 @@ def validate_actuals(
 ) -> tuple[list[_Checked], list[RowError]]:
     """Check every row (all of them, so that every problem is reported at once)."""
     index = _indicator_index(session, {str(r.indicator_id or "").strip() for r in rows})
-    locks = {
-        (year, m)
-        for year, m in session.execute(
-            select(FiscalYear.year, PeriodLock.month).join(FiscalYear, FiscalYear.id == PeriodLock.fiscal_year_id)
-        )
-    }
+    locked = lock_check(session)
     now = current_month(today)
     checked: list[_Checked] = []
     errors: list[RowError] = []
@@ -235,11 +230,9 @@ def validate_actuals(
         if too_long:
             bad("。".join(too_long))
             continue
-        if (info.fiscal_year, str(month)) in locks:
-            bad(locked_message(month))
-            continue
-        if not can_write_project(actor, info.lead_department, info.related):
-            bad(f"この指標（担当: {info.lead_department}）に書き込む権限がありません")
+        refusal = locked(info.fiscal_year, month) or project_write_refusal(actor, info.lead_department, info.related)
+        if refusal is not None:
+            bad(refusal)
             continue
         checked.append(_Checked(row, info, month, value))
     return checked, errors
