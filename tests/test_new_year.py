@@ -21,7 +21,8 @@ from kpi.store import reads as store_reads
 from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.store.models import Indicator
-from kpi.store.planfile import CYCLE_STEPS, ThresholdsIn, load_plan_file
+from kpi.store.planfile import CYCLE_STEPS, ThresholdsIn
+from kpi.store.planfile_read import load_plan_file
 from kpi.store.reads import fiscal_years, plan_data
 
 from .conftest import ADMIN, ROOT, TODAY

@@ -39,7 +39,8 @@ from kpi.store.models import (
     ScheduleRow,
 )
 from kpi.store.plan_store import stored_levels
-from kpi.store.planfile import NEW_BASELINE, PlanFile, load_plan_file, parse_plan
+from kpi.store.planfile import NEW_BASELINE, PlanFile
+from kpi.store.planfile_read import load_plan_file, parse_plan
 
 LATEST_YEAR = 2026  # the year every page shows; older years only add rows the pages must not read
 TODAY = date(2027, 4, 15)  # the whole latest year has ended: the largest status computation
