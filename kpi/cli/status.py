@@ -25,6 +25,8 @@ from kpi.text.labels import status_text
 
 
 def resolve_year(session_years: list[int], wanted: int | None, as_of: Month) -> int | None:
+    """The fiscal year a command reads (status, report): the one asked for if it is loaded (else
+    None), the as-of month's year, or the latest loaded."""
     if wanted is not None:
         return wanted if wanted in session_years else None
     if as_of.fiscal_year in session_years:
