@@ -1,4 +1,4 @@
-"""``python -m kpi``: see kpi.cli_main (parser, exit codes) and kpi.cli (handlers)."""
+"""``python -m kpi``: see kpi.cli.main (parser, exit codes) and the handler modules beside it."""
 
 import sys
 

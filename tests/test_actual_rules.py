@@ -292,7 +292,8 @@ def test_a_plan_file_maximum_beyond_the_largest_bound_is_refused(tmp_path: Path)
     import yaml
 
     from kpi.store.db import DEFAULT_PLAN
-    from kpi.store.planfile import PlanError, load_plan_file
+    from kpi.store.planfile import PlanError
+    from kpi.store.planfile_read import load_plan_file
 
     raw = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
     raw["indicators"][0]["max_value"] = 1e308

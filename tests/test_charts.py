@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from kpi.charts import data as chart_data
 from kpi.charts import figures as charts
+from kpi.charts import label_placement
 from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
@@ -227,12 +228,12 @@ def test_labels_of_an_empty_database_never_overlap(plan_engine: Engine) -> None:
 def test_crowded_labels_are_moved_apart_and_the_axis_grows_when_needed() -> None:
     # Target, baseline and projection all at the top of the axis, the as-of line at the right edge.
     wants = [
-        chart_data.LabelWant("target", "目標値 100%", "#000", "hline", (0, 100.0)),
-        chart_data.LabelWant("baseline", "基準値 100%", "#000", "hline", (0, 100.0)),
-        chart_data.LabelWant("projection", "年度末予測 100%", "#000", "point", (12.0, 100.0)),
-        chart_data.LabelWant("as_of", "基準月 2027年3月", "#000", "vline", (12.0, 0)),
+        label_placement.LabelWant("target", "目標値 100%", "#000", "hline", (0, 100.0)),
+        label_placement.LabelWant("baseline", "基準値 100%", "#000", "hline", (0, 100.0)),
+        label_placement.LabelWant("projection", "年度末予測 100%", "#000", "point", (12.0, 100.0)),
+        label_placement.LabelWant("as_of", "基準月 2027年3月", "#000", "vline", (12.0, 0)),
     ]
-    labels, (lo, hi) = chart_data.place_labels(wants, (0.5, 12.6), (0.0, 100.0), 0.0)
+    labels, (lo, hi) = label_placement.place_labels(wants, (0.5, 12.6), (0.0, 100.0), 0.0)
     chart = chart_data.IndicatorChartData(
         "x", ("t",), ("s",), "%", (0.5, 12.6), (), (lo, hi), (), "%", (), (), None, labels
     )
@@ -303,9 +304,9 @@ def test_long_titles_wrap(data: PlanData) -> None:
     chart = chart_data.indicator_chart_data(data, code, AS_OF, _row(data, code))
     assert "".join(chart.title_lines) == "② コンビニ交付可能な証明書発行件数に占めるコンビニ交付の割合"
     for line in chart.title_lines:
-        assert chart_data.text_width_em(line) <= chart_data.TITLE_EM
+        assert label_placement.text_width_em(line) <= chart_data.TITLE_EM
     for line in chart.subtitle_lines:
-        assert chart_data.text_width_em(line) <= chart_data.SUBTITLE_EM
+        assert label_placement.text_width_em(line) <= chart_data.SUBTITLE_EM
         assert not line.startswith("・")
     assert chart_data.wrap("あ" * 70, 32) == ("あ" * 25, "あ" * 25, "あ" * 20)  # even lines, no stub
     assert chart_data.wrap("あ" * 31, 30) == ("あ" * 17, "あ" * 14)
@@ -336,11 +337,11 @@ def test_gantt_months_read_horizontally_and_the_as_of_label_never_covers_a_bar(d
 def test_labels_keep_off_the_drawn_lines_when_there_is_room() -> None:
     # A line rising through the lower left: the no-target note moves off it to the top.
     rising = chart_data.Series("actual", "実績値", (1.0, 2.0, 3.0), (0.0, 10.0, 20.0), "#000", "solid", 3, True)
-    wants = [chart_data.LabelWant("no_target", "目標値は基準値の設定後に決まります", "#000", "corner", (0, 0))]
+    wants = [label_placement.LabelWant("no_target", "目標値は基準値の設定後に決まります", "#000", "corner", (0, 0))]
     avoid = chart_data._trace_points([rising], [], (0.5, 12.6))
-    (label,), _ = chart_data.place_labels(wants, (0.5, 12.6), (0.0, 100.0), 0.0, avoid)
+    (label,), _ = label_placement.place_labels(wants, (0.5, 12.6), (0.0, 100.0), 0.0, avoid)
     assert label.va == "top"  # the first candidate (top left) is clear of the line
-    (label,), _ = chart_data.place_labels(wants, (0.5, 12.6), (0.0, 25.0), 0.0, avoid)
+    (label,), _ = label_placement.place_labels(wants, (0.5, 12.6), (0.0, 25.0), 0.0, avoid)
     x0, y0, x1, y1 = label.box
     fx = [(x - 0.5) / 12.1 for _, x, _ in avoid]
     fy = [y / 25.0 for _, _, y in avoid]

@@ -39,6 +39,7 @@ def status_rows(env: dict[str, str], *extra: str) -> list[dict[str, str]]:
 def test_init_then_status_lists_every_indicator_and_milestone(env: dict[str, str]) -> None:
     first = kpi("init", env=env)
     assert first.returncode == 0, first.stderr
+    assert "令和8年度の計画を読み込みました" in first.stdout  # kpi.domain.fiscal.fiscal_year_label
     second = kpi("init", env=env)
     assert second.returncode == 0 and "変更はありません" in second.stdout
     rows = status_rows(env, "--as-of", "2026-10")
@@ -153,7 +154,9 @@ def test_help_hashes_no_password_and_imports_no_heavy_library() -> None:
         "    runpy.run_module('kpi', run_name='__main__')\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
-        "heavy = ('pandas', 'sqlalchemy', 'alembic', 'plotly', 'openpyxl', 'reportlab', 'streamlit', 'kpi.auth')\n"
+        "heavy = ('pandas', 'sqlalchemy', 'alembic', 'plotly', 'openpyxl', 'reportlab', 'streamlit',\n"
+        "         'kpi.store.accounts', 'kpi.cli.plan', 'kpi.cli.actuals', 'kpi.cli.status', 'kpi.cli.demo',\n"
+        "         'kpi.cli.users')\n"
         "print(code, sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -184,6 +187,27 @@ def test_every_command_and_option_has_help_text() -> None:
                 if not action.help:
                     missing.append(f"{path} {action.dest}")
     assert missing == []
+
+
+def test_every_command_is_built_in_main_and_runs_a_handler_of_its_subject_module() -> None:
+    import importlib
+
+    from kpi.cli.main import build_parser
+
+    parsers = _all_parsers(build_parser())
+    handlers = {path: parser.get_default("handler") for path, parser in parsers if parser.get_default("handler")}
+    assert handlers == {
+        "init": "kpi.cli.plan:cmd_init",
+        "import-plan": "kpi.cli.plan:cmd_import_plan",
+        "new-year": "kpi.cli.plan:cmd_new_year",
+        "import-actuals": "kpi.cli.actuals:cmd_import_actuals",
+        "status": "kpi.cli.status:cmd_status",
+        "demo": "kpi.cli.demo:cmd_demo",
+        **{f"user {c}": "kpi.cli.users:cmd_user" for c in ("add", "passwd", "disable", "list")},
+    }
+    for target in handlers.values():
+        module, name = target.split(":")
+        assert callable(getattr(importlib.import_module(module), name)), target
 
 
 def test_an_internal_error_exits_3_with_an_incident_id_and_logs_the_traceback(tmp_path: Path) -> None:
@@ -230,7 +254,8 @@ def test_status_as_of_outside_the_fiscal_year_is_rejected(env: dict[str, str], a
     kpi("init", env=env)
     out = kpi("status", "--as-of", as_of, env=env)
     assert out.returncode == 1
-    assert as_of in out.stderr and "年度" in out.stderr and "Traceback" not in out.stderr
+    assert as_of in out.stderr and "Traceback" not in out.stderr
+    assert "令和8年度（2026-04〜2027-03） の外です" in out.stderr  # kpi.domain.fiscal.fiscal_year_label
     assert kpi("status", "--as-of", "2027-03", env=env).returncode == 0
 
 
@@ -244,7 +269,7 @@ def test_import_actuals_of_a_missing_file_names_the_path_once(env: dict[str, str
 
 
 def test_status_table_shows_percentages_no_nan_and_aligned_japanese_columns(env: dict[str, str]) -> None:
-    from kpi.cli.commands import text_width
+    from kpi.cli.status import text_width
     from kpi.text.labels import STATUS_STYLES
 
     symbols = re.escape("".join(style.symbol for style in STATUS_STYLES.values()))

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from kpi.domain.fiscal import Month
-from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.domain.permissions import VIEWER_REFUSED, Actor, PermissionDenied, project_write_refusal
 from kpi.domain.statuses import project_statuses
 from kpi.services import actuals as actuals_module
-from kpi.services.actuals import ActualsRejected
+from kpi.services.actuals import ActualInput, ActualsRejected, record_actuals
 from kpi.services.actuals_form import CellInput, MonthResult, entry_rows, status_with, submit_month
 from kpi.services.assessments import save_assessment, writable_projects
 from kpi.services.bulk_import import commit_import, preview_import
@@ -24,7 +24,7 @@ from kpi.services.plan_admin import update_indicator_plan
 from kpi.store.accounts import add_user
 from kpi.store.audit_query import audit_log, filter_audit
 from kpi.store.db import transaction
-from kpi.store.locks import lock_month, unlock_month
+from kpi.store.locks import lock_check, lock_month, locked_message, require_open, unlock_month
 from kpi.store.models import ActualRevision, Assessment, AuditEntry, Milestone
 from kpi.store.reads import actual_history, locked_months, plan_data
 from kpi.store.writes import EntryError, read, with_retry
@@ -231,6 +231,38 @@ def test_locked_month_refuses_actuals_milestones_and_assessments(plan_engine: En
     submit_month(plan_engine, SHIMIN, 2026, OCT, [cell(CARD, "87.5")], TODAY)
     actions = list(read(plan_engine, audit_log, ADMIN)["action"])
     assert "period.lock" in actions and "period.unlock" in actions
+
+
+def test_one_lock_check_refuses_every_locked_month_with_the_locked_message(plan_engine: Engine) -> None:
+    """kpi.store.locks.lock_check is the month-lock rule: require_open and the actuals save
+    (every row of a file) both ask it, and both say locked_message."""
+    with transaction(plan_engine) as s:
+        lock_month(s, ADMIN, 2026, OCT)
+    with transaction(plan_engine) as s:
+        check = lock_check(s)
+        assert (
+            check(2026, OCT)
+            == locked_message(OCT)
+            == ("2026-10 は締め済み（ロック）のため変更できません。管理者に解除を依頼してください")
+        )
+        assert check(2026, Month(2026, 9)) is None and check(2027, Month(2027, 10)) is None
+        with pytest.raises(EntryError) as info:
+            require_open(s, 2026, OCT)
+        assert str(info.value) == locked_message(OCT)
+    rows = [ActualInput(CARD, "2026-10", "87", line=2), ActualInput(CARD, "2026-09", "86.9", line=3)]
+    with pytest.raises(ActualsRejected) as rejected, transaction(plan_engine) as s:
+        record_actuals(s, rows, SHIMIN, TODAY)
+    assert [(e.line, e.reason) for e in rejected.value.errors] == [(2, locked_message(OCT))]
+
+
+def test_an_actuals_row_of_another_department_is_refused_with_the_permission_message(plan_engine: Engine) -> None:
+    rows = [ActualInput("14-ai-rpa-hours-saved", "2026-10", "1", line=2)]
+    with pytest.raises(ActualsRejected) as rejected, transaction(plan_engine) as s:
+        record_actuals(s, rows, SHIMIN, TODAY)
+    assert [e.reason for e in rejected.value.errors] == [project_write_refusal(SHIMIN, "経営戦略課", ())]
+    with pytest.raises(ActualsRejected) as rejected, transaction(plan_engine) as s:
+        record_actuals(s, rows, VIEWER, TODAY)
+    assert [e.reason for e in rejected.value.errors] == [VIEWER_REFUSED]
 
 
 # ---------------------------------------------------------------- conflicts and concurrency

@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from kpi.domain.fiscal import Month, fiscal_months, fiscal_year_label, fiscal_year_short, latest_ended_month
+from kpi.domain.fiscal import (
+    Month,
+    fiscal_months,
+    fiscal_year_label,
+    fiscal_year_short,
+    fiscal_year_span,
+    latest_ended_month,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,6 +44,8 @@ def test_fiscal_months_run_april_to_march() -> None:
 def test_reiwa_labels() -> None:
     assert fiscal_year_label(2026) == "令和8年度"
     assert fiscal_year_short(2027) == "R9"
+    assert fiscal_year_span(2026) == "令和8年度（2026-04〜2027-03）"  # the CLI's status and new-year messages
+    assert fiscal_year_label(2019) == "令和1年度" and fiscal_year_short(2019) == "R1"  # 令和1年 = 2019
 
 
 def test_latest_ended_month() -> None:

@@ -51,7 +51,7 @@ def test_words_and_charts_load_no_database_and_no_streamlit(module: str) -> None
 
 
 def test_the_command_line_and_the_store_never_load_streamlit() -> None:
-    loaded = _loaded_after_import("kpi.cli.main, kpi.cli.commands, kpi.store.reads, kpi.reports.service")
+    loaded = _loaded_after_import("kpi.cli.main, kpi.cli.plan, kpi.cli.status, kpi.store.reads, kpi.reports.service")
     assert "streamlit" not in {m.split(".")[0] for m in loaded}
 
 

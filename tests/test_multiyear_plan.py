@@ -31,7 +31,8 @@ from kpi.services.actuals import ActualInput, record_actuals
 from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, current_revision, downgrade, head_revision, make_engine, transaction, upgrade
 from kpi.store.models import Indicator
-from kpi.store.planfile import PlanError, parse_plan
+from kpi.store.planfile import PlanError
+from kpi.store.planfile_read import parse_plan
 from kpi.store.reads import plan_data
 
 from .conftest import ADMIN, ROOT, TODAY, import_with_year_before

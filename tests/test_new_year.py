@@ -8,18 +8,21 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from kpi.charts.data import indicator_chart_data
 from kpi.cli.main import main
 from kpi.domain.fiscal import Month
+from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK, Thresholds
 from kpi.services.demo import load_demo
 from kpi.services.new_year import draft_yaml
 from kpi.store import reads as store_reads
 from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.store.planfile import CYCLE_STEPS, load_plan_file
+from kpi.store.models import Indicator
+from kpi.store.planfile import CYCLE_STEPS, ThresholdsIn
+from kpi.store.planfile_read import load_plan_file
 from kpi.store.reads import fiscal_years, plan_data
 
 from .conftest import ADMIN, ROOT, TODAY
@@ -197,3 +200,32 @@ def test_every_page_that_charts_r9_draws_r8_beside_it(
     assert reads == [2027]
     names = {t.get("name") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]}
     assert "R8の実績値" in names, names
+
+
+def test_the_default_thresholds_are_what_a_plan_file_a_new_row_and_new_year_get(plan_engine: Engine) -> None:
+    """One constant (kpi.domain.status): the plan file's default, the ORM column default, the
+    stored rows of a plan without thresholds, and new-year's "leave it out when it is the default"."""
+    default = (DEFAULT_ON_TRACK, DEFAULT_CAUTION)
+    assert (Thresholds().on_track, Thresholds().caution) == default
+    assert (ThresholdsIn().on_track, ThresholdsIn().caution) == default
+    assert ThresholdsIn(on_track=0.95).caution == DEFAULT_CAUTION  # one threshold set, the other the default
+    assert all(ind.thresholds is None for ind in load_plan_file(DEFAULT_PLAN).indicators)
+    with transaction(plan_engine) as s:
+        rows = s.scalars(select(Indicator)).all()
+        assert {(r.on_track_threshold, r.caution_threshold) for r in rows} == {default}
+        first = rows[0]
+        new = Indicator(
+            fiscal_year_id=first.fiscal_year_id, project_id=first.project_id, code="99-new", name="新しい指標",
+            unit="件", direction=first.direction, accumulation=first.accumulation,
+        )  # fmt: skip
+        s.add(new)
+        s.flush()
+        assert (new.on_track_threshold, new.caution_threshold) == default
+        s.delete(new)
+        first.on_track_threshold, first.caution_threshold = 0.95, 0.8
+        code = first.code
+    with transaction(plan_engine) as s:
+        _, text = draft_yaml(s)
+    drafted = {i["id"]: i for i in yaml.safe_load(text)["indicators"]}
+    assert drafted[code]["thresholds"] == {"on_track": 0.95, "caution": 0.8}
+    assert all("thresholds" not in i for c, i in drafted.items() if c != code)

@@ -10,7 +10,8 @@ import yaml
 from sqlalchemy import Engine, MetaData, func, select
 
 from kpi.store.db import DEFAULT_PLAN, current_revision, transaction, upgrade
-from kpi.store.planfile import V1_PROJECT_KEYS, PlanError, PlanFile, load_plan_file
+from kpi.store.planfile import V1_PROJECT_KEYS, PlanError, PlanFile
+from kpi.store.planfile_read import load_plan_file
 from kpi.store.reads import plan_data
 from kpi.text.labels import WORK_FIELDS, work_headings
 from tests.old_schema import V1_PLAN, fill_old_schema

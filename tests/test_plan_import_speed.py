@@ -11,10 +11,11 @@ import yaml
 from sqlalchemy import select
 
 from kpi.bench.data import generated_plan_raw
-from kpi.store import planfile
+from kpi.store import planfile_read
 from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.store.models import Indicator, Milestone, Project, ScheduleRow
+from kpi.store.planfile import PlanError
 
 from .conftest import ADMIN, ROOT
 
@@ -40,18 +41,18 @@ def _write(path: Path, raw: dict[str, Any]) -> Path:
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: Path(p).name)
 def test_the_fast_yaml_parser_reads_what_pyyaml_reads(path: Path) -> None:
     text = Path(path).read_text(encoding="utf-8")
-    fast = planfile._read_yaml(planfile._FastPlanLoader, text, str(path))
-    slow = planfile._read_yaml(planfile._PlanLoader, text, str(path))
+    fast = planfile_read._read_yaml(planfile_read._FastPlanLoader, text, str(path))
+    slow = planfile_read._read_yaml(planfile_read._PlanLoader, text, str(path))
     assert fast == slow  # the same data and the same line of every entry
 
 
 def test_the_fast_parser_keeps_yaml_1_2_booleans_and_the_problem_wording() -> None:
-    assert planfile._FastPlanLoader is not planfile._PlanLoader  # libyaml is installed here
-    data, lines = planfile.read_plan_yaml("no: 1\na: yes\nb: on\nc: true\n", "x.yaml")
+    assert planfile_read._FastPlanLoader is not planfile_read._PlanLoader  # libyaml is installed here
+    data, lines = planfile_read.read_plan_yaml("no: 1\na: yes\nb: on\nc: true\n", "x.yaml")
     assert data == {"no": 1, "a": "yes", "b": "on", "c": True} and lines[("c",)] == 4
-    with pytest.raises(planfile.PlanError) as err:
-        planfile.read_plan_yaml("a: 1\n b: 2\nc", "x.yaml")
-    slow = planfile._PlanLoader("a: 1\n b: 2\nc")
+    with pytest.raises(PlanError) as err:
+        planfile_read.read_plan_yaml("a: 1\n b: 2\nc", "x.yaml")
+    slow = planfile_read._PlanLoader("a: 1\n b: 2\nc")
     with pytest.raises(yaml.YAMLError) as raw:
         slow.get_single_node()
     mark = raw.value.problem_mark  # type: ignore[attr-defined]

@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from kpi.store.db import DEFAULT_PLAN
-from kpi.store.planfile import CYCLE_STEPS, PlanError, load_plan_file
+from kpi.store.planfile import CYCLE_STEPS, PlanError
+from kpi.store.planfile_read import load_plan_file
 from tests.conftest import INDICATOR_IDS
 
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_6938d9411b560dcf.txt"

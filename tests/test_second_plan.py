@@ -180,7 +180,8 @@ def test_schedule_sheet_and_council_papers(inputs: Inputs, plan_url: str) -> Non
 
 
 def test_a_three_level_entry_in_a_two_level_plan_is_refused(tmp_path: Path) -> None:
-    from kpi.store.planfile import PlanError, load_plan_file
+    from kpi.store.planfile import PlanError
+    from kpi.store.planfile_read import load_plan_file
 
     text = PLAN.read_text(encoding="utf-8").replace("    policy: 2\n", "    measure: 2\n", 1)
     path = tmp_path / "plan.yaml"

@@ -9,6 +9,8 @@ import pytest
 
 from kpi.domain.fiscal import Month, fiscal_months
 from kpi.domain.status import (
+    DEFAULT_CAUTION,
+    DEFAULT_ON_TRACK,
     ROLLUP_ORDER,
     Accumulation,
     Direction,
@@ -264,6 +266,12 @@ def test_per_indicator_thresholds_override_the_defaults() -> None:
     assert status_of(strict, level(86.8)) is Status.CAUTION  # r = 0.9
     assert status_of(strict, level(86.9)) is Status.ON_TRACK  # r = 0.95
     assert status_of(strict, level(86.59)) is Status.DELAYED  # r = 0.795
+
+
+def test_the_default_thresholds_are_the_readme_grades_and_every_rule_gets_them() -> None:
+    assert (DEFAULT_ON_TRACK, DEFAULT_CAUTION) == (0.9, 0.7)  # README "Status rules": r ≥ 0.9 順調, ≥ 0.7 注意
+    assert Thresholds() == Thresholds(on_track=DEFAULT_ON_TRACK, caution=DEFAULT_CAUTION)
+    assert IndicatorRule(INC, LEVEL, baseline=85, target=89).thresholds == Thresholds()
 
 
 def test_thresholds_must_be_ordered() -> None:

@@ -70,8 +70,10 @@ def test_status_imports_no_write_path_chart_report_or_migration_library(tmp_path
         "    runpy.run_module('kpi', run_name='__main__')\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
-        "heavy = ('alembic', 'plotly', 'openpyxl', 'reportlab', 'streamlit', 'kpi.actuals', 'kpi.bootstrap',\n"
-        "         'kpi.demo', 'kpi.importers', 'kpi.writes', 'kpi.locks', 'kpi.planfile', 'pydantic', 'yaml')\n"
+        "heavy = ('alembic', 'plotly', 'openpyxl', 'reportlab', 'streamlit', 'kpi.services.actuals',\n"
+        "         'kpi.store.bootstrap', 'kpi.services.demo', 'kpi.services.actuals_files', 'kpi.store.writes',\n"
+        "         'kpi.store.locks', 'kpi.store.planfile', 'kpi.store.planfile_read', 'pydantic', 'yaml',\n"
+        "         'kpi.cli.plan', 'kpi.cli.actuals', 'kpi.cli.demo', 'kpi.cli.users')\n"
         "print(code, sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)

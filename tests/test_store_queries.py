@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from kpi.store import actual_rows
-from kpi.store.actual_rows import current_revisions, indicator_rows, locked_year_months
+from kpi.store.actual_rows import current_revisions, indicator_rows
 from kpi.store.db import DEFAULT_PLAN, is_database_busy, transaction, upgrade
 from kpi.store.demo_rows import (
     delete_sample_rows,
@@ -29,7 +29,7 @@ from kpi.store.evaluations import (
     evaluation_revisions,
     latest_evaluation,
 )
-from kpi.store.models import ActualRevision, Assessment, Evaluation, PeriodLock
+from kpi.store.models import ActualRevision, Assessment, Evaluation
 from kpi.store.reads import (
     fiscal_year_id,
     indicator_by_code,
@@ -162,18 +162,6 @@ def test_indicator_rows_name_the_owning_project_in_every_year(
         # Past CODES_LOOKED_UP codes the whole table is read (the caller picks its codes from it).
         monkeypatch.setattr(actual_rows, "CODES_LOOKED_UP", 1)
         assert len(indicator_rows(s, {"04-mynumber-card-rate", "no-such-code"})) == len(everything)
-
-
-def test_locked_year_months_of_every_year(sqlite_engine: Engine, tmp_path: Path) -> None:
-    import_with_year_before(sqlite_engine, DEFAULT_PLAN, tmp_path)
-    with transaction(sqlite_engine) as s:
-        assert locked_year_months(s) == set()
-        for year, month in ((2025, "2025-04"), (2026, "2026-04"), (2026, "2026-05")):
-            fid = fiscal_year_id(s, year)
-            assert fid is not None
-            s.add(PeriodLock(fiscal_year_id=fid, month=month, locked_by="a"))
-        s.flush()
-        assert locked_year_months(s) == {(2025, "2025-04"), (2026, "2026-04"), (2026, "2026-05")}
 
 
 def test_current_revisions_are_the_latest_of_each_month_of_the_given_indicators(plan_engine: Engine) -> None:

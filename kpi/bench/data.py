@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from kpi.domain.fiscal import fiscal_months
 from kpi.domain.permissions import Actor
+from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
 from kpi.store.db import DEFAULT_PLAN, head_revision, make_engine, transaction, upgrade
 from kpi.store.models import (
     ActualRevision,
@@ -38,7 +39,8 @@ from kpi.store.models import (
     ScheduleRow,
 )
 from kpi.store.plan_store import stored_levels
-from kpi.store.planfile import NEW_BASELINE, PlanFile, load_plan_file, parse_plan
+from kpi.store.planfile import NEW_BASELINE, PlanFile
+from kpi.store.planfile_read import load_plan_file, parse_plan
 
 LATEST_YEAR = 2026  # the year every page shows; older years only add rows the pages must not read
 TODAY = date(2027, 4, 15)  # the whole latest year has ended: the largest status computation
@@ -274,8 +276,8 @@ def bulk_load_plan(conn: Connection, plan: PlanFile, source: str) -> dict[str, i
                 "direction": ind.direction,
                 "accumulation": ind.accumulation,
                 "monthly_plan": dict(ind.monthly_plan) if ind.monthly_plan is not None else None,
-                "on_track_threshold": th.on_track if th else 0.9,
-                "caution_threshold": th.caution if th else 0.7,
+                "on_track_threshold": th.on_track if th else DEFAULT_ON_TRACK,
+                "caution_threshold": th.caution if th else DEFAULT_CAUTION,
                 "min_value": low,
                 "max_value": high,
                 "baseline_is_new": ind.baseline == NEW_BASELINE,

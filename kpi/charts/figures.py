@@ -19,11 +19,6 @@ import plotly.graph_objects as go
 
 from kpi.charts.data import (
     AS_OF_COLOR,
-    LINE_GAP,
-    MARGIN_L,
-    MARGIN_R,
-    TEXT_PX,
-    TITLE_PX,
     IndicatorChartData,
     as_of_text,
     format_value,
@@ -32,6 +27,7 @@ from kpi.charts.data import (
     linear_projection,
     month_tick,
 )
+from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, TEXT_PX, TITLE_PX
 from kpi.domain.fiscal import Month, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData

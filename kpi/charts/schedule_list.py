@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.domain.fiscal import REIWA_OFFSET, Month
+from kpi.domain.fiscal import Month, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
@@ -49,7 +49,7 @@ def month_short(month: str, fiscal_year: int, lang: str) -> str:
         return month
     if m.fiscal_year == fiscal_year:
         return f"{m.month}月"
-    return f"R{m.fiscal_year - REIWA_OFFSET} {m.month}月"
+    return f"{fiscal_year_short(m.fiscal_year)} {m.month}月"
 
 
 def schedule_list(data: PlanData, statuses: pd.DataFrame, project_nos: Sequence[int]) -> list[ScheduleProject]:

@@ -5,7 +5,8 @@ Exit codes: 0 success, 1 rejected input (nothing changed), 2 usage error, 3 inte
 with ``--debug`` or KPI_DEBUG=1).
 
 This module imports no heavy library, so that ``--help`` and usage errors answer at once: a
-command's handler (kpi.cli, kpi.reports.cli, kpi.bench) is imported only when it runs.
+command's handler (one module per subject: kpi.cli.plan, actuals, status, demo, users, cycle,
+reports, and kpi.bench.run) is imported only when it runs.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ DEFERRED: dict[str, tuple[str, str]] = {
     "report": ("kpi.cli.reports", "進捗レポートを PDF / XLSX / PNG で書き出す"),
     "schedule-sheet": ("kpi.cli.reports", "工程表を配布用の様式で書き出す（1事業1シート／1ページ）"),
     "benchmark": ("kpi.bench.run", "処理時間を測る（使い捨てのデータベースで）"),
-    # The year-end cycle (kpi.cli_inquiry registers all of these at once).
+    # The year-end cycle (kpi.cli.cycle registers all of these at once).
     "inquiry": ("kpi.cli.cycle", "各課照会（期末評価）を開始・終了・一覧する"),
     "remind": ("kpi.cli.cycle", "部署ごとの未対応項目を表示する（--send でメール送信）"),
     "inquiry-sheet": ("kpi.cli.cycle", "部署の照会シート（工程表＋期末評価の入力欄）を XLSX で書き出す"),
@@ -48,7 +49,8 @@ DEFERRED: dict[str, tuple[str, str]] = {
 }
 
 
-def _err(message: str) -> None:
+def err(message: str) -> None:
+    """A message for the operator, on stderr (the command modules use this one)."""
     print(message, file=sys.stderr)
 
 
@@ -66,7 +68,7 @@ def _user_commands(sub: Subparsers) -> None:
     p = sub.add_parser("user", help="利用者（アカウント）の管理", description="利用者（アカウント）の管理")
     users = p.add_subparsers(dest="user_command", required=True, metavar="{add,passwd,disable,list}")
     a = _command(
-        users, "add", "kpi.cli.commands:cmd_user", "利用者を追加する（パスワードは入力、または生成して一度だけ表示）"
+        users, "add", "kpi.cli.users:cmd_user", "利用者を追加する（パスワードは入力、または生成して一度だけ表示）"
     )
     a.add_argument("name", help="利用者名（64文字以内）")
     a.add_argument(
@@ -75,9 +77,9 @@ def _user_commands(sub: Subparsers) -> None:
     a.add_argument("--department", action="append", help="所属部署（複数可）。例: --department 市民課")
     a.add_argument("--display-name", help="表示名（既定: 利用者名）")
     a.add_argument("--email", help="メールアドレス（OIDC ログインの照合に使う）")
-    _command(users, "passwd", "kpi.cli.commands:cmd_user", "パスワードを変更する").add_argument("name", help="利用者名")
-    _command(users, "disable", "kpi.cli.commands:cmd_user", "利用者を無効にする").add_argument("name", help="利用者名")
-    _command(users, "list", "kpi.cli.commands:cmd_user", "利用者の一覧")
+    _command(users, "passwd", "kpi.cli.users:cmd_user", "パスワードを変更する").add_argument("name", help="利用者名")
+    _command(users, "disable", "kpi.cli.users:cmd_user", "利用者を無効にする").add_argument("name", help="利用者名")
+    _command(users, "list", "kpi.cli.users:cmd_user", "利用者の一覧")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -89,11 +91,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = _command(
-        sub, "init", "kpi.cli.commands:cmd_init", "データベースを作成・更新し、計画を読み込む（何度実行しても同じ）"
+        sub, "init", "kpi.cli.plan:cmd_init", "データベースを作成・更新し、計画を読み込む（何度実行しても同じ）"
     )
     p.add_argument("--plan", help="計画ファイル（既定: 環境変数 KPI_PLAN_FILE、なければ data/plan_r8.yaml）")
 
-    p = _command(sub, "import-plan", "kpi.cli.commands:cmd_import_plan", "別の計画ファイル（次年度など）を読み込む")
+    p = _command(sub, "import-plan", "kpi.cli.plan:cmd_import_plan", "別の計画ファイル（次年度など）を読み込む")
     p.add_argument("file", help="計画ファイル（YAML）")
     p.add_argument(
         "--replace",
@@ -104,19 +106,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p = _command(
         sub,
         "new-year",
-        "kpi.cli.commands:cmd_new_year",
+        "kpi.cli.plan:cmd_new_year",
         "次年度の計画ファイルの下書きを作る（最新の年度の計画と実績から）",
     )
     p.add_argument("--out", required=True, help="書き出す計画ファイル（YAML）")
     p.add_argument("--year", type=int, help="元にする年度（西暦、例: 2026。既定: データベースの最新の年度）")
 
     p = _command(
-        sub, "import-actuals", "kpi.cli.commands:cmd_import_actuals", "実績を CSV/XLSX から取り込む（全件または0件）"
+        sub, "import-actuals", "kpi.cli.actuals:cmd_import_actuals", "実績を CSV/XLSX から取り込む（全件または0件）"
     )
     p.add_argument("file", help="列 indicator_id,month,value,note,reason の CSV（UTF-8 / CP932）または XLSX")
     p.add_argument("--reason", help="既存の値を変更する行の修正理由（ファイルの reason 列が空の行すべてに使う）")
 
-    p = _command(sub, "status", "kpi.cli.commands:cmd_status", "状況を表示する")
+    p = _command(sub, "status", "kpi.cli.status:cmd_status", "状況を表示する")
     p.add_argument("--as-of", help="基準月 YYYY-MM（既定: 終了した最新の月）。年度の中の月であること")
     p.add_argument(
         "--level",
@@ -132,7 +134,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     _fiscal_year_option(p)
 
-    p = _command(sub, "demo", "kpi.cli.commands:cmd_demo", "サンプル実績を読み込む（--clear で削除）")
+    p = _command(sub, "demo", "kpi.cli.demo:cmd_demo", "サンプル実績を読み込む（--clear で削除）")
     p.add_argument("--clear", action="store_true", help="サンプル実績だけを削除する")
     p.add_argument("--fiscal-year", type=int, help="年度（西暦、例: 2026）。既定: 終了した最新の月の年度")
 
@@ -201,12 +203,12 @@ def _internal_error(exc: BaseException, args: Any, debug: bool) -> int:
     finally:
         incident.log.removeHandler(handler)
         handler.close()
-    _err(f"内部エラーが発生しました（エラー番号 {incident_id}）。管理者にこの番号を伝えてください。")
+    err(f"内部エラーが発生しました（エラー番号 {incident_id}）。管理者にこの番号を伝えてください。")
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     else:
         where = f"ログ {path}" if path else "ログ（書き込めませんでした）"
-        _err(f"詳細は{where}にあります。画面に表示するには --debug を付けるか {DEBUG_ENV}=1 にしてください。")
+        err(f"詳細は{where}にあります。画面に表示するには --debug を付けるか {DEBUG_ENV}=1 にしてください。")
     return EXIT_INTERNAL
 
 
@@ -221,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         missing = _missing_input(args)
         if missing is not None:
-            _err(f"{missing}: ファイルが見つかりません")
+            err(f"{missing}: ファイルが見つかりません")
             return EXIT_REJECTED
         code = _handler(args)(args)
         sys.stdout.flush()
@@ -230,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except KeyboardInterrupt:
-        _err("中断しました")
+        err("中断しました")
         return 130
     except Exception as exc:
         return _internal_error(exc, args, debug)

@@ -1,4 +1,5 @@
-"""``python -m kpi report`` and ``python -m kpi schedule-sheet`` (registered in kpi.cli).
+"""``python -m kpi report`` and ``python -m kpi schedule-sheet`` (kpi.cli.main registers them
+with ``register`` when one of them runs).
 
 report: --as-of YYYY-MM (default: the latest ended month) --scope all|policy:N|measure:N|
 project:N --format pdf|xlsx|png --out FILE. For png, FILE ending in .zip gets a zip;
@@ -14,7 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from kpi.cli.commands import EXTRA_COMMANDS, _resolve_year
+from kpi.cli.status import resolve_year
 from kpi.domain import clock
 from kpi.domain.fiscal import Month, latest_ended_month
 from kpi.reports.content import Scope, ScopeError, scope_projects
@@ -40,7 +41,7 @@ def _inputs(args: argparse.Namespace, as_of: Month) -> Inputs | None:
     upgrade(engine)
     with transaction(engine) as session:
         years = [fy.year for fy in fiscal_years(session)]
-    year = _resolve_year(years, args.fiscal_year, as_of)
+    year = resolve_year(years, args.fiscal_year, as_of)
     return load_inputs(engine, year) if year is not None else None
 
 
@@ -114,6 +115,3 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", required=True, help="出力ファイル")
     p.add_argument("--fiscal-year", type=int, help="年度（西暦、例: 2026）。既定: 終了した最新の月の年度")
     p.set_defaults(func=cmd_schedule_sheet)
-
-
-EXTRA_COMMANDS.append(register)

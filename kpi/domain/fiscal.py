@@ -81,6 +81,12 @@ def fiscal_year_label(fiscal_year: int) -> str:
     return f"令和{fiscal_year - REIWA_OFFSET}年度"
 
 
+def fiscal_year_span(fiscal_year: int) -> str:
+    """The label with its months: 2026 → 令和8年度（2026-04〜2027-03）."""
+    start = Month(fiscal_year, FISCAL_START_MONTH)
+    return f"{fiscal_year_label(fiscal_year)}（{start}〜{start.add(11)}）"
+
+
 def fiscal_year_short(fiscal_year: int) -> str:
     """Short label used in the plan's own tables: 2026 → R8."""
     return f"R{fiscal_year - REIWA_OFFSET}"

@@ -45,14 +45,34 @@ def can_write_project(actor: Actor, lead_department: str, related: Iterable[str]
     return bool(set(actor.departments) & ({lead_department} | set(related)))
 
 
+VIEWER_REFUSED = "閲覧者（viewer）は書き込みできません"
+
+
+def project_write_refusal(actor: Actor, lead_department: str, related: Iterable[str]) -> str | None:
+    """Why ``actor`` may not write a project of these departments (Japanese); None when they may.
+
+    The one wording of the refusal: ``require_project_write`` raises it, a save of many rows
+    (``kpi.services.actuals``) reports it on each refused row."""
+    if can_write_project(actor, lead_department, related):
+        return None
+    if actor.role == "viewer":
+        return VIEWER_REFUSED
+    return (
+        f"書き込む権限がありません。担当部署（{lead_department}）または関係部署の編集者のみ書き込めます"
+        f"（あなたの所属: {'・'.join(actor.departments) or 'なし'}）"
+    )
+
+
 def require_project_write(actor: Actor, lead_department: str, related: Iterable[str], what: str) -> None:
-    if not can_write_project(actor, lead_department, related):
-        if actor.role == "viewer":
-            raise PermissionDenied(f"{what}: 閲覧者（viewer）は書き込みできません")
-        raise PermissionDenied(
-            f"{what}: 担当部署（{lead_department}）または関係部署の編集者のみ書き込めます"
-            f"（あなたの所属: {'・'.join(actor.departments) or 'なし'}）"
-        )
+    reason = project_write_refusal(actor, lead_department, related)
+    if reason is not None:
+        raise PermissionDenied(f"{what}: {reason}")
+
+
+def require_writer(actor: Actor, what: str) -> None:
+    """Refuse a viewer before any project is looked at (a viewer may write none)."""
+    if actor.role == "viewer":
+        raise PermissionDenied(f"{what}: {VIEWER_REFUSED}")
 
 
 def require_admin(actor: Actor, what: str) -> None:

@@ -82,14 +82,20 @@ ROLLUP_ORDER: tuple[tuple[Status, ...], ...] = (
 _RANK = {s: (rank, pos) for rank, line in enumerate(ROLLUP_ORDER) for pos, s in enumerate(line)}
 
 # Ratios are computed in binary floating point; a ratio that is exactly a threshold in
-# decimal arithmetic (e.g. 0.9) may come out as 0.8999999999. This tolerance absorbs that.
+# decimal arithmetic (e.g. 9/10) may come out as 0.8999999999. This tolerance absorbs that.
 TOLERANCE = 1e-9
+
+# The default thresholds, written only here (the plan file, a new indicator row, the store,
+# new-year and the benchmark data use these): an indicator at 9/10 of its expected progress or
+# more is 順調, from 7/10 注意, below that 遅延 (README "Status rules"); a plan may set its own.
+DEFAULT_ON_TRACK = 0.9
+DEFAULT_CAUTION = 0.7
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    on_track: float = 0.9  # r >= on_track → 順調
-    caution: float = 0.7  # caution <= r < on_track → 注意; below → 遅延
+    on_track: float = DEFAULT_ON_TRACK  # r >= on_track → 順調
+    caution: float = DEFAULT_CAUTION  # caution <= r < on_track → 注意; below → 遅延
 
     def __post_init__(self) -> None:
         if not (0 < self.caution <= self.on_track):

@@ -4,7 +4,7 @@ or PNG (zip).
 No browser: the PDF report and the chart PNGs come from matplotlib with the Japanese font
 shipped by the ``matplotlib-fontja`` package (IPAex Gothic, TrueType), so
 ``pip install -r requirements.txt`` alone draws them. The figure is laid out in points with
-the nominal geometry of ``kpi.chart_data`` (1 px there = 1 pt here), so the label positions
+the nominal geometry of ``kpi.charts.label_placement`` (1 px there = 1 pt here), so the label positions
 computed there hold on paper. Every artist carries the element key (``gid``) it draws.
 """
 
@@ -15,7 +15,8 @@ import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from kpi.charts.data import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX, TITLE_PX, IndicatorChartData
+from kpi.charts.data import IndicatorChartData
+from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX, TITLE_PX
 from kpi.reports.fonts import FONT_NAME, font_path
 
 if TYPE_CHECKING:

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from kpi.domain.fiscal import Month, current_month, fiscal_year_label
 from kpi.domain.numbers import parse_number
-from kpi.domain.permissions import Actor, can_write_project
+from kpi.domain.permissions import Actor, project_write_refusal
 from kpi.domain.status import Status, evaluate_indicator
 from kpi.domain.statuses import rule_of, values_by_code
-from kpi.store.actual_rows import current_revisions, indicator_rows, locked_year_months
+from kpi.store.actual_rows import current_revisions, indicator_rows
 from kpi.store.audit import audit
-from kpi.store.locks import hold_years, locked_message
+from kpi.store.locks import hold_years, lock_check
 from kpi.store.models import ActualRevision
 from kpi.store.planfile import default_range
 from kpi.store.reads import indicators_with_actuals
@@ -145,7 +145,7 @@ def validate_actuals(
 ) -> tuple[list[_Checked], list[RowError]]:
     """Check every row (all of them, so that every problem is reported at once)."""
     index = _indicator_index(session, {str(r.indicator_id or "").strip() for r in rows})
-    locks = locked_year_months(session)
+    locked = lock_check(session)
     now = current_month(today)
     checked: list[_Checked] = []
     errors: list[RowError] = []
@@ -209,11 +209,9 @@ def validate_actuals(
         if too_long:
             bad("。".join(too_long))
             continue
-        if (info.fiscal_year, str(month)) in locks:
-            bad(locked_message(month))
-            continue
-        if not can_write_project(actor, info.lead_department, info.related):
-            bad(f"この指標（担当: {info.lead_department}）に書き込む権限がありません")
+        refusal = locked(info.fiscal_year, month) or project_write_refusal(actor, info.lead_department, info.related)
+        if refusal is not None:
+            bad(refusal)
             continue
         checked.append(_Checked(row, info, month, value))
     return checked, errors

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kpi.domain.fiscal import Month
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.numbers import parse_number
-from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.domain.permissions import Actor, require_writer
 from kpi.domain.plan import PlanData
 from kpi.domain.status import evaluate_indicator, expected_value, year_target
 from kpi.domain.statuses import actuals_by_code, rule_of, values_by_code
@@ -186,8 +186,7 @@ def save_month(
     month = Month.parse(month) if isinstance(month, str) else month
     if month.fiscal_year != year:
         raise EntryError(f"{month} は {year}年度の月ではありません")
-    if actor.role == "viewer":
-        raise PermissionDenied("実績の入力: 閲覧者（viewer）は書き込みできません")
+    require_writer(actor, "実績の入力")
     cells = [c for c in rows if not _untouched(c)]
     inputs = []
     for c in cells:

@@ -17,6 +17,7 @@ import yaml
 from kpi.domain.fiscal import Month, fiscal_year_label, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import DEFAULT_LEVELS, PlanData
+from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
 from kpi.store.planfile import CYCLE_STEPS, FORMAT_VERSION, IndicatorIn, default_range
 from kpi.store.reads import latest_fiscal_year, plan_data
 from kpi.text import fmt
@@ -155,7 +156,7 @@ def _indicator(data: PlanData, i: dict[str, Any]) -> dict[str, Any]:
     out["direction"] = i["direction"]
     out["accumulation"] = i["accumulation"]
     out["monthly_plan"] = None  # last year's months: a new year's monthly plan is written anew
-    if (float(i["on_track_threshold"]), float(i["caution_threshold"])) != (0.9, 0.7):
+    if (float(i["on_track_threshold"]), float(i["caution_threshold"])) != (DEFAULT_ON_TRACK, DEFAULT_CAUTION):
         out["thresholds"] = {"on_track": float(i["on_track_threshold"]), "caution": float(i["caution_threshold"])}
     low, high = default_range(i["unit"])
     if opt(i["min_value"]) is not None and float(i["min_value"]) != low:

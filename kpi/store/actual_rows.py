@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpi.store.models import ActualRevision, FiscalYear, Indicator, PeriodLock, Project
+from kpi.store.models import ActualRevision, FiscalYear, Indicator, Project
 from kpi.store.revisions import latest
 
 # A save names its indicators: up to this many codes are looked up by name, not the whole table.
@@ -38,12 +38,6 @@ def indicator_rows(session: Session, codes: set[str] | None = None) -> list[tupl
     if codes is not None and len(codes) <= CODES_LOOKED_UP:
         stmt = stmt.where(Indicator.code.in_(sorted(codes)))
     return [tuple(r) for r in session.execute(stmt)]
-
-
-def locked_year_months(session: Session) -> set[tuple[int, str]]:
-    """Every locked month of every fiscal year, as (fiscal year, "YYYY-MM")."""
-    stmt = select(FiscalYear.year, PeriodLock.month).join(FiscalYear, FiscalYear.id == PeriodLock.fiscal_year_id)
-    return {(int(year), str(month)) for year, month in session.execute(stmt)}
 
 
 def current_revisions(session: Session, indicator_ids: Iterable[int]) -> list[ActualRevision]:

@@ -24,7 +24,8 @@ from kpi.store.models import (
     User,
 )
 from kpi.store.plan_store import LoadSummary, delete_plans, load_plan
-from kpi.store.planfile import PlanError, load_plan_file
+from kpi.store.planfile import PlanError
+from kpi.store.planfile_read import load_plan_file
 
 
 def import_plan(engine: Engine, path: str | Path, actor: Actor, replace: bool = False) -> LoadSummary:

@@ -7,7 +7,7 @@ the save or is seen by it: nothing is ever written into a month after it was loc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -49,9 +49,24 @@ def _year_id(session: Session, year: int) -> int:
     return fid
 
 
+def lock_check(session: Session) -> Callable[[int, Month], str | None]:
+    """The month-lock rule for one transaction: ``check(year, month)`` is the refusal
+    (``locked_message``) when the month is locked, else None. Each year's locks are read once,
+    so a save of thousands of rows asks the database once per year."""
+    years: dict[int, set[str]] = {}
+
+    def check(year: int, month: Month) -> str | None:
+        if year not in years:
+            years[year] = locked_months(session, year)
+        return locked_message(month) if str(month) in years[year] else None
+
+    return check
+
+
 def require_open(session: Session, year: int, month: Month) -> None:
-    if str(month) in locked_months(session, year):
-        raise EntryError(locked_message(month))
+    reason = lock_check(session)(year, month)
+    if reason is not None:
+        raise EntryError(reason)
 
 
 def lock_month(session: Session, actor: Actor, year: int, month: Month | str) -> bool:

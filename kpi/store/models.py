@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -170,8 +172,8 @@ class Indicator(Base):
     direction: Mapped[str] = mapped_column(String(16))
     accumulation: Mapped[str] = mapped_column(String(16))
     monthly_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    on_track_threshold: Mapped[float] = mapped_column(Float, default=0.9)
-    caution_threshold: Mapped[float] = mapped_column(Float, default=0.7)
+    on_track_threshold: Mapped[float] = mapped_column(Float, default=DEFAULT_ON_TRACK)
+    caution_threshold: Mapped[float] = mapped_column(Float, default=DEFAULT_CAUTION)
     min_value: Mapped[float | None] = mapped_column(Float)
     max_value: Mapped[float | None] = mapped_column(Float)
     # Targets that span years, reporting frequency, 「新規」 baselines (migration 0005). The

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kpi.domain.permissions import Actor, require_admin
 from kpi.domain.plan import DEFAULT_LEVELS
+from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
 from kpi.store.models import (
     ActualRevision,
     Assessment,
@@ -222,8 +223,8 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             direction=ind.direction,
             accumulation=ind.accumulation,
             monthly_plan=dict(ind.monthly_plan) if ind.monthly_plan is not None else None,
-            on_track_threshold=th.on_track if th else 0.9,
-            caution_threshold=th.caution if th else 0.7,
+            on_track_threshold=th.on_track if th else DEFAULT_ON_TRACK,
+            caution_threshold=th.caution if th else DEFAULT_CAUTION,
             min_value=low,
             max_value=high,
             baseline_is_new=ind.baseline == NEW_BASELINE,
