@@ -1,0 +1,9 @@
+"""The pages' words that were inline language branches or tables in app.py and pages/:
+entries shaped as those of ``kpi.text.labels.TEXT`` (key → (Japanese, English)), which
+registers them."""
+
+from __future__ import annotations
+
+PAGE_TEXT: dict[str, tuple[str, str]] = {
+    "page_year_label": ("{label}", "FY{year}"),
+}
