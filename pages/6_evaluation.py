@@ -25,7 +25,7 @@ from kpi.cycle.evaluations import (
 )
 from kpi.domain import clock
 from kpi.domain.fiscal import Month
-from kpi.domain.inquiry import OPEN_STATES, State, TransitionRefused, state_label
+from kpi.domain.inquiry import Action, State, TransitionRefused, allowed_actions, state_label
 from kpi.domain.permissions import PermissionDenied, can_write_project
 from kpi.domain.write_scope import first_writable
 from kpi.store.inquiry import InquiryRejected, apply_action
@@ -156,17 +156,17 @@ if data is not None and year is not None:
             sug = review.suggestion
             note = words.tr("ev_provisional") if sug.provisional else ""
             rating = rating_text(sug.rating, prefs.lang()) if sug.rating else "—"
-            st.info(
-                f"{words.tr('ev_suggested')}{note}: **{rating}** — "
-                f"{suggestion_reason(sug.reason, prefs.lang())}"
-            )
+            st.info(f"{words.tr('ev_suggested')}{note}: **{rating}** — {suggestion_reason(sug.reason, prefs.lang())}")
             current = evaluations[evaluations["project_no"] == no]
             cur = current.iloc[0] if len(current) else None
             actor = auth.current_actor()
             writable = actor is not None and can_write_project(
                 actor, p["lead_department"], p["related_departments"] or []
             )
-            if writable and actor is not None and info.state in OPEN_STATES:
+            is_open = inquiry is not None and inquiry.is_open
+            is_admin = actor is not None and actor.is_admin
+            actions = allowed_actions(info.state, is_admin=is_admin, can_edit=writable, inquiry_open=is_open)
+            if Action.SAVE in actions and actor is not None:
                 codes = [r.code for r in scale]
                 default = codes.index(cur["rating"]) if cur is not None and cur["rating"] in codes else None
                 with st.form(f"evaluation_form_{no}"):
@@ -202,8 +202,7 @@ if data is not None and year is not None:
                             st.rerun()
                         except REFUSALS as exc:
                             st.error(str(exc))
-                can_submit = info.state is State.IN_PROGRESS and inquiry is not None and inquiry.is_open
-                if can_submit and st.button(words.tr("ev_submit"), key=f"evaluation_submit_{no}"):
+                if Action.SUBMIT in actions and st.button(words.tr("ev_submit"), key=f"evaluation_submit_{no}"):
                     _act("submit", no, done=words.tr("ev_submitted"))
             elif info.state is State.SUBMITTED:
                 st.info(words.tr("ev_waiting"), icon=":material/hourglass_top:")
@@ -211,16 +210,18 @@ if data is not None and year is not None:
                 st.info(words.tr("ev_locked"), icon=":material/lock:")
             else:
                 st.caption(words.tr("ev_readonly"))
-            if actor is not None and actor.is_admin and info.state in (State.SUBMITTED, State.CONFIRMED):
+            if {Action.RETURN, Action.CONFIRM, Action.REOPEN} & set(actions):
                 st.markdown(f"**{words.tr('ev_admin_actions')}**")
-                if info.state is State.SUBMITTED:
+                if Action.RETURN in actions:
                     comment = st.text_area(words.tr("ev_return_comment"), key=f"evaluation_return_comment_{no}")
                     c1, c2 = st.columns(2)
                     if c1.button(words.tr("ev_return"), key=f"evaluation_return_{no}"):
                         _act("return", no, comment, words.tr("ev_returned"))
-                    if c2.button(words.tr("ev_confirm"), type="primary", key=f"evaluation_confirm_{no}"):
+                    if Action.CONFIRM in actions and c2.button(
+                        words.tr("ev_confirm"), type="primary", key=f"evaluation_confirm_{no}"
+                    ):
                         _act("confirm", no, done=words.tr("ev_confirmed"))
-                elif st.button(words.tr("ev_reopen"), key=f"evaluation_reopen_{no}"):
+                elif Action.REOPEN in actions and st.button(words.tr("ev_reopen"), key=f"evaluation_reopen_{no}"):
                     _act("reopen", no, done=words.tr("ev_reopened"))
 
             st.subheader(words.tr("ev_current"))

@@ -22,8 +22,16 @@ from kpi.cycle.inquiry_sheet import (
 )
 from kpi.cycle.reminders import app_url, department_reminders
 from kpi.domain import clock
-from kpi.domain.inquiry import KIND_LABELS, KIND_LABELS_EN, State, TransitionRefused, state_label
-from kpi.domain.permissions import PermissionDenied
+from kpi.domain.inquiry import (
+    KIND_LABELS,
+    KIND_LABELS_EN,
+    Action,
+    State,
+    TransitionRefused,
+    allowed_actions,
+    state_label,
+)
+from kpi.domain.permissions import PermissionDenied, can_write_project
 from kpi.store.inquiry import InquiryRejected, apply_action, close_inquiry, open_inquiry
 from kpi.store.writes import read, with_retry
 from kpi.web import auth, cache, frame, nav, prefs, widgets, words
@@ -120,19 +128,22 @@ st.dataframe(
     width="stretch",
 )
 
-if inquiry is not None and inquiry.is_open:
-    for n in projects["project_no"]:
-        no = int(n)
-        if states[no].state is not State.IN_PROGRESS:
-            continue
-        label = words.tr("inq_submit").format(project=data.project_labels[no])
-        if st.button(label, key=f"inquiry_submit_{no}", icon=":material/send:"):
-            try:
-                with_retry(cache.engine(), apply_action, actor, year, no, "submit")
-            except (TransitionRefused, InquiryRejected, PermissionDenied) as exc:
-                st.error(str(exc))
-            else:
-                _done(words.tr("ev_submitted"))
+is_open = inquiry is not None and inquiry.is_open
+for p in projects.to_dict("records"):
+    no = int(p["project_no"])
+    writable = can_write_project(actor, p["lead_department"], p["related_departments"] or [])
+    if Action.SUBMIT not in allowed_actions(
+        states[no].state, is_admin=actor.is_admin, can_edit=writable, inquiry_open=is_open
+    ):
+        continue
+    label = words.tr("inq_submit").format(project=data.project_labels[no])
+    if st.button(label, key=f"inquiry_submit_{no}", icon=":material/send:"):
+        try:
+            with_retry(cache.engine(), apply_action, actor, year, no, "submit")
+        except (TransitionRefused, InquiryRejected, PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            _done(words.tr("ev_submitted"))
 
 # ---- the inquiry workbook: download, fill in a spreadsheet program, upload
 if len(projects):
