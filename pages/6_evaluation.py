@@ -105,8 +105,9 @@ if data is not None and year is not None:
             numbers,
             placeholder=words.tr("choose_option"),
             key=KEY_PROJECT,
-            format_func=lambda n: data.project_labels[n],
+            format_func=data.project_labels.__getitem__,
         )
+        assert no is not None  # the selectbox always has a project chosen (query_choice above)
         prefs.set_query_choice(KEY_PROJECT, "project", no)
         p = plan.loc[no]
         st.caption(f"{words.tr('department')} {p['lead_department']}・{words.tr('related_departments')} "
@@ -170,7 +171,7 @@ if data is not None and year is not None:
                 codes = [r.code for r in scale]
                 default = codes.index(cur["rating"]) if cur is not None and cur["rating"] in codes else None
                 with st.form(f"evaluation_form_{no}"):
-                    rating = st.radio(
+                    picked_rating = st.radio(
                         words.tr("ev_rating"),
                         codes,
                         index=default,
@@ -191,7 +192,7 @@ if data is not None and year is not None:
                     if st.form_submit_button(words.tr("ev_save"), type="primary", key=f"evaluation_save_{no}"):
                         try:
                             out = with_retry(
-                                cache.engine(), save_evaluation, actor, year, no, rating or "", reason, issues
+                                cache.engine(), save_evaluation, actor, year, no, picked_rating or "", reason, issues
                             )
                             cache.clear_caches()
                             st.session_state[KEY_FLASH] = (

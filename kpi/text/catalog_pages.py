@@ -6,4 +6,5 @@ from __future__ import annotations
 
 PAGE_TEXT: dict[str, tuple[str, str]] = {
     "page_year_label": ("{label}", "FY{year}"),
+    "entry_assessment_of": ("自己評価（{month}）", "Self-assessment ({month})"),
 }
