@@ -88,15 +88,6 @@ def html_table(header: list[str], rows: list[tuple[list[str], str | None]], stat
     return f'<table class="kpi-report"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-REPORT_CSS = """
-<style>
-table.kpi-report { border-collapse: collapse; width: 100%; font-size: 0.85rem; margin-bottom: 0.8rem; }
-table.kpi-report th { background: #ECEFF1; border: 1px solid #90A4AE; padding: 0.2rem 0.4rem; }
-table.kpi-report td { border: 1px solid #90A4AE; padding: 0.15rem 0.4rem; }
-@media print { .stPlotlyChart { break-inside: avoid; } h3 { break-after: avoid; } }
-</style>
-"""
-
 frame.page_setup()
 year, as_of = nav.sidebar()
 data = nav.load(year, charts=True)  # its charts draw the year before too
@@ -168,7 +159,6 @@ else:
             )
 
     content = cache.report_content(year, as_of, scope)
-    st.markdown(REPORT_CSS, unsafe_allow_html=True)
     # The plan's name above a short title: at 1280 px the whole name as a title broke mid-word.
     st.markdown(f"##### {content.title.split()[0]}")
     st.title(words.tr("rep_title"))
