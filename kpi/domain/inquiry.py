@@ -175,6 +175,11 @@ KIND_LABELS_EN = {
 KIND_ORDER = ("evaluation", "actual", "milestone", "assessment")
 
 
+def kind_label(kind: str, lang: str = "ja") -> str:
+    """What an owed item is, e.g. 「期末評価」 / "Year-end evaluation"."""
+    return KIND_LABELS_EN[kind] if lang == "en" else KIND_LABELS[kind]
+
+
 def _months_label(months: list[Month]) -> str:
     return "・".join(f"{m.year}年{m.month}月" for m in months)
 

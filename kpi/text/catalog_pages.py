@@ -7,6 +7,8 @@ from __future__ import annotations
 PAGE_TEXT: dict[str, tuple[str, str]] = {
     "page_year_label": ("{label}", "FY{year}"),
     "entry_assessment_of": ("自己評価（{month}）", "Self-assessment ({month})"),
+    # あなたの課の照会
+    "inq_kind_count": ("{label}（{n}）", "{label} ({n})"),
     # レポート
     "rep_make": ("{}を作成", "Make {}"),
     "rep_failed": (

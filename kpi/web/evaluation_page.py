@@ -4,7 +4,6 @@ and the 総括 table of every project. The page wires them."""
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -88,7 +87,7 @@ def inquiry_caption(inquiry: InquiryInfo | None) -> None:
         st.caption(words.tr("ev_inquiry_none"))
     else:
         key = "ev_inquiry_open" if inquiry.is_open else "ev_inquiry_closed"
-        st.caption(words.tr(key).format(deadline=date.isoformat(inquiry.deadline)))
+        st.caption(words.tr(key).format(deadline=inquiry.deadline.isoformat()))
 
 
 def project_choice(data: PlanData) -> int:
