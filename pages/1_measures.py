@@ -1,12 +1,8 @@
 """重点施策別: one 重点施策 — its indicators against target, its milestones, its projects."""
 
-from dataclasses import replace
-from html import escape
-
 import streamlit as st
 
-from kpi.text.why import NEEDS_REASON
-from kpi.web import cache, frame, markup, nav, prefs, widgets, words
+from kpi.web import cache, frame, measure_page, nav, prefs, widgets, words
 
 CHARTS_PER_PAGE = 12
 KEY_MEASURE = "measures_measure"
@@ -38,7 +34,7 @@ else:
     policy = data.policies.set_index("policy_no").loc[measure["policy_no"], "policy_name"]
     with header:
         st.title(f"{measure['symbol']} {measure['name']}")
-        as_of_label = as_of.label_ja() if prefs.lang() == "ja" else str(as_of)
+        as_of_label = words.month_label(as_of)
         if measure["hidden"]:  # a two-level plan: this is the top-level entry itself
             st.caption(f"{words.tr('as_of')} {as_of_label}")
         else:
@@ -47,16 +43,7 @@ else:
         widgets.chip(measure["status"])
 
     own = indicators[indicators["measure_no"] == no]
-    codes = dict(zip(data.projects["project_no"], data.projects["project_code"], strict=True))
-    why_ind, why_proj = view.why_indicators, view.why_projects
-
-    def why_text(status: str | None, project: int, with_causes: bool = True) -> str:
-        """Why a 注意/遅延 row is so, as cell HTML (empty for other statuses). A milestone
-        row is its own cause: it shows only the notes and the self-assessment."""
-        if status not in NEEDS_REASON:
-            return ""
-        why = why_proj[project]
-        return markup.why_html(why if with_causes else replace(why, causes=()))
+    why_ind = view.why_indicators
 
     st.subheader(words.tr("dash_indicators"))
     charts = own[own["kind"] == "indicator"]
@@ -70,61 +57,10 @@ else:
         widgets.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
 
     st.subheader(words.tr("dash_milestones"))
-    ms = own[own["kind"] == "milestone"]
-    if ms.empty:
-        st.caption(words.tr("dash_no_milestones"))
-    else:
-        widgets.table(
-            [
-                words.tr("status"),
-                words.tr("milestone"),
-                words.tr("project"),
-                words.tr("dash_due"),
-                words.tr("dash_completed"),
-                words.tr("why"),
-            ],
-            [
-                (
-                    "",
-                    [
-                        markup.chip_html(r["status"]),
-                        "kpi-name|" + escape(r["name"]),
-                        "kpi-dept|" + escape(f"{codes.get(int(r['project']), r['project'])} {r['project_name']}"),
-                        "kpi-nowrap|" + markup.esc(r["month"]),
-                        "kpi-nowrap|" + markup.esc(r["actual"]),
-                        "kpi-why|" + why_text(r["status"], int(r["project"]), with_causes=False),
-                    ],
-                )
-                for r in ms.to_dict("records")
-            ],
-            "kpi-list",
-        )
+    measure_page.milestone_table(view, no)
 
     st.subheader(words.tr("dash_projects"))
-    rows = []
-    targets: list[nav.NavTarget] = []
-    for p in projects[projects["measure_no"] == no].to_dict("records"):
-        label = f"{p['code']} {p['name']}"
-        targets.append(("pages/2_projects.py", label, {"project": str(p["id"])}))
-        name = "kpi-name|" + escape(label)
-        rows.append(
-            (
-                "",
-                [
-                    markup.chip_html(p["status"]),
-                    name,
-                    "kpi-dept|" + escape(p["lead_department"]),
-                    markup.chip_html(p["assessment"]),
-                    "kpi-why|" + why_text(p["status"], int(p["id"])),
-                ],
-            )
-        )
-    widgets.table(
-        [words.tr("status"), words.tr("project"), words.tr("department"), words.tr("dash_assessment"), words.tr("why")],
-        rows,
-        "kpi-list",
-    )
-    nav.open_row("measures_open_project", targets)
+    measure_page.project_table(view, no)
 
     st.subheader(words.tr("dash_history"))
     st.caption(words.tr("dash_history_caption"))

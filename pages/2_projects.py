@@ -40,7 +40,7 @@ else:
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
     header.title(f"{p['project_code']} {p['project_name']}")
     related = "・".join(p["related_departments"] or []) or words.tr("dash_none")
-    as_of_label = as_of.label_ja() if prefs.lang() == "ja" else str(as_of)
+    as_of_label = words.month_label(as_of)
     header.caption(
         f"{measure['symbol']} {measure['measure_name']} ・ {words.tr('department')} {p['lead_department']} ・ "
         f"{words.tr('related_departments')} {related} ・ {words.tr('as_of')} {as_of_label}"
@@ -92,7 +92,7 @@ else:
     else:
         rows = []
         for month, before, after, why in view.changes:
-            label = Month.parse(month).label_ja() if prefs.lang() == "ja" else month
+            label = words.month_label(Month.parse(month))
             rows.append(
                 (
                     "",

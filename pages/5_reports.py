@@ -2,100 +2,12 @@
 
 All controls (scope, downloads) live in the sidebar, so the content area is the report
 itself: good for a screenshot and for the browser's print (the sidebar is not printed).
-Every file is keyed by the data version (the latest audit-log id), so a download made
-after a write never serves the file made before it. The PDF and the PNG zip draw one chart
-per indicator: they are made on a button press with a progress bar, then downloaded.
+The files and the drawing are in kpi.web.reports_page.
 """
-
-import logging
-from functools import partial
-from html import escape
 
 import streamlit as st
 
-from kpi.charts import figures as charts
-from kpi.domain import clock
-from kpi.domain.fiscal import Month
-from kpi.reports.content import Scope, scope_choices
-from kpi.reports.service import MIME, load_inputs, report_bytes, report_filename, schedule_bytes, schedule_filename
-from kpi.reports.tables import header, history_months, indicator_rows, milestone_rows, summary_rows, why_rows
-from kpi.store.db import database_url
-from kpi.text.labels import status_text
-from kpi.web import cache, frame, markup, nav, prefs, widgets, words
-
-log = logging.getLogger(__name__)
-KEY_KIND = "reports_scope_kind"
-KEY_SCOPE = "reports_scope"
-KEY_FILE = "reports_file_{}"  # (file key, bytes) of the last PDF / PNG zip made in this session
-FILE_TTL_S = 300
-CHARTS_PER_PAGE = 12
-LARGE_PLAN = 100  # projects: above this the page opens on one 重点施策
-KINDS = ("all", "policy", "measure", "project")
-KIND_KEYS = {"all": "rep_all", "policy": "policy", "measure": "measure", "project": "project"}
-MAKE = {"ja": "{}を作成", "en": "Make {}"}
-FAILED = {
-    "ja": "レポートを作成できませんでした。時間をおいてもう一度お試しください。",
-    "en": "The report could not be made. Please try again later.",
-}
-MAKING = {"ja": "作成中… グラフ {}/{}", "en": "Making… chart {}/{}"}
-
-
-@st.cache_data(ttl=FILE_TTL_S, show_spinner=False, max_entries=20)
-def report_file(url: str, version: int, year: int, as_of: str, scope: str, fmt: str) -> bytes:
-    inputs = load_inputs(cache.engine_for(url), year)
-    if inputs is None:
-        return b""
-    return report_bytes(inputs, Month.parse(as_of), Scope.parse(scope), fmt, clock.today())
-
-
-@st.cache_data(ttl=FILE_TTL_S, show_spinner=False, max_entries=20)
-def schedule_file(url: str, version: int, year: int, scope: str, fmt: str) -> bytes:
-    inputs = load_inputs(cache.engine_for(url), year)
-    return b"" if inputs is None else schedule_bytes(inputs, Scope.parse(scope), fmt)
-
-
-def chart_file(key: tuple[object, ...], year: int, as_of: Month, scope: Scope, fmt: str) -> bytes | None:
-    """Make the PDF / PNG zip with a progress bar (one step per chart); None if it failed."""
-    bar = st.progress(0.0, text=MAKING[prefs.lang()].format(0, "…"))
-
-    def step(done: int, total: int) -> None:
-        bar.progress(done / total, text=MAKING[prefs.lang()].format(done, total))
-
-    try:
-        inputs = load_inputs(cache.engine(), year)
-        payload = b"" if inputs is None else report_bytes(inputs, as_of, scope, fmt, clock.today(), progress=step)
-    except Exception:  # a visitor gets a message, the server log the traceback
-        log.exception("report %s %s %s failed", fmt, scope, as_of)
-        st.error(FAILED[prefs.lang()])
-        return None
-    finally:
-        bar.empty()
-    st.session_state[KEY_FILE.format(fmt)] = (key, payload)
-    return payload
-
-
-def html_table(header: list[str], rows: list[tuple[list[str], str | None]], status_col: int) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = []
-    for cells, code in rows:
-        tds = [
-            f"<td>{markup.chip_html(code)}</td>"
-            if i == status_col
-            else f"<td>{escape(c).replace(chr(10), '<br>')}</td>"
-            for i, c in enumerate(cells)
-        ]
-        body.append("<tr>" + "".join(tds) + "</tr>")
-    return f'<table class="kpi-report"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
-REPORT_CSS = """
-<style>
-table.kpi-report { border-collapse: collapse; width: 100%; font-size: 0.85rem; margin-bottom: 0.8rem; }
-table.kpi-report th { background: #ECEFF1; border: 1px solid #90A4AE; padding: 0.2rem 0.4rem; }
-table.kpi-report td { border: 1px solid #90A4AE; padding: 0.15rem 0.4rem; }
-@media print { .stPlotlyChart { break-inside: avoid; } h3 { break-after: avoid; } }
-</style>
-"""
+from kpi.web import cache, frame, nav, reports_page, words
 
 frame.page_setup()
 year, as_of = nav.sidebar()
@@ -103,110 +15,9 @@ data = nav.load(year, charts=True)  # its charts draw the year before too
 if data is None or year is None:
     st.title(words.tr("rep_title"))
 else:
-    choices = scope_choices(data, prefs.lang())
-    labels = dict(choices)
-    with st.sidebar:
-        st.divider()
-        # A large plan opens on its first 重点施策, not on everything at once.
-        st.session_state.setdefault(KEY_KIND, "measure" if len(data.projects) > LARGE_PLAN else "all")
-        kind = st.radio(
-            words.tr("rep_scope_kind"),
-            KINDS,
-            key=KEY_KIND,
-            format_func=lambda k: words.tr(KIND_KEYS[k]),
-            horizontal=True,
-        )
-        options = [s for s, _ in choices if s.split(":")[0] == kind]
-        scope_text = options[0] if kind == "all" else st.selectbox(
-            words.tr("rep_scope"), options, placeholder=words.tr("choose_option"), key=f"{KEY_SCOPE}_{kind}",
-            format_func=lambda s: labels[s],
-        )  # fmt: skip
-    scope = Scope.parse(scope_text)
-    url = database_url()
-    version = cache.current_version(url)
-    with st.sidebar:
-        st.markdown(f"**{words.tr('rep_downloads')}**")
-        for fmt, key, ext, icon in (
-            ("pdf", "rep_pdf", "pdf", ":material/picture_as_pdf:"),
-            ("png", "rep_png", "zip", ":material/image:"),
-        ):
-            file_key = (version, year, str(as_of), str(scope), fmt)
-            made = st.session_state.get(KEY_FILE.format(fmt))
-            payload = made[1] if made and made[0] == file_key else None
-            make = MAKE[prefs.lang()].format(words.tr(key))
-            if payload is None and st.button(make, icon=icon, key=f"reports_make_{fmt}", width="stretch"):
-                payload = chart_file(file_key, year, as_of, scope, fmt)
-            if payload is not None:
-                st.download_button(
-                    words.tr(key),
-                    data=payload,
-                    file_name=report_filename(year, as_of, scope, ext),
-                    mime=MIME[ext],
-                    icon=":material/download:",
-                    key=f"reports_dl_{fmt}",
-                    width="stretch",
-                    type="primary",
-                )
-        st.download_button(
-            words.tr("rep_xlsx"),
-            data=partial(report_file, url, version, year, str(as_of), str(scope), "xlsx"),
-            file_name=report_filename(year, as_of, scope, "xlsx"),
-            mime=MIME["xlsx"],
-            icon=":material/download:",
-            key="reports_dl_xlsx",
-            width="stretch",
-        )
-        for fmt, key in (("xlsx", "rep_schedule_xlsx"), ("pdf", "rep_schedule_pdf")):
-            st.download_button(
-                words.tr(key),
-                data=partial(schedule_file, url, version, year, str(scope), fmt),
-                file_name=schedule_filename(year, scope, fmt),
-                mime=MIME[fmt],
-                icon=":material/table_view:",
-                key=f"reports_sched_{fmt}",
-                width="stretch",
-            )
-
+    scope = reports_page.scope_choice(data)
+    reports_page.downloads(year, as_of, scope)
     content = cache.report_content(year, as_of, scope)
-    st.markdown(REPORT_CSS, unsafe_allow_html=True)
-    # The plan's name above a short title: at 1280 px the whole name as a title broke mid-word.
-    st.markdown(f"##### {content.title.split()[0]}")
-    st.title(words.tr("rep_title"))
-    st.markdown(f"#### {content.subtitle}")
-    st.caption(words.tr("rep_print_hint"))
-    st.markdown(f"**{words.tr('rep_legend')}**")
-    widgets.legend()
-    counts = content.projects["status"].value_counts()
-    line = "・".join(f"{status_text(s, prefs.lang())} {n}" for s, n in counts.items() if s)
-    st.subheader(words.tr("rep_summary_count").format(n=len(content.projects)))
-    st.markdown(line)
-    st.markdown(html_table(header("SUMMARY", prefs.lang()), summary_rows(content), 4), unsafe_allow_html=True)
-    why = why_rows(content)
-    if why:
-        st.subheader(words.tr("rep_why"))
-        st.markdown(html_table(header("WHY", prefs.lang()), why, 2), unsafe_allow_html=True)
-    if history_months(content):
-        st.subheader(words.tr("dash_history"))
-        st.caption(words.tr("dash_history_caption"))
-        widgets.status_history_table(content.history)
-    st.subheader(words.tr("rep_indicators"))
-    if len(content.indicators):
-        st.markdown(html_table(header("INDICATOR", prefs.lang()), indicator_rows(content), 7), unsafe_allow_html=True)
-        st.subheader(words.tr("rep_charts"))
-        # A plan of thousands of indicators draws its charts a page at a time (the PDF has all).
-        rows = nav.page_of(content.indicators, CHARTS_PER_PAGE, "reports_chart_page", "dash_chart_page").to_dict(
-            "records"
-        )
-        for i in range(0, len(rows), 2):
-            cols = st.columns(2)
-            for col, row in zip(cols, rows[i : i + 2], strict=False):
-                fig = cache.indicator_figure(data, row, as_of, height=380)
-                name = charts.chart_filename(data.year, row["id"], as_of)
-                col.plotly_chart(fig, width="stretch", config=charts.chart_config(name), key=f"rep_{row['id']}")
-    else:
-        st.markdown(words.tr("rep_none"))
-    st.subheader(words.tr("rep_milestones"))
-    if len(content.milestones):
-        st.markdown(html_table(header("MILESTONE", prefs.lang()), milestone_rows(content), 4), unsafe_allow_html=True)
-    else:
-        st.markdown(words.tr("rep_none"))
+    reports_page.summary(content)
+    reports_page.indicators(content, data, as_of)
+    reports_page.milestones(content)

@@ -23,8 +23,7 @@ def local_time_text(value: Any) -> str:
     """'2026-11-24 12:14' in JST; a naive value is UTC (SQLite returns stored times naive)."""
     if value is None or (not isinstance(value, datetime) and str(value) in ("NaT", "nan", "")):
         return ""
-    if not isinstance(value, datetime):
-        value = datetime.fromisoformat(str(value))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")

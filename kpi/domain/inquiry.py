@@ -112,6 +112,23 @@ def transition(state: State | str, action: Action | str, *, is_admin: bool, can_
     return target
 
 
+def allowed_actions(state: State | str, *, is_admin: bool, can_edit: bool, inquiry_open: bool) -> tuple[Action, ...]:
+    """The workflow steps the actor may take now, in ``Action`` order: the buttons a page shows.
+
+    Exactly the steps ``transition`` accepts from ``state``, and 提出 only while the inquiry
+    is open (the store refuses it otherwise). ``can_edit`` as for ``transition``.
+    """
+    s = State(state)
+    return tuple(
+        a
+        for a in Action
+        if (a, s) in TRANSITIONS
+        and can_edit
+        and (is_admin or a not in ADMIN_ACTIONS)
+        and (inquiry_open or a is not Action.SUBMIT)
+    )
+
+
 def _refusal(state: State, action: Action) -> str:
     now = STATE_LABELS[state]
     if state is State.CONFIRMED:
@@ -158,8 +175,50 @@ KIND_LABELS_EN = {
 KIND_ORDER = ("evaluation", "actual", "milestone", "assessment")
 
 
+def kind_label(kind: str, lang: str = "ja") -> str:
+    """What an owed item is, e.g. 「期末評価」 / "Year-end evaluation"."""
+    return KIND_LABELS_EN[kind] if lang == "en" else KIND_LABELS[kind]
+
+
 def _months_label(months: list[Month]) -> str:
     return "・".join(f"{m.year}年{m.month}月" for m in months)
+
+
+@dataclass(frozen=True)
+class MissingReport:
+    """One indicator's actuals that were due and did not come (oldest month first)."""
+
+    code: str
+    project_no: int
+    name: str
+    months: tuple[Month, ...]
+
+
+def missing_reports(data: PlanData, as_of: Month) -> list[MissingReport]:
+    """Every indicator's missing reports as of ``as_of`` (read as March after the year): the
+    one definition of "missing report" (README, "What a department owes").
+
+    A monthly indicator owes every ended month of the fiscal year without an actual, also a
+    gap before a later report; one reported less often owes its due months after its latest
+    report (a July survey entered in August answered July), as the status counts them.
+    """
+    at = min(as_of, Month(data.year + 1, 3))
+    due_months = [m for m in fiscal_months(data.year) if m <= at]
+    reported: dict[str, set[str]] = {}
+    for code, month in data.actuals[["code", "month"]].itertuples(index=False):
+        reported.setdefault(str(code), set()).add(str(month))
+    out: list[MissingReport] = []
+    for ind in data.indicators.to_dict("records"):
+        have = reported.get(str(ind["code"]), set())
+        rule = rule_of(ind)
+        if rule.frequency is Frequency.MONTHLY:
+            missing = [m for m in due_months if str(m) not in have]
+        else:
+            last = max((m for m in map(Month.parse, have) if m <= at), default=None)
+            missing = [m for m in due_months if m.month in rule.due and (last is None or m > last)]
+        if missing:
+            out.append(MissingReport(str(ind["code"]), int(ind["project_no"]), str(ind["name"]), tuple(missing)))
+    return out
 
 
 def owed_items(
@@ -177,7 +236,6 @@ def owed_items(
     """
     year_end = Month(data.year + 1, 3)
     at = min(as_of, year_end)
-    due_months = [m for m in fiscal_months(data.year) if m <= at]
     projects = {int(p["project_no"]): p for p in data.projects.to_dict("records")}
     items: list[OwedItem] = []
 
@@ -197,27 +255,14 @@ def owed_items(
                     f"Year-end evaluation ({STATE_LABELS_EN[state]})",
                 )
 
-    reported: dict[str, set[str]] = {}
-    for code, month in data.actuals[["code", "month"]].itertuples(index=False):
-        reported.setdefault(str(code), set()).add(str(month))
-    for ind in data.indicators.to_dict("records"):
-        have = reported.get(str(ind["code"]), set())
-        rule = rule_of(ind)
-        if rule.frequency is Frequency.MONTHLY:
-            missing = [m for m in due_months if str(m) not in have]
-        else:
-            # Only figures that were due, and not those a later report already answered
-            # (a July survey entered in August): as the status counts them.
-            last = max((m for m in map(Month.parse, have) if m <= at), default=None)
-            missing = [m for m in due_months if m.month in rule.due and (last is None or m > last)]
-        if missing:
-            add(
-                int(ind["project_no"]),
-                "actual",
-                f"{ind['name']}: {_months_label(missing)}の実績",
-                "entry",
-                f"{ind['name']}: actuals of {', '.join(str(m) for m in missing)}",
-            )
+    for gap in missing_reports(data, at):
+        add(
+            gap.project_no,
+            "actual",
+            f"{gap.name}: {_months_label(list(gap.months))}の実績",
+            "entry",
+            f"{gap.name}: actuals of {', '.join(str(m) for m in gap.months)}",
+        )
 
     if statuses is None:
         statuses = indicator_statuses(data, at)

@@ -628,3 +628,8 @@ def work_headings(fiscal_year: int, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """
     prev, this, nxt = (fiscal_year_short(fiscal_year + d) for d in (-1, 0, 1))
     return {field: t(f"dash_{field}", lang).format(prev=prev, this=this, next=nxt) for field in WORK_FIELDS}
+
+
+from kpi.text.catalog_pages import PAGE_TEXT  # noqa: E402  (the pages' words, kept apart)
+
+TEXT.update(PAGE_TEXT)

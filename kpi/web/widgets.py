@@ -26,14 +26,7 @@ from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
 from kpi.web.markup import chip_html, esc, mini_chip_html, name_cell, sparkline_html, table_html
 from kpi.web.nav import page_of, page_start
 from kpi.web.prefs import lang
-from kpi.web.words import author_text, tr
-
-
-def public_authors(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``frame`` with ``column`` shown through ``author_text``."""
-    shown = frame.copy()
-    shown[column] = [author_text(v) for v in frame[column]]
-    return shown
+from kpi.web.words import tr
 
 
 def why_caption(why: Any) -> None:

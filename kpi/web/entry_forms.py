@@ -1,0 +1,343 @@
+"""実績入力's forms, one function each: the month's indicators (one transaction), milestones,
+self-assessments, and the administrators' bulk import. The page wires them."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+import streamlit as st
+
+from kpi.domain import write_scope
+from kpi.domain.fiscal import Month
+from kpi.domain.frames import is_missing
+from kpi.domain.permissions import Actor, PermissionDenied
+from kpi.domain.plan import PlanData
+from kpi.services import actuals_form, assessments, bulk_import, milestones
+from kpi.services.actuals import MAX_TEXT, ActualsRejected
+from kpi.services.actuals_files import FileFormatError, template_csv
+from kpi.services.actuals_form import CellInput, EntryRow
+from kpi.services.entry_page import assessment_changes, entry_months, milestone_changes
+from kpi.store.writes import EntryError, read
+from kpi.text.fmt import exact, number, plain_markdown, text
+from kpi.text.labels import status_text
+from kpi.web import cache, markup
+from kpi.web.prefs import lang
+from kpi.web.words import month_label, tr
+
+KEY = "entry_"  # prefix of the page's session-state keys
+REFUSED = (ActualsRejected, PermissionDenied, EntryError)
+Loaded = dict[str, tuple[int, float | None, str]]  # code → (revision, value, note) the form showed
+
+
+# Labels are bound when drawn (partial), not read later: AppTest formats options afterwards.
+def _month_label(m: str, ja: bool) -> str:
+    return Month.parse(m).label_ja() if ja else m
+
+
+def _assessment_label(s: str, lang: str, unset: str) -> str:
+    return status_text(s, lang) if s else unset
+
+
+def _field_keys(month: Month, codes: list[str]) -> list[str]:
+    return [f"{KEY}{p}_{month}_{code}" for code in codes for p in "vnr"]
+
+
+def _forget_form(month: Month, codes: list[str]) -> None:
+    """Drop the form's snapshots and fields: the next run shows the stored values, reasons empty."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{KEY}loaded_{month}")]:
+        st.session_state.pop(key, None)
+    for key in _field_keys(month, codes):
+        st.session_state.pop(key, None)
+
+
+def _errors(exc: Exception) -> tuple[list[str], dict[str, list[str]]]:
+    """Every message, and the reasons per indicator code (to mark the rows)."""
+    if isinstance(exc, ActualsRejected):
+        by_code: dict[str, list[str]] = {}
+        for e in exc.errors:
+            by_code.setdefault(e.indicator_id, []).append(e.reason)
+        return [str(e) for e in exc.errors], by_code
+    return [str(exc)], {}
+
+
+def _show_errors(exc: Exception) -> None:
+    lines, _ = _errors(exc)
+    st.error(tr("entry_rejected") + "\n\n" + "\n".join(f"- {plain_markdown(x)}" for x in lines))
+
+
+def _save_form(engine: Any, actor: Actor, year: int, month: Month, loaded: Loaded, today: date) -> None:
+    """The form's submit callback: it runs before the page is drawn, so the rows can show the
+    result (saved values, cleared reasons, or the errors at each indicator)."""
+    state = st.session_state
+    cells = [
+        CellInput(
+            code,
+            state.get(f"{KEY}v_{month}_{code}", ""),
+            state.get(f"{KEY}n_{month}_{code}", ""),
+            state.get(f"{KEY}r_{month}_{code}", ""),
+            loaded_revision=rev,
+            loaded_value=value0,
+            loaded_note=note0,
+        )
+        for code, (rev, value0, note0) in loaded.items()
+    ]
+    try:
+        result = actuals_form.submit_month(engine, actor, year, month, cells, today)
+    except REFUSED as exc:
+        state[f"{KEY}errors"] = (str(month), *_errors(exc))
+        return
+    cache.clear_caches()
+    state.pop(f"{KEY}errors", None)
+    state[f"{KEY}result"] = (result, {c.code: str(c.value) for c in cells})
+    _forget_form(month, list(loaded))
+
+
+def _hint(row: EntryRow) -> str:
+    return tr("entry_flow_hint") if row.accumulation == "flow" else tr("entry_level_hint")
+
+
+def _caption(row: EntryRow) -> str:
+    parts = [
+        f"{tr('unit')}: {row.unit}",
+        f"{tr('baseline')}: {number(row.baseline, row.unit)}",
+        f"{tr('target')}: {number(row.target, row.unit)}",
+        f"{tr('expected')}: {number(row.expected, row.unit)}",
+        f"{tr('entry_range')}: {number(row.min_value)}〜{number(row.max_value, row.unit)}",
+        f"{tr('entry_current')}: {number(row.current, row.unit)}"
+        + (f"（{plain_markdown(row.author)}）" if row.author else ""),
+    ]
+    return " ・ ".join(parts)
+
+
+def month_choice(year: int, as_of: Month, today: date) -> Month:
+    """The month to enter: this year's months up to now, opening on the as-of month."""
+    months, default = entry_months(year, as_of, today)
+    labels = [str(m) for m in months]
+    chosen = st.selectbox(
+        tr("entry_month"),
+        labels,
+        index=labels.index(str(default)),
+        format_func=partial(_month_label, ja=lang() == "ja"),
+        placeholder=tr("choose_option"),
+        key=f"{KEY}month",
+    )
+    return Month.parse(str(chosen))
+
+
+def scope_choice(data: PlanData, actor: Actor) -> tuple[str, PlanData]:
+    """Thousands of writable indicators: the form opens on one 重点施策 or department at a time."""
+    if not write_scope.needs_scope(data, actor):
+        return "", data
+    options = write_scope.scope_choices(data, actor)
+    labels = {v: (name if kind == "measure" else f"{tr('department')}: {name}") for v, kind, name in options}
+    scope = st.selectbox(tr("entry_scope"), list(labels), format_func=labels.__getitem__, key=f"{KEY}scope")
+    return scope, data.only_projects(write_scope.projects_in_scope(data, actor, scope))
+
+
+def last_result(names: dict[str, str]) -> None:
+    """The result of the last save: it survives the rerun that refreshes the form."""
+    last = st.session_state.pop(f"{KEY}result", None)
+    if last is None:
+        return
+    result, mine = last
+    if result.saved:
+        st.success(tr("entry_saved").format(n=len(result.saved)), icon=":material/check_circle:")
+    elif not result.conflicts:
+        st.info(tr("entry_nothing"))
+    for k in result.conflicts:
+        st.error(
+            tr("entry_conflict").format(
+                code=plain_markdown(names.get(k.indicator_id, k.indicator_id)),
+                author=plain_markdown(k.their_author),
+                value=number(k.their_value),
+                mine=plain_markdown(mine.get(k.indicator_id, "")),
+            )
+        )
+    if result.statuses:
+        st.markdown(f"**{tr('entry_result')}**")
+        st.markdown(
+            " ".join(markup.chip_html(s, names.get(code, code)) for code, s in sorted(result.statuses.items())),
+            unsafe_allow_html=True,
+        )
+
+
+def actuals_section(
+    engine: Any, actor: Actor, data: PlanData, month: Month, scope: str, locked: bool, today: date
+) -> None:
+    """The month's indicators: one form, one transaction, with the last errors at their rows."""
+    failed = st.session_state.get(f"{KEY}errors")
+    row_errors: dict[str, list[str]] = {}
+    if failed is not None and failed[0] == str(month):
+        _, lines, row_errors = failed
+        st.error(tr("entry_rejected") + "\n\n" + "\n".join(f"- {plain_markdown(x)}" for x in lines))
+
+    rows = actuals_form.entry_rows(data, actor, month)
+    snap_key = f"{KEY}loaded_{month}{scope}"
+    if snap_key not in st.session_state:
+        # What the form was loaded with: a later save by someone else is a conflict, not an overwrite.
+        st.session_state[snap_key] = {r.code: (r.revision, r.current, r.note) for r in rows}
+    loaded: Loaded = st.session_state[snap_key]
+
+    st.subheader(tr("entry_indicators"))
+    if not rows:
+        st.info(tr("entry_no_indicators"))
+        return
+    with st.form(f"{KEY}form_{month}"):
+        for r in rows:
+            _rev, value0, note0 = loaded.get(r.code, (0, None, ""))
+            shown = None if is_missing(value0) else value0
+            with st.container(border=True):
+                st.markdown(
+                    f"**{plain_markdown(r.name)}** `{r.code}` {markup.chip_html(r.status)}", unsafe_allow_html=True
+                )
+                st.caption(_caption(r))
+                for reason in row_errors.get(r.code, []):
+                    st.error(f"{tr('entry_row_error')}: {plain_markdown(reason)}", icon=":material/error:")
+                c1, c2, c3 = st.columns([1, 2, 2])
+                c1.text_input(
+                    f"{tr('entry_value')}（{r.unit}）",
+                    value=exact(shown),
+                    key=f"{KEY}v_{month}_{r.code}",
+                    disabled=locked,
+                    help=_hint(r),
+                    placeholder=_hint(r),
+                )
+                c2.text_input(
+                    tr("entry_note"), value=note0 or "", key=f"{KEY}n_{month}_{r.code}", disabled=locked,
+                    max_chars=MAX_TEXT,
+                )  # fmt: skip
+                c3.text_input(
+                    tr("entry_reason"), key=f"{KEY}r_{month}_{r.code}", disabled=locked or shown is None,
+                    max_chars=MAX_TEXT,
+                )  # fmt: skip
+        st.form_submit_button(
+            tr("entry_save"),
+            type="primary",
+            disabled=locked,
+            icon=":material/save:",
+            on_click=_save_form,
+            args=(engine, actor, data.year, month, loaded, today),
+        )
+    if st.button(tr("entry_reload"), key=f"{KEY}reload", icon=":material/refresh:"):
+        st.session_state.pop(f"{KEY}errors", None)
+        _forget_form(month, list(loaded))
+        st.rerun()
+    for r in rows:
+        with st.expander(f"{tr('entry_history')}: {r.name}"):
+            st.dataframe(cache.actual_history_table(data.year, r.code), hide_index=True, width="stretch")
+
+
+def milestones_section(engine: Any, actor: Actor, data: PlanData, today: date) -> None:
+    """The writable milestones: tick 完了 (with its date), or undo one (administrators)."""
+    st.subheader(tr("entry_milestones"))
+    ms = milestones.writable_milestones(data, actor)
+    if ms.empty:
+        st.info(tr("entry_no_milestones"))
+        return
+    with st.form(f"{KEY}ms_form"):
+        for m in ms.to_dict("records"):
+            done = not is_missing(m["completed_on"])
+            label = f"{m['project_no']}. {text(m['item'], '')} {text(m['text'], '')} （{m['month']}）"
+            c1, c2, c3 = st.columns([3, 1, 1])
+            c1.text(label)
+            if done:
+                c2.markdown(markup.chip_html("done", str(m["completed_on"])), unsafe_allow_html=True)
+                if actor.is_admin:
+                    c3.checkbox(tr("entry_undo"), key=f"{KEY}ms_undo_{m['code']}")
+            else:
+                c2.checkbox(tr("entry_done"), key=f"{KEY}ms_done_{m['code']}")
+                c3.date_input(tr("entry_done_on"), value=today, max_value=today, key=f"{KEY}ms_date_{m['code']}")
+        submitted = st.form_submit_button(tr("entry_ms_save"), icon=":material/save:")
+    if submitted:
+        state = st.session_state
+        codes = [str(c) for c in ms["code"]]
+        complete, undo = milestone_changes(
+            codes,
+            {c: bool(state.get(f"{KEY}ms_done_{c}")) for c in codes},
+            {c: state.get(f"{KEY}ms_date_{c}") for c in codes},
+            {c: bool(state.get(f"{KEY}ms_undo_{c}")) for c in codes},
+            today,
+        )
+        try:
+            milestones.save_milestones(engine, actor, data.year, complete, undo, today)
+        except REFUSED as exc:
+            _show_errors(exc)
+        else:
+            cache.clear_caches()
+            st.rerun()
+
+
+def assessments_section(engine: Any, actor: Actor, data: PlanData, month: Month, locked: bool, today: date) -> None:
+    """The month's self-assessment of each writable project."""
+    st.subheader(tr("entry_assessment_of").format(month=month_label(month)))
+    projects = assessments.writable_projects(data, actor, month).to_dict("records")
+    statuses = ["", *assessments.ASSESSMENT_STATUSES]
+    with st.form(f"{KEY}assess_form_{month}"):
+        for p in projects:
+            required = "" if p["has_indicator"] else f" — {tr('entry_assessment_required')}"
+            c1, c2, c3 = st.columns([3, 1, 2])
+            c1.text(f"{p['project_no']}. {p['project_name']}{required}")
+            current = p["assessment"] or ""
+            c2.selectbox(
+                tr("entry_assessment"),
+                statuses,
+                index=statuses.index(current) if current in statuses else 0,
+                format_func=partial(_assessment_label, lang=lang(), unset=tr("entry_not_set")),
+                placeholder=tr("choose_option"),
+                key=f"{KEY}a_{month}_{p['project_no']}",
+                disabled=locked,
+            )
+            c3.text_input(
+                tr("entry_comment"), value=p["comment"] or "", key=f"{KEY}ac_{month}_{p['project_no']}", disabled=locked
+            )
+        submitted = st.form_submit_button(tr("entry_assessment_save"), disabled=locked, icon=":material/save:")
+    if submitted:
+        state = st.session_state
+        nos = [int(p["project_no"]) for p in projects]
+        changes = assessment_changes(
+            projects,
+            {n: state.get(f"{KEY}a_{month}_{n}") or "" for n in nos},
+            {n: state.get(f"{KEY}ac_{month}_{n}") or "" for n in nos},
+        )
+        try:
+            assessments.save_assessments(engine, actor, data.year, month, changes, today)
+        except REFUSED as exc:
+            _show_errors(exc)
+        else:
+            cache.clear_caches()
+            st.rerun()
+
+
+def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
+    """Administrators: a CSV/Excel file of actuals, previewed, then saved in one transaction."""
+    st.subheader(tr("entry_bulk"))
+    st.download_button(
+        tr("entry_template"), template_csv(), file_name="actuals_template.csv", mime="text/csv", key=f"{KEY}tpl"
+    )
+    upload = st.file_uploader(tr("entry_upload"), type=["csv", "xlsx"], key=f"{KEY}upload")
+    reason = st.text_input(tr("entry_bulk_reason"), key=f"{KEY}bulk_reason")
+    if upload is None:
+        return
+    payload = upload.getvalue()
+    try:
+        preview = read(engine, bulk_import.preview_import, actor, payload, upload.name, today, reason)
+    except (FileFormatError, PermissionDenied) as exc:
+        st.error(plain_markdown(str(exc)))
+        return
+    shown = preview.rows.rename(columns={c: tr(f"entry_col_{c}") for c in preview.rows.columns})
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if preview.corrections:
+        st.warning(tr("entry_corrections").format(n=preview.corrections), icon=":material/edit:")
+    if preview.errors:
+        st.error(tr("entry_row_errors").format(n=len(preview.errors)))
+        st.text("\n".join(str(e) for e in preview.errors))
+    elif st.button(tr("entry_commit").format(n=len(preview.rows)), type="primary", key=f"{KEY}commit"):
+        try:
+            res = bulk_import.submit_import(engine, actor, payload, upload.name, today, reason)
+        except (*REFUSED, FileFormatError) as exc:
+            _show_errors(exc)
+        else:
+            cache.clear_caches()
+            st.success(tr("entry_imported").format(n=len(res.saved)))

@@ -1,0 +1,220 @@
+"""あなたの課の照会's drawing: the department to show, what it owes (each with a link), its
+evaluations and their 提出 buttons, the inquiry workbook, and the administrators' section
+(open/close the inquiry, reminders, contact e-mails). The page wires them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kpi.cycle.inquiry_sheet import (
+    OUTCOME_LABELS,
+    InquiryImportRejected,
+    departments,
+    import_inquiry,
+    inquiry_workbook,
+    preview_inquiry_import,
+    workbook_filename,
+)
+from kpi.cycle.reminders import app_url, department_reminders
+from kpi.domain import clock
+from kpi.domain.fiscal import Month
+from kpi.domain.inquiry import (
+    KIND_ORDER,
+    Action,
+    OwedItem,
+    State,
+    TransitionRefused,
+    allowed_actions,
+    kind_label,
+    state_label,
+)
+from kpi.domain.permissions import Actor, PermissionDenied, can_write_project
+from kpi.domain.plan import PlanData
+from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_action, close_inquiry, open_inquiry
+from kpi.store.writes import read, with_retry
+from kpi.text.rating import rating_text
+from kpi.web import cache, widgets
+from kpi.web.prefs import lang
+from kpi.web.words import tr
+
+KEY_DEPARTMENT = "inquiry_department"
+KEY_FLASH = "inquiry_flash"
+PAGE_OF = {"evaluation": "pages/6_evaluation.py", "entry": "pages/4_entry.py"}
+DEFAULT_DEADLINE_DAYS = 30
+
+
+def _workbook(engine: Any, year: int, department: str) -> bytes:
+    """Made when the button is clicked, on the download's own thread (so: the engine, not ui)."""
+    return read(engine, inquiry_workbook, year, department)
+
+
+def _done(message: str) -> None:
+    cache.clear_caches()
+    st.session_state[KEY_FLASH] = message
+    st.rerun()
+
+
+def flash() -> None:
+    if KEY_FLASH in st.session_state:
+        st.success(st.session_state.pop(KEY_FLASH), icon=":material/check_circle:")
+
+
+def department_choice(actor: Actor, data: PlanData) -> str | None:
+    """The department shown: any 担当部署 for an admin, else the actor's own; None if none."""
+    leading = departments(data)
+    choices = leading if actor.is_admin else [d for d in actor.departments if d in leading] or list(actor.departments)
+    if not choices:
+        st.warning(tr("inq_no_department"))
+        return None
+    return st.selectbox(tr("inq_department"), choices, placeholder=tr("choose_option"), key=KEY_DEPARTMENT)
+
+
+def owed_list(data: PlanData, items: list[OwedItem], department: str) -> None:
+    """What the department owes, by kind, each with a link to the page where it is done."""
+    own = [i for i in items if i.department == department]
+    st.subheader(tr("inq_owes").format(n=len(own)))
+    if not own:
+        st.success(tr("inq_nothing"))
+    for kind in KIND_ORDER:
+        of_kind = [i for i in own if i.kind == kind]
+        if not of_kind:
+            continue
+        st.markdown(f"**{tr('inq_kind_count').format(label=kind_label(kind, lang()), n=len(of_kind))}**")
+        for item in of_kind:
+            page = PAGE_OF[item.page.split("?")[0]]
+            params = {"project": str(item.project_no)} if item.kind == "evaluation" else {}
+            st.page_link(
+                page,
+                label=f"{data.project_labels.get(item.project_no, item.project_name)}: {item.line(lang())}",
+                query_params=params,
+                icon=":material/arrow_forward:",
+            )
+
+
+def evaluations_table(
+    data: PlanData, projects: pd.DataFrame, states: dict[int, StateInfo], evaluations: pd.DataFrame
+) -> None:
+    """The department's projects: state, rating, a 差戻し comment."""
+    st.subheader(tr("inq_evaluations"))
+    nos = [int(n) for n in projects["project_no"]]
+    table = {
+        tr("project"): [data.project_labels[n] for n in nos],
+        tr("ev_state"): [state_label(states[n].state, lang()) for n in nos],
+        tr("ev_rating"): [
+            rating_text(evaluations.loc[n, "rating"], lang()) if n in evaluations.index else tr("ev_unfilled")
+            for n in nos
+        ],
+        tr("ev_comment"): [states[n].comment if states[n].state is State.RETURNED else "" for n in nos],
+    }
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+
+
+def submit_buttons(
+    actor: Actor, year: int, data: PlanData, projects: pd.DataFrame, states: dict[int, StateInfo], is_open: bool
+) -> None:
+    """A 提出 button for each project the workflow lets the actor submit now."""
+    for p in projects.to_dict("records"):
+        no = int(p["project_no"])
+        writable = can_write_project(actor, p["lead_department"], p["related_departments"] or [])
+        allowed = allowed_actions(states[no].state, is_admin=actor.is_admin, can_edit=writable, inquiry_open=is_open)
+        if Action.SUBMIT not in allowed:
+            continue
+        label = tr("inq_submit").format(project=data.project_labels[no])
+        if st.button(label, key=f"inquiry_submit_{no}", icon=":material/send:"):
+            try:
+                with_retry(cache.engine(), apply_action, actor, year, no, "submit")
+            except (TransitionRefused, InquiryRejected, PermissionDenied) as exc:
+                st.error(str(exc))
+            else:
+                _done(tr("ev_submitted"))
+
+
+def _preview_table(data: PlanData, preview: Any) -> None:
+    rows = preview.rows
+    table = {
+        tr("project"): [data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}") for r in rows],
+        tr("inq_outcome"): [OUTCOME_LABELS[r.outcome] for r in rows],
+        f"{tr('inq_workbook')}: {tr('ev_rating')}": [rating_text(r.workbook.rating or None, lang()) for r in rows],
+        f"{tr('inq_workbook')}: {tr('ev_reason')}": [r.workbook.reason for r in rows],
+        f"{tr('inq_database')}: {tr('ev_rating')}": [rating_text(r.database.rating or None, lang()) for r in rows],
+        f"{tr('inq_database')}: {tr('ev_reason')}": [r.database.reason for r in rows],
+        tr("ev_comment"): [r.message for r in rows],
+    }
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+
+
+def workbook_section(actor: Actor, year: int, data: PlanData, department: str) -> None:
+    """The inquiry workbook: download, fill in a spreadsheet program, upload (previewed first)."""
+    st.subheader(tr("inq_sheet"))
+    st.download_button(
+        tr("inq_download"),
+        partial(_workbook, cache.engine(), year, department),
+        file_name=workbook_filename(year, department),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="inquiry_download",
+        icon=":material/download:",
+    )
+    upload = st.file_uploader(tr("inq_upload"), type=["xlsx"], key="inquiry_upload")
+    if upload is None:
+        return
+    content = upload.getvalue()
+    try:
+        preview = read(cache.engine(), preview_inquiry_import, actor, content, year, department)
+    except (InquiryImportRejected, PermissionDenied) as exc:
+        st.error(str(exc))
+        return
+    st.markdown(f"**{tr('inq_preview')}**")
+    _preview_table(data, preview)
+    if preview.errors:
+        st.error("\n\n".join(preview.errors))
+    elif not preview.changes:
+        st.info(tr("inq_no_change"))
+    elif st.button(tr("inq_import"), type="primary", key="inquiry_import"):
+        try:
+            done = with_retry(cache.engine(), import_inquiry, actor, content, year, department, source=upload.name)
+        except (InquiryImportRejected, PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            _done(tr("inq_imported").format(n=len(done.changes)))
+
+
+def admin_section(
+    actor: Actor, year: int, as_of: Month, data: PlanData, inquiry: InquiryInfo | None, items: list[OwedItem]
+) -> None:
+    """Administrators: open or close the inquiry, the reminders to copy, contact e-mails."""
+    st.divider()
+    st.header(tr("inq_admin"))
+    c1, c2 = st.columns(2)
+    with c1.form("inquiry_open_form"):
+        default = inquiry.deadline if inquiry is not None else clock.today() + timedelta(days=DEFAULT_DEADLINE_DAYS)
+        deadline = st.date_input(tr("inq_deadline"), value=default, key="inquiry_deadline")
+        if st.form_submit_button(tr("inq_open"), type="primary"):
+            chosen = deadline if isinstance(deadline, date) else default
+            try:
+                with_retry(cache.engine(), open_inquiry, actor, year, chosen)
+            except (InquiryRejected, PermissionDenied) as exc:
+                st.error(str(exc))
+            else:
+                _done(tr("inq_opened"))
+    if inquiry is not None and inquiry.is_open and c2.button(tr("inq_close"), key="inquiry_close"):
+        try:
+            with_retry(cache.engine(), close_inquiry, actor, year)
+        except (InquiryRejected, PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            _done(tr("inq_closed"))
+
+    st.subheader(tr("inq_reminders"))
+    reminders = read(cache.engine(), department_reminders, year, as_of, app_url(), (items, inquiry))
+    for r in reminders:
+        address = r.email or tr("inq_no_address")
+        with st.expander(f"{r.department}（{len(r.items)}）— {address}"):
+            st.code(f"{r.subject}\n\n{r.body}", language=None, wrap_lines=True)
+
+    st.subheader(tr("inq_emails"))
+    widgets.department_emails_section(actor, list(departments(data)))

@@ -1,0 +1,68 @@
+"""重点施策別's tables: the 重点施策's milestones and its projects, with why a row is 注意/遅延."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+
+import streamlit as st
+
+from kpi.services.page_views import MeasureView
+from kpi.text.why import NEEDS_REASON
+from kpi.web import markup, nav, widgets
+from kpi.web.words import tr
+
+
+def _why_text(view: MeasureView, status: str | None, project: int, with_causes: bool = True) -> str:
+    """Why a 注意/遅延 row is so, as cell HTML (empty for other statuses). A milestone row is
+    its own cause: it shows only the notes and the self-assessment."""
+    if status not in NEEDS_REASON:
+        return ""
+    why = view.why_projects[project]
+    return markup.why_html(why if with_causes else replace(why, causes=()))
+
+
+def milestone_table(view: MeasureView, no: int) -> None:
+    """The 重点施策's milestones: status, due and completed months, why."""
+    own = view.indicators[view.indicators["measure_no"] == no]
+    ms = own[own["kind"] == "milestone"]
+    if ms.empty:
+        st.caption(tr("dash_no_milestones"))
+        return
+    codes = dict(zip(view.data.projects["project_no"], view.data.projects["project_code"], strict=True))
+    header = [tr("status"), tr("milestone"), tr("project"), tr("dash_due"), tr("dash_completed"), tr("why")]
+    rows = [
+        (
+            "",
+            [
+                markup.chip_html(r["status"]),
+                "kpi-name|" + escape(r["name"]),
+                "kpi-dept|" + escape(f"{codes.get(int(r['project']), r['project'])} {r['project_name']}"),
+                "kpi-nowrap|" + markup.esc(r["month"]),
+                "kpi-nowrap|" + markup.esc(r["actual"]),
+                "kpi-why|" + _why_text(view, r["status"], int(r["project"]), with_causes=False),
+            ],
+        )
+        for r in ms.to_dict("records")
+    ]
+    widgets.table(header, rows, "kpi-list")
+
+
+def project_table(view: MeasureView, no: int) -> None:
+    """The 重点施策's projects with their status, self-assessment and why, and a chooser."""
+    rows = []
+    targets: list[nav.NavTarget] = []
+    for p in view.projects[view.projects["measure_no"] == no].to_dict("records"):
+        label = f"{p['code']} {p['name']}"
+        targets.append(("pages/2_projects.py", label, {"project": str(p["id"])}))
+        cells = [
+            markup.chip_html(p["status"]),
+            "kpi-name|" + escape(label),
+            "kpi-dept|" + escape(p["lead_department"]),
+            markup.chip_html(p["assessment"]),
+            "kpi-why|" + _why_text(view, p["status"], int(p["id"])),
+        ]
+        rows.append(("", cells))
+    header = [tr("status"), tr("project"), tr("department"), tr("dash_assessment"), tr("why")]
+    widgets.table(header, rows, "kpi-list")
+    nav.open_row("measures_open_project", targets)
