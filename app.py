@@ -7,7 +7,8 @@ import streamlit as st
 from kpi.domain.frames import opt
 from kpi.domain.status import severity
 from kpi.services.page_views import plan_tree, tree_page
-from kpi.text.labels import LEGEND_ORDER, status_text, unreported_text
+from kpi.text.labels import status_text, unreported_text
+from kpi.text.palette import LEGEND_ORDER
 from kpi.text.why import NEEDS_REASON, why_projects
 from kpi.web import cache, frame, markup, nav, prefs, widgets, words
 

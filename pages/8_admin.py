@@ -11,8 +11,8 @@ from kpi.services import plan_admin
 from kpi.store import accounts, locks
 from kpi.store.reads import locked_months
 from kpi.store.writes import EntryError, read, with_retry
+from kpi.text.catalog import t
 from kpi.text.fmt import MISSING, exact, number, plain_markdown
-from kpi.text.labels import t
 from kpi.web import auth, cache, frame, nav, prefs, widgets, words
 
 frame.page_setup()

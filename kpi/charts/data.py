@@ -26,7 +26,9 @@ from kpi.domain.plan import PlanData
 from kpi.domain.status import Accumulation, Direction, Status, baseline_month_of, expected_at, year_start, year_target
 from kpi.domain.statuses import rule_of
 from kpi.text import fmt
-from kpi.text.labels import STATUS_STYLES, status_text, t
+from kpi.text.catalog import t
+from kpi.text.labels import status_text
+from kpi.text.palette import STATUS_STYLES
 
 # Colours that are not statuses: ink for actuals, greys for reference lines.
 ACTUAL_COLOR = "#1F3A5F"

@@ -37,7 +37,9 @@ from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
 from kpi.text import fmt
-from kpi.text.labels import FONT_STACK, STATUS_STYLES, status_text, t
+from kpi.text.catalog import t
+from kpi.text.labels import status_text
+from kpi.text.palette import FONT_STACK, STATUS_STYLES
 
 __all__ = [
     "as_of_text",

@@ -11,7 +11,9 @@ from kpi.domain.status import Status
 from kpi.domain.statuses import HISTORY_KEYS
 from kpi.reports.content import ReportContent
 from kpi.text import fmt
-from kpi.text.labels import LEGEND_ORDER, status_text, t
+from kpi.text.catalog import t
+from kpi.text.labels import status_text
+from kpi.text.palette import LEGEND_ORDER
 
 SUMMARY_HEADER = ["No", "重点施策", "実施事業", "担当部署", "状況", "指標・●の内訳", "自己評価"]
 INDICATOR_HEADER = ["実施事業", "指標", "基準値", "目標値", "計画値", "実績値", "進捗率", "状況", "未報告"]

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from kpi.domain.permissions import ROLES, Actor, PermissionDenied
 from kpi.store.accounts import AuthError, actor_by_email, login, refresh_actor
 from kpi.store.db import transaction
-from kpi.text.labels import t
+from kpi.text.catalog import t
 
 REQUIRE_LOGIN_ENV = "KPI_REQUIRE_LOGIN"
 FORM_KEY = "kpi_login_form"

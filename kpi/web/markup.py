@@ -9,10 +9,8 @@ from typing import Any
 from kpi.domain.frames import is_missing
 from kpi.domain.status import Status
 from kpi.text import fmt
-from kpi.text.labels import (
-    STATUS_STYLES,
-    status_label,
-)
+from kpi.text.labels import status_label
+from kpi.text.palette import STATUS_STYLES
 from kpi.web.prefs import lang
 from kpi.web.words import _fiscal_month_name, tr
 

@@ -12,9 +12,7 @@ from kpi.domain import clock
 from kpi.domain.fiscal import Month, fiscal_months, latest_ended_month
 from kpi.domain.plan import PlanData, level_words
 from kpi.store.db import database_url
-from kpi.text.labels import (
-    DEFAULT_LANG,
-)
+from kpi.text.catalog import DEFAULT_LANG
 from kpi.web import auth as auth_ui
 from kpi.web.auth import current_actor
 from kpi.web.cache import cached_chart_data, cached_fiscal_years, cached_plan_data, current_version, engine, engine_for

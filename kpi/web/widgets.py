@@ -16,11 +16,8 @@ from kpi.domain.status import Status
 from kpi.domain.statuses import HISTORY_KEYS
 from kpi.services.page_views import MeasureView
 from kpi.text import fmt
-from kpi.text.labels import (
-    LEGEND_ORDER,
-    actor_label,
-    source_label,
-)
+from kpi.text.labels import actor_label, source_label
+from kpi.text.palette import LEGEND_ORDER
 from kpi.web import auth as auth_ui
 from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
 from kpi.web.markup import chip_html, esc, mini_chip_html, name_cell, sparkline_html, table_html
@@ -180,7 +177,7 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     Column ``x`` is renamed from the catalog key ``col_x`` when there is one.
     """
     from kpi.domain.clock import local_time_text
-    from kpi.text.labels import TEXT
+    from kpi.text.catalog import TEXT
 
     shown = frame.copy()
     for col in TIME_COLUMNS:

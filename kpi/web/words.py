@@ -11,11 +11,8 @@ from kpi.domain.fiscal import Month, fiscal_year_label
 from kpi.domain.permissions import public_author
 from kpi.domain.plan import DEFAULT_LEVELS, level_words
 from kpi.store.db import database_url
-from kpi.text.labels import (
-    actor_label,
-    app_title,
-    t,
-)
+from kpi.text.catalog import t
+from kpi.text.labels import actor_label, app_title
 from kpi.web.auth import current_actor
 from kpi.web.cache import cached_departments, cached_plan_levels, cached_plan_titles, current_version
 from kpi.web.prefs import KEY_YEAR, lang
