@@ -174,10 +174,13 @@ TERMS: dict[str, tuple[str, str]] = {
         "理由・メモ（注意・遅延の原因／最新の実績メモ／自己評価）",
         "Why (causes of caution/delay, latest note, self-assessment)",
     ),
+    "rep_final_target": ("最終目標 {year} {value}", "final target {year} {value}"),
     "rep_unreported_months": ("{n}か月", "{n} mo."),
     "unreported_months": ("{n}か月未報告", "{n} months unreported"),
     # Charts (kpi.charts).
-    "chart_gantt_tick": ("{year}<br>{month}", "{year}<br>{month}"),
+    # A schedule's month: 「10月」 in its plan's year, 「R9 4月」 after it; ISO in English.
+    "schedule_month": ("{month}", "{iso}"),
+    "schedule_month_of": ("{year} {month}", "{iso}"),
     # The audit log (kpi.text.audit_text): names of detail fields and why a login failed.
     "audit_field_value": ("値", "value"),
     "audit_field_previous": ("以前", "before"),

@@ -13,6 +13,7 @@ from typing import Any
 
 from kpi.domain.fiscal import Month, fiscal_year_label, fiscal_year_short
 from kpi.domain.inquiry import Action, OwedItem, State
+from kpi.domain.plan import PlanData, level_words
 from kpi.domain.status import Status
 from kpi.text.catalog import DEFAULT_LANG, TEXT, t
 from kpi.text.palette import STATUS_STYLES
@@ -70,14 +71,29 @@ def year_label(fiscal_year: int, lang: str = DEFAULT_LANG) -> str:
     return t("year_label", lang).format(reiwa=fiscal_year_label(fiscal_year), year=fiscal_year)
 
 
+def plan_year_label(data: PlanData, lang: str = DEFAULT_LANG) -> str:
+    """A plan's year as its title prints it (「令和8年度」, the plan's own label) or FY2026."""
+    return t("year_label", lang).format(reiwa=data.label, year=data.year)
+
+
 def year_short(fiscal_year: int, lang: str = DEFAULT_LANG) -> str:
     """「R8」 in Japanese, FY2026 in English."""
     return t("year_short", lang).format(short=fiscal_year_short(fiscal_year), year=fiscal_year)
 
 
+def year_of(fiscal_year: int, lang: str = DEFAULT_LANG) -> str:
+    """「R8年度」 in Japanese, FY2026 in English (a year named beside a value)."""
+    return t("year_short_of", lang).format(short=fiscal_year_short(fiscal_year), year=fiscal_year)
+
+
 def paren(text: str, detail: str, lang: str = DEFAULT_LANG) -> str:
     """「text（detail）」 in Japanese, "text (detail)" in English."""
     return t("paren", lang).format(text=text, detail=detail)
+
+
+def level_words_in(text: str, levels: tuple[str, ...] | list[str], lang: str = DEFAULT_LANG) -> str:
+    """A Japanese label with the plan's own level names (「重点施策」→「分野」); English keeps its words."""
+    return text if lang == "en" else level_words(text, levels)
 
 
 def language_name(lang: str) -> str:
