@@ -32,6 +32,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "language_ja": ("日本語", "日本語"),
     "language_en": ("English", "English"),
     "sample_mark": ("サンプル", "sample"),
+    # Streamlit's file uploader's own words, replaced by CSS (kpi.web.frame.uploader_css).
+    "uploader_choose": ("ファイルを選ぶ", "Upload"),
+    "uploader_limit": ("1ファイル200MBまで", "200MB per file"),
     # Pages in the sidebar (kpi.web.nav.PAGES).
     "page_overview": ("全体概要", "Overview"),
     "page_measures": ("重点施策別", "By measure"),
@@ -177,6 +180,16 @@ TERMS: dict[str, tuple[str, str]] = {
     "rep_final_target": ("最終目標 {year} {value}", "final target {year} {value}"),
     "rep_unreported_months": ("{n}か月", "{n} mo."),
     "unreported_months": ("{n}か月未報告", "{n} months unreported"),
+    # What explains a status (kpi.text.why).
+    "why_kind_note": ("実績メモ", "Note"),
+    "why_kind_assessment": ("自己評価", "Self-assessment"),
+    "why_note_line": ("{month}・{department} {kind}: {text}", "{month}・{department} {kind}: {text}"),
+    "why_milestone": (
+        "{status}: マイルストーン {name}（{month}予定・未完了）",
+        "{status}: milestone {name} (due {month}, not done)",
+    ),
+    "why_indicator": ("{status}: 指標 {name}", "{status}: indicator {name}"),
+    "why_ratio": ("進捗率 {ratio}", "{ratio}"),
     # Charts (kpi.charts).
     # A schedule's month: 「10月」 in its plan's year, 「R9 4月」 after it; ISO in English.
     "schedule_month": ("{month}", "{iso}"),

@@ -91,9 +91,22 @@ def paren(text: str, detail: str, lang: str = DEFAULT_LANG) -> str:
     return t("paren", lang).format(text=text, detail=detail)
 
 
+LEVEL_KEYS = ("policy", "measure", "project")
+
+
+def plan_names_apply(lang: str) -> bool:
+    """Japanese labels take the plan's own level names (「重点施策」→「分野」); English keeps its generic words."""
+    return lang != "en"
+
+
+def generic_levels(lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+    """The catalog's level names: 基本方針 / 重点施策 / 実施事業, Policy / Measure / Project."""
+    return tuple(t(key, lang) for key in LEVEL_KEYS)
+
+
 def level_words_in(text: str, levels: tuple[str, ...] | list[str], lang: str = DEFAULT_LANG) -> str:
-    """A Japanese label with the plan's own level names (「重点施策」→「分野」); English keeps its words."""
-    return text if lang == "en" else level_words(text, levels)
+    """A label with the plan's own level names where the language takes them (plan_names_apply)."""
+    return level_words(text, levels) if plan_names_apply(lang) else text
 
 
 def language_name(lang: str) -> str:

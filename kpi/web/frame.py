@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from string import Template
 
 import streamlit as st
 
 from kpi.services import incident
+from kpi.text.catalog import t
 from kpi.web.prefs import KEY_LANG, _seed_from_query, lang
 from kpi.web.words import current_app_title, tr
 
@@ -21,7 +23,7 @@ def page_setup(title_key: str | None = None) -> None:
     # ?lang=en must count before the first word is drawn (the tab title comes first).
     _seed_from_query(KEY_LANG, "lang", ["ja", "en"])
     st.set_page_config(page_title=current_app_title(), page_icon=str(PAGE_ICON), layout="wide")
-    st.markdown(PRINT_CSS + LAYOUT_CSS + (UPLOADER_CSS_JA if lang() == "ja" else ""), unsafe_allow_html=True)
+    st.markdown(PRINT_CSS + LAYOUT_CSS + uploader_css(lang()), unsafe_allow_html=True)
 
 
 def _show_incident(exc: Exception) -> bool:
@@ -103,15 +105,19 @@ PRINT_CSS = """
 
 
 # Streamlit's file uploader has English words of its own ("Upload", "200MB per file") and no
-# parameter for them: on Japanese pages they are replaced by Japanese ones.
-UPLOADER_CSS_JA = """
+# parameter for them: they are replaced by the catalog's (uploader_choose, uploader_limit).
+UPLOADER_CSS = Template("""
 <style>
 [data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button p::after { content: "ファイルを選ぶ"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "$choose"; font-size: 0.875rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "1ファイル200MBまで"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "$limit"; font-size: 0.875rem; }
 </style>
-"""
+""")
+
+
+def uploader_css(language: str) -> str:
+    return UPLOADER_CSS.substitute(choose=t("uploader_choose", language), limit=t("uploader_limit", language))
 
 
 # Accessibility and layout rules of our own (390 px phones, 1920 px screens, A4 print).
