@@ -16,7 +16,7 @@ from kpi.domain.status import Status
 from kpi.domain.statuses import indicator_statuses
 from kpi.store.db import transaction
 from kpi.store.reads import plan_data
-from kpi.text.labels import STATUS_STYLES
+from kpi.text.palette import STATUS_STYLES
 
 AS_OF = Month(2026, 10)
 

@@ -270,7 +270,7 @@ def test_import_actuals_of_a_missing_file_names_the_path_once(env: dict[str, str
 
 def test_status_table_shows_percentages_no_nan_and_aligned_japanese_columns(env: dict[str, str]) -> None:
     from kpi.cli.status import text_width
-    from kpi.text.labels import STATUS_STYLES
+    from kpi.text.palette import STATUS_STYLES
 
     symbols = re.escape("".join(style.symbol for style in STATUS_STYLES.values()))
     kpi("init", env=env)

@@ -16,7 +16,15 @@ from kpi.cycle.evaluations import (
 )
 from kpi.domain.clock import local_time_text
 from kpi.domain.fiscal import Month
-from kpi.domain.inquiry import Action, State, TransitionRefused, owed_by_department, owed_items, state_label, transition
+from kpi.domain.inquiry import (
+    Action,
+    State,
+    TransitionRefused,
+    WorkflowDenied,
+    owed_by_department,
+    owed_items,
+    transition,
+)
 from kpi.domain.permissions import Actor, PermissionDenied
 from kpi.domain.rating import EvaluationRejected
 from kpi.store.audit import audit_frame
@@ -34,6 +42,7 @@ from kpi.store.inquiry import (
     set_department_email,
 )
 from kpi.store.reads import plan_data
+from kpi.text.labels import denied_text, owed_text, state_label
 
 from .conftest import ADMIN
 from .old_schema import fill_old_schema
@@ -80,8 +89,12 @@ def test_refused_transitions(state: State, action: Action) -> None:
 
 def test_editors_cannot_return_confirm_or_reopen_and_others_cannot_edit() -> None:
     for action in (Action.RETURN, Action.CONFIRM, Action.REOPEN):
-        with pytest.raises(PermissionDenied, match="管理者"):
+        with pytest.raises(WorkflowDenied) as denied:
             transition(State.SUBMITTED, action, is_admin=False, can_edit=True)
+        # the domain says who may (codes); kpi.text words it as the store raises it
+        assert isinstance(denied.value, PermissionDenied) and denied.value.admin_only
+        assert "管理者" in denied_text(denied.value.action, denied.value.admin_only)
+        assert "administrators only" in denied_text(denied.value.action, denied.value.admin_only, "en")
     with pytest.raises(PermissionDenied):
         transition(State.IN_PROGRESS, Action.SUBMIT, is_admin=False, can_edit=False)
     assert [state_label(s) for s in State] == ["未着手", "入力中", "提出済", "差戻し", "確定"]
@@ -224,12 +237,12 @@ def test_citizens_owe_exactly_their_evaluations_and_missing_months(demo_engine: 
     # the sample reports every month of 04 and 05: 市民課 owes only its two evaluations
     items = owed_by_department(owed_items(data, Month(2026, 10), {4: State.SUBMITTED}, inquiry_open=True))
     assert [(i.project_no, i.kind) for i in items["市民課"]] == [(5, "evaluation")]
-    assert items["市民課"][0].text == "期末評価（未着手）" and items["市民課"][0].page == "evaluation?project=5"
+    assert owed_text(items["市民課"][0]) == "期末評価（未着手）" and items["市民課"][0].page == "evaluation?project=5"
     closed = owed_by_department(owed_items(data, Month(2026, 10), {}, inquiry_open=False))
     assert "市民課" not in closed
     # 15-new-dx-projects lags two months in the sample
     lag = [i for i in closed["経営戦略課"] if i.kind == "actual"]
-    assert any("2026年9月・2026年10月" in i.text for i in lag)
+    assert any("2026年9月・2026年10月" in owed_text(i) for i in lag)
 
 
 def test_an_empty_plan_owes_every_month_every_past_milestone_and_self_assessment(plan_engine: Engine) -> None:
@@ -239,11 +252,11 @@ def test_an_empty_plan_owes_every_month_every_past_milestone_and_self_assessment
     items = owed_items(data, Month(2026, 6), {}, inquiry_open=False)
     citizens = [i for i in items if i.department == "市民課"]
     assert [i.kind for i in citizens] == ["actual", "actual"]
-    assert citizens[0].text.endswith("2026年4月・2026年5月・2026年6月の実績")
+    assert owed_text(citizens[0]).endswith("2026年4月・2026年5月・2026年6月の実績")
     kinds = {i.kind for i in items}
     assert kinds == {"actual", "milestone", "assessment"}
     ms = [i for i in items if i.kind == "milestone"]
-    assert all("完了報告" in i.text for i in ms) and ms
+    assert all("完了報告" in owed_text(i) for i in ms) and ms
 
 
 # ---------------------------------------------------------------- 総括 with states

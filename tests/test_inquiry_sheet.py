@@ -23,6 +23,7 @@ from kpi.cycle.inquiry_sheet import (
     import_inquiry,
     inquiry_workbook,
     preview_inquiry_import,
+    preview_table,
 )
 from kpi.domain.inquiry import State
 from kpi.domain.permissions import Actor
@@ -176,6 +177,41 @@ def test_conflicting_edit_refuses_the_whole_workbook_and_shows_both_versions(pla
     with transaction(plan_engine) as s:
         import_inquiry(s, CITIZENS, _fill(exported, SHEET_05, "B 概ね達成", "05も記入"), 2026)
     assert _evaluations(plan_engine)[5] == ("B", "05も記入", "")
+
+
+def test_upload_preview_follows_the_language(plan_engine: Engine) -> None:
+    """The preview on あなたの課の照会: column labels, outcomes, ratings and messages in the visitor's language."""
+    exported = _export(plan_engine)
+    content = _fill(_fill(exported, SHEET_04, "A 達成", "シートで記入"), SHEET_05, "E 不明", "理由")
+    with transaction(plan_engine) as s:
+        preview = preview_inquiry_import(s, CITIZENS, content, 2026)
+    en = preview_table(preview, "en", {4: "04 My Number card"})
+    assert list(en.columns) == [
+        "Project",
+        "Result",
+        "Workbook: Rating",
+        "Workbook: Situation and reasons",
+        "Database: Rating",
+        "Database: Situation and reasons",
+        "Comment",
+    ]
+    row4, row5 = (en[en["Project"].str.startswith(n)].iloc[0] for n in ("04", "05"))
+    assert row4["Project"] == "04 My Number card"  # the plan's own label when given
+    assert (row4["Result"], row4["Workbook: Rating"], row4["Database: Rating"]) == (
+        "Import",
+        "A Achieved",
+        "Not filled",
+    )
+    assert row4["Comment"] == "Will be imported" and row4["Workbook: Situation and reasons"] == "シートで記入"
+    assert row5["Result"] == "Error" and row5["Comment"].startswith("Choose the rating from the list (A 達成")
+    assert not any("\u3040" <= ch <= "\u30ff" for ch in "".join(en.columns))  # no kana in an English header
+    ja = preview_table(preview, "ja")
+    assert list(ja.columns)[:2] == ["実施事業", "結果"]
+    ja4 = ja[ja["実施事業"].str.startswith("04")].iloc[0]
+    assert (ja4["結果"], ja4["照会シート: 実績の検証評価"], ja4["コメント"]) == ("取り込む", "A 達成", "取り込みます")
+    assert (
+        ja[ja["実施事業"].str.startswith("05")].iloc[0]["コメント"].startswith("実績の検証評価を一覧から選んでください")
+    )
 
 
 def test_formulas_ratings_off_the_scale_and_submitted_evaluations_are_refused(plan_engine: Engine) -> None:

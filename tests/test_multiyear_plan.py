@@ -256,13 +256,14 @@ def test_a_department_owes_only_the_figures_that_were_due(url: str) -> None:
     from dataclasses import replace
 
     from kpi.domain.inquiry import owed_items
+    from kpi.text.labels import owed_text
 
     data = _data(url)
     without_survey = replace(data, actuals=data.actuals.loc[data.actuals["code"] != "03-staff-survey"])
 
     def owed(d: PlanData, as_of: Month, name: str) -> list[str]:
         items = owed_items(d, as_of, {}, inquiry_open=False)
-        return [i.text for i in items if i.kind == "actual" and name in i.text]
+        return [owed_text(i) for i in items if i.kind == "actual" and name in owed_text(i)]
 
     survey = "職員意識調査で「業務が効率化した」と答えた割合（架空）"
     assert owed(without_survey, Month(2026, 6), survey) == []  # not due yet

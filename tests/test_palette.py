@@ -7,7 +7,7 @@ from itertools import combinations, pairwise
 import pytest
 
 from kpi.domain.status import Status
-from kpi.text.labels import LEGEND_ORDER, STATUS_STYLES, contrast_ratio, lightness, relative_luminance
+from kpi.text.palette import LEGEND_ORDER, STATUS_STYLES, contrast_ratio, lightness, relative_luminance
 
 # A step of 15 L* is plainly visible between two grey patches on office laser prints.
 MIN_STEP = 15.0

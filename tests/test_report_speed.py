@@ -14,7 +14,8 @@ from kpi.domain.fiscal import Month
 from kpi.domain.status import Status
 from kpi.reports.content import Scope, build_report
 from kpi.reports.service import Inputs, report_bytes
-from kpi.text.labels import STATUS_STYLES, status_text
+from kpi.text.labels import status_text
+from kpi.text.palette import STATUS_STYLES
 
 from .conftest import TODAY
 

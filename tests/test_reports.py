@@ -24,7 +24,8 @@ from kpi.reports.tables import month_text
 from kpi.services.demo import load_demo
 from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
-from kpi.text.labels import STATUS_STYLES, status_text
+from kpi.text.labels import status_text
+from kpi.text.palette import STATUS_STYLES
 
 from .conftest import ADMIN, TODAY
 

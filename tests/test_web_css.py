@@ -1,21 +1,24 @@
-"""The app's CSS is one file (kpi/web/static/app.css), read once, its uploader words Japanese only."""
+"""The app's CSS is one file (kpi/web/static/app.css), read once; the uploader's words follow the language."""
 
 from __future__ import annotations
 
+from kpi.text.catalog import t
 from kpi.web import frame
 
 
-def test_the_css_file_is_read_once_into_every_page_and_japanese_page_blocks() -> None:
+def test_the_css_file_is_read_once_and_holds_every_rule_of_the_page() -> None:
     frame._css.cache_clear()
-    common, japanese = frame._css()
-    assert frame._css() is frame._css()  # read once
-    assert frame._css.cache_info().misses == 1
-    text = frame.CSS_FILE.read_text(encoding="utf-8")
-    assert common.startswith("<style>") and common.rstrip().endswith("</style>")
-    assert ".kpi-chip" in common and "table.kpi-report" in common and "print-color-adjust" in common
-    # The uploader's Japanese words only on Japanese pages, and every rule of the file in one block or the other.
-    assert "ファイルを選ぶ" in japanese and "1ファイル200MBまで" in japanese and "ファイルを選ぶ" not in common
-    assert ".kpi-chip" not in japanese
-    body = common.removeprefix("<style>\n").removesuffix("</style>\n")
-    ja_body = japanese.removeprefix("<style>\n").removesuffix("</style>\n")
-    assert body + ja_body == text
+    frame.css("ja")
+    frame.css("en")
+    assert frame._css.cache_info().misses == 1  # read once, whatever the language
+    japanese = frame.css("ja")
+    assert japanese.startswith("<style>") and japanese.rstrip().endswith("</style>")
+    assert ".kpi-chip" in japanese and "table.kpi-report" in japanese and "print-color-adjust" in japanese
+    assert frame.CSS_FILE.read_text(encoding="utf-8").count("{") == japanese.count("{")
+
+
+def test_the_uploader_reads_in_the_visitors_language() -> None:
+    japanese, english = frame.css("ja"), frame.css("en")
+    assert "ファイルを選ぶ" in japanese and t("uploader_limit", "ja") in japanese
+    assert "ファイルを選ぶ" not in english and t("uploader_choose", "en") in english
+    assert "$choose" not in japanese + english and "$limit" not in japanese + english

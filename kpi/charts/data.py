@@ -25,7 +25,9 @@ from kpi.domain.plan import PlanData
 from kpi.domain.status import Accumulation, Direction, Status, baseline_month_of, expected_at, year_start, year_target
 from kpi.domain.statuses import rule_of
 from kpi.text import fmt
-from kpi.text.labels import STATUS_STYLES, status_text, t
+from kpi.text.catalog import t
+from kpi.text.labels import month_label, month_short, paren, plan_year_label, status_text, year_of
+from kpi.text.palette import STATUS_STYLES
 
 # Colours that are not statuses: ink for actuals, greys for reference lines.
 ACTUAL_COLOR = "#1F3A5F"
@@ -41,7 +43,6 @@ TITLE_EM = 30  # a title line holds this many full-width characters at the nomin
 SUBTITLE_EM = 36
 
 PROJECTION_WINDOW = 3  # months of recent actuals the year-end projection follows
-EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 COUNT_UNITS = frozenset({"件", "項目", "人", "回", "台", "校", "施設", "者", "団体", "事業", "本", "個"})
 MONEY_UNITS = frozenset({"円"})
 MAN = 10_000  # 万: money axes switch to 万円 from here
@@ -104,11 +105,11 @@ def wrap_parts(parts: Sequence[str], width_em: float, sep: str = " ・ ") -> tup
 
 
 def month_tick(month: Month, lang: str) -> str:
-    return EN_MONTHS[month.month - 1] if lang == "en" else f"{month.month}月"
+    return month_short(month, lang)
 
 
 def as_of_text(as_of: Month, lang: str) -> str:
-    return f"{t('as_of', lang)} {as_of.label_ja() if lang == 'ja' else str(as_of)}"
+    return f"{t('as_of', lang)} {month_label(as_of, lang)}"
 
 
 def linear_projection(
@@ -384,17 +385,18 @@ def indicator_chart_data(
     if final is not None and (target is None or not math.isclose(final, target)):
         # A target years away: drawn beside this year's, with its year, never instead of it.
         lines.append(RefLine("final_target", final, False, TARGET_COLOR, "dash", 1.5))
-        year = f"（{fiscal_year_short(final_year)}年度）" if lang == "ja" else f" (FY{final_year})"
-        text = f"{t('chart_final_target', lang)}{year} {format_value(final, unit)}"
+        named = paren(t("chart_final_target", lang), year_of(final_year, lang), lang)
+        text = f"{named} {format_value(final, unit)}"
         wants.append(LabelWant("final_target", text, TARGET_COLOR, "hline", (0, final)))
     base = rule.base
     if base is not None and not (flow and not rule.cumulative_since_baseline and base == 0):
         lines.append(RefLine("baseline", base, False, BASELINE_COLOR, "dot", 1.5))
         notes = [t("chart_baseline_new", lang)] if rule.new_baseline else []
         if rule.baseline_month is not None:
-            notes.append(rule.baseline_month.label_ja() if lang == "ja" else str(rule.baseline_month))
-        wrap_note = "（{}）" if lang == "ja" else " ({})"
-        text = f"{t('baseline', lang)} {format_value(base, unit)}" + "".join(wrap_note.format(n) for n in notes)
+            notes.append(month_label(rule.baseline_month, lang))
+        text = f"{t('baseline', lang)} {format_value(base, unit)}"
+        for note in notes:
+            text = paren(text, note, lang)
         wants.append(LabelWant("baseline", text, BASELINE_COLOR, "hline", (0, base)))
     if projected is not None:
         label = f"{t('chart_projection_short', lang)} {format_value(projected, unit)}"
@@ -435,8 +437,10 @@ def indicator_chart_data(
     project = data.projects.loc[data.projects["project_no"] == ind["project_no"]].iloc[0]
     measure = data.measures.loc[data.measures["measure_no"] == project["measure_no"], "symbol"].iloc[0]
     title = f"{measure} {ind['name']}"
-    year_label = data.label if lang == "ja" else f"FY{data.year}"
-    parts = [f"{year_label} {as_of_text(as_of, lang)}", f"{int(project['project_no']):02d} {project['project_name']}"]
+    parts = [
+        f"{plan_year_label(data, lang)} {as_of_text(as_of, lang)}",
+        f"{int(project['project_no']):02d} {project['project_name']}",
+    ]
     if code_status:
         parts.append(status_text(code_status, lang))
     ratio = opt_float(status.get("ratio")) if status else None

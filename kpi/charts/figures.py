@@ -33,7 +33,9 @@ from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
 from kpi.text import fmt
-from kpi.text.labels import FONT_STACK, STATUS_STYLES, status_text, t
+from kpi.text.catalog import t
+from kpi.text.labels import plan_year_label, status_text, year_short
+from kpi.text.palette import FONT_STACK, STATUS_STYLES
 
 __all__ = [
     "as_of_text",
@@ -366,7 +368,7 @@ def gantt_chart(
     height = 200 + 34 * n_rows
     if title is None:
         title = t("schedule_title", lang)
-    _base_layout(fig, title, f"{data.label if lang == 'ja' else f'FY{data.year}'} ・ {as_of_text(as_of, lang)}", height)
+    _base_layout(fig, title, f"{plan_year_label(data, lang)} ・ {as_of_text(as_of, lang)}", height)
     fig.update_layout(
         margin={"l": 20, "r": 20, "t": 150, "b": 30},
         legend={"orientation": "h", "yref": "container", "yanchor": "top", "y": 0.999, "xanchor": "right", "x": 1},
@@ -405,6 +407,5 @@ def gantt_chart(
 def _gantt_tick(month: Month, i: int, fiscal_year: int, lang: str) -> str:
     tick = month_tick(month, lang)
     if i == 0 or i == 12:
-        short = fiscal_year_short(month.fiscal_year)
-        return f"{short}<br>{tick}" if lang == "ja" else f"FY{month.fiscal_year}<br>{tick}"
+        return f"{year_short(month.fiscal_year, lang)}<br>{tick}"
     return f"<br>{tick}"

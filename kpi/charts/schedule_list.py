@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.domain.fiscal import Month, fiscal_year_short
+from kpi.domain.fiscal import Month
 from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
 from kpi.text import fmt
+from kpi.text.catalog import t
+from kpi.text.labels import month_short as month_name
+from kpi.text.labels import year_short
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,9 @@ class ScheduleProject:
 def month_short(month: str, fiscal_year: int, lang: str) -> str:
     """「10月」 inside the plan's fiscal year, 「R9 4月」 after it (the source's own words)."""
     m = Month.parse(month)
-    if lang != "ja":
-        return month
     if m.fiscal_year == fiscal_year:
-        return f"{m.month}月"
-    return f"{fiscal_year_short(m.fiscal_year)} {m.month}月"
+        return t("schedule_month", lang).format(month=month_name(m, lang), iso=m)
+    return t("schedule_month_of", lang).format(year=year_short(m.fiscal_year, lang), month=month_name(m, lang), iso=m)
 
 
 def schedule_list(data: PlanData, statuses: pd.DataFrame, project_nos: Sequence[int]) -> list[ScheduleProject]:

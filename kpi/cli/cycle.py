@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from kpi.cycle.reminders import SmtpConfigError, app_url, department_reminders, send_reminders, smtp_config
 from kpi.domain import clock
-from kpi.domain.fiscal import Month, latest_ended_month
-from kpi.domain.inquiry import TransitionRefused, state_label
+from kpi.domain.fiscal import Month, date_ja, latest_ended_month
+from kpi.domain.inquiry import TransitionRefused
 from kpi.domain.permissions import PermissionDenied, cli_actor
 from kpi.domain.rating import EvaluationRejected
 from kpi.store.audit import audit
@@ -31,6 +31,7 @@ from kpi.store.inquiry import (
     set_department_email,
 )
 from kpi.store.reads import fiscal_years, plan_data
+from kpi.text.labels import month_label, owed_text, state_label
 from kpi.text.rating import rating_text
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def _no_plan(wanted: int | None) -> int:
 
 
 def _date_text(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    return date_ja(d)
 
 
 # ---------------------------------------------------------------- inquiry open | close | status
@@ -169,13 +170,13 @@ def cmd_remind(args: argparse.Namespace) -> int:
             _err(str(exc))
             return 1
     if not reminders:
-        print(f"{as_of.label_ja()}時点で未対応の項目はありません")
+        print(f"{month_label(as_of)}時点で未対応の項目はありません")
         return 0
     for r in reminders:
         address = r.email or "連絡先なし"
         print(f"== {r.department}（{len(r.items)}件・{address}）")
         for item in r.items:
-            print(f"  [{item.kind}] {item.project_no:02d} {item.project_name}: {item.text}")
+            print(f"  [{item.kind}] {item.project_no:02d} {item.project_name}: {owed_text(item)}")
     if config is None:
         return 0
     results = send_reminders(reminders, config)
@@ -236,7 +237,7 @@ def cmd_inquiry_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_import_inquiry(args: argparse.Namespace) -> int:
-    from kpi.cycle.inquiry_sheet import OUTCOME_LABELS, InquiryImportRejected, import_inquiry
+    from kpi.cycle.inquiry_sheet import InquiryImportRejected, import_inquiry, outcome_label
 
     try:
         content = Path(args.file).read_bytes()
@@ -258,7 +259,7 @@ def cmd_import_inquiry(args: argparse.Namespace) -> int:
         _err(f"{args.file}: {exc}")
         return 1
     for r in preview.rows:
-        print(f"{r.project_no:02d} {r.project_name}: {OUTCOME_LABELS[r.outcome]}")
+        print(f"{r.project_no:02d} {r.project_name}: {outcome_label(r.outcome)}")
     n = len(preview.changes)
     print(
         f"{args.file}: {preview.department}の期末評価 {n}件を取り込みました" if n else f"{args.file}: 変更はありません"

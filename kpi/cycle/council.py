@@ -26,11 +26,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kpi.cycle.evaluations import rating_counts, state_counts
-from kpi.domain.inquiry import state_label
 from kpi.domain.plan import PlanData
 from kpi.reports.fonts import register_japanese_font
 from kpi.reports.schedule_sheet import schedule_pdf, schedule_xlsx
 from kpi.text.cellsafe import neutralise
+from kpi.text.labels import state_label
 from kpi.text.rating import rating_text
 
 TITLE = "期末評価 総括（懇話会資料）"

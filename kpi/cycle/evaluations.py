@@ -45,6 +45,7 @@ from kpi.store.evaluations import current_evaluations, evaluation_revisions, lat
 from kpi.store.inquiry import InquiryInfo, StateInfo, check_save, evaluation_states, inquiry_info, owed_now, record_save
 from kpi.store.models import Evaluation, Project
 from kpi.store.reads import project_by_no
+from kpi.text.catalog import t
 from kpi.text.rating import UNFILLED, rating_text
 
 if TYPE_CHECKING:
@@ -53,21 +54,16 @@ if TYPE_CHECKING:
 MAX_TEXT = 4000  # a sheet cell holds a few paragraphs; longer text is a paste error
 
 
-# The suggestion's reasons (suggest_rating) in English.
-SUGGESTION_REASONS_EN = {
-    "判定できる実績・完了報告・自己評価がありません": "No actual, completed milestone or self-assessment to judge by",
-    "遅延している指標・マイルストーン・自己評価があります": "An indicator, milestone or self-assessment is delayed",
-    "注意の指標・マイルストーン・自己評価があります": "An indicator, milestone or self-assessment needs caution",
-    "未入力または基準値未設定の指標があります": "An indicator has no data or no baseline",
-    "目標値に届いていない指標があります（順調）": "An indicator is on track but short of its target",
-    "すべての指標が達成、マイルストーンが完了（または予定どおり）です": (
-        "Every indicator achieved, every milestone completed (or on schedule)"
-    ),
-}
+# The suggestion's reasons (suggest_rating): catalog keys; the reason is kept in Japanese.
+SUGGESTION_KEYS = ("nothing", "delayed", "caution", "no_data", "short", "not_due", "all_done")
 
 
 def suggestion_reason(reason: str, lang: str = "ja") -> str:
-    return SUGGESTION_REASONS_EN.get(reason, reason) if lang == "en" else reason
+    """A reason of ``suggest_rating`` (Japanese) in ``lang``; any other text as it is."""
+    for key in SUGGESTION_KEYS:
+        if t(f"suggest_{key}") == reason:
+            return t(f"suggest_{key}", lang)
+    return reason
 
 
 def _project(session: Session, year: int, project_no: int) -> Project:
@@ -163,18 +159,18 @@ def suggest_rating(indicators: list[str], milestones: list[str], assessment: str
     if not any(s in _MEASURED for s in reported + ms + own) or (
         not reported and not own and all(s is Status.NOT_DUE for s in ms)
     ):
-        return "D", "判定できる実績・完了報告・自己評価がありません"
+        return "D", t("suggest_nothing")
     if Status.DELAYED in everything:
-        return "C", "遅延している指標・マイルストーン・自己評価があります"
+        return "C", t("suggest_delayed")
     if Status.CAUTION in everything:
-        return "B", "注意の指標・マイルストーン・自己評価があります"
+        return "B", t("suggest_caution")
     if any(s in _GAPS for s in everything):
-        return "B", "未入力または基準値未設定の指標があります"
+        return "B", t("suggest_no_data")
     if Status.ON_TRACK in ind:
-        return "B", "目標値に届いていない指標があります（順調）"
+        return "B", t("suggest_short")
     if Status.NOT_DUE in ind:
-        return "B", "報告の時期が来ていない指標があります（予定）"
-    return "A", "すべての指標が達成、マイルストーンが完了（または予定どおり）です"
+        return "B", t("suggest_not_due")
+    return "A", t("suggest_all_done")
 
 
 def suggestions(data: PlanData, as_of: Month, statuses: pd.DataFrame | None = None) -> dict[int, Suggestion]:

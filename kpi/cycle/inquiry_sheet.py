@@ -17,10 +17,13 @@ import io
 import json
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -28,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi.cycle.evaluations import MAX_TEXT, save_evaluation
-from kpi.domain.inquiry import OPEN_STATES, state_label
+from kpi.domain.inquiry import OPEN_STATES
 from kpi.domain.permissions import Actor, can_write_project
 from kpi.domain.plan import PlanData
 from kpi.domain.rating import rating_scale
@@ -37,7 +40,9 @@ from kpi.store.audit import audit
 from kpi.store.evaluations import current_evaluations, evaluation_revision, latest_evaluation
 from kpi.store.inquiry import InquiryRejected, evaluation_states, signing_key
 from kpi.store.reads import plan_data, project_by_no
+from kpi.text.catalog import t
 from kpi.text.cellsafe import DANGEROUS_PREFIXES, neutralise
+from kpi.text.labels import state_label
 from kpi.text.rating import rating_text
 
 if TYPE_CHECKING:
@@ -277,7 +282,27 @@ def _rating_code(typed: str) -> str | None:
 # ---------------------------------------------------------------- preview and import
 
 CHANGE, UNCHANGED, CONFLICT, ERROR = "change", "unchanged", "conflict", "error"
-OUTCOME_LABELS = {CHANGE: "取り込む", UNCHANGED: "変更なし", CONFLICT: "競合", ERROR: "エラー"}
+
+
+def outcome_label(outcome: str, lang: str = "ja") -> str:
+    """「取り込む」 / "Import" for change, and so on for unchanged, conflict, error."""
+    return t(f"inq_outcome_{outcome}", lang)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One sentence of a preview row: a catalog key and its values (worded in either language)."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str = "ja") -> str:
+        values = {k: v(lang) if callable(v) else v for k, v in self.values}
+        return t(self.key, lang).format(**values)
+
+
+def _note(key: str, **values: Any) -> Note:
+    return Note(key, tuple(values.items()))
 
 
 @dataclass(frozen=True)
@@ -299,9 +324,17 @@ class PreviewRow:
     project_no: int
     project_name: str
     outcome: str  # change | unchanged | conflict | error
-    message: str
+    notes: tuple[Note, ...]
     workbook: Version
     database: Version
+
+    def message_in(self, lang: str = "ja") -> str:
+        """The row's sentences in ``lang`` (「変更はありません」, or every problem found)."""
+        return t("inq_msg_join", lang).join(n.text(lang) for n in self.notes)
+
+    @property
+    def message(self) -> str:
+        return self.message_in("ja")
 
 
 @dataclass(frozen=True)
@@ -313,7 +346,7 @@ class InquiryPreview:
     @property
     def errors(self) -> list[str]:
         return [
-            f"{r.project_no:02d} {r.project_name}: {OUTCOME_LABELS[r.outcome]} — {r.message}"
+            f"{r.project_no:02d} {r.project_name}: {outcome_label(r.outcome)} — {r.message}"
             for r in self.rows
             if r.outcome in (CONFLICT, ERROR)
         ]
@@ -358,48 +391,65 @@ def preview_inquiry_import(
     states = evaluation_states(session, year)
     codes = {r.code for r in rating_scale()}
     rows: list[PreviewRow] = []
+    not_ours = _note("inq_msg_not_department", department=parsed.department)
     for entry in parsed.entries:
         project = project_by_no(session, year, entry.project_no)
         if project is None or project.lead_department != parsed.department:
-            rows.append(
-                PreviewRow(entry.project_no, "", ERROR, f"{parsed.department}の実施事業ではありません", EMPTY, EMPTY)
-            )
+            rows.append(PreviewRow(entry.project_no, "", ERROR, (not_ours,), EMPTY, EMPTY))
             continue
         code = _rating_code(entry.rating)
         typed = Version(code or entry.rating, entry.reason, entry.new_issues)
         exported = _revision(session, project.id, entry.version)
         revision, current = _latest(session, project.id)
 
-        def row(outcome: str, message: str, p: Any = project, t: Version = typed, c: Version = current) -> PreviewRow:
-            return PreviewRow(p.no, p.name, outcome, message, t, c)
+        def row(outcome: str, *notes: Note, p: Any = project, w: Version = typed, c: Version = current) -> PreviewRow:
+            return PreviewRow(p.no, p.name, outcome, notes, w, c)
 
         if typed.same(exported) or typed.same(current):
-            rows.append(row(UNCHANGED, "変更はありません"))
+            rows.append(row(UNCHANGED, _note("inq_msg_unchanged")))
             continue
         if revision != entry.version:
-            rows.append(
-                row(
-                    CONFLICT,
-                    "書き出し後にデータベースの評価が更新されています"
-                    f"（書き出し時 第{entry.version}版 → 現在 第{revision}版）。"
-                    "現在の評価を確認し、照会シートを書き出し直してください",
-                )
-            )
+            rows.append(row(CONFLICT, _note("inq_msg_conflict", exported=entry.version, current=revision)))
             continue
         problems = []
         if code is None or code not in codes:
             allowed = " / ".join(r.text for r in rating_scale())
-            problems.append(f"実績の検証評価を一覧から選んでください（{allowed}）: {entry.rating or '空欄'}")
-        for label, text in (("左記の状況・理由等", entry.reason), ("新たに生じた課題等", entry.new_issues)):
+            typed_text: Any = entry.rating or partial(t, "inq_msg_blank")
+            problems.append(_note("inq_msg_rating", allowed=allowed, typed=typed_text))
+        for key, text in (("inq_col_reason", entry.reason), ("inq_col_new_issues", entry.new_issues)):
             if len(text) > MAX_TEXT:
-                problems.append(f"{label}は{MAX_TEXT}文字以内で入力してください（{len(text)}文字）")
+                problems.append(_note("inq_msg_too_long", label=partial(t, key), max=MAX_TEXT, n=len(text)))
         state = states[project.no].state
         if state not in OPEN_STATES:
-            problems.append(f"評価は{state_label(state)}のため変更できません")
+            problems.append(_note("inq_msg_state", state=partial(state_label, state)))
         if not can_write_project(actor, project.lead_department, project.related_departments):
-            problems.append("この実施事業に書き込む権限がありません")
-        rows.append(row(ERROR, "。".join(problems)) if problems else row(CHANGE, "取り込みます"))
+            problems.append(_note("inq_msg_no_permission"))
+        rows.append(row(ERROR, *problems) if problems else row(CHANGE, _note("inq_msg_change")))
     return InquiryPreview(year, parsed.department, tuple(rows))
+
+
+def preview_table(
+    preview: InquiryPreview, lang: str = "ja", project_labels: Mapping[int, str] | None = None
+) -> pd.DataFrame:
+    """The upload preview as the page shows it: one row per project, every label and word in ``lang``.
+
+    ``project_labels``: project number → its label as the plan prints it (``PlanData.project_labels``).
+    """
+    labels = project_labels or {}
+    keys = ("inq_workbook", "inq_database", "ev_rating", "ev_reason")
+    workbook, database, rating, reason = (t(k, lang) for k in keys)
+    rows = preview.rows
+    return pd.DataFrame(
+        {
+            t("project", lang): [labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}") for r in rows],
+            t("inq_outcome", lang): [outcome_label(r.outcome, lang) for r in rows],
+            f"{workbook}: {rating}": [rating_text(r.workbook.rating or None, lang) for r in rows],
+            f"{workbook}: {reason}": [r.workbook.reason for r in rows],
+            f"{database}: {rating}": [rating_text(r.database.rating or None, lang) for r in rows],
+            f"{database}: {reason}": [r.database.reason for r in rows],
+            t("ev_comment", lang): [r.message_in(lang) for r in rows],
+        }
+    )
 
 
 def import_inquiry(
@@ -428,6 +478,8 @@ __all__ = [
     "departments",
     "import_inquiry",
     "inquiry_workbook",
+    "outcome_label",
     "preview_inquiry_import",
+    "preview_table",
     "workbook_filename",
 ]

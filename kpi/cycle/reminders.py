@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from kpi import PROJECT_ROOT
-from kpi.domain.fiscal import Month
-from kpi.domain.inquiry import KIND_LABELS, KIND_ORDER, OwedItem, owed_by_department
+from kpi.domain.fiscal import Month, date_ja
+from kpi.domain.inquiry import KIND_ORDER, OwedItem, owed_by_department
 from kpi.domain.plan import NEUTRAL_PLAN_NAME, plan_title
+from kpi.text.labels import month_label, owed_kind_label, owed_text
 
 ROOT = PROJECT_ROOT
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
@@ -118,17 +119,17 @@ def reminder_body(
     lines = [
         f"{department} ご担当者様",
         "",
-        f"{plan}（{plan_label}）について、{as_of.label_ja()}時点で次の{len(items)}件が未対応です。",
+        f"{plan}（{plan_label}）について、{month_label(as_of)}時点で次の{len(items)}件が未対応です。",
     ]
     if deadline is not None:
-        lines.append(f"各課照会（期末評価）の提出期限: {deadline.year}年{deadline.month}月{deadline.day}日")
+        lines.append(f"各課照会（期末評価）の提出期限: {date_ja(deadline)}")
     for kind in KIND_ORDER:
         own = [i for i in items if i.kind == kind]
         if not own:
             continue
-        lines += ["", f"■ {KIND_LABELS[kind]}（{len(own)}件）"]
+        lines += ["", f"■ {owed_kind_label(kind)}（{len(own)}件）"]
         for i in own:
-            lines.append(f"・{i.project_no:02d} {i.project_name}: {i.text}")
+            lines.append(f"・{i.project_no:02d} {i.project_name}: {owed_text(i)}")
             lines.append(f"  {base_url}/{i.page}")
     lines += [
         "",
@@ -151,7 +152,7 @@ def build_reminders(
     """One reminder per department that owes something, in department order."""
     out = []
     for department, own in sorted(owed_by_department(items).items()):
-        subject = f"【DXアクションプラン】{department}の未対応項目（{as_of.label_ja()}時点・{len(own)}件）"
+        subject = f"【DXアクションプラン】{department}の未対応項目（{month_label(as_of)}時点・{len(own)}件）"
         body = reminder_body(department, own, as_of, plan_label, deadline, base_url, plan)
         out.append(Reminder(department, emails.get(department), subject, body, tuple(own)))
     return out

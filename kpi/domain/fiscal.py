@@ -60,7 +60,13 @@ class Month:
         return (self.month - FISCAL_START_MONTH) % 12 + 1
 
     def label_ja(self) -> str:
+        """「2026年10月」: the one Japanese month format (kpi.text.labels.month_label picks it or ISO)."""
         return f"{self.year}年{self.month}月"
+
+
+def date_ja(day: date) -> str:
+    """「2026年10月5日」: a day in Japanese, from the month's own format."""
+    return f"{Month.of(day).label_ja()}{day.day}日"
 
 
 def fiscal_months(fiscal_year: int) -> list[Month]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import pandas as pd
 
@@ -40,22 +41,6 @@ class State(StrEnum):
     CONFIRMED = "confirmed"
 
 
-STATE_LABELS: dict[State, str] = {
-    State.NOT_STARTED: "未着手",
-    State.IN_PROGRESS: "入力中",
-    State.SUBMITTED: "提出済",
-    State.RETURNED: "差戻し",
-    State.CONFIRMED: "確定",
-}
-STATE_LABELS_EN: dict[State, str] = {
-    State.NOT_STARTED: "Not started",
-    State.IN_PROGRESS: "In progress",
-    State.SUBMITTED: "Submitted",
-    State.RETURNED: "Returned",
-    State.CONFIRMED: "Confirmed",
-}
-
-
 class Action(StrEnum):
     SAVE = "save"
     SUBMIT = "submit"
@@ -63,14 +48,6 @@ class Action(StrEnum):
     CONFIRM = "confirm"
     REOPEN = "reopen"
 
-
-ACTION_LABELS: dict[Action, str] = {
-    Action.SAVE: "保存",
-    Action.SUBMIT: "提出",
-    Action.RETURN: "差戻し",
-    Action.CONFIRM: "確定",
-    Action.REOPEN: "確定の解除",
-}
 
 # (action, from) → to. Anything else is refused with the reason.
 TRANSITIONS: dict[tuple[Action, State], State] = {
@@ -87,28 +64,37 @@ OPEN_STATES = frozenset({State.NOT_STARTED, State.IN_PROGRESS, State.RETURNED}) 
 
 
 class TransitionRefused(ValueError):
-    """The workflow does not allow this step now; the message says why, in Japanese."""
+    """The workflow does not allow this step now. ``state`` and ``action`` say which; the
+    message is a sentence when the store raises it (kpi.text.labels.refusal_text words it)."""
+
+    def __init__(self, message: str, state: State | None = None, action: Action | None = None) -> None:
+        super().__init__(message)
+        self.state, self.action = state, action
 
 
-def state_label(state: State | str, lang: str = "ja") -> str:
-    s = State(state)
-    return STATE_LABELS_EN[s] if lang == "en" else STATE_LABELS[s]
+class WorkflowDenied(PermissionDenied):
+    """The actor may not take this step (``admin_only``: only administrators may)."""
+
+    def __init__(self, message: str, action: Action, admin_only: bool) -> None:
+        super().__init__(message)
+        self.action, self.admin_only = action, admin_only
 
 
 def transition(state: State | str, action: Action | str, *, is_admin: bool, can_edit: bool) -> State:
-    """The state after ``action``; PermissionDenied or TransitionRefused when not allowed.
+    """The state after ``action``; WorkflowDenied or TransitionRefused when not allowed.
 
     ``can_edit``: the actor may write the project (an editor of one of its departments, or
-    an admin).
+    an admin). The exceptions carry codes; ``kpi.text.labels`` (``denied_text``,
+    ``refusal_text``) has their words, which the store raises to the person.
     """
     s, a = State(state), Action(action)
     if a in ADMIN_ACTIONS and not is_admin:
-        raise PermissionDenied(f"期末評価の{ACTION_LABELS[a]}: 管理者（admin）のみ実行できます")
+        raise WorkflowDenied(f"evaluation {a.value}: administrators only", a, admin_only=True)
     if not can_edit:
-        raise PermissionDenied(f"期末評価の{ACTION_LABELS[a]}: 担当部署・関係部署の編集者または管理者のみ実行できます")
+        raise WorkflowDenied(f"evaluation {a.value}: the project's editors or administrators only", a, admin_only=False)
     target = TRANSITIONS.get((a, s))
     if target is None:
-        raise TransitionRefused(_refusal(s, a))
+        raise TransitionRefused(f"evaluation {a.value} is not allowed when {s.value}", s, a)
     return target
 
 
@@ -129,59 +115,25 @@ def allowed_actions(state: State | str, *, is_admin: bool, can_edit: bool, inqui
     )
 
 
-def _refusal(state: State, action: Action) -> str:
-    now = STATE_LABELS[state]
-    if state is State.CONFIRMED:
-        return (
-            f"確定した期末評価は読み取り専用です（{ACTION_LABELS[action]}できません）。"
-            "管理者が確定を解除すると修正できます"
-        )
-    if state is State.SUBMITTED and action is Action.SAVE:
-        return "提出済の期末評価は修正できません。管理者の差戻しを受けてから修正してください"
-    if action is Action.SUBMIT and state in (State.NOT_STARTED, State.RETURNED):
-        return f"{now}の期末評価は提出できません。評価を入力・保存してから提出してください"
-    return f"{now}の期末評価は{ACTION_LABELS[action]}できません"
-
-
 # ---------------------------------------------------------------- what a department owes
 
 
 @dataclass(frozen=True)
 class OwedItem:
+    """One thing a department owes; ``kpi.text.labels.owed_text`` words it as a line."""
+
     department: str
     project_no: int
     project_name: str
     kind: str  # evaluation | actual | milestone | assessment
-    text: str  # Japanese, one line
     page: str  # URL path of the page where it is done, e.g. "evaluation?project=4"
-    text_en: str = ""  # the same line in English, for the page in ?lang=en
+    subject: str = ""  # the indicator's or milestone's name
+    months: tuple[Month, ...] = ()  # actual: the missing months; milestone: its month; assessment: the as-of
+    state: State | None = None  # evaluation: its state now
+    last: Month | None = None  # assessment: the latest self-assessment's month (None: never)
 
-    def line(self, lang: str = "ja") -> str:
-        return self.text_en if lang == "en" and self.text_en else self.text
 
-
-KIND_LABELS = {
-    "evaluation": "期末評価",
-    "actual": "実績の未入力",
-    "milestone": "期限を過ぎた●",
-    "assessment": "自己評価",
-}
-KIND_LABELS_EN = {
-    "evaluation": "Year-end evaluation",
-    "actual": "Missing actuals",
-    "milestone": "Overdue ●",
-    "assessment": "Self-assessment",
-}
 KIND_ORDER = ("evaluation", "actual", "milestone", "assessment")
-
-
-def kind_label(kind: str, lang: str = "ja") -> str:
-    """What an owed item is, e.g. 「期末評価」 / "Year-end evaluation"."""
-    return KIND_LABELS_EN[kind] if lang == "en" else KIND_LABELS[kind]
-
-
-def _months_label(months: list[Month]) -> str:
-    return "・".join(f"{m.year}年{m.month}月" for m in months)
 
 
 @dataclass(frozen=True)
@@ -239,30 +191,18 @@ def owed_items(
     projects = {int(p["project_no"]): p for p in data.projects.to_dict("records")}
     items: list[OwedItem] = []
 
-    def add(no: int, kind: str, text: str, page: str, text_en: str) -> None:
+    def add(no: int, kind: str, page: str, **what: Any) -> None:
         p = projects[no]
-        items.append(OwedItem(str(p["lead_department"]), no, str(p["project_name"]), kind, text, page, text_en))
+        items.append(OwedItem(str(p["lead_department"]), no, str(p["project_name"]), kind, page, **what))
 
     if inquiry_open:
         for no in projects:
             state = State(states.get(no, State.NOT_STARTED))
             if state in OPEN_STATES:
-                add(
-                    no,
-                    "evaluation",
-                    f"期末評価（{STATE_LABELS[state]}）",
-                    f"evaluation?project={no}",
-                    f"Year-end evaluation ({STATE_LABELS_EN[state]})",
-                )
+                add(no, "evaluation", f"evaluation?project={no}", state=state)
 
     for gap in missing_reports(data, at):
-        add(
-            gap.project_no,
-            "actual",
-            f"{gap.name}: {_months_label(list(gap.months))}の実績",
-            "entry",
-            f"{gap.name}: actuals of {', '.join(str(m) for m in gap.months)}",
-        )
+        add(gap.project_no, "actual", "entry", subject=gap.name, months=gap.months)
 
     if statuses is None:
         statuses = indicator_statuses(data, at)
@@ -270,13 +210,7 @@ def owed_items(
         late = statuses[(statuses["kind"] == "milestone") & (statuses["status"] == Status.DELAYED.value)]
         for ms in late.to_dict("records"):
             month = Month.parse(str(ms["month"]))
-            add(
-                int(ms["project"]),
-                "milestone",
-                f"● {ms['name']}（{month.year}年{month.month}月）の完了報告",
-                "entry",
-                f"● {ms['name']} ({month}): report completion",
-            )
+            add(int(ms["project"]), "milestone", "entry", subject=str(ms["name"]), months=(month,))
 
     with_indicators = {int(n) for n in data.indicators["project_no"]}
     assessed = assessment_statuses(data, at).set_index("project")
@@ -285,9 +219,7 @@ def owed_items(
             continue
         last = opt(assessed.loc[no, "month"]) if no in assessed.index else None
         if last is None or str(last) < str(at):
-            since = f"（最終: {Month.parse(str(last)).label_ja()}）" if last else "（未報告）"
-            since_en = f" (last: {last})" if last else " (never reported)"
-            add(no, "assessment", f"{at.label_ja()}の自己評価{since}", "entry", f"Self-assessment of {at}{since_en}")
+            add(no, "assessment", "entry", months=(at,), last=Month.parse(str(last)[:7]) if last else None)
 
     order = {k: i for i, k in enumerate(KIND_ORDER)}
     return sorted(items, key=lambda i: (i.department, order[i.kind], i.project_no))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.domain.fiscal import Month, fiscal_months, fiscal_year_label
+from kpi.domain.fiscal import Month, fiscal_months
 from kpi.domain.plan import DEFAULT_LEVELS, PlanData, level_words
 from kpi.domain.status import Accumulation, Direction, IndicatorYear, expected_value
 from kpi.domain.statuses import (
@@ -26,6 +26,8 @@ from kpi.domain.statuses import (
     rule_of,
     status_history,
 )
+from kpi.text.catalog import t
+from kpi.text.labels import level_words_in, month_label, year_label
 from kpi.text.why import NEEDS_REASON, why_projects
 
 _SCOPE_RE = re.compile(r"^(all)$|^(policy|measure|project):(\d+)$")
@@ -83,18 +85,8 @@ def scope_projects(data: PlanData, scope: Scope) -> list[int]:
     return [int(n) for n in chosen["project_no"]]
 
 
-# Words of the scope labels: (Japanese, English).
-_SCOPE_WORDS = {
-    "all": ("全体", "Whole plan"),
-    "policy": ("基本方針", "Policy "),
-    "measure": ("重点施策", "Measure "),
-    "project": ("実施事業", "Project "),
-}
-
-
 def _scope_word(kind: str, lang: str) -> str:
-    ja, en = _SCOPE_WORDS[kind]
-    return en if lang == "en" else ja
+    return t(f"scope_{kind}", lang)
 
 
 def _scope_code(code: str, no: Any) -> str:
@@ -104,7 +96,7 @@ def _scope_code(code: str, no: Any) -> str:
 
 def _in_words(data: PlanData, text: str, lang: str) -> str:
     """Japanese labels take the plan's own level names; English keeps the generic words."""
-    return data.words(text) if lang != "en" else text
+    return level_words_in(text, data.levels, lang)
 
 
 def scope_label(data: PlanData, scope: Scope, lang: str = "ja") -> str:
@@ -220,9 +212,8 @@ class ReportContent:
 
     @property
     def subtitle(self) -> str:
-        if self.lang == "en":
-            return f"{self.year_label} · as of {self.as_of} · {self.scope_label}"
-        return f"{self.year_label}・基準月 {self.as_of.label_ja()}・対象 {self.scope_label}"
+        month = month_label(self.as_of, self.lang)
+        return t("rep_subtitle", self.lang).format(year=self.year_label, month=month, scope=self.scope_label)
 
 
 def build_report(
@@ -258,7 +249,7 @@ def build_report(
         title=report_title(data),
         municipality=data.municipality,
         year=data.year,
-        year_label=f"FY{data.year}" if lang == "en" else fiscal_year_label(data.year),
+        year_label=year_label(data.year, lang),
         as_of=as_of,
         scope=scope,
         scope_label=scope_label(data, scope, lang),

@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from kpi.domain.fiscal import date_ja
 from kpi.domain.status import Status
 from kpi.reports.content import ReportContent
 from kpi.reports.fonts import register_japanese_font
@@ -51,7 +52,8 @@ from kpi.reports.tables import (
     summary_rows,
     why_rows,
 )
-from kpi.text.labels import LEGEND_ORDER, STATUS_STYLES, status_text
+from kpi.text.labels import status_text
+from kpi.text.palette import LEGEND_ORDER, STATUS_STYLES
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
@@ -278,9 +280,7 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
         canvas.setFont(font, 8)
         canvas.setFillColor(colors.HexColor("#546E7A"))
         canvas.drawString(MARGIN, 7 * mm, footer_left)
-        canvas.drawRightString(
-            PAGE[0] - MARGIN, 7 * mm, f"作成日 {generated.year}年{generated.month}月{generated.day}日・{doc.page}ページ"
-        )
+        canvas.drawRightString(PAGE[0] - MARGIN, 7 * mm, f"作成日 {date_ja(generated)}・{doc.page}ページ")
         canvas.restoreState()
 
     buf = io.BytesIO()

@@ -5,42 +5,46 @@ from __future__ import annotations
 from typing import Any
 
 from kpi.charts.data import format_value
-from kpi.domain.fiscal import fiscal_year_short
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.status import Status
 from kpi.domain.statuses import HISTORY_KEYS
 from kpi.reports.content import ReportContent
 from kpi.text import fmt
-from kpi.text.labels import LEGEND_ORDER, status_text, t
+from kpi.text.catalog import t
+from kpi.text.labels import level_words_in, month_label, month_short, paren, status_text, year_of
+from kpi.text.palette import LEGEND_ORDER
 
-SUMMARY_HEADER = ["No", "重点施策", "実施事業", "担当部署", "状況", "指標・●の内訳", "自己評価"]
-INDICATOR_HEADER = ["実施事業", "指標", "基準値", "目標値", "計画値", "実績値", "進捗率", "状況", "未報告"]
-MILESTONE_HEADER = ["実施事業", "項目（●）", "予定月", "完了日", "状況"]
-WHY_HEADER = ["実施事業", "担当部署", "状況", "理由・メモ（注意・遅延の原因／最新の実績メモ／自己評価）"]
-# The same headers in English, for the page in ?lang=en (the PDF and XLSX stay Japanese).
-HEADERS_EN = {
-    "SUMMARY": ["No.", "Measure", "Project", "Department", "Status", "Indicators and ●", "Self-assessment"],
-    "INDICATOR": ["Project", "Indicator", "Baseline", "Target", "Planned", "Actual", "Ratio", "Status", "Unreported"],
-    "MILESTONE": ["Project", "Item (●)", "Due", "Completed", "Status"],
-    "WHY": ["Project", "Department", "Status", "Why (causes of caution/delay, latest note, self-assessment)"],
-}
+# The tables' columns as catalog keys (the PDF and XLSX print them in Japanese, the page in
+# the visitor's language).
+HEADER_KEYS: dict[str, tuple[str, ...]] = {
+    "SUMMARY": (
+        "rep_h_no", "rep_h_measure", "rep_h_project", "rep_h_department", "rep_h_status", "rep_h_breakdown",
+        "rep_h_assessment",
+    ),
+    "INDICATOR": (
+        "rep_h_project", "rep_h_indicator", "rep_h_baseline", "rep_h_target", "rep_h_expected", "rep_h_actual",
+        "rep_h_ratio", "rep_h_status", "rep_h_unreported",
+    ),
+    "MILESTONE": ("rep_h_project", "rep_h_item", "rep_h_due", "rep_h_completed", "rep_h_status"),
+    "WHY": ("rep_h_project", "rep_h_department", "rep_h_status", "rep_h_why"),
+}  # fmt: skip
 
 
 def header(name: str, lang: str = "ja") -> list[str]:
     """A table's header (``SUMMARY``, ``INDICATOR``, ``MILESTONE``, ``WHY``) in ``lang``."""
-    if lang == "en":
-        return HEADERS_EN[name]
-    return {"SUMMARY": SUMMARY_HEADER, "INDICATOR": INDICATOR_HEADER, "MILESTONE": MILESTONE_HEADER, "WHY": WHY_HEADER}[
-        name
-    ]
+    return [t(key, lang) for key in HEADER_KEYS[name]]
+
+
+SUMMARY_HEADER = header("SUMMARY")
+INDICATOR_HEADER = header("INDICATOR")
+MILESTONE_HEADER = header("MILESTONE")
+WHY_HEADER = header("WHY")
 
 
 def month_text(month: Any, lang: str = "ja") -> str:
-    """「2026年10月」 from ``2026-10``; 「―」 when there is none."""
+    """「2026年10月」 from ``2026-10`` (2026-10 in English); 「―」 when there is none."""
     m = opt(month)
-    if m is None:
-        return fmt.MISSING
-    return str(m)[:7] if lang == "en" else f"{str(m)[:4]}年{int(str(m)[5:7])}月"
+    return fmt.MISSING if m is None else month_label(str(m), lang)
 
 
 def status_cell(code: Any, lang: str = "ja") -> str:
@@ -79,13 +83,14 @@ def summary_rows(content: ReportContent) -> list[tuple[list[str], str | None]]:
     return out
 
 
-def _target_text(r: dict[str, Any], unit: str) -> str:
+def _target_text(r: dict[str, Any], unit: str, lang: str) -> str:
     """This year's target, and the final target with its year when that is another."""
     text = format_value(r["target"], unit)
     final, year = opt_float(r.get("final_target")), opt(r.get("target_year"))
     target = opt_float(r["target"])
     if final is not None and year is not None and (target is None or abs(final - target) > 1e-9 * max(1.0, abs(final))):
-        text += f"（最終目標 {fiscal_year_short(int(year))}年度 {format_value(final, unit)}）"
+        final_text = t("rep_final_target", lang).format(year=year_of(int(year), lang), value=format_value(final, unit))
+        text = paren(text, final_text, lang)
     return text
 
 
@@ -96,20 +101,22 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
         month = opt(r.get("month"))
         actual = format_value(r["actual"], unit)
         if month is not None and opt(r["actual"]) is not None:
-            actual += f" ({month})" if content.lang == "en" else f"（{int(str(month)[5:7])}月）"
+            actual = paren(actual, month_short(str(month), content.lang), content.lang)
         unreported = int(opt_float(r["unreported_months"]) or 0)
         out.append(
             (
                 [
                     f"{content.project_code(r['project'])} {fmt.text(r['project_name'])}",
                     fmt.text(r["name"]),
-                    "新規" if r.get("baseline_new") is True else format_value(r["baseline"], unit),
-                    _target_text(r, unit),
+                    t("chart_baseline_new", content.lang)
+                    if r.get("baseline_new") is True
+                    else format_value(r["baseline"], unit),
+                    _target_text(r, unit, content.lang),
                     format_value(r["expected"], unit),
                     actual,
                     fmt.percent(r["ratio"]),
                     status_cell(r["status"], content.lang),
-                    (f"{unreported} mo." if content.lang == "en" else f"{unreported}か月") if unreported else "",
+                    t("rep_unreported_months", content.lang).format(n=unreported) if unreported else "",
                 ],
                 opt(r["status"]),
             )
@@ -167,7 +174,8 @@ def history_months(content: ReportContent) -> list[str]:
 
 
 def history_header(content: ReportContent) -> list[str]:
-    return [content.words("実施事業"), *[f"{int(m[5:7])}月" for m in history_months(content)]]
+    project = level_words_in(t("rep_h_project", content.lang), content.levels, content.lang)
+    return [project, *[month_short(m, content.lang) for m in history_months(content)]]
 
 
 def history_rows(content: ReportContent) -> list[tuple[list[str], list[str | None]]]:

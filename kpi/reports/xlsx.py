@@ -28,7 +28,8 @@ from kpi.reports.content import ReportContent
 from kpi.reports.tables import SUMMARY_HEADER, WHY_HEADER, breakdown, history_header, history_rows, month_text, why_rows
 from kpi.text import fmt
 from kpi.text.cellsafe import neutralise
-from kpi.text.labels import STATUS_STYLES, status_text
+from kpi.text.labels import status_text
+from kpi.text.palette import STATUS_STYLES
 from kpi.text.rating import rating_text
 
 HEADER_FILL = PatternFill("solid", fgColor="ECEFF1")

@@ -21,6 +21,7 @@ from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
 from kpi.store.planfile import CYCLE_STEPS, FORMAT_VERSION, IndicatorIn, default_range
 from kpi.store.reads import latest_fiscal_year, plan_data
 from kpi.text import fmt
+from kpi.text.labels import month_label
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -132,7 +133,7 @@ def _indicator(data: PlanData, i: dict[str, Any]) -> dict[str, Any]:
         out["baseline"] = value
         if "baseline_month" in IndicatorIn.model_fields:  # the multi-year fields (issue 9, items 3–5)
             out["baseline_month"] = month
-        out["baseline_note"] = f"{ending}年度の最新実績（{Month.parse(month).label_ja()}）"
+        out["baseline_note"] = f"{ending}年度の最新実績（{month_label(month)}）"
     else:
         out["baseline"] = "新規" if i.get("baseline_is_new") else opt(i["baseline"])
         if opt(i.get("baseline_month")) is not None:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kpi.domain.fiscal import Month
-from kpi.domain.inquiry import STATE_LABELS, Action, OwedItem, State, TransitionRefused, owed_items, transition
+from kpi.domain.inquiry import Action, OwedItem, State, TransitionRefused, WorkflowDenied, owed_items, transition
 from kpi.domain.permissions import Actor, can_write_project, require_admin
 from kpi.domain.plan import PlanData
 from kpi.store.audit import audit
@@ -30,6 +30,7 @@ from kpi.store.models import (
     utcnow,
 )
 from kpi.store.reads import plan_data, project_by_no
+from kpi.text.labels import denied_text, refusal_text, state_label
 
 MAX_COMMENT = 2000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -175,17 +176,27 @@ def _set_state(
             # a save's own entry is evaluation.save; its state change is logged beside it
             "evaluation.state" if action is Action.SAVE else f"evaluation.{action.value}",
             f"{year}/project:{project.no}",
-            before=STATE_LABELS[before],
-            after=STATE_LABELS[after],
+            before=state_label(before),
+            after=state_label(after),
             **({"comment": comment} if comment else {}),
         )
+
+
+def _transition(before: State, action: Action, actor: Actor, can_edit: bool) -> State:
+    """The workflow's step (kpi.domain.inquiry.transition), refused in words a person reads."""
+    try:
+        return transition(before, action, is_admin=actor.is_admin, can_edit=can_edit)
+    except WorkflowDenied as exc:
+        raise WorkflowDenied(denied_text(action, exc.admin_only), action, exc.admin_only) from exc
+    except TransitionRefused as exc:
+        raise TransitionRefused(refusal_text(before, action), before, action) from exc
 
 
 def check_save(session: Session, actor: Actor, year: int, project: Project) -> tuple[State, EvaluationState | None]:
     """Refuse a save the workflow does not allow (提出済, 確定); return the state before it."""
     before, row = _current_state(session, project)
     can_edit = can_write_project(actor, project.lead_department, project.related_departments)
-    transition(before, Action.SAVE, is_admin=actor.is_admin, can_edit=can_edit)
+    _transition(before, Action.SAVE, actor, can_edit)
     return before, row
 
 
@@ -206,7 +217,7 @@ def apply_action(
         raise InquiryRejected(f"実施事業 {project_no} は {year} 年度の計画にありません")
     before, row = _current_state(session, project)
     can_edit = can_write_project(actor, project.lead_department, project.related_departments)
-    after = transition(before, act, is_admin=actor.is_admin, can_edit=can_edit)
+    after = _transition(before, act, actor, can_edit)
     comment = (comment or "").strip()
     if act is Action.SUBMIT:
         inq = _inquiry(session, year)

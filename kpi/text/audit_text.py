@@ -14,40 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.domain.inquiry import STATE_LABELS, STATE_LABELS_EN
+from kpi.text.catalog import TEXT
 from kpi.text.fmt import MISSING, number
-from kpi.text.labels import actor_label, audit_action_label, source_label, status_label, t
-
-# Names of detail fields, for fields an operation's sentence does not spell out itself.
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "value": ("値", "value"),
-    "previous": ("以前", "before"),
-    "revision": ("版", "revision"),
-    "note": ("備考", "note"),
-    "reason": ("理由", "reason"),
-    "source": ("経路", "source"),
-    "fiscal_year": ("年度", "fiscal year"),
-    "comment": ("コメント", "comment"),
-    "rating": ("評価", "rating"),
-    "deadline": ("提出期限", "deadline"),
-    "email": ("メール", "e-mail"),
-    "role": ("役割", "role"),
-    "departments": ("部署", "departments"),
-    "baseline": ("基準値", "baseline"),
-    "target": ("目標値", "target"),
-    "target_factor": ("目標係数", "target factor"),
-    "monthly_plan": ("月別計画", "monthly plan"),
-    "on_track_threshold": ("順調のしきい値", "on-track threshold"),
-    "caution_threshold": ("注意のしきい値", "caution threshold"),
-}
-
-LOGIN_REASONS: dict[str, tuple[str, str]] = {
-    "unknown user": ("登録のない利用者名", "unknown user name"),
-    "disabled": ("無効にされたアカウント", "disabled account"),
-    "locked": ("ロック中のアカウント", "locked account"),
-}
-
-_STATE_BY_JA = {ja: state for state, ja in STATE_LABELS.items()}
+from kpi.text.labels import actor_label, audit_action_label, source_label, state_label, state_of_label, status_label, t
 
 
 def _w(lang: str, ja: str, en: str) -> str:
@@ -55,8 +24,8 @@ def _w(lang: str, ja: str, en: str) -> str:
 
 
 def _field(key: str, lang: str) -> str:
-    ja, en = FIELD_LABELS.get(key, (key, key))
-    return _w(lang, ja, en)
+    """The name of a detail field (catalog ``audit_field_<key>``); an unknown field by its key."""
+    return t(f"audit_field_{key}", lang) if f"audit_field_{key}" in TEXT else key
 
 
 def _value(v: Any, lang: str) -> str:
@@ -75,10 +44,8 @@ def _value(v: Any, lang: str) -> str:
 
 
 def _state(label: Any, lang: str) -> str:
-    state = _STATE_BY_JA.get(str(label))
-    if state is None:
-        return _value(label, lang)
-    return STATE_LABELS_EN[state] if lang == "en" else STATE_LABELS[state]
+    state = state_of_label(label)
+    return _value(label, lang) if state is None else state_label(state, lang)
 
 
 def _join(parts: list[str], lang: str) -> str:
@@ -237,8 +204,8 @@ def _login_failed(d: Mapping[str, Any], lang: str) -> str:
 
 
 def _login_reason(d: Mapping[str, Any], lang: str) -> str:
-    ja, en = LOGIN_REASONS.get(str(d.get("reason")), (_value(d.get("reason"), lang),) * 2)
-    return _w(lang, ja, en)
+    key = f"login_reason_{d.get('reason')}"
+    return t(key, lang) if key in TEXT else _value(d.get("reason"), lang)
 
 
 def _locked(d: Mapping[str, Any], lang: str) -> str:

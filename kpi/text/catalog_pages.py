@@ -1,14 +1,12 @@
 """The pages' words that were inline language branches or tables in app.py and pages/:
-entries shaped as those of ``kpi.text.labels.TEXT`` (key → (Japanese, English)), which
+entries shaped as those of ``kpi.text.catalog.TEXT`` (key → (Japanese, English)), which
 registers them."""
 
 from __future__ import annotations
 
 PAGE_TEXT: dict[str, tuple[str, str]] = {
-    "page_year_label": ("{label}", "FY{year}"),
     "entry_assessment_of": ("自己評価（{month}）", "Self-assessment ({month})"),
     # あなたの課の照会
-    "inq_kind_count": ("{label}（{n}）", "{label} ({n})"),
     # レポート
     "rep_make": ("{}を作成", "Make {}"),
     "rep_failed": (

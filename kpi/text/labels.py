@@ -1,86 +1,22 @@
-"""One status vocabulary, one palette, one label catalog for charts, chips, reports and CLI.
+"""The catalog's small functions: status words, month and year labels, the inquiry's states
+and owed items, audit operations, sources and actors, in Japanese or English.
 
-Every status is colour plus text plus shape, so a grey printout still reads
-(◎ 達成, ○ 順調, △ 注意, × 遅延 follow the marks Japanese evaluation sheets use).
+Every word comes from the catalog (``kpi.text.catalog``: ``TEXT`` and ``t``); the colours and
+shapes of statuses are in ``kpi.text.palette``. Month formats: ``Month.label_ja()``
+(「2026年10月」) and ``str(Month)`` (2026-10) in ``kpi.domain.fiscal``, the month names
+(「10月」, "Oct") in the catalog; callers use ``month_label`` and ``month_short`` below.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from kpi.domain.fiscal import fiscal_year_short
+from kpi.domain.fiscal import Month, fiscal_year_label, fiscal_year_short
+from kpi.domain.inquiry import Action, OwedItem, State
+from kpi.domain.plan import PlanData, level_words
 from kpi.domain.status import Status
-
-DEFAULT_LANG = "ja"
-
-
-# Japanese fonts first so that charts and PDFs render the plan's text; the generic
-# families are fallbacks for machines without Noto CJK.
-FONT_STACK = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif'
-
-
-@dataclass(frozen=True)
-class StatusStyle:
-    ja: str
-    en: str
-    symbol: str  # printable shape that survives a grey printout
-    color: str  # fill colour
-    text_color: str  # readable text on the fill
-    marker: str  # plotly marker symbol for charts
-
-
-# Colours chosen for a grey printout as much as for the screen: the four project statuses
-# sit on four clearly different lightness levels (CIELAB L* about 25 / 43 / 69 / 92), each
-# status differs from its neighbour in the legend, and every label keeps WCAG AA contrast
-# (4.5:1) on its fill. tests/test_palette.py holds these steps.
-STATUS_STYLES: dict[Status, StatusStyle] = {
-    Status.ACHIEVED: StatusStyle("達成", "Achieved", "◎", "#1565C0", "#FFFFFF", "star"),
-    Status.ON_TRACK: StatusStyle("順調", "On track", "○", "#66BB6A", "#000000", "circle"),
-    Status.CAUTION: StatusStyle("注意", "Caution", "△", "#FFEB3B", "#000000", "triangle-up"),
-    Status.DELAYED: StatusStyle("遅延", "Delayed", "×", "#7F0000", "#FFFFFF", "x"),
-    Status.NO_DATA: StatusStyle("未入力", "No data", "―", "#E0E0E0", "#000000", "line-ew-open"),
-    Status.NO_BASELINE: StatusStyle("基準値未設定", "No baseline", "？", "#6A1B9A", "#FFFFFF", "hourglass"),
-    Status.REFERENCE: StatusStyle("参考", "Reference", "・", "#FFFFFF", "#424242", "circle-open"),
-    Status.NOT_DUE: StatusStyle("予定", "Planned", "◇", "#CFD8DC", "#000000", "diamond-open"),
-    Status.DONE: StatusStyle("完了", "Done", "◆", "#00796B", "#FFFFFF", "diamond"),
-}
-
-
-def relative_luminance(color: str) -> float:
-    """WCAG 2.1 relative luminance of ``#RRGGBB`` (0 black … 1 white)."""
-
-    def channel(v: int) -> float:
-        c = v / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def lightness(color: str) -> float:
-    """CIELAB L* (0 … 100): how light a colour prints in grey, in steps the eye sees evenly."""
-    y = relative_luminance(color)
-    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else y * 24389 / 27
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2.1 contrast ratio of two colours (1 … 21); AA asks 4.5 for normal text."""
-    low, high = sorted((relative_luminance(a), relative_luminance(b)))
-    return (high + 0.05) / (low + 0.05)
-
-
-# The order statuses are listed in legends and count tables: good to bad, then the rest.
-LEGEND_ORDER: tuple[Status, ...] = (
-    Status.ACHIEVED,
-    Status.ON_TRACK,
-    Status.CAUTION,
-    Status.DELAYED,
-    Status.NO_DATA,
-    Status.NO_BASELINE,
-    Status.NOT_DUE,
-    Status.DONE,
-    Status.REFERENCE,
-)
+from kpi.text.catalog import DEFAULT_LANG, TEXT, t
+from kpi.text.palette import STATUS_STYLES
 
 
 def status_label(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
@@ -101,7 +37,7 @@ def status_text(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
 def unreported_text(months: int, lang: str = DEFAULT_LANG) -> str:
     if months <= 0:
         return ""
-    return f"{months} months unreported" if lang == "en" else f"{months}か月未報告"
+    return t("unreported_months", lang).format(n=months)
 
 
 def app_title(plan: str | None, lang: str = DEFAULT_LANG) -> str:
@@ -111,425 +47,134 @@ def app_title(plan: str | None, lang: str = DEFAULT_LANG) -> str:
     return t("app_title_plan", lang).format(plan=plan)
 
 
-# UI text catalog: key → (Japanese, English). Pages take every label from here.
-TEXT: dict[str, tuple[str, str]] = {
-    # Neutral until a plan is loaded; with one, app_title() names its municipality and plan.
-    "app_title": ("DXアクションプラン 進捗ダッシュボード", "DX Action Plan dashboard"),
-    "app_title_plan": ("{plan} 進捗ダッシュボード", "{plan} dashboard"),
-    "sample_banner": (
-        "サンプルデータを表示しています。実際の実績値ではありません（削除するには `python -m kpi demo --clear`）。",
-        "Showing SAMPLE data, not real actuals (remove with `python -m kpi demo --clear`).",
-    ),
-    "policy": ("基本方針", "Policy"),
-    "policy_n": ("基本方針{n}", "Policy {n}"),
-    "measure": ("重点施策", "Measure"),
-    "project": ("実施事業", "Project"),
-    "indicator": ("指標", "Indicator"),
-    "milestone": ("マイルストーン", "Milestone"),
-    "status": ("状況", "Status"),
-    "department": ("担当部署", "Department"),
-    "related_departments": ("関係部署", "Related departments"),
-    "baseline": ("基準値", "Baseline"),
-    "target": ("目標値", "Target"),
-    "expected": ("計画値", "Planned"),
-    "actual": ("実績値", "Actual"),
-    "ratio": ("進捗率", "Ratio"),
-    "unit": ("単位", "Unit"),
-    "month": ("月", "Month"),
-    "as_of": ("基準月", "As of"),
-    "fiscal_year": ("年度", "Fiscal year"),
-    "language": ("言語", "Language"),
-    "overview": ("全体概要", "Overview"),
-    "why": ("理由・メモ", "Why"),
-    "rep_why": ("注意・遅延の理由", "Why caution or delayed"),
-    "why_none": ("理由・メモは未入力です", "No note or comment entered yet"),
-    "dash_history": ("月別の状況", "Status by month"),
-    "dash_history_caption": (
-        "各月末時点の状況（その月までに入力された実績で判定）。記号: ◎達成 ○順調 △注意 ×遅延 ―未入力",
-        "Status at the end of each month, from what had been entered by then.",
-    ),
-    "dash_history_none": ("まだ表示できる月がありません", "No month to show yet"),
-    "dash_status_changes": ("状況の変化", "Status changes"),
-    "dash_status_steady": ("年度当初から状況は変わっていません", "The status has not changed this year"),
-    "no_plan": (
-        "計画が読み込まれていません。python -m kpi init を実行してください。",
-        "No plan loaded. Run: python -m kpi init",
-    ),
-    # Accounts, 実績入力, 変更履歴, 計画管理 (kpi/auth_ui.py, pages/4, 7, 8).
-    "role_admin": ("管理者", "Administrator"),
-    "role_editor": ("編集者", "Editor"),
-    "role_viewer": ("閲覧者", "Viewer"),
-    "auth_login": ("ログイン", "Log in"),
-    "auth_logout": ("ログアウト", "Log out"),
-    "auth_username": ("利用者名", "User name"),
-    "auth_password": ("パスワード", "Password"),
-    "auth_logged_in_as": ("ログイン中", "Logged in as"),
-    "auth_oidc": ("組織アカウントでログイン", "Log in with the organisation account"),
-    "auth_disabled": ("このアカウントは無効にされました", "This account has been disabled"),
-    "auth_required": ("サイドバーからログインしてください。", "Please log in from the sidebar."),
-    "author_staff": ("職員", "Staff"),
-    "error_incident": (
-        "申し訳ありません。この画面の表示中に問題が発生しました（エラー番号 {id}）。"
-        "時間をおいて開き直してください。続くときは、このエラー番号を管理者に伝えてください。",
-        "Sorry, something went wrong while showing this page (incident {id}). "
-        "Please reload later; if it persists, give this number to the administrator.",
-    ),
-    "entry_title": ("実績入力", "Enter actuals"),
-    "entry_month": ("入力する月", "Month to enter"),
-    "entry_scope": ("入力する重点施策・部署", "Measure or department to enter"),
-    "entry_login_first": (
-        "実績を入力するには、サイドバーからログインしてください。",
-        "Log in from the sidebar to enter actuals.",
-    ),
-    "entry_viewer": ("閲覧者は入力できません。", "Viewers cannot enter values."),
-    "entry_locked": (
-        "この月は締め済み（ロック）です。変更は管理者に解除を依頼してください。",
-        "This month is locked. Ask an administrator to unlock it.",
-    ),
-    "entry_indicators": ("指標の実績", "Indicator actuals"),
-    "entry_no_indicators": ("担当の指標はありません。", "No indicators of your departments."),
-    "entry_value": ("実績値", "Value"),
-    "entry_note": ("備考（遅延の場合は理由）", "Note (the reason when delayed)"),
-    "entry_reason": ("修正理由（既存の値を変更する場合）", "Correction reason (when changing a value)"),
-    "entry_range": ("入力範囲", "Valid range"),
-    "entry_current": ("現在の値", "Current value"),
-    "entry_save": ("まとめて保存", "Save all"),
-    "entry_saved": ("{n}件を保存しました。", "Saved {n} values."),
-    "entry_nothing": ("変更はありませんでした。", "Nothing changed."),
-    "entry_conflict": (
-        "{code}: {author} さんが先に {value} を保存しました（あなたの入力 {mine} は保存していません）。"
-        "確認して、必要なら修正理由を付けて入力し直してください。",
-        "{code}: {author} saved {value} first (your {mine} was not saved). Check and enter again with a reason.",
-    ),
-    "entry_rejected": ("保存できませんでした（何も保存していません）:", "Not saved (nothing was saved):"),
-    "entry_result": ("保存後の状況", "Status after saving"),
-    "entry_reload": ("最新の値を読み込む", "Reload the latest values"),
-    "entry_milestones": ("マイルストーン（●）", "Milestones (●)"),
-    "entry_no_milestones": ("担当のマイルストーンはありません。", "No milestones of your projects."),
-    "entry_done": ("完了", "Done"),
-    "entry_done_on": ("完了日", "Completed on"),
-    "entry_undo": ("完了を取り消す", "Undo completion"),
-    "entry_ms_save": ("マイルストーンを保存", "Save milestones"),
-    "entry_assessment": ("自己評価", "Self-assessment"),
-    "entry_assessment_required": ("必須（指標なし）", "Required (no indicator)"),
-    "entry_comment": ("コメント", "Comment"),
-    "entry_assessment_save": ("自己評価を保存", "Save self-assessments"),
-    "entry_not_set": ("（未入力）", "(not set)"),
-    "entry_history": ("修正履歴", "Revision history"),
-    "entry_bulk": ("一括取り込み（管理者）", "Bulk import (administrators)"),
-    "entry_template": ("テンプレート（CSV）をダウンロード", "Download the CSV template"),
-    "entry_upload": ("CSV または XLSX ファイル", "CSV or XLSX file"),
-    "entry_row_errors": (
-        "{n}件の誤りがあります。ファイルを直して、もう一度アップロードしてください（何も保存していません）。",
-        "{n} errors. Fix the file and upload again (nothing was saved).",
-    ),
-    "entry_commit": ("{n}行をすべて取り込む", "Import all {n} rows"),
-    "entry_flow_hint": (
-        "この月の実績（その月だけの値。累計ではありません）",
-        "This month's own amount (not the running total)",
-    ),
-    "entry_level_hint": ("月末時点の値", "The figure at the end of the month"),
-    "entry_row_error": ("この指標は保存できませんでした", "This indicator was not saved"),
-    "entry_bulk_reason": (
-        "修正理由（既存の値を変更する行のうち `reason` 列が空の行に使います）",
-        "Correction reason (for changed rows whose reason column is empty)",
-    ),
-    "entry_corrections": (
-        "{n}行が既存の値を変更します（「変更」列の 旧 → 新）。修正理由が必要です。",
-        "{n} rows change an existing value (old → new in the change column); they need a reason.",
-    ),
-    "entry_col_line": ("行", "Line"),
-    "entry_col_indicator_id": ("指標ID", "Indicator id"),
-    "entry_col_name": ("指標", "Indicator"),
-    "entry_col_month": ("月", "Month"),
-    "entry_col_value": ("値", "Value"),
-    "entry_col_change": ("変更", "Change"),
-    "entry_col_note": ("備考", "Note"),
-    "entry_col_reason": ("修正理由", "Reason"),
-    "entry_col_error": ("誤り", "Error"),
-    "entry_imported": ("{n}件を取り込みました。", "Imported {n} values."),
-    "admin_only": ("このページは管理者のみ利用できます。", "Administrators only."),
-    "col_month": ("月", "Month"),
-    "col_revision": ("版", "Revision"),
-    "col_value": ("値", "Value"),
-    "col_note": ("備考", "Note"),
-    "col_reason": ("修正理由", "Reason"),
-    "col_author": ("入力者", "Author"),
-    "col_created_at": ("入力日時（JST）", "Saved at (JST)"),
-    "col_source": ("経路", "Source"),
-    "col_is_sample": ("サンプル", "Sample"),
-    "col_username": ("利用者名", "User name"),
-    "col_display_name": ("表示名", "Display name"),
-    "col_email": ("メールアドレス", "E-mail"),
-    "col_role": ("役割", "Role"),
-    "col_departments": ("所属部署", "Departments"),
-    "col_disabled": ("無効", "Disabled"),
-    "col_disabled_yes": ("無効", "disabled"),
-    "col_locked_until": ("ロック期限（JST）", "Locked until (JST)"),
-    "col_locked_by": ("締めた人", "Locked by"),
-    "col_ev_rating": ("実績の検証評価", "Rating"),
-    "col_ev_reason": ("左記の状況・理由等", "Situation and reasons"),
-    "col_ev_new_issues": ("新たに生じた課題等", "New issues"),
-    "col_completed_by": ("入力者", "Entered by"),
-    "col_at": ("日時（JST）", "Time (JST)"),
-    "col_actor": ("利用者", "User"),
-    "col_action": ("操作", "Action"),
-    "col_target": ("対象", "Target"),
-    "col_detail": ("内容", "Detail"),
-    "hist_title": ("変更履歴", "Change log"),
-    "hist_actor": ("利用者", "User"),
-    "hist_action": ("操作", "Action"),
-    "hist_from": ("開始日", "From"),
-    "hist_to": ("終了日", "To"),
-    "hist_text": ("検索語（対象・内容）", "Search text"),
-    "hist_count": ("{n}件", "{n} entries"),
-    "hist_download": ("CSVで保存", "Download CSV"),
-    "hist_logins": ("ログインの記録も表示", "Show sign-in events"),
-    "hist_all_actions": ("すべて", "All"),
-    "all_option": ("すべて", "All"),
-    "choose_option": ("選択してください", "Choose"),
-    "dash_chart_page": ("表示するグラフ（全{n}件）", "Charts shown (of {n})"),
-    "dash_history_page": ("月別の状況を表示する事業（全{n}件）", "Projects shown month by month (of {n})"),
-    "dash_tree_page": ("表示する事業（全{n}件）", "Projects shown (of {n})"),
-    "schedule_page": ("表示する事業（全{n}件）", "Projects shown (of {n})"),
-    "hist_newer": ("新しい{n}件", "Newer {n}"),
-    "hist_older": ("古い{n}件", "Older {n}"),
-    "hist_range": ("{first}〜{last}件目を表示", "Showing {first}–{last}"),
-    "admin_title": ("計画管理", "Plan administration"),
-    "admin_plan": ("指標の計画値", "Indicator plan values"),
-    "admin_target_factor": ("目標係数（基準値比）", "Target factor (× baseline)"),
-    "admin_on_track": ("順調のしきい値", "On-track threshold"),
-    "admin_caution": ("注意のしきい値", "Caution threshold"),
-    "admin_monthly_plan": (
-        "月別計画（12か月すべて。空欄なら直線）",
-        "Monthly plan (all 12 months, or empty for a straight line)",
-    ),
-    "admin_save": ("変更を保存", "Save changes"),
-    "admin_changed": ("{n}項目を変更しました。", "Changed {n} fields."),
-    "admin_nochange": ("変更はありません。", "No changes."),
-    "admin_locks": ("月の締め（ロック）", "Period locks"),
-    "admin_lock": ("締める", "Lock"),
-    "admin_unlock": ("解除する", "Unlock"),
-    "admin_locked_months": ("締め済みの月", "Locked months"),
-    "admin_lock_confirm": (
-        "{month} を締めます。締めた月の実績は、解除するまで誰も入力・修正できません。",
-        "Lock {month}? Nobody can enter or correct its actuals until it is unlocked.",
-    ),
-    "admin_unlock_confirm": (
-        "{month} の締めを解除します。解除すると、その月の実績を再び入力・修正できます。",
-        "Unlock {month}? Its actuals can then be entered and corrected again.",
-    ),
-    "admin_confirm": ("実行する", "Confirm"),
-    "admin_cancel": ("やめる", "Cancel"),
-    "admin_locked_done": ("{month} を締めました。", "Locked {month}."),
-    "admin_unlocked_done": ("{month} の締めを解除しました。", "Unlocked {month}."),
-    "admin_derived_target": ("目標値（基準値 × 目標係数）: {value}", "Target (baseline × factor): {value}"),
-    "admin_derived_pending": (
-        "目標値は基準値が決まると決まります（基準値 × {factor}）。",
-        "The target follows once the baseline is set (baseline × {factor}).",
-    ),
-    "admin_users": ("利用者", "Users"),
-    "admin_add_user": ("利用者を追加", "Add a user"),
-    "admin_disable": ("無効にする", "Disable"),
-    "admin_role": ("役割", "Role"),
-    "admin_departments": ("所属部署（読点・カンマ区切り）", "Departments (comma separated)"),
-    "admin_display_name": ("表示名", "Display name"),
-    "admin_email": ("メールアドレス", "E-mail"),
-    "admin_password": ("初期パスワード（空欄なら生成）", "Initial password (empty: generate)"),
-    "admin_generated": ("初期パスワード（この一度だけ表示）", "Initial password (shown once)"),
-    # Dashboard pages and charts (kpi/charts.py, app.py, pages/1-3).
-    "chart_actual_cumulative": ("実績値（累計）", "Actual (cumulative)"),
-    "chart_previous_year": ("{year}の実績値", "{year} actual"),
-    "chart_trajectory": ("計画上の推移", "Expected trajectory"),
-    "chart_projection": ("年度末予測（直近の傾向）", "Year-end projection (recent trend)"),
-    "chart_projection_short": ("年度末予測", "Projected"),
-    "chart_start": ("期首", "Start"),
-    "chart_final_target": ("最終目標", "Final target"),
-    "chart_baseline_new": ("新規", "new"),
-    "chart_no_target": ("目標値は基準値の設定後に決まります", "Target is set once the baseline is known"),
-    "chart_no_item": ("（項目名なし）", "(no item name)"),
-    "chart_schedule_bar": ("工程", "Scheduled work"),
-    "schedule_title": ("工程表", "Schedule"),
-    "dash_project_status": ("実施事業の状況", "Project status"),
-    "dash_indicator_status": ("指標・マイルストーンの状況", "Indicators and milestones"),
-    "dash_count_total": ("全{n}事業", "{n} projects"),
-    "dash_count_items": ("全{n}件", "{n} items"),
-    "dash_hierarchy": ("施策体系と状況", "Plan structure and status"),
-    "dash_changes": ("前月からの変化", "Changes since last month"),
-    "dash_changes_caption": ("{prev} → {now} で状況が変わった実施事業", "Projects whose status changed {prev} → {now}"),
-    "dash_worse": ("悪化", "Worse"),
-    "dash_better": ("改善", "Better"),
-    "dash_no_changes": ("前月から状況の変わった実施事業はありません。", "No project changed status since last month."),
-    "dash_missing": ("未報告の指標", "Missing reports"),
-    "dash_missing_caption": (
-        "基準月までの実績が入力されていない指標",
-        "Indicators without actuals up to the as-of month",
-    ),
-    "dash_none_missing": ("未報告の指標はありません。", "All indicators are reported."),
-    "dash_last_reported": ("最終報告月", "Last reported"),
-    "dash_unreported": ("未報告", "Unreported"),
-    "dash_open": ("詳細", "Details"),
-    "dash_previous": ("前月", "Last month"),
-    "dash_now": ("今月", "Now"),
-    "dash_choose_measure": ("重点施策を選択", "Choose a measure"),
-    "dash_choose_project": ("実施事業を選択", "Choose a project"),
-    "dash_indicators": ("指標の進捗", "Indicator progress"),
-    "dash_latest": ("最新値", "Latest"),
-    "dash_trend": ("今年度の推移", "This year"),
-    "dash_charts": ("指標のグラフ", "Indicator charts"),
-    "spark_label": ("月別実績", "monthly actuals"),
-    "spark_none": ("今年度の実績なし", "no actuals this year"),
-    "dash_no_indicators": (
-        "この実施事業には数値指標がありません。状況は工程表のマイルストーンと自己評価で判断します。",
-        "This project has no numeric indicator; its status comes from milestones and self-assessment.",
-    ),
-    "dash_milestones": ("マイルストーン（工程表の●）", "Milestones (● in the schedule)"),
-    "dash_no_milestones": ("マイルストーンはありません。", "No milestones."),
-    "dash_projects": ("実施事業", "Projects"),
-    "dash_assessment": ("自己評価", "Self-assessment"),
-    "dash_assessment_none": ("自己評価はまだありません。", "No self-assessment yet."),
-    "dash_plan_text": ("計画の内容", "Plan"),
-    "dash_summary": ("事業概要", "Summary"),
-    "dash_effect": ("期待効果", "Expected effect"),
-    "dash_url": ("関連URL", "Link"),
-    # {prev}/{this}/{next} are the 和暦 short years of the plan's fiscal year (work_headings).
-    "dash_previous_work": ("{prev}までの実施内容", "Until {prev}"),
-    "dash_this_year": ("{this}の実施内容", "{this} (this year)"),
-    "dash_next_years": ("{next}以降の取組(予定)", "{next} onward (planned)"),
-    "dash_outcome": ("目指す成果等", "Intended outcome"),
-    "dash_schedule_of": ("工程表", "Schedule"),
-    "dash_filter_policy": ("基本方針で絞り込み", "Filter by policy"),
-    "dash_filter_measure": ("重点施策で絞り込み", "Filter by measure"),
-    "dash_filter_department": ("部署で絞り込み（担当・関係）", "Filter by department (lead or related)"),
-    "dash_no_match": ("条件に合う実施事業はありません。", "No project matches the filters."),
-    "dash_shown_projects": ("{n}事業を表示", "{n} projects shown"),
-    "dash_value": ("値", "Value"),
-    "dash_due": ("予定月", "Due"),
-    "dash_completed": ("完了日", "Completed"),
-    "dash_none": ("なし", "none"),
-    "dash_all": ("すべて", "All"),
-    # Reports and 期末評価 (pages/5_reports.py, pages/6_evaluation.py).
-    "rep_title": ("進捗レポート", "Progress report"),
-    "rep_scope": ("対象範囲", "Scope"),
-    "rep_scope_kind": ("範囲の種類", "Scope type"),
-    "rep_all": ("全体", "Whole plan"),
-    "rep_downloads": ("ダウンロード", "Downloads"),
-    "rep_pdf": ("PDF（A4横）", "PDF (A4 landscape)"),
-    "rep_xlsx": ("Excel", "Excel"),
-    "rep_png": ("グラフ画像（PNG・zip）", "Chart images (PNG zip)"),
-    "rep_schedule_xlsx": ("工程表 Excel（1事業1シート）", "Schedule sheets Excel"),
-    "rep_schedule_pdf": ("工程表 PDF（1事業1ページ）", "Schedule sheets PDF"),
-    "rep_legend": ("凡例", "Legend"),
-    "rep_summary": ("実施事業の状況", "Projects"),
-    "rep_summary_count": ("実施事業の状況（{n}）", "Projects ({n})"),
-    "rep_indicators": ("指標の状況", "Indicators"),
-    "rep_charts": ("指標の推移", "Indicator charts"),
-    "rep_milestones": ("マイルストーン（工程表の●）", "Milestones (● in the schedule)"),
-    "rep_none": ("この範囲にはありません。", "None in this scope."),
-    "rep_breakdown": ("指標・●の内訳", "Breakdown"),
-    "rep_print_hint": (
-        "ブラウザの印刷（A4横）またはスクリーンショットにそのまま使えます。",
-        "Ready for the browser's print (A4 landscape) or a screenshot.",
-    ),
-    "ev_title": ("期末評価", "Year-end evaluation"),
-    "ev_form": ("評価の入力", "Evaluate"),
-    "ev_summary": ("総括", "Summary"),
-    "ev_rating": ("実績の検証評価", "Rating"),
-    "ev_reason": ("左記の状況・理由等", "Situation and reasons"),
-    "ev_new_issues": ("新たに生じた課題や特に留意すべき状況の変化等", "New issues and changes to note"),
-    "ev_suggested": ("参考：状況からの評価案", "Suggested from the statuses"),
-    "ev_provisional": ("（年度途中のため暫定）", "(provisional: the year is not over)"),
-    "ev_save": ("保存", "Save"),
-    "ev_saved": ("保存しました（第{rev}版）", "Saved (revision {rev})"),
-    "ev_unchanged": ("変更はありません", "No change"),
-    "ev_readonly": (
-        "閲覧のみです。担当部署の編集者または管理者がログインすると入力できます。",
-        "Read only. Editors of the department or admins can fill this in after logging in.",
-    ),
-    "ev_current": ("現在の評価", "Current evaluation"),
-    "ev_unfilled": ("未記入", "Not filled"),
-    "ev_history": ("履歴", "History"),
-    "ev_counts": ("評価ごとの件数", "Projects per rating"),
-    "ev_filter_measure": ("重点施策で絞り込み", "Filter by measure"),
-    "ev_author": ("入力者", "Author"),
-    "ev_updated": ("更新日時", "Updated"),
-    "ev_filled": ("記入", "Filled"),
-    # The year-end cycle: evaluation workflow (pages/6) and 「あなたの課の照会」 (pages/9).
-    "ev_state": ("状態", "State"),
-    "ev_state_counts": ("状態ごとの件数", "Projects per state"),
-    "ev_filter_department": ("部署で絞り込み", "Filter by department"),
-    "ev_overdue": ("期限超過", "Overdue"),
-    "ev_year_title": ("この年度の状況（{month}時点）", "The year ({month})"),
-    "ev_year_indicators": ("指標: 年度末の値と目標", "Indicators: year-end value and target"),
-    "ev_year_milestones": ("マイルストーン（●）", "Milestones (●)"),
-    "ev_year_assessments": ("自己評価とコメント", "Self-assessments and comments"),
-    "ev_note": ("注意・遅延の理由（備考）", "Reason behind caution/delay (note)"),
-    "ev_comment": ("コメント", "Comment"),
-    "ev_completed": ("完了日", "Completed"),
-    "ev_none": ("なし", "No entries"),
-    "ev_submit": ("提出する", "Submit"),
-    "ev_submitted": ("提出しました", "Submitted"),
-    "ev_return": ("差し戻す", "Return"),
-    "ev_return_comment": ("差戻しの理由（コメント）", "Reason for returning (comment)"),
-    "ev_returned": ("差し戻しました", "Returned"),
-    "ev_confirm": ("確定する", "Confirm"),
-    "ev_confirmed": ("確定しました", "Confirmed"),
-    "ev_reopen": ("確定を解除する", "Reopen"),
-    "ev_reopened": ("確定を解除しました（入力中）", "Reopened (in progress)"),
-    "ev_return_notice": (
-        "差戻しされています。管理者のコメント: {comment}",
-        "Returned. Administrator's comment: {comment}",
-    ),
-    "ev_locked": (
-        "確定済みのため読み取り専用です。修正は管理者が確定を解除してから行います。",
-        "Confirmed: read only until an administrator reopens it.",
-    ),
-    "ev_waiting": ("提出済みです。管理者の確認を待っています。", "Submitted: waiting for the administrator."),
-    "ev_inquiry_open": ("各課照会: 受付中（提出期限 {deadline}）", "Inquiry open (deadline {deadline})"),
-    "ev_inquiry_closed": ("各課照会: 終了（提出期限 {deadline}）", "Inquiry closed (deadline {deadline})"),
-    "ev_inquiry_none": ("各課照会は開始されていません。", "No inquiry has been opened."),
-    "ev_admin_actions": ("管理者の操作", "Administrator"),
-    "ev_choose": ("すべて（選ぶと絞り込み）", "All (choose to filter)"),
-    "ev_council_pdf": ("懇話会資料 PDF", "Council papers PDF"),
-    "ev_council_xlsx": ("懇話会資料 Excel", "Council papers Excel"),
-    "inq_title": ("あなたの課の照会", "Your department's inquiry"),
-    "inq_login": (
-        "ログインすると、あなたの課の照会（未対応の項目・期末評価）が表示されます。",
-        "Log in to see your department's inquiry (open items, evaluations).",
-    ),
-    "inq_no_department": ("所属部署が登録されていません。", "Your account has no department."),
-    "inq_department": ("部署", "Department"),
-    "inq_owes": ("未対応の項目（{n}件）", "Open items ({n})"),
-    "inq_nothing": ("未対応の項目はありません。", "Nothing is open."),
-    "inq_evaluations": ("期末評価の状況", "Evaluations"),
-    "inq_open_page": ("開く", "Open"),
-    "inq_submit": ("{project} の期末評価を提出する", "Submit the evaluation of {project}"),
-    "inq_sheet": ("照会シート（Excel）", "Inquiry workbook (Excel)"),
-    "inq_download": ("照会シートをダウンロード", "Download the inquiry workbook"),
-    "inq_upload": ("記入した照会シートを取り込む", "Upload a filled inquiry workbook"),
-    "inq_preview": ("取り込みの確認", "Preview"),
-    "inq_import": ("取り込む", "Import"),
-    "inq_imported": ("{n}件の期末評価を取り込みました。", "Imported {n} evaluations."),
-    "inq_no_change": ("変更はありません。", "No change."),
-    "inq_workbook": ("照会シート", "Workbook"),
-    "inq_database": ("データベース", "Database"),
-    "inq_outcome": ("結果", "Result"),
-    "inq_admin": ("各課照会の運営（管理者）", "Running the inquiry (administrators)"),
-    "inq_deadline": ("提出期限", "Deadline"),
-    "inq_open": ("照会を開始する", "Open the inquiry"),
-    "inq_close": ("照会を終了する", "Close the inquiry"),
-    "inq_opened": ("各課照会を開始しました。", "The inquiry is open."),
-    "inq_closed": ("各課照会を終了しました。", "The inquiry is closed."),
-    "inq_reminders": ("督促メッセージ（部署ごと・コピーして使えます）", "Reminders (per department, ready to copy)"),
-    "inq_no_address": ("連絡先なし（メール未送信）", "No address (not sent)"),
-    "inq_emails": ("部署の連絡先メール", "Department e-mail addresses"),
-    "inq_email": ("メールアドレス（空欄で削除）", "E-mail (empty removes)"),
-    "inq_email_save": ("連絡先を保存", "Save address"),
-    "inq_email_saved": ("連絡先を保存しました。", "Address saved."),
-    # Opening a table row in the same session (a plain link would reload the page and log out).
-    "nav_open": ("開く", "Open"),
-    "nav_open_row": ("この表から開く", "Open from this table"),
-}
+# ---------------------------------------------------------------- months and years
+
+
+def _month(month: Month | str) -> Month:
+    return month if isinstance(month, Month) else Month.parse(str(month)[:7])
+
+
+def month_label(month: Month | str, lang: str = DEFAULT_LANG) -> str:
+    """「2026年10月」 in Japanese, 2026-10 in English (a ``Month`` or its ``YYYY-MM`` text)."""
+    m = _month(month)
+    return m.label_ja() if lang != "en" else str(m)
+
+
+def month_short(month: Month | str | int, lang: str = DEFAULT_LANG) -> str:
+    """The table form: 「10月」 in Japanese, "Oct" in English (a month, its text or its number)."""
+    number = month if isinstance(month, int) else _month(month).month
+    return t(f"month_{number}", lang)
+
+
+def year_label(fiscal_year: int, lang: str = DEFAULT_LANG) -> str:
+    """「令和8年度」 in Japanese, FY2026 in English."""
+    return t("year_label", lang).format(reiwa=fiscal_year_label(fiscal_year), year=fiscal_year)
+
+
+def plan_year_label(data: PlanData, lang: str = DEFAULT_LANG) -> str:
+    """A plan's year as its title prints it (「令和8年度」, the plan's own label) or FY2026."""
+    return t("year_label", lang).format(reiwa=data.label, year=data.year)
+
+
+def year_short(fiscal_year: int, lang: str = DEFAULT_LANG) -> str:
+    """「R8」 in Japanese, FY2026 in English."""
+    return t("year_short", lang).format(short=fiscal_year_short(fiscal_year), year=fiscal_year)
+
+
+def year_of(fiscal_year: int, lang: str = DEFAULT_LANG) -> str:
+    """「R8年度」 in Japanese, FY2026 in English (a year named beside a value)."""
+    return t("year_short_of", lang).format(short=fiscal_year_short(fiscal_year), year=fiscal_year)
+
+
+def paren(text: str, detail: str, lang: str = DEFAULT_LANG) -> str:
+    """「text（detail）」 in Japanese, "text (detail)" in English."""
+    return t("paren", lang).format(text=text, detail=detail)
+
+
+LEVEL_KEYS = ("policy", "measure", "project")
+
+
+def plan_names_apply(lang: str) -> bool:
+    """Japanese labels take the plan's own level names (「重点施策」→「分野」); English keeps its generic words."""
+    return lang != "en"
+
+
+def generic_levels(lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+    """The catalog's level names: 基本方針 / 重点施策 / 実施事業, Policy / Measure / Project."""
+    return tuple(t(key, lang) for key in LEVEL_KEYS)
+
+
+def level_words_in(text: str, levels: tuple[str, ...] | list[str], lang: str = DEFAULT_LANG) -> str:
+    """A label with the plan's own level names where the language takes them (plan_names_apply)."""
+    return level_words(text, levels) if plan_names_apply(lang) else text
+
+
+def language_name(lang: str) -> str:
+    """A language's name in itself: 日本語, English."""
+    return t(f"language_{lang}", lang)
+
+
+# ---------------------------------------------------------------- the inquiry
+
+
+def state_label(state: State | str, lang: str = DEFAULT_LANG) -> str:
+    """「提出済」 for submitted (the 期末評価 workflow's states, kpi.domain.inquiry.State)."""
+    return t(f"state_{State(state).value}", lang)
+
+
+def state_of_label(label: Any) -> State | None:
+    """The state whose Japanese word is ``label`` (the audit log stores states in words)."""
+    for state in State:
+        if state_label(state) == str(label):
+            return state
+    return None
+
+
+def action_label(action: Action | str, lang: str = DEFAULT_LANG) -> str:
+    """「確定の解除」 for reopen."""
+    return t(f"action_{Action(action).value}", lang)
+
+
+def refusal_text(state: State | str, action: Action | str, lang: str = DEFAULT_LANG) -> str:
+    """Why the workflow refuses ``action`` in ``state`` (kpi.domain.inquiry.transition)."""
+    s, a = State(state), Action(action)
+    words = {"state": state_label(s, lang), "action": action_label(a, lang)}
+    if s is State.CONFIRMED:
+        return t("refuse_confirmed", lang).format(**words)
+    if s is State.SUBMITTED and a is Action.SAVE:
+        return t("refuse_submitted_save", lang)
+    if a is Action.SUBMIT and s in (State.NOT_STARTED, State.RETURNED):
+        return t("refuse_submit_first_save", lang).format(**words)
+    return t("refuse_other", lang).format(**words)
+
+
+def denied_text(action: Action | str, admin_only: bool, lang: str = DEFAULT_LANG) -> str:
+    """Who may take a workflow step: administrators only, or the project's editors too."""
+    key = "refuse_admin_only" if admin_only else "refuse_no_edit"
+    return t(key, lang).format(action=action_label(action, lang))
+
+
+def owed_kind_label(kind: str, lang: str = DEFAULT_LANG) -> str:
+    """「期限を過ぎた●」 for milestone (the kinds of OwedItem, kpi.domain.inquiry.KIND_ORDER)."""
+    return t(f"owed_{kind}", lang)
+
+
+def owed_text(item: OwedItem, lang: str = DEFAULT_LANG) -> str:
+    """One owed item as a line: 「指標名: 2026年9月・2026年10月の実績」."""
+    if item.kind == "evaluation":
+        return t("owed_line_evaluation", lang).format(state=state_label(item.state or State.NOT_STARTED, lang))
+    if item.kind == "actual":
+        months = t("owed_months_sep", lang).join(month_label(m, lang) for m in item.months)
+        return t("owed_line_actual", lang).format(name=item.subject, months=months)
+    if item.kind == "milestone":
+        return t("owed_line_milestone", lang).format(name=item.subject, month=month_label(item.months[0], lang))
+    month = month_label(item.months[0], lang)
+    if item.last is None:
+        return t("owed_line_assessment_never", lang).format(month=month)
+    return t("owed_line_assessment", lang).format(month=month, last=month_label(item.last, lang))
+
+
+# ---------------------------------------------------------------- audit log, sources, actors
 
 
 # Audit-log operations (the codes kpi writes with store.audit) in words, for 変更履歴.
@@ -575,18 +220,8 @@ LOGIN_ACTIONS: frozenset[str] = frozenset(a for a in AUDIT_ACTIONS if a.startswi
 
 def audit_action_label(action: str, lang: str = DEFAULT_LANG) -> str:
     """「実績の保存」 for actual.save; an operation from a newer version reads 「その他の操作」."""
-    ja, en = AUDIT_ACTIONS.get(action, ("その他の操作", "Other operation"))
+    ja, en = AUDIT_ACTIONS.get(action, TEXT["audit_other"])
     return en if lang == "en" else ja
-
-
-# Where an actual came from (the 経路 column of the revision history).
-SOURCES: dict[str, tuple[str, str]] = {
-    "form": ("入力画面", "Entry form"),
-    "demo": ("サンプルデータ", "Sample data"),
-    "import": ("ファイル取り込み", "File import"),
-    "cli": ("コマンド", "Command line"),
-    "bench": ("性能測定", "Benchmark"),
-}
 
 
 def source_label(source: str | None, lang: str = DEFAULT_LANG) -> str:
@@ -594,11 +229,8 @@ def source_label(source: str | None, lang: str = DEFAULT_LANG) -> str:
     if not source:
         return "―"
     kind, _, detail = str(source).partition(":")
-    ja, en = SOURCES.get(kind, ("その他", "Other"))
-    word = en if lang == "en" else ja
-    if not detail:
-        return word
-    return f"{word} ({detail})" if lang == "en" else f"{word}（{detail}）"
+    word = t(f"source_{kind}" if f"source_{kind}" in TEXT else "source_other", lang)
+    return paren(word, detail, lang) if detail else word
 
 
 def actor_label(actor: str | None, lang: str = DEFAULT_LANG) -> str:
@@ -606,16 +238,10 @@ def actor_label(actor: str | None, lang: str = DEFAULT_LANG) -> str:
     if not actor:
         return "―"
     if actor.startswith("cli:"):
-        name = actor[4:]
-        return f"Command line ({name})" if lang == "en" else f"コマンド操作（{name}）"
+        return t("actor_cli", lang).format(name=actor[4:])
     if actor == "anonymous":
-        return "Not logged in" if lang == "en" else "未ログイン"
+        return t("actor_anonymous", lang)
     return actor
-
-
-def t(key: str, lang: str = DEFAULT_LANG) -> str:
-    ja, en = TEXT[key]
-    return en if lang == "en" else ja
 
 
 WORK_FIELDS = ("previous_work", "this_year", "next_years")
@@ -628,8 +254,3 @@ def work_headings(fiscal_year: int, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """
     prev, this, nxt = (fiscal_year_short(fiscal_year + d) for d in (-1, 0, 1))
     return {field: t(f"dash_{field}", lang).format(prev=prev, this=this, next=nxt) for field in WORK_FIELDS}
-
-
-from kpi.text.catalog_pages import PAGE_TEXT  # noqa: E402  (the pages' words, kept apart)
-
-TEXT.update(PAGE_TEXT)

@@ -16,8 +16,9 @@ from kpi.domain.fiscal import Month
 from kpi.domain.frames import is_missing
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status, severity
+from kpi.text.catalog import t
 from kpi.text.fmt import percent
-from kpi.text.labels import status_text
+from kpi.text.labels import month_label, paren, status_text
 
 NEEDS_REASON = frozenset({Status.CAUTION.value, Status.DELAYED.value})
 
@@ -32,13 +33,12 @@ class Note:
 
     def line(self, lang: str = "ja") -> str:
         """「2026年10月・市民課 実績メモ: …」 (plain text; escape before Markdown)."""
-        label = Month.parse(self.month).label_ja() if lang == "ja" else self.month
-        if lang == "ja":
-            kind = "実績メモ" if self.kind == "note" else "自己評価"
-        else:
-            kind = "Note" if self.kind == "note" else "Self-assessment"
-        about = f"（{self.subject}）" if self.subject else ""
-        return f"{label}・{self.department} {kind}{about}: {self.text}"
+        kind = t(f"why_kind_{self.kind}", lang)
+        if self.subject:
+            kind = paren(kind, self.subject, lang)
+        return t("why_note_line", lang).format(
+            month=month_label(self.month, lang), department=self.department, kind=kind, text=self.text
+        )
 
 
 @dataclass(frozen=True)
@@ -112,17 +112,13 @@ def causes(items: pd.DataFrame, lang: str = "ja") -> dict[int, tuple[str, ...]]:
     for r in items.loc[[s in NEEDS_REASON for s in items["status"]]].to_dict("records"):
         label = status_text(r["status"], lang)
         if r["kind"] == "milestone":
-            due = Month.parse(str(r["month"]))
-            when = due.label_ja() if lang == "ja" else str(due)
-            text = (
-                f"{label}: マイルストーン {r['name']}（{when}予定・未完了）"
-                if lang == "ja"
-                else f"{label}: milestone {r['name']} (due {when}, not done)"
-            )
+            when = month_label(str(r["month"]), lang)
+            text = t("why_milestone", lang).format(status=label, name=r["name"], month=when)
         else:
             ratio = percent(r.get("ratio"), missing="")
-            extra = f"（進捗率 {ratio}）" if ratio and lang == "ja" else (f" ({ratio})" if ratio else "")
-            text = f"{label}: {'指標' if lang == 'ja' else 'indicator'} {r['name']}{extra}"
+            text = t("why_indicator", lang).format(status=label, name=r["name"])
+            if ratio:
+                text = paren(text, t("why_ratio", lang).format(ratio=ratio), lang)
         out.setdefault(int(r["project"]), []).append((severity(r["status"]), text))
     return {no: tuple(t for _, t in sorted(lines, key=lambda x: x[0])) for no, lines in out.items()}
 

@@ -17,7 +17,7 @@ import streamlit as st
 from kpi.domain.permissions import ROLES, Actor, PermissionDenied
 from kpi.store.accounts import AuthError, actor_by_email, login, refresh_actor
 from kpi.store.db import transaction
-from kpi.text.labels import t
+from kpi.text.catalog import t
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -32,10 +32,6 @@ Loaded = dict[str, tuple[int, float | None, str]]  # code → (revision, value, 
 
 
 # Labels are bound when drawn (partial), not read later: AppTest formats options afterwards.
-def _month_label(m: str, ja: bool) -> str:
-    return Month.parse(m).label_ja() if ja else m
-
-
 def _assessment_label(s: str, lang: str, unset: str) -> str:
     return status_text(s, lang) if s else unset
 
@@ -119,7 +115,7 @@ def month_choice(year: int, as_of: Month, today: date) -> Month:
         tr("entry_month"),
         labels,
         index=labels.index(str(default)),
-        format_func=partial(_month_label, ja=lang() == "ja"),
+        format_func=partial(catalog_labels.month_label, lang=lang()),
         placeholder=tr("choose_option"),
         key=f"{KEY}month",
     )

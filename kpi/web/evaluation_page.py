@@ -22,7 +22,7 @@ from kpi.cycle.evaluations import (
 )
 from kpi.domain import clock
 from kpi.domain.fiscal import Month
-from kpi.domain.inquiry import Action, State, TransitionRefused, allowed_actions, state_label
+from kpi.domain.inquiry import Action, State, TransitionRefused, allowed_actions
 from kpi.domain.permissions import PermissionDenied, can_write_project
 from kpi.domain.plan import PlanData
 from kpi.domain.rating import EvaluationRejected, rating_scale
@@ -30,7 +30,7 @@ from kpi.domain.write_scope import first_writable
 from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_action
 from kpi.store.writes import read, with_retry
 from kpi.text.fmt import number, text
-from kpi.text.labels import status_text
+from kpi.text.labels import state_label, status_text
 from kpi.text.rating import rating_text
 from kpi.web import auth, cache, markup, prefs, widgets, words
 

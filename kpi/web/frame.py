@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from string import Template
 
 import streamlit as st
 
 from kpi.services import incident
+from kpi.text.catalog import t
 from kpi.web.prefs import KEY_LANG, _seed_from_query, lang
 from kpi.web.words import current_app_title, tr
 
@@ -16,14 +18,17 @@ STATIC = Path(__file__).resolve().parent / "static"
 # from fonts.gstatic.com at every load, which offline city networks cannot reach.
 PAGE_ICON = STATIC / "page_icon.png"
 CSS_FILE = STATIC / "app.css"
-JA_ONLY = "/* ja-only:"  # the file's rules from this comment on are for Japanese pages only
 
 
 @cache
-def _css() -> tuple[str, str]:
-    """The app's CSS as two <style> blocks, read once: every page's, and the Japanese pages'."""
-    common, _, japanese = CSS_FILE.read_text(encoding="utf-8").partition(JA_ONLY)
-    return f"<style>\n{common}</style>\n", f"<style>\n{JA_ONLY}{japanese}</style>\n"
+def _css() -> Template:
+    """The app's CSS as one <style> block, read once; ``$choose``/``$limit`` are the uploader's words."""
+    return Template(f"<style>\n{CSS_FILE.read_text(encoding='utf-8')}</style>\n")
+
+
+def css(language: str) -> str:
+    """The app's CSS with the file uploader's words in ``language`` (from the catalog)."""
+    return _css().substitute(choose=t("uploader_choose", language), limit=t("uploader_limit", language))
 
 
 def page_setup(title_key: str | None = None) -> None:
@@ -32,8 +37,7 @@ def page_setup(title_key: str | None = None) -> None:
     # ?lang=en must count before the first word is drawn (the tab title comes first).
     _seed_from_query(KEY_LANG, "lang", ["ja", "en"])
     st.set_page_config(page_title=current_app_title(), page_icon=str(PAGE_ICON), layout="wide")
-    common, japanese = _css()
-    st.markdown(common + (japanese if lang() == "ja" else ""), unsafe_allow_html=True)
+    st.markdown(css(lang()), unsafe_allow_html=True)
 
 
 def _show_incident(exc: Exception) -> bool:
@@ -58,3 +62,4 @@ def guard() -> None:
     ctx = get_script_run_ctx()
     if ctx is not None and hasattr(ctx, "on_script_error"):
         ctx.on_script_error = _show_incident
+

@@ -12,12 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from kpi.cycle.inquiry_sheet import (
-    OUTCOME_LABELS,
     InquiryImportRejected,
     departments,
     import_inquiry,
     inquiry_workbook,
     preview_inquiry_import,
+    preview_table,
     workbook_filename,
 )
 from kpi.cycle.reminders import app_url, department_reminders
@@ -30,13 +30,13 @@ from kpi.domain.inquiry import (
     State,
     TransitionRefused,
     allowed_actions,
-    kind_label,
-    state_label,
 )
 from kpi.domain.permissions import Actor, PermissionDenied, can_write_project
 from kpi.domain.plan import PlanData
 from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_action, close_inquiry, open_inquiry
 from kpi.store.writes import read, with_retry
+from kpi.text.catalog import t
+from kpi.text.labels import owed_kind_label, owed_text, state_label
 from kpi.text.rating import rating_text
 from kpi.web import cache, widgets
 from kpi.web.prefs import lang
@@ -84,13 +84,13 @@ def owed_list(data: PlanData, items: list[OwedItem], department: str) -> None:
         of_kind = [i for i in own if i.kind == kind]
         if not of_kind:
             continue
-        st.markdown(f"**{tr('inq_kind_count').format(label=kind_label(kind, lang()), n=len(of_kind))}**")
+        st.markdown(f"**{t('owed_kind_count', lang()).format(kind=owed_kind_label(kind, lang()), n=len(of_kind))}**")
         for item in of_kind:
             page = PAGE_OF[item.page.split("?")[0]]
             params = {"project": str(item.project_no)} if item.kind == "evaluation" else {}
             st.page_link(
                 page,
-                label=f"{data.project_labels.get(item.project_no, item.project_name)}: {item.line(lang())}",
+                label=f"{data.project_labels.get(item.project_no, item.project_name)}: {owed_text(item, lang())}",
                 query_params=params,
                 icon=":material/arrow_forward:",
             )
@@ -135,17 +135,7 @@ def submit_buttons(
 
 
 def _preview_table(data: PlanData, preview: Any) -> None:
-    rows = preview.rows
-    table = {
-        tr("project"): [data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}") for r in rows],
-        tr("inq_outcome"): [OUTCOME_LABELS[r.outcome] for r in rows],
-        f"{tr('inq_workbook')}: {tr('ev_rating')}": [rating_text(r.workbook.rating or None, lang()) for r in rows],
-        f"{tr('inq_workbook')}: {tr('ev_reason')}": [r.workbook.reason for r in rows],
-        f"{tr('inq_database')}: {tr('ev_rating')}": [rating_text(r.database.rating or None, lang()) for r in rows],
-        f"{tr('inq_database')}: {tr('ev_reason')}": [r.database.reason for r in rows],
-        tr("ev_comment"): [r.message for r in rows],
-    }
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    st.dataframe(preview_table(preview, lang(), data.project_labels), hide_index=True, width="stretch")
 
 
 def workbook_section(actor: Actor, year: int, data: PlanData, department: str) -> None:

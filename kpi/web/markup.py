@@ -9,10 +9,9 @@ from typing import Any
 from kpi.domain.frames import is_missing
 from kpi.domain.status import Status
 from kpi.text import fmt
-from kpi.text.labels import (
-    STATUS_STYLES,
-    status_label,
-)
+from kpi.text.catalog import t
+from kpi.text.labels import paren, status_label
+from kpi.text.palette import STATUS_STYLES
 from kpi.web.prefs import lang
 from kpi.web.words import _fiscal_month_name, tr
 
@@ -116,9 +115,7 @@ def sparkline_html(name: str, unit: str, points: list[tuple[int, float]]) -> str
     from kpi.charts.data import format_value
     from kpi.charts.sparkline import sparkline_svg
 
-    values = ("、" if lang() == "ja" else ", ").join(
-        f"{_fiscal_month_name(i)} {format_value(v, unit)}" for i, v in sorted(points)
-    )
+    values = t("list_sep", lang()).join(f"{_fiscal_month_name(i)} {format_value(v, unit)}" for i, v in sorted(points))
     detail = f"{tr('spark_label')}: {values}" if values else tr("spark_none")
-    label = f"{name}（{detail}）" if lang() == "ja" else f"{name} ({detail})"
+    label = paren(name, detail, lang())
     return sparkline_svg(points, label, fmt.MISSING)

@@ -10,33 +10,32 @@ import streamlit as st
 from kpi import PROJECT_ROOT
 from kpi.domain import clock
 from kpi.domain.fiscal import Month, fiscal_months, latest_ended_month
-from kpi.domain.plan import PlanData, level_words
+from kpi.domain.plan import PlanData
 from kpi.store.db import database_url
-from kpi.text.labels import (
-    DEFAULT_LANG,
-)
+from kpi.text.catalog import DEFAULT_LANG
+from kpi.text.labels import language_name, month_label, year_label
 from kpi.web import auth as auth_ui
 from kpi.web.auth import current_actor
 from kpi.web.cache import cached_chart_data, cached_fiscal_years, cached_plan_data, current_version, engine, engine_for
 from kpi.web.markup import md_text
 from kpi.web.prefs import KEY_AS_OF, KEY_LANG, KEY_YEAR, _persist, _restore, _seed_from_query, lang
-from kpi.web.words import _month_label, _year_label, current_app_title, level_names, tr
+from kpi.web.words import current_app_title, tr
 
 ROOT = PROJECT_ROOT  # page files are named from here
 
 
-# (file, Japanese label, English label, icon, admin only)
-PAGES: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("app.py", "全体概要", "Overview", ":material/dashboard:", False),
-    ("pages/1_measures.py", "重点施策別", "By measure", ":material/flag:", False),
-    ("pages/2_projects.py", "実施事業", "Projects", ":material/assignment:", False),
-    ("pages/3_schedule.py", "工程表", "Schedule", ":material/calendar_month:", False),
-    ("pages/4_entry.py", "実績入力", "Enter actuals", ":material/edit_note:", False),
-    ("pages/5_reports.py", "レポート", "Reports", ":material/print:", False),
-    ("pages/6_evaluation.py", "期末評価", "Year-end evaluation", ":material/grading:", False),
-    ("pages/9_inquiry.py", "あなたの課の照会", "Your department's inquiry", ":material/inbox:", False),
-    ("pages/7_history.py", "変更履歴", "Change log", ":material/history:", True),
-    ("pages/8_admin.py", "計画管理", "Plan admin", ":material/settings:", True),
+# (file, catalog key of its name, icon, admin only)
+PAGES: tuple[tuple[str, str, str, bool], ...] = (
+    ("app.py", "page_overview", ":material/dashboard:", False),
+    ("pages/1_measures.py", "page_measures", ":material/flag:", False),
+    ("pages/2_projects.py", "page_projects", ":material/assignment:", False),
+    ("pages/3_schedule.py", "page_schedule", ":material/calendar_month:", False),
+    ("pages/4_entry.py", "page_entry", ":material/edit_note:", False),
+    ("pages/5_reports.py", "page_reports", ":material/print:", False),
+    ("pages/6_evaluation.py", "page_evaluation", ":material/grading:", False),
+    ("pages/9_inquiry.py", "page_inquiry", ":material/inbox:", False),
+    ("pages/7_history.py", "page_history", ":material/history:", True),
+    ("pages/8_admin.py", "page_admin", ":material/settings:", True),
 )
 
 
@@ -96,9 +95,9 @@ def sidebar() -> tuple[int | None, Month]:
     with st.sidebar:
         st.markdown(f"**{md_text(current_app_title())}**")
         admin = bool(current_actor() and current_actor().is_admin)  # type: ignore[union-attr]
-        for path, ja, en, icon, admin_only in PAGES:
+        for path, key, icon, admin_only in PAGES:
             if (ROOT / path).exists() and (admin or not admin_only):
-                st.page_link(path, label=en if lang() == "en" else level_words(ja, level_names()), icon=icon)
+                st.page_link(path, label=tr(key), icon=icon)
         st.divider()
         year: int | None = None
         if years:
@@ -114,7 +113,7 @@ def sidebar() -> tuple[int | None, Month]:
                 on_change=_persist,
                 args=(KEY_YEAR,),
                 # The language is bound now, not read when called: AppTest formats values later.
-                format_func=partial(_year_label, ja=lang() == "ja"),
+                format_func=partial(year_label, lang=lang()),
             )
             months = [str(m) for m in fiscal_months(year) if m <= max(default_as_of, Month(year, 4))]
             wanted = str(min(default_as_of, Month(year + 1, 3)))
@@ -129,7 +128,7 @@ def sidebar() -> tuple[int | None, Month]:
                 key=f"_w{KEY_AS_OF}",
                 on_change=_persist,
                 args=(KEY_AS_OF,),
-                format_func=partial(_month_label, ja=lang() == "ja"),
+                format_func=partial(month_label, lang=lang()),
             )
         _seed_from_query(KEY_LANG, "lang", ["ja", "en"])
         _restore(KEY_LANG, DEFAULT_LANG)
@@ -139,7 +138,7 @@ def sidebar() -> tuple[int | None, Month]:
             key=f"_w{KEY_LANG}",
             on_change=_persist,
             args=(KEY_LANG,),
-            format_func=lambda v: "日本語" if v == "ja" else "English",
+            format_func=language_name,
             horizontal=True,
         )
         login_box()

@@ -11,7 +11,8 @@ from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
 from kpi.services.overview import MissingRow, StatusChange
 from kpi.services.page_views import plan_tree, tree_page
-from kpi.text.labels import LEGEND_ORDER, unreported_text
+from kpi.text.labels import plan_year_label, unreported_text
+from kpi.text.palette import LEGEND_ORDER
 from kpi.web import markup, nav, widgets
 from kpi.web.prefs import lang
 from kpi.web.words import level_names, month_label, tr
@@ -104,5 +105,5 @@ def plan_tree_table(policies: pd.DataFrame, measures: pd.DataFrame, projects: pd
 
 def caption(data: PlanData, as_of: Month) -> None:
     """「市 ・ 令和8年度 ・ 基準月 2026年10月」 under the title."""
-    year_label = tr("page_year_label").format(label=data.label, year=data.year)
+    year_label = plan_year_label(data, lang())
     st.caption(f"{data.municipality} ・ {year_label} ・ {tr('as_of')} {month_label(as_of)}")

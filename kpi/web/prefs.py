@@ -6,9 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from kpi.text.labels import (
-    DEFAULT_LANG,
-)
+from kpi.text.catalog import DEFAULT_LANG
 
 KEY_YEAR = "kpi_fiscal_year"
 

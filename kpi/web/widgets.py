@@ -16,11 +16,9 @@ from kpi.domain.status import Status
 from kpi.domain.statuses import HISTORY_KEYS
 from kpi.services.page_views import MeasureView
 from kpi.text import fmt
-from kpi.text.labels import (
-    LEGEND_ORDER,
-    actor_label,
-    source_label,
-)
+from kpi.text.catalog import t
+from kpi.text.labels import actor_label, month_short, source_label
+from kpi.text.palette import LEGEND_ORDER
 from kpi.web import auth as auth_ui
 from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
 from kpi.web.markup import chip_html, esc, mini_chip_html, name_cell, sparkline_html, table_html
@@ -64,7 +62,7 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
     # A thousand projects × twelve chips are 1.5 MB of HTML for the browser to parse: a page at a time.
     shown = page_of(shown, HISTORY_PER_PAGE, "history_page", "dash_history_page")
     language = lang()
-    header = [tr("project"), *[str(int(m[5:])) + ("月" if language == "ja" else "") for m in months]]
+    header = [tr("project"), *[month_short(m, language) for m in months]]
     rows = [
         (
             "",
@@ -173,14 +171,14 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     Column ``x`` is renamed from the catalog key ``col_x`` when there is one.
     """
     from kpi.domain.clock import local_time_text
-    from kpi.text.labels import TEXT
+    from kpi.text.catalog import TEXT
 
     shown = frame.copy()
     for col in TIME_COLUMNS:
         if col in shown.columns:
             shown[col] = [local_time_text(v) for v in shown[col]]
     if "is_sample" in shown.columns:
-        mark = "サンプル" if lang() == "ja" else "sample"
+        mark = t("sample_mark", lang())
         shown["is_sample"] = [mark if bool(v) else "" for v in frame["is_sample"]]
     if "source" in shown.columns:
         shown["source"] = [source_label(v, lang()) for v in frame["source"]]

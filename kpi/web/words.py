@@ -7,15 +7,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi.domain.fiscal import Month, fiscal_year_label
+from kpi.domain.fiscal import Month
 from kpi.domain.permissions import public_author
 from kpi.domain.plan import DEFAULT_LEVELS, level_words
 from kpi.store.db import database_url
-from kpi.text.labels import (
-    actor_label,
-    app_title,
-    t,
-)
+from kpi.text import labels
+from kpi.text.catalog import t
+from kpi.text.labels import actor_label, app_title, generic_levels, plan_names_apply
 from kpi.web.auth import current_actor
 from kpi.web.cache import cached_departments, cached_plan_levels, cached_plan_titles, current_version
 from kpi.web.prefs import KEY_YEAR, lang
@@ -23,8 +21,8 @@ from kpi.web.prefs import KEY_YEAR, lang
 
 def level_names() -> tuple[str, ...]:
     """The chosen year's level names (else the latest year's); English keeps its generic words."""
-    if lang() == "en":
-        return (t("policy", "en"), t("measure", "en"), t("project", "en"))
+    if not plan_names_apply(lang()):
+        return generic_levels(lang())
     url = database_url()
     levels = cached_plan_levels(url, current_version(url))
     chosen = st.session_state.get(KEY_YEAR)
@@ -47,7 +45,7 @@ def tr(key: str) -> str:
     text = t(key, lang())
     # Only a label naming a level reads the plan: the error message of a page whose database
     # failed must not need the database.
-    if lang() == "en" or not any(word in text for word in DEFAULT_LEVELS):
+    if not plan_names_apply(lang()) or not any(word in text for word in DEFAULT_LEVELS):
         return text
     return level_words(text, level_names())
 
@@ -68,21 +66,10 @@ def author_text(author: Any) -> str:
     return actor_label(public_author(str(author), viewer, departments, tr("author_staff")), lang())
 
 
-def _year_label(year: int, ja: bool) -> str:
-    return fiscal_year_label(year) if ja else f"FY{year}"
-
-
 def month_label(month: Month) -> str:
     """「2026年10月」 in Japanese, 2026-10 in English."""
-    return month.label_ja() if lang() == "ja" else str(month)
-
-
-def _month_label(month: str, ja: bool) -> str:
-    return Month.parse(month).label_ja() if ja else month
+    return labels.month_label(month, lang())
 
 
 def _fiscal_month_name(index: int) -> str:
-    from kpi.charts.data import EN_MONTHS
-
-    month = (index + 2) % 12 + 1  # fiscal month 1 is April
-    return f"{month}月" if lang() == "ja" else EN_MONTHS[month - 1]
+    return labels.month_short((index + 2) % 12 + 1, lang())  # fiscal month 1 is April

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kpi.text.catalog import t
 from kpi.web.nav import PAGES
 
 from .conftest import go, login, screenshot, wait_for_app
@@ -44,7 +45,8 @@ def test_every_page_has_no_serious_or_critical_axe_violation(
     wait_for_app(page)
     login(page)
     found: dict[str, list[str]] = {}
-    for path, label, _en, _icon, _admin in PAGES:
+    for path, key, _icon, _admin in PAGES:
+        label = t(key)
         go(page, label)
         page.get_by_role("heading").first.wait_for()
         page.wait_for_timeout(800)  # plotly draws its SVG after the script has finished

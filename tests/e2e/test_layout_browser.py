@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from kpi.text.catalog import t
 from kpi.web.nav import PAGES
 
 from .conftest import login, screenshot
@@ -125,7 +126,8 @@ def test_wide_screen_caps_the_content_width(admin_page: Any, artifacts_dir: Path
 def test_a4_landscape_print_of_every_page_has_no_overlapping_blocks(admin_page: Any, artifacts_dir: Path) -> None:
     page = admin_page
     overlaps: dict[str, list[str]] = {}
-    for path, label, _en, _icon, _admin in PAGES:
+    for path, key, _icon, _admin in PAGES:
+        label = t(key)
         _go(page, label)
         page.emulate_media(media="print")
         page.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape at 96 dpi

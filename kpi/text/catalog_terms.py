@@ -1,0 +1,230 @@
+"""Catalog entries for the plan's cycle and its outputs: months, fiscal years, inquiry states
+and what a department owes, the inquiry workbook's preview, 期末評価 ratings, report tables,
+charts and the audit log's field names.
+
+Same shape as ``kpi.text.catalog.TEXT`` (key → (Japanese, English)) and registered into it
+at the end of ``kpi.text.catalog``: call these through ``t(key, lang)`` like every other entry.
+"""
+
+from __future__ import annotations
+
+TERMS: dict[str, tuple[str, str]] = {
+    # Month names (the table form 「10月」 / "Oct"): kpi.text.labels.month_short.
+    "month_1": ("1月", "Jan"),
+    "month_2": ("2月", "Feb"),
+    "month_3": ("3月", "Mar"),
+    "month_4": ("4月", "Apr"),
+    "month_5": ("5月", "May"),
+    "month_6": ("6月", "Jun"),
+    "month_7": ("7月", "Jul"),
+    "month_8": ("8月", "Aug"),
+    "month_9": ("9月", "Sep"),
+    "month_10": ("10月", "Oct"),
+    "month_11": ("11月", "Nov"),
+    "month_12": ("12月", "Dec"),
+    # Fiscal years: {reiwa} is 令和8年度 / R8 (kpi.domain.fiscal), {year} the western year.
+    "year_label": ("{reiwa}", "FY{year}"),
+    "year_short": ("{short}", "FY{year}"),
+    "year_short_of": ("{short}年度", "FY{year}"),
+    # Small joins: a detail in brackets, a list.
+    "paren": ("{text}（{detail}）", "{text} ({detail})"),
+    "list_sep": ("、", ", "),
+    "language_ja": ("日本語", "日本語"),
+    "language_en": ("English", "English"),
+    "sample_mark": ("サンプル", "sample"),
+    # Streamlit's file uploader's own words, replaced by CSS (kpi.web.frame.css).
+    "uploader_choose": ("ファイルを選ぶ", "Upload"),
+    "uploader_limit": ("1ファイル200MBまで", "200MB per file"),
+    # Pages in the sidebar (kpi.web.nav.PAGES).
+    "page_overview": ("全体概要", "Overview"),
+    "page_measures": ("重点施策別", "By measure"),
+    "page_projects": ("実施事業", "Projects"),
+    "page_schedule": ("工程表", "Schedule"),
+    "page_entry": ("実績入力", "Enter actuals"),
+    "page_reports": ("レポート", "Reports"),
+    "page_evaluation": ("期末評価", "Year-end evaluation"),
+    "page_inquiry": ("あなたの課の照会", "Your department's inquiry"),
+    "page_history": ("変更履歴", "Change log"),
+    "page_admin": ("計画管理", "Plan admin"),
+    # The 期末評価 workflow's states (kpi.domain.inquiry.State) and steps (Action).
+    "state_not_started": ("未着手", "Not started"),
+    "state_in_progress": ("入力中", "In progress"),
+    "state_submitted": ("提出済", "Submitted"),
+    "state_returned": ("差戻し", "Returned"),
+    "state_confirmed": ("確定", "Confirmed"),
+    "action_save": ("保存", "save"),
+    "action_submit": ("提出", "submit"),
+    "action_return": ("差戻し", "return"),
+    "action_confirm": ("確定", "confirm"),
+    "action_reopen": ("確定の解除", "reopen"),
+    "refuse_admin_only": (
+        "期末評価の{action}: 管理者（admin）のみ実行できます",
+        "Evaluation {action}: administrators only",
+    ),
+    "refuse_no_edit": (
+        "期末評価の{action}: 担当部署・関係部署の編集者または管理者のみ実行できます",
+        "Evaluation {action}: editors of the project's departments or administrators only",
+    ),
+    "refuse_confirmed": (
+        "確定した期末評価は読み取り専用です（{action}できません）。管理者が確定を解除すると修正できます",
+        "A confirmed evaluation is read only (no {action}); an administrator can reopen it",
+    ),
+    "refuse_submitted_save": (
+        "提出済の期末評価は修正できません。管理者の差戻しを受けてから修正してください",
+        "A submitted evaluation cannot be changed until an administrator returns it",
+    ),
+    "refuse_submit_first_save": (
+        "{state}の期末評価は提出できません。評価を入力・保存してから提出してください",
+        "An evaluation that is {state} cannot be submitted: enter and save it first",
+    ),
+    "refuse_other": ("{state}の期末評価は{action}できません", "An evaluation that is {state} allows no {action}"),
+    # What a department owes (kpi.domain.inquiry.OwedItem): kinds and one line per item.
+    "owed_evaluation": ("期末評価", "Year-end evaluation"),
+    "owed_actual": ("実績の未入力", "Missing actuals"),
+    "owed_milestone": ("期限を過ぎた●", "Overdue ●"),
+    "owed_assessment": ("自己評価", "Self-assessment"),
+    "owed_kind_count": ("{kind}（{n}）", "{kind} ({n})"),
+    "owed_line_evaluation": ("期末評価（{state}）", "Year-end evaluation ({state})"),
+    "owed_line_actual": ("{name}: {months}の実績", "{name}: actuals of {months}"),
+    "owed_months_sep": ("・", ", "),
+    "owed_line_milestone": ("● {name}（{month}）の完了報告", "● {name} ({month}): report completion"),
+    "owed_line_assessment": ("{month}の自己評価（最終: {last}）", "Self-assessment of {month} (last: {last})"),
+    "owed_line_assessment_never": ("{month}の自己評価（未報告）", "Self-assessment of {month} (never reported)"),
+    # The inquiry workbook's upload preview (kpi.cycle.inquiry_sheet).
+    "inq_outcome_change": ("取り込む", "Import"),
+    "inq_outcome_unchanged": ("変更なし", "No change"),
+    "inq_outcome_conflict": ("競合", "Conflict"),
+    "inq_outcome_error": ("エラー", "Error"),
+    "inq_msg_unchanged": ("変更はありません", "No change"),
+    "inq_msg_change": ("取り込みます", "Will be imported"),
+    "inq_msg_not_department": ("{department}の実施事業ではありません", "Not a project of {department}"),
+    "inq_msg_conflict": (
+        "書き出し後にデータベースの評価が更新されています（書き出し時 第{exported}版 → 現在 第{current}版）。"
+        "現在の評価を確認し、照会シートを書き出し直してください",
+        "The evaluation changed in the database after the export (revision {exported} → {current}). "
+        "Check the current evaluation and export the workbook again",
+    ),
+    "inq_msg_rating": (
+        "実績の検証評価を一覧から選んでください（{allowed}）: {typed}",
+        "Choose the rating from the list ({allowed}): {typed}",
+    ),
+    "inq_msg_blank": ("空欄", "empty"),
+    "inq_msg_too_long": (
+        "{label}は{max}文字以内で入力してください（{n}文字）",
+        "{label}: at most {max} characters ({n})",
+    ),
+    "inq_msg_state": ("評価は{state}のため変更できません", "The evaluation is {state} and cannot be changed"),
+    "inq_msg_no_permission": (
+        "この実施事業に書き込む権限がありません",
+        "You may not write this project",
+    ),
+    "inq_msg_join": ("。", ". "),
+    "inq_col_reason": ("左記の状況・理由等", "Situation and reasons"),
+    "inq_col_new_issues": ("新たに生じた課題等", "New issues"),
+    # 期末評価 ratings (the default scale; a configured one is shown as configured).
+    "rating_A": ("達成", "Achieved"),
+    "rating_B": ("概ね達成", "Mostly achieved"),
+    "rating_C": ("未達成", "Not achieved"),
+    "rating_D": ("評価不能", "Cannot be evaluated"),
+    "rating_unfilled": ("未記入", "Not filled"),
+    # The suggested rating's reasons (kpi.cycle.evaluations.suggest_rating).
+    "suggest_nothing": (
+        "判定できる実績・完了報告・自己評価がありません",
+        "No actual, completed milestone or self-assessment to judge by",
+    ),
+    "suggest_delayed": (
+        "遅延している指標・マイルストーン・自己評価があります",
+        "An indicator, milestone or self-assessment is delayed",
+    ),
+    "suggest_caution": (
+        "注意の指標・マイルストーン・自己評価があります",
+        "An indicator, milestone or self-assessment needs caution",
+    ),
+    "suggest_no_data": ("未入力または基準値未設定の指標があります", "An indicator has no data or no baseline"),
+    "suggest_short": ("目標値に届いていない指標があります（順調）", "An indicator is on track but short of its target"),
+    "suggest_not_due": (
+        "報告の時期が来ていない指標があります（予定）",
+        "An indicator's figure is not due yet (planned)",
+    ),
+    "suggest_all_done": (
+        "すべての指標が達成、マイルストーンが完了（または予定どおり）です",
+        "Every indicator achieved, every milestone completed (or on schedule)",
+    ),
+    # Report scopes and tables (kpi.reports).
+    "scope_all": ("全体", "Whole plan"),
+    "scope_policy": ("基本方針", "Policy "),
+    "scope_measure": ("重点施策", "Measure "),
+    "scope_project": ("実施事業", "Project "),
+    "rep_subtitle": ("{year}・基準月 {month}・対象 {scope}", "{year} · as of {month} · {scope}"),
+    "rep_h_no": ("No", "No."),
+    "rep_h_measure": ("重点施策", "Measure"),
+    "rep_h_project": ("実施事業", "Project"),
+    "rep_h_department": ("担当部署", "Department"),
+    "rep_h_status": ("状況", "Status"),
+    "rep_h_breakdown": ("指標・●の内訳", "Indicators and ●"),
+    "rep_h_assessment": ("自己評価", "Self-assessment"),
+    "rep_h_indicator": ("指標", "Indicator"),
+    "rep_h_baseline": ("基準値", "Baseline"),
+    "rep_h_target": ("目標値", "Target"),
+    "rep_h_expected": ("計画値", "Planned"),
+    "rep_h_actual": ("実績値", "Actual"),
+    "rep_h_ratio": ("進捗率", "Ratio"),
+    "rep_h_unreported": ("未報告", "Unreported"),
+    "rep_h_item": ("項目（●）", "Item (●)"),
+    "rep_h_due": ("予定月", "Due"),
+    "rep_h_completed": ("完了日", "Completed"),
+    "rep_h_why": (
+        "理由・メモ（注意・遅延の原因／最新の実績メモ／自己評価）",
+        "Why (causes of caution/delay, latest note, self-assessment)",
+    ),
+    "rep_final_target": ("最終目標 {year} {value}", "final target {year} {value}"),
+    "rep_unreported_months": ("{n}か月", "{n} mo."),
+    "unreported_months": ("{n}か月未報告", "{n} months unreported"),
+    # What explains a status (kpi.text.why).
+    "why_kind_note": ("実績メモ", "Note"),
+    "why_kind_assessment": ("自己評価", "Self-assessment"),
+    "why_note_line": ("{month}・{department} {kind}: {text}", "{month}・{department} {kind}: {text}"),
+    "why_milestone": (
+        "{status}: マイルストーン {name}（{month}予定・未完了）",
+        "{status}: milestone {name} (due {month}, not done)",
+    ),
+    "why_indicator": ("{status}: 指標 {name}", "{status}: indicator {name}"),
+    "why_ratio": ("進捗率 {ratio}", "{ratio}"),
+    # Charts (kpi.charts).
+    # A schedule's month: 「10月」 in its plan's year, 「R9 4月」 after it; ISO in English.
+    "schedule_month": ("{month}", "{iso}"),
+    "schedule_month_of": ("{year} {month}", "{iso}"),
+    # The audit log (kpi.text.audit_text): names of detail fields and why a login failed.
+    "audit_field_value": ("値", "value"),
+    "audit_field_previous": ("以前", "before"),
+    "audit_field_revision": ("版", "revision"),
+    "audit_field_note": ("備考", "note"),
+    "audit_field_reason": ("理由", "reason"),
+    "audit_field_source": ("経路", "source"),
+    "audit_field_fiscal_year": ("年度", "fiscal year"),
+    "audit_field_comment": ("コメント", "comment"),
+    "audit_field_rating": ("評価", "rating"),
+    "audit_field_deadline": ("提出期限", "deadline"),
+    "audit_field_email": ("メール", "e-mail"),
+    "audit_field_role": ("役割", "role"),
+    "audit_field_departments": ("部署", "departments"),
+    "audit_field_baseline": ("基準値", "baseline"),
+    "audit_field_target": ("目標値", "target"),
+    "audit_field_target_factor": ("目標係数", "target factor"),
+    "audit_field_monthly_plan": ("月別計画", "monthly plan"),
+    "audit_field_on_track_threshold": ("順調のしきい値", "on-track threshold"),
+    "audit_field_caution_threshold": ("注意のしきい値", "caution threshold"),
+    "audit_other": ("その他の操作", "Other operation"),
+    "login_reason_unknown user": ("登録のない利用者名", "unknown user name"),
+    "login_reason_disabled": ("無効にされたアカウント", "disabled account"),
+    "login_reason_locked": ("ロック中のアカウント", "locked account"),
+    # Where an actual came from and who did it (kpi.text.labels.source_label, actor_label).
+    "source_form": ("入力画面", "Entry form"),
+    "source_demo": ("サンプルデータ", "Sample data"),
+    "source_import": ("ファイル取り込み", "File import"),
+    "source_cli": ("コマンド", "Command line"),
+    "source_bench": ("性能測定", "Benchmark"),
+    "source_other": ("その他", "Other"),
+    "actor_cli": ("コマンド操作（{name}）", "Command line ({name})"),
+    "actor_anonymous": ("未ログイン", "Not logged in"),
+}
