@@ -20,6 +20,7 @@ from kpi.services.actuals_files import FileFormatError, template_csv
 from kpi.services.actuals_form import CellInput, EntryRow
 from kpi.services.entry_page import assessment_changes, entry_months, milestone_changes
 from kpi.store.writes import EntryError, read
+from kpi.text import labels as catalog_labels
 from kpi.text.fmt import exact, number, plain_markdown, text
 from kpi.text.labels import status_text
 from kpi.web import cache, markup
