@@ -49,22 +49,22 @@ def _vline_xs(fig) -> list[float]:
 
 
 def test_linear_projection_follows_a_straight_line_to_march() -> None:
-    assert charts.linear_projection([(5, 50.0), (6, 60.0), (7, 70.0)], 12) == pytest.approx(120.0)
+    assert chart_data.linear_projection([(5, 50.0), (6, 60.0), (7, 70.0)], 12) == pytest.approx(120.0)
 
 
 def test_linear_projection_uses_only_the_last_three_months() -> None:
     points = [(1, 1000.0), (2, 0.0), (5, 10.0), (6, 20.0), (7, 30.0)]
-    assert charts.linear_projection(points, 12) == pytest.approx(80.0)
+    assert chart_data.linear_projection(points, 12) == pytest.approx(80.0)
 
 
 def test_linear_projection_is_least_squares_over_noisy_points() -> None:
     # Points (1,1), (2,3), (3,2): slope 0.5, intercept 1 → 7 at x = 12.
-    assert charts.linear_projection([(1, 1.0), (2, 3.0), (3, 2.0)], 12) == pytest.approx(7.0)
+    assert chart_data.linear_projection([(1, 1.0), (2, 3.0), (3, 2.0)], 12) == pytest.approx(7.0)
 
 
 def test_linear_projection_needs_two_months() -> None:
-    assert charts.linear_projection([(4, 10.0)], 12) is None
-    assert charts.linear_projection([], 12) is None
+    assert chart_data.linear_projection([(4, 10.0)], 12) is None
+    assert chart_data.linear_projection([], 12) is None
 
 
 def test_chart_filename_and_config_give_a_2x_png_named_after_the_chart() -> None:
@@ -104,8 +104,8 @@ def test_projection_is_dotted_to_march_and_labels_the_year_end_value(data: PlanD
     projection = _trace(fig, "年度末予測（直近の傾向）")
     assert projection.line.dash == "dot"
     assert list(projection.x) == [7, 12]
-    points = charts.indicator_points(data, "04-mynumber-card-rate")
-    expected = charts.linear_projection([p for p in points if p[0] <= 7], 12)
+    points = chart_data.indicator_points(data, "04-mynumber-card-rate")
+    expected = chart_data.linear_projection([p for p in points if p[0] <= 7], 12)
     assert projection.y[-1] == pytest.approx(expected)
     label = next(a for a in fig.layout.annotations if a.name == "label:projection")
     assert label.text.startswith("年度末予測 ")

@@ -81,3 +81,17 @@ def test_the_import_contracts_hold() -> None:
     out = subprocess.run([*cmd, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "BROKEN" not in out.stdout
+
+
+def test_pages_import_neither_sqlalchemy_nor_the_orm_models() -> None:
+    """Pages receive frames and frozen dataclasses (ORM rows detach and do not pickle in a cache)."""
+    import ast
+
+    found = []
+    for page in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            found += [f"{page.name}: {n}" for n in names if n.split(".")[0] == "sqlalchemy" or n == "kpi.store.models"]
+    assert found == []

@@ -16,6 +16,7 @@ from kpi.domain.statuses import indicator_statuses
 from kpi.services.overview import missing_rows
 from kpi.store.db import transaction
 from kpi.store.reads import plan_data
+from kpi.text.labels import owed_text
 
 CODE = "04-mynumber-card-rate"  # monthly, project 4 (市民課)
 
@@ -68,7 +69,7 @@ def test_a_gap_before_a_later_report_is_missing_though_the_old_overview_rule_mis
     assert CODE not in set(old["id"])
     # The inquiry (and the reminders built on it) owe the same month.
     owed = [i for i in owed_items(data, as_of, {}, inquiry_open=False) if i.kind == "actual" and i.project_no == 4]
-    assert [i.text for i in owed] == ["マイナンバーカード保有率: 2026年5月の実績"]
+    assert [owed_text(i) for i in owed] == ["マイナンバーカード保有率: 2026年5月の実績"]
 
 
 def test_a_quarterly_indicator_owes_only_due_months_after_its_latest_report(plan: PlanData) -> None:

@@ -21,10 +21,7 @@ from kpi.charts.data import (
     AS_OF_COLOR,
     IndicatorChartData,
     as_of_text,
-    format_value,
     indicator_chart_data,
-    indicator_points,
-    linear_projection,
     month_tick,
 )
 from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, TEXT_PX, TITLE_PX
@@ -38,16 +35,11 @@ from kpi.text.labels import plan_year_label, status_text, year_short
 from kpi.text.palette import FONT_STACK, STATUS_STYLES
 
 __all__ = [
-    "as_of_text",
     "chart_config",
     "chart_filename",
-    "format_value",
     "gantt_chart",
     "indicator_chart",
     "indicator_figure",
-    "indicator_points",
-    "linear_projection",
-    "month_tick",
 ]
 
 BAR_COLOR = "#CFD8DC"

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from kpi.services.actuals import ActualInput, ActualsRejected, RowError
+from kpi.services.actuals import ActualInput
 
 COLUMNS = ("indicator_id", "month", "value", "note", "reason")
 REQUIRED = ("indicator_id", "month", "value")
@@ -138,9 +138,7 @@ def template_csv() -> bytes:
 
 __all__ = [
     "COLUMNS",
-    "ActualsRejected",
     "FileFormatError",
-    "RowError",
     "read_actuals_bytes",
     "read_actuals_file",
     "template_csv",

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.text.catalog import TEXT
+from kpi.text.catalog import TEXT, t
 from kpi.text.fmt import MISSING, number
-from kpi.text.labels import actor_label, audit_action_label, source_label, state_label, state_of_label, status_label, t
+from kpi.text.labels import actor_label, audit_action_label, source_label, state_label, state_of_label, status_label
 
 
 def _w(lang: str, ja: str, en: str) -> str:

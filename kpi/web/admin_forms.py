@@ -15,8 +15,8 @@ from kpi.domain.plan import PlanData
 from kpi.services import admin_page, plan_admin
 from kpi.store.accounts import AccountError
 from kpi.store.writes import EntryError, read, with_retry
+from kpi.text.catalog import t
 from kpi.text.fmt import MISSING, exact, number, plain_markdown
-from kpi.text.labels import t
 from kpi.web import cache, widgets
 from kpi.web.prefs import lang
 from kpi.web.words import tr

@@ -103,6 +103,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
     """One indicator: its progress chart, and beside it the status chip, the numbers and,
     for 注意/遅延, why (the latest note and self-assessment)."""
     from kpi.charts import figures as charts
+    from kpi.charts.data import format_value
 
     code = str(row["id"])
     left, right = st.columns([3, 1], vertical_alignment="center")
@@ -117,10 +118,10 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
         suffix = fmt.percent(ratio, missing="")
         chip(row["status"], suffix)
         facts = [
-            (tr("actual"), charts.format_value(row.get("actual"), unit)),
-            (tr("expected"), charts.format_value(row.get("expected"), unit)),
-            (tr("target"), charts.format_value(row.get("target"), unit)),
-            (tr("baseline"), charts.format_value(row.get("baseline"), unit)),
+            (tr("actual"), format_value(row.get("actual"), unit)),
+            (tr("expected"), format_value(row.get("expected"), unit)),
+            (tr("target"), format_value(row.get("target"), unit)),
+            (tr("baseline"), format_value(row.get("baseline"), unit)),
             (tr("dash_last_reported"), html.unescape(esc(row.get("month")))),
         ]
         months = int(row.get("unreported_months") or 0)
