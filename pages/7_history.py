@@ -1,6 +1,6 @@
 """変更履歴: every write in the audit log, filtered, exportable as CSV (administrators only).
 
-Filters and pages run in the database (kpi.audit_query): a page reads 100 entries, never the
+Filters and pages run in the database (kpi.store.audit_query): a page reads 100 entries, never the
 whole log; the CSV is made only when the button is pressed, in batches.
 """
 

@@ -86,7 +86,7 @@ def layer_of(item: pytest.Item) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if not any(m in item.keywords for m in LAYER_MARKERS if m != "browser"):
+        if not {m.name for m in item.iter_markers()} & set(LAYER_MARKERS):
             item.add_marker(layer_of(item))
 
 

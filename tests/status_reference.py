@@ -1,5 +1,5 @@
 """The indicator status rule as it was written before the one-pass status history: each call
-starts from nothing. tests/test_status_history.py checks kpi.status against it, verbatim."""
+starts from nothing. tests/domain/test_status_history.py checks kpi.domain.status against it, verbatim."""
 
 from __future__ import annotations
 

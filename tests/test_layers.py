@@ -95,3 +95,11 @@ def test_pages_import_neither_sqlalchemy_nor_the_orm_models() -> None:
                 names = [node.module]
             found += [f"{page.name}: {n}" for n in names if n.split(".")[0] == "sqlalchemy" or n == "kpi.store.models"]
     assert found == []
+
+
+def test_every_test_collected_has_exactly_one_layer_marker(request: pytest.FixtureRequest) -> None:
+    from tests.conftest import LAYER_MARKERS
+
+    for item in request.session.items:
+        layers = {m.name for m in item.iter_markers()} & set(LAYER_MARKERS)
+        assert len(layers) == 1, f"{item.nodeid}: {sorted(layers)}"

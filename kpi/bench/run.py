@@ -1,6 +1,6 @@
 """``python -m kpi benchmark``: how long each page and command takes, beside its floor.
 
-``--scale S|M|L`` picks the data set (kpi.bench_data: S the real plan with sample actuals,
+``--scale S|M|L`` picks the data set (kpi.bench.data: S the real plan with sample actuals,
 M the real plan for ten years, L a generated 1,000 projects × 10 years); ``--database-url``
 runs it on another database (an empty one, e.g. PostgreSQL; the data set is built there
 once). Every page is timed under Streamlit's AppTest, cold (caches cleared) and warm (a
@@ -267,7 +267,7 @@ def run(
     port: int | None = None,
 ) -> list[Line]:
     """Time every line, or with ``only`` the lines whose name contains one of its words; with
-    ``browser`` also the big pages in headless Chromium (kpi.bench_browser)."""
+    ``browser`` also the big pages in headless Chromium (kpi.bench.browser)."""
     from kpi.store.bootstrap import import_plan
 
     lines: list[Line] = []

@@ -304,7 +304,7 @@ def indicator_chart_data(
 ) -> IndicatorChartData:
     """Monthly actuals against the expected trajectory and the target, as of ``as_of``.
 
-    ``status`` is this indicator's row of ``kpi.evaluate.indicator_statuses`` (status and
+    ``status`` is this indicator's row of ``kpi.domain.statuses.indicator_statuses`` (status and
     ratio for the subtitle and the as-of marker). Only actuals up to ``as_of`` are drawn,
     so that the chart tells what was known then.
     """

@@ -1,9 +1,9 @@
 """Plotly figures for the screen: indicator progress and 工程表 (Gantt).
 
 An indicator chart's content (series, reference lines, labels and their positions, axes)
-comes from ``kpi.chart_data.indicator_chart_data``; this module only draws it with plotly,
+comes from ``kpi.charts.data.indicator_chart_data``; this module only draws it with plotly,
 as ``kpi.reports.print_charts`` draws the same data with matplotlib for PDFs and PNGs. No
-Streamlit here. One palette (``kpi.labels.STATUS_STYLES``) and one font stack
+Streamlit here. One palette (``kpi.text.palette.STATUS_STYLES``) and one font stack
 (``FONT_STACK``) for every chart. Titles carry the indicator (or project) and the as-of month
 so that a screenshot stands alone.
 """
@@ -98,7 +98,7 @@ def indicator_chart(
     lang: str = "ja",
     height: int = 400,
 ) -> go.Figure:
-    """The screen figure of one indicator (see ``kpi.chart_data.indicator_chart_data``)."""
+    """The screen figure of one indicator (see ``kpi.charts.data.indicator_chart_data``)."""
     return indicator_figure(indicator_chart_data(data, code, as_of, status, lang), height)
 
 
@@ -166,7 +166,7 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
     title = "<br>".join(_esc(line) for line in chart.title_lines)
     subtitle = "<br>".join(_esc(line) for line in chart.subtitle_lines)
     # The screen uses the print sizes (+1 px for the title) so that the nominal label sizes of
-    # kpi.chart_data hold in a report column as narrow as 440 px.
+    # kpi.charts.data hold in a report column as narrow as 440 px.
     top = int(20 + LINE_GAP * (TITLE_PX + 1) * len(chart.title_lines) + LINE_GAP * TEXT_PX * len(chart.subtitle_lines))
     _base_layout(fig, title, subtitle, height, top + 8)
     fig.update_layout(
@@ -219,7 +219,7 @@ def gantt_chart(
 ) -> go.Figure:
     """The 工程表 of one or more projects: bars with their text, ● milestones in status colour.
 
-    ``statuses`` is ``kpi.evaluate.indicator_statuses`` (its milestone rows colour the ●).
+    ``statuses`` is ``kpi.domain.statuses.indicator_statuses`` (its milestone rows colour the ●).
     With several projects each project gets a bold header row above its items.
     """
     months = gantt_months(data.year)

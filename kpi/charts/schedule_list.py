@@ -26,7 +26,7 @@ from kpi.text.labels import year_short
 class ScheduleMark:
     month: str  # "2026-10"
     text: str
-    status: str  # a kpi.status.Status value
+    status: str  # a kpi.domain.status.Status value
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 table people read (aligned for Japanese text), CSV or JSON.
 
 The parser is kpi.cli.main. This command starts without loading the write paths (the
-actuals, bootstrap, demo and import modules; tests/test_status_startup.py checks it).
+actuals, bootstrap, demo and import modules; tests/store/test_status_startup.py checks it).
 """
 
 from __future__ import annotations

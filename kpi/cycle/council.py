@@ -4,7 +4,7 @@ existing 工程表 export (kpi.reports.schedule_sheet) with the summary put in f
 
 XLSX: a 総括 sheet first, then the 工程表 sheets. PDF: the summary pages, then the 工程表
 pages (the two PDFs are joined with pypdf). Every text cell goes through
-``kpi.cellsafe.neutralise``.
+``kpi.text.cellsafe.neutralise``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 実績の検証評価 (a rating), 左記の状況・理由等 (reason) and 新たに生じた課題や特に留意すべき
 状況の変化等 (new issues) — plus a suggested rating and the 総括 table of 経営戦略課.
 
-Evaluations are append-only (kpi.models.Evaluation): saving adds a revision and the latest
+Evaluations are append-only (kpi.store.models.Evaluation): saving adds a revision and the latest
 is current. Editors evaluate the projects of their departments, admins any project; every
 save is audited.
 

@@ -1,4 +1,4 @@
-"""Reminders: one Japanese message per department listing what it owes (kpi.inquiry.owed_items),
+"""Reminders: one Japanese message per department listing what it owes (kpi.domain.inquiry.owed_items),
 with links to the pages where each item is done, sent through SMTP.
 
 SMTP settings come from the environment, or the same keys in ``.streamlit/secrets.toml``

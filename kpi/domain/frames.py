@@ -6,7 +6,7 @@ store or the status evaluation goes through :func:`none_for_missing`: a column t
 any missing value becomes an ``object`` column whose missing cells are ``None``. A column
 without missing values keeps its dtype, so arithmetic on complete columns stays fast.
 
-After this boundary, code asks ``value is None`` (or uses :mod:`kpi.fmt`), never
+After this boundary, code asks ``value is None`` (or uses :mod:`kpi.text.fmt`), never
 ``math.isnan``.
 """
 

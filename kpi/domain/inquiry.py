@@ -4,7 +4,7 @@ database, no Streamlit.
 Each project's 期末評価 moves 未着手 → 入力中 → 提出済 → 確定, or 提出済 → 差戻し (with the
 admin's comment) → 入力中. Editors of the project's departments save and submit; admins
 return, confirm and reopen (a 確定 evaluation is read-only until reopened). Admins may also
-do what editors do. The store functions (``kpi.inquiry_store``) call ``transition`` before
+do what editors do. The store functions (``kpi.store.inquiry``) call ``transition`` before
 every write and audit the result.
 
 What a department owes (``owed_items``), counted for the projects whose 担当部署 it is:

@@ -1,7 +1,7 @@
 """Status rules: how monthly numbers become 達成 / 順調 / 注意 / 遅延.
 
 Pure functions over plain values; no database, no Streamlit. The README's "Status rules"
-section documents every rule here with a worked example; tests/test_status.py pins each
+section documents every rule here with a worked example; tests/domain/test_status.py pins each
 boundary.
 """
 

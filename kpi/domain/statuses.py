@@ -1,7 +1,7 @@
 """Statuses of a whole fiscal year as of a month, as DataFrames.
 
 Pure over ``PlanData`` (already read from the store): the status rules of
-``kpi.status`` applied to every indicator, milestone and self-assessment, then rolled up to
+``kpi.domain.status`` applied to every indicator, milestone and self-assessment, then rolled up to
 実施事業, 重点施策 and 基本方針. Pages, the CLI and reports all call these.
 """
 
@@ -141,7 +141,7 @@ def indicator_statuses(data: PlanData, as_of: Month, prepared: PreparedYear | No
     """One row per indicator and per ● milestone, with the CLI's columns and more for the UI.
 
     Extra columns: project_name, measure_no, policy_no, month (m*), status_label-free codes
-    only; the UI adds labels from kpi.labels. ``prepared``: the year's ``prepare_year(data)``
+    only; the UI adds labels from kpi.text.labels. ``prepared``: the year's ``prepare_year(data)``
     (or of a larger ``PlanData`` this is part of), when the caller shares one.
     """
     projects = {int(p["project_no"]): p for p in records(data.projects)}

@@ -1,5 +1,5 @@
 """What a report holds: the scope (全体 / 基本方針 / 重点施策 / 実施事業) and the tables of one
-as-of month, computed from ``PlanData`` with the same rules as the dashboard (kpi.evaluate).
+as-of month, computed from ``PlanData`` with the same rules as the dashboard (kpi.domain.statuses).
 
 Pure: no database, no Streamlit. The PDF, XLSX and PNG writers and the レポート page all
 draw the same ``ReportContent``.
@@ -190,7 +190,7 @@ class ReportContent:
     generated_on: date | None = None
     # Why each 注意/遅延 project in scope is so: project id → lines (causes, note, self-assessment).
     why: dict[int, list[str]] = field(default_factory=dict)
-    # Each project's status at the end of every month April → as-of (kpi.evaluate.status_history).
+    # Each project's status at the end of every month April → as-of (kpi.domain.statuses.status_history).
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
     lang: str = "ja"  # the page follows the visitor's language; PDF and XLSX are Japanese
     levels: tuple[str, ...] = DEFAULT_LEVELS  # the plan's level names, top first

@@ -27,7 +27,7 @@ PNG_DPI = 200  # print quality: a chart half an A4 page wide stays sharp
 MPL_VA = {"middle": "center"}
 MARGIN_B = 46  # x ticks and the legend below the plot
 DASHES = {"solid": "-", "dash": (0, (5, 3)), "dot": (0, (1, 2)), "dashdot": (0, (6, 2, 1, 2))}
-# plotly marker symbols (kpi.labels.STATUS_STYLES) → matplotlib markers, filled or open.
+# plotly marker symbols (kpi.text.palette.STATUS_STYLES) → matplotlib markers, filled or open.
 MARKERS = {
     "star": ("*", True),
     "circle": ("o", True),

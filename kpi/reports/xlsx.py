@@ -5,7 +5,7 @@ cumulative, expected, status), マイルストーン, 自己評価, 期末評価
 with their shape (e.g. '○ 順調') and filled with their colour, so the sheet reads in grey.
 Numbers stay numbers, rounded to their indicator's precision and shown with separators;
 ratios are percentages; a missing value reads 「―」. Every text cell goes through
-``kpi.cellsafe.neutralise`` so that no cell is ever run as a formula.
+``kpi.text.cellsafe.neutralise`` so that no cell is ever run as a formula.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reading actuals files: CSV (UTF-8, UTF-8 with BOM, or CP932 as Japanese Excel writes it)
 and XLSX, with the columns ``indicator_id,month,value,note,reason`` (note and reason optional).
 
-Reading only turns a file into rows with their line numbers; ``kpi.actuals`` checks and
+Reading only turns a file into rows with their line numbers; ``kpi.services.actuals`` checks and
 saves them, all or nothing.
 """
 

@@ -58,7 +58,7 @@ def preview_import(
     """Read and check an upload without writing; every row error is listed.
 
     ``reason`` is the correction reason for every changed row without its own.
-    Raises kpi.importers.FileFormatError when the file as a whole cannot be read.
+    Raises kpi.services.actuals_files.FileFormatError when the file as a whole cannot be read.
     """
     require_admin(actor, "実績の一括取り込み")
     rows = read_actuals_bytes(data, filename)

@@ -19,12 +19,12 @@ from kpi.text.why import Why, why_indicators, why_projects
 @dataclass(frozen=True)
 class MeasureView:
     data: PlanData  # the year with only this 重点施策's projects
-    indicators: pd.DataFrame  # kpi.evaluate.indicator_statuses of those projects
+    indicators: pd.DataFrame  # kpi.domain.statuses.indicator_statuses of those projects
     projects: pd.DataFrame
-    measure: dict[str, Any]  # its row of kpi.evaluate.measure_statuses
+    measure: dict[str, Any]  # its row of kpi.domain.statuses.measure_statuses
     why_indicators: dict[str, Why]
     why_projects: dict[int, Why]
-    history: pd.DataFrame  # kpi.evaluate.status_history
+    history: pd.DataFrame  # kpi.domain.statuses.status_history
     # Indicator id → (fiscal month index, value as charted) up to the as-of month: the sparkline.
     series: dict[str, list[tuple[int, float]]]
 
@@ -54,8 +54,8 @@ def measure_view(data: PlanData, no: int, as_of: Month, lang: str = "ja") -> Mea
 @dataclass(frozen=True)
 class ProjectView:
     data: PlanData  # the year with only this project
-    indicators: pd.DataFrame  # kpi.evaluate.indicator_statuses of the project
-    status: dict[str, Any]  # its row of kpi.evaluate.project_statuses
+    indicators: pd.DataFrame  # kpi.domain.statuses.indicator_statuses of the project
+    status: dict[str, Any]  # its row of kpi.domain.statuses.project_statuses
     why: Why  # why the project stands as it does now
     why_indicators: dict[str, Why]
     # (month, status before, status after, why as it stood that month for 注意/遅延, else None)

@@ -1,6 +1,6 @@
 """Local accounts: argon2 password hashes, roles, departments and login throttling.
 
-No Streamlit and no command line here: the sidebar form (kpi.auth_ui), the admin page and
+No Streamlit and no command line here: the sidebar form (kpi.web.auth), the admin page and
 ``python -m kpi user`` (kpi.cli) all call these functions. Write functions take the Session
 first and the acting user; every change (and every failed or refused login) lands in the
 audit log.

@@ -40,7 +40,7 @@ def filter_audit(
 ) -> pd.DataFrame:
     """Entries by user, action, date range (inclusive, local dates of ``at``) and free text.
 
-    ``actions`` are codes (``actual.save``); on a frame of ``kpi.audit_text.readable_log`` they
+    ``actions`` are codes (``actual.save``); on a frame of ``kpi.text.audit_text.readable_log`` they
     match its ``code`` column. ``logins=False`` leaves out sign-in events (``auth.*``).
     """
     out = frame

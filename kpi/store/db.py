@@ -151,7 +151,7 @@ def transaction(engine: Engine, write: bool = False) -> Iterator[Session]:
     ``write=True`` makes the check-then-write of a save atomic against other writers: on
     SQLite the transaction takes the database's write lock at its start (BEGIN IMMEDIATE),
     so a month lock cannot be committed between a save's lock check and its insert; on
-    PostgreSQL the write functions lock the fiscal year's row (``kpi.locks.hold_year``).
+    PostgreSQL the write functions lock the fiscal year's row (``kpi.store.locks.hold_year``).
     """
     with Session(engine, expire_on_commit=False) as session, session.begin():
         if write and engine.dialect.name == "sqlite":

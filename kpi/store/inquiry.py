@@ -1,5 +1,5 @@
 """The year-end inquiry in the database: open/close it, move evaluations through their
-states (kpi.inquiry's rules), department contact e-mails. Every write checks the acting
+states (kpi.domain.inquiry's rules), department contact e-mails. Every write checks the acting
 user's permissions here and lands in the audit log.
 """
 

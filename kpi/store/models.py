@@ -107,7 +107,7 @@ class Project(Base):
     expected_effect: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(400))
     # Named after their place in the plan's fiscal year (migration 0004 renamed until_r7,
-    # r8_plan, r9_onward); their headings are computed from the year (kpi.labels.work_headings).
+    # r8_plan, r9_onward); their headings are computed from the year (kpi.text.labels.work_headings).
     previous_work: Mapped[str] = mapped_column(Text, default="")
     this_year: Mapped[str] = mapped_column(Text, default="")
     next_years: Mapped[str] = mapped_column(Text, default="")

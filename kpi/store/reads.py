@@ -82,7 +82,7 @@ def milestone_by_code(session: Session, year: int, code: str) -> tuple[Milestone
 def _frame(session: Session, stmt: Any, columns: list[str] | None = None) -> pd.DataFrame:
     """Rows of a select as a DataFrame; columns are named by the select's labels unless given.
 
-    This is the read model's boundary: a missing value is None, never NaN (kpi.frames).
+    This is the read model's boundary: a missing value is None, never NaN (kpi.domain.frames).
     """
     result = session.execute(stmt)
     names = columns if columns is not None else list(result.keys())

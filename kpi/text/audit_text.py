@@ -1,7 +1,7 @@
 """The audit log as people read it: each entry's operation in words and its detail as a
 sentence (「値 87.5（前回 85）・第2版・経路: 入力画面」), in Japanese or English.
 
-Pure: takes the frame of ``kpi.audit_query.audit_log`` (detail as JSON text) and returns a
+Pure: takes the frame of ``kpi.store.audit_query.audit_log`` (detail as JSON text) and returns a
 frame for the 変更履歴 table and its CSV. The raw codes stay in the database and in
 ``audit_log``; only this view translates them.
 """

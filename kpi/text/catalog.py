@@ -1,6 +1,6 @@
 """The one catalog of every word a person reads, in Japanese and English: ``TEXT`` and ``t()``.
 
-Each entry is ``key → (Japanese, English)``; both are non-empty (tests/test_catalog.py).
+Each entry is ``key → (Japanese, English)``; both are non-empty (tests/text/test_catalog.py).
 Code outside ``kpi/text`` never writes a word or a language branch itself: it calls
 ``t(key, lang)`` (or a small function of ``kpi.text.labels`` built on it, such as
 ``state_label`` or ``month_label``) and ``str.format`` for the values.

@@ -178,7 +178,7 @@ def owed_text(item: OwedItem, lang: str = DEFAULT_LANG) -> str:
 
 
 # Audit-log operations (the codes kpi writes with store.audit) in words, for 変更履歴.
-# tests/test_audit_text.py finds every code written in kpi/ and asks for its words here.
+# tests/text/test_audit_text.py finds every code written in kpi/ and asks for its words here.
 AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "actual.save": ("実績の保存", "Actual saved"),
     "actual.import": ("実績の一括取り込み", "Actuals imported"),

@@ -29,7 +29,7 @@ class StatusStyle:
 # Colours chosen for a grey printout as much as for the screen: the four project statuses
 # sit on four clearly different lightness levels (CIELAB L* about 25 / 43 / 69 / 92), each
 # status differs from its neighbour in the legend, and every label keeps WCAG AA contrast
-# (4.5:1) on its fill. tests/test_palette.py holds these steps.
+# (4.5:1) on its fill. tests/text/test_palette.py holds these steps.
 STATUS_STYLES: dict[Status, StatusStyle] = {
     Status.ACHIEVED: StatusStyle("達成", "Achieved", "◎", "#1565C0", "#FFFFFF", "star"),
     Status.ON_TRACK: StatusStyle("順調", "On track", "○", "#66BB6A", "#000000", "circle"),

@@ -105,7 +105,7 @@ def why_indicators(data: PlanData, as_of: Month) -> dict[str, Why]:
 def causes(items: pd.DataFrame, lang: str = "ja") -> dict[int, tuple[str, ...]]:
     """Per project: its indicators and ● milestones that are 注意/遅延, worst first.
 
-    ``items`` is ``kpi.evaluate.indicator_statuses``: this names what made a project red.
+    ``items`` is ``kpi.domain.statuses.indicator_statuses``: this names what made a project red.
     """
     out: dict[int, list[tuple[int, str]]] = {}
     # Only the 注意/遅延 rows become dicts (a few hundred of 5,000 at L).

@@ -1,8 +1,8 @@
 """Streamlit glue for accounts: the sidebar login form, logout, and the login requirement.
 
-kpi.ui.sidebar() calls ``draw_login`` inside the sidebar and then ``require_login``; this
-module does not import kpi.ui (the dependency goes one way). The logged-in user is a
-``kpi.permissions.Actor`` in ``st.session_state[KEY_USER]``; pages pass it to the write
+``kpi.web.nav.sidebar()`` calls ``draw_login`` inside the sidebar and then ``require_login``;
+this module imports no other module of kpi.web (the dependency goes one way). The logged-in user is a
+``kpi.domain.permissions.Actor`` in ``st.session_state[KEY_USER]``; pages pass it to the write
 functions of ``kpi``, which check permissions themselves.
 """
 

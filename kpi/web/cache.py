@@ -34,7 +34,7 @@ CACHE_ENTRIES = 8  # versions of a year's data kept (each write makes a new one)
 
 @dataclass(frozen=True)
 class YearStatuses:
-    indicators: pd.DataFrame  # kpi.evaluate.indicator_statuses
+    indicators: pd.DataFrame  # kpi.domain.statuses.indicator_statuses
     projects: pd.DataFrame
     measures: pd.DataFrame
     policies: pd.DataFrame
@@ -105,7 +105,7 @@ def cached_chart_data(url: str, year: int, version: int) -> PlanData | None:
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
 def cached_prepared_year(url: str, year: int, version: int) -> PreparedYear | None:
-    """The year's indicators prepared once (kpi.evaluate.PreparedYear) for the statuses and the
+    """The year's indicators prepared once (kpi.domain.statuses.PreparedYear) for the statuses and the
     history of every as-of month (shared, read only)."""
     from kpi.domain.statuses import prepare_year
 
@@ -171,7 +171,7 @@ def cached_departments(url: str, version: int) -> dict[str, tuple[str, ...]]:
 def cached_status_history(
     url: str, year: int, as_of: str, version: int, first: str | None = None, projects: tuple[int, ...] | None = None
 ) -> pd.DataFrame | None:
-    """Each project's status per month (kpi.evaluate.status_history), computed once per as-of."""
+    """Each project's status per month (kpi.domain.statuses.status_history), computed once per as-of."""
     from kpi.domain.statuses import status_history
 
     data = cached_plan_data(url, year, version)
@@ -243,7 +243,7 @@ def cached_schedule(
 
 def schedule_of(year: int, as_of: Month, projects: list[int], title: str | None = None) -> tuple[Any, list[Any]]:
     """The 工程表 of ``projects``: the Gantt figure (kpi.charts.gantt_chart) and its list form
-    for phones (kpi.schedule_list), built once per data version (shared, read only)."""
+    for phones (kpi.charts.schedule_list), built once per data version (shared, read only)."""
     url = database_url()
     key = tuple(int(n) for n in projects)
     made = cached_schedule(url, year, str(as_of), current_version(url), key, lang(), title)

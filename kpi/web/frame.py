@@ -55,11 +55,10 @@ def guard() -> None:
     of the script (and of fragments) and shows nothing more when it returns True. Setting it
     at the top of each run keeps pages free of try/except and of an extra indentation
     level. If a later Streamlit drops the hook, ``client.showErrorDetails = "none"`` in
-    .streamlit/config.toml still hides the details (tests/test_error_guard.py notices).
+    .streamlit/config.toml still hides the details (tests/web/test_error_guard.py notices).
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     if ctx is not None and hasattr(ctx, "on_script_error"):
         ctx.on_script_error = _show_incident
-

@@ -65,7 +65,7 @@ def _cell(cell: str) -> str:
 
 
 def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:
-    """The 工程表 as a list (``kpi.schedule_list``): for phones, where a Gantt chart is unreadable."""
+    """The 工程表 as a list (``kpi.charts.schedule_list``): for phones, where a Gantt chart is unreadable."""
     from kpi.charts.schedule_list import month_short
 
     def month(m: str) -> str:

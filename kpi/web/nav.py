@@ -148,7 +148,7 @@ def sidebar() -> tuple[int | None, Month]:
 
 
 def login_box() -> None:
-    """Login / logout in the sidebar (accounts: see kpi.auth)."""
+    """Login / logout in the sidebar (accounts: see kpi.store.accounts)."""
     auth_ui.draw_login(engine(), lang())
 
 

@@ -4,7 +4,7 @@ Other browser tests reuse them: ``streamlit_server`` yields the base URL of a se
 database prepared with the real plan and the sample data (today = 2026-11-24);
 ``browser_page`` gives a fresh Playwright page in Debian's Chromium. Without
 /usr/bin/chromium the tests skip, except in CI (env CI set), where they fail. Chromium's
-launch and the server come from kpi.bench_browser, shared with ``benchmark --browser``.
+launch and the server come from kpi.bench.browser, shared with ``benchmark --browser``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Tests across the layers: another plan, several years, generated plans, scale, both languages."""

@@ -1,0 +1,1 @@
+"""Tests of kpi.cli and the benchmark command."""

@@ -1,0 +1,1 @@
+"""Tests of kpi.domain: the pure rules (status, fiscal calendar, permissions, the workflow)."""

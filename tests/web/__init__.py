@@ -1,0 +1,1 @@
+"""Tests of kpi.web and the pages, run by Streamlit's AppTest."""
