@@ -285,7 +285,7 @@ def test_pages_of_the_fictional_plan_render_without_nan(
 
     monkeypatch.setenv("KPI_DATABASE_URL", url)
     monkeypatch.setenv("KPI_TODAY", TODAY.isoformat())
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     if page:
         at.switch_page(page)

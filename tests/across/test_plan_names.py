@@ -109,7 +109,7 @@ def test_overview_tab_and_sidebar_name_the_plan(plan_url: str, monkeypatch: pyte
 
     # AppTest runs the page in this process; ui.page_setup looks the function up on the module.
     monkeypatch.setattr(streamlit, "set_page_config", record)
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     assert titles and titles[-1] == "テスト県DX推進計画 進捗ダッシュボード"
     sidebar = "\n".join(m.value for m in at.sidebar.markdown)

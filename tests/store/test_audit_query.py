@@ -108,8 +108,7 @@ def test_history_page_shows_one_page_and_pages_to_older_entries(app_env: str) ->
 
     from kpi.store.bootstrap import import_plan
     from kpi.store.db import DEFAULT_PLAN, make_engine
-
-    from .conftest import ROOT
+    from tests.conftest import ROOT
 
     engine = make_engine(app_env)
     import_plan(engine, DEFAULT_PLAN, ADMIN)

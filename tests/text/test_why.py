@@ -12,7 +12,7 @@ from kpi.services.actuals import ActualInput, record_actuals
 from kpi.store.db import make_engine, transaction
 from kpi.store.reads import plan_data
 from kpi.text.why import why_indicators, why_projects
-from tests.conftest import ADMIN, TODAY
+from tests.conftest import ADMIN, ROOT, TODAY
 
 OCTOBER = Month(2026, 10)
 NOTE = "システム改修の遅れにより10月の公開が11月にずれ込んだ"
@@ -78,7 +78,7 @@ def test_every_delayed_project_on_the_measure_page_shows_its_reason(demo_app: st
     engine.dispose()
     projects = project_statuses(data, OCTOBER)
     why = why_projects(data, OCTOBER)
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     checked = 0
     for measure in data.measures["measure_no"]:
         at.switch_page("pages/1_measures.py")
@@ -133,7 +133,7 @@ def test_report_pdf_xlsx_and_page_show_why_and_status_by_month(demo_app: str) ->
     row3 = next(r for r in history if r[0] == "03 窓口DXの推進")
     assert row3[1:] == ("○ 順調", "○ 順調", "△ 注意", "× 遅延", "× 遅延", "× 遅延", "× 遅延")
 
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/5_reports.py").run()
     assert not at.exception
     assert any(h.value == "注意・遅延の理由" for h in at.subheader)

@@ -15,14 +15,14 @@ from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.store.reads import plan_data
 from kpi.web import cache
-from tests.conftest import ADMIN, TODAY
+from tests.conftest import ADMIN, ROOT, TODAY
 
 MEASURES = "pages/1_measures.py"
 CODE = "04-mynumber-card-rate"
 
 
 def _start(lang: str = "ja", **query: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["kpi_lang"] = lang
     at.run()
     assert not at.exception, at.exception

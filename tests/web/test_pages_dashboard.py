@@ -14,7 +14,7 @@ from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.store.reads import plan_data
 from kpi.text.labels import status_text
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ROOT
 
 MEASURES = "pages/1_measures.py"
 PROJECTS = "pages/2_projects.py"
@@ -31,7 +31,7 @@ def _expected_projects(url: str, as_of: Month) -> Any:
 
 
 def _start(page: str | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     if page:
         at.switch_page(page)

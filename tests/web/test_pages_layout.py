@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import ROOT
+
 SCHEDULE = "pages/3_schedule.py"
 
 
@@ -14,7 +16,7 @@ def _html(at: AppTest) -> str:
 
 
 def test_schedule_page_has_the_chart_for_screens_and_a_list_for_phones(demo_app: str) -> None:
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(SCHEDULE).run()
     assert not at.exception, at.exception
     html = _html(at)
@@ -27,7 +29,7 @@ def test_schedule_page_has_the_chart_for_screens_and_a_list_for_phones(demo_app:
 
 
 def test_overview_tables_become_lists_on_phones_and_names_take_two_lines(demo_app: str) -> None:
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     html = _html(at)
     assert html.count('class="kpi-table kpi-list"') == 3  # changes, missing reports, plan tree
@@ -36,7 +38,7 @@ def test_overview_tables_become_lists_on_phones_and_names_take_two_lines(demo_ap
 
 
 def test_schedule_filters_open_from_the_url(demo_app: str) -> None:
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(SCHEDULE)
     at.query_params["schedule_departments"] = "市民課"
     at.run()

@@ -12,14 +12,14 @@ from kpi.domain.permissions import Actor
 from kpi.services.actuals import ActualInput, record_actuals
 from kpi.store.db import make_engine, transaction
 from kpi.store.evaluations import current_evaluations
-from tests.conftest import ADMIN, TODAY
+from tests.conftest import ADMIN, ROOT, TODAY
 
 REPORTS = "pages/5_reports.py"
 EVALUATION = "pages/6_evaluation.py"
 
 
 def _open(page: str, user: Actor | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     at.switch_page(page)
     if user is not None:
