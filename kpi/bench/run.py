@@ -34,7 +34,6 @@ from kpi import PROJECT_ROOT
 from kpi.bench.data import ADMIN, BENCH_PASSWORD, BENCH_USER, Dataset, DatasetRefused, prepare
 from kpi.domain.fiscal import Month
 from kpi.store.db import make_engine
-from kpi.web import cache
 
 # (page file, name). Pages run under app.py as in the browser (st.page_link needs it).
 PAGES = (
@@ -190,6 +189,8 @@ def _trivial_page(cache: Path, repeat: int) -> float:
 
 def _clear_caches() -> None:
     import streamlit as st
+
+    from kpi.web import cache  # here, not at import: the page caches belong to AppTest's runtime
 
     st.cache_data.clear()
     cache.clear_caches()  # the shared plan data and statuses are resources
