@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpi.cli.main import err
 from kpi.cycle.reminders import SmtpConfigError, app_url, department_reminders, send_reminders, smtp_config
 from kpi.domain import clock
 from kpi.domain.fiscal import Month, date_ja, latest_ended_month
@@ -42,10 +43,6 @@ if TYPE_CHECKING:
 REJECTED = (InquiryRejected, PermissionDenied, TransitionRefused, EvaluationRejected)
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 def _engine() -> Engine:
     engine = make_engine()
     upgrade(engine)
@@ -64,9 +61,9 @@ def _year(session: Session, wanted: int | None) -> int | None:
 
 def _no_plan(wanted: int | None) -> int:
     if wanted:
-        _err(f"{wanted}年度の計画がありません。")
+        err(f"{wanted}年度の計画がありません。")
     else:
-        _err("計画が読み込まれていません。python -m kpi init を実行してください。")
+        err("計画が読み込まれていません。python -m kpi init を実行してください。")
     return 1
 
 
@@ -81,7 +78,7 @@ def cmd_inquiry_open(args: argparse.Namespace) -> int:
     try:
         deadline = date.fromisoformat(args.deadline)
     except ValueError:
-        _err(f"--deadline は YYYY-MM-DD で指定してください: {args.deadline}")
+        err(f"--deadline は YYYY-MM-DD で指定してください: {args.deadline}")
         return 2
     with transaction(_engine()) as session:
         year = _year(session, args.fiscal_year)
@@ -90,7 +87,7 @@ def cmd_inquiry_open(args: argparse.Namespace) -> int:
         try:
             info = open_inquiry(session, cli_actor(), year, deadline)
         except REJECTED as exc:
-            _err(str(exc))
+            err(str(exc))
             return 1
     print(f"{year}年度の各課照会を開始しました（提出期限 {_date_text(info.deadline)}）")
     return 0
@@ -104,7 +101,7 @@ def cmd_inquiry_close(args: argparse.Namespace) -> int:
                 return _no_plan(args.fiscal_year)
             close_inquiry(session, cli_actor(), year)
     except REJECTED as exc:
-        _err(str(exc))
+        err(str(exc))
         return 1
     print(f"{year}年度の各課照会を終了しました")
     return 0
@@ -151,14 +148,14 @@ def cmd_remind(args: argparse.Namespace) -> int:
     try:
         as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
     except ValueError as exc:
-        _err(str(exc))
+        err(str(exc))
         return 2
     config = None
     if args.send:
         try:
             config = smtp_config()
         except SmtpConfigError as exc:
-            _err(str(exc))
+            err(str(exc))
             return 1
     with transaction(_engine()) as session:
         year = _year(session, args.fiscal_year)
@@ -167,7 +164,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
         try:
             reminders = department_reminders(session, year, as_of, app_url())
         except InquiryRejected as exc:
-            _err(str(exc))
+            err(str(exc))
             return 1
     if not reminders:
         print(f"{month_label(as_of)}時点で未対応の項目はありません")
@@ -205,7 +202,7 @@ def cmd_department_email(args: argparse.Namespace) -> int:
         try:
             changed = set_department_email(session, cli_actor(), args.department, args.email)
         except REJECTED as exc:
-            _err(str(exc))
+            err(str(exc))
             return 1
     if not changed:
         print(f"{args.department}: 変更はありません")
@@ -229,7 +226,7 @@ def cmd_inquiry_sheet(args: argparse.Namespace) -> int:
         try:
             content = inquiry_workbook(session, year, args.department)
         except InquiryRejected as exc:
-            _err(str(exc))
+            err(str(exc))
             return 1
     Path(args.out).write_bytes(content)
     print(f"{args.out}: {args.department}の照会シート（{year}年度）を書き出しました")
@@ -242,7 +239,7 @@ def cmd_import_inquiry(args: argparse.Namespace) -> int:
     try:
         content = Path(args.file).read_bytes()
     except OSError as exc:
-        _err(f"{args.file}: 読めません: {exc}")
+        err(f"{args.file}: 読めません: {exc}")
         return 1
     try:
         with transaction(_engine()) as session:
@@ -251,12 +248,12 @@ def cmd_import_inquiry(args: argparse.Namespace) -> int:
                 return _no_plan(args.fiscal_year)
             preview = import_inquiry(session, cli_actor(), content, year, args.department, source=Path(args.file).name)
     except InquiryImportRejected as exc:
-        _err(f"{args.file}: 取り込んでいません（データベースは変更されていません）:")
+        err(f"{args.file}: 取り込んでいません（データベースは変更されていません）:")
         for e in exc.errors:
-            _err(f"  {e}")
+            err(f"  {e}")
         return 1
     except REJECTED as exc:
-        _err(f"{args.file}: {exc}")
+        err(f"{args.file}: {exc}")
         return 1
     for r in preview.rows:
         print(f"{r.project_no:02d} {r.project_name}: {outcome_label(r.outcome)}")
@@ -276,7 +273,7 @@ def cmd_council(args: argparse.Namespace) -> int:
     try:
         as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
     except ValueError as exc:
-        _err(str(exc))
+        err(str(exc))
         return 2
     with transaction(_engine()) as session:
         year = _year(session, args.fiscal_year)

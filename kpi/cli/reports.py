@@ -15,6 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from kpi.cli.main import err
 from kpi.cli.status import resolve_year
 from kpi.domain import clock
 from kpi.domain.fiscal import Month, latest_ended_month
@@ -22,10 +23,6 @@ from kpi.reports.content import Scope, ScopeError, scope_projects
 from kpi.reports.service import FORMATS, SCHEDULE_FORMATS, Inputs, load_inputs, report_bytes, schedule_bytes
 from kpi.store.db import make_engine, upgrade
 from kpi.store.reads import fiscal_years
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 def _progress_line(done: int, total: int) -> None:
@@ -50,19 +47,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
         scope = Scope.parse(args.scope)
     except ValueError as exc:
-        _err(str(exc))
+        err(str(exc))
         return 2
     inputs = _inputs(args, as_of)
     if inputs is None:
-        _err("計画が読み込まれていません。python -m kpi init を実行してください。")
+        err("計画が読み込まれていません。python -m kpi init を実行してください。")
         return 1
     try:
         scope_projects(inputs.data, scope)
     except ScopeError as exc:
-        _err(str(exc))
+        err(str(exc))
         return 2
     if inputs.data.has_sample:
-        _err("注意: サンプルデータを含みます（python -m kpi demo --clear で削除）")
+        err("注意: サンプルデータを含みます（python -m kpi demo --clear で削除）")
     out = Path(args.out)
     payload = report_bytes(inputs, as_of, scope, args.format, clock.today(), progress=_progress_line)
     if args.format == "png" and out.suffix.lower() != ".zip":
@@ -82,16 +79,16 @@ def cmd_schedule_sheet(args: argparse.Namespace) -> int:
     try:
         scope = Scope.parse(args.scope)
     except ValueError as exc:
-        _err(str(exc))
+        err(str(exc))
         return 2
     inputs = _inputs(args, latest_ended_month(clock.today()))
     if inputs is None:
-        _err("計画が読み込まれていません。python -m kpi init を実行してください。")
+        err("計画が読み込まれていません。python -m kpi init を実行してください。")
         return 1
     try:
         n = len(scope_projects(inputs.data, scope))
     except ScopeError as exc:
-        _err(str(exc))
+        err(str(exc))
         return 2
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ from kpi.reports.fonts import register_japanese_font
 from kpi.reports.schedule_sheet import schedule_pdf, schedule_xlsx
 from kpi.text.cellsafe import neutralise
 from kpi.text.labels import state_label
-from kpi.text.rating import rating_text
+from kpi.text.rating import UNFILLED, rating_text
 
 TITLE = "期末評価 総括（懇話会資料）"
 HEADER = [
@@ -60,9 +60,7 @@ def _rows(data: PlanData, summary: pd.DataFrame) -> list[list[str]]:
 
 
 def _counts_line(summary: pd.DataFrame) -> str:
-    ratings = "　".join(
-        f"{rating_text(c) if c != '未記入' else '未記入'} {n}件" for c, n in rating_counts(summary).items()
-    )
+    ratings = "　".join(f"{rating_text(None if c == UNFILLED else c)} {n}件" for c, n in rating_counts(summary).items())
     states = "　".join(f"{state_label(s)} {n}件" for s, n in state_counts(summary).items())
     return f"評価: {ratings}\n状態: {states}"
 

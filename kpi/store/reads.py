@@ -1,7 +1,9 @@
 """Reading the plan and its current values from the database into the read model.
 
 Functions take the Session first; the caller owns its lifecycle (one per user action, see
-``kpi.store.db.transaction``). Reads return DataFrames or frozen dataclasses, never ORM objects.
+``kpi.store.db.transaction``). Reads for pages and reports return DataFrames or frozen
+dataclasses, never ORM objects; the lookups for write paths inside kpi (``project_by_no``,
+``indicator_by_code``, ``milestone_by_code``) return the ORM row to change in the same session.
 """
 
 from __future__ import annotations

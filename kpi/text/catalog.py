@@ -375,7 +375,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Read only. Editors of the department or admins can fill this in after logging in.",
     ),
     "ev_current": ("現在の評価", "Current evaluation"),
-    "ev_unfilled": ("未記入", "Not filled"),
     "ev_history": ("履歴", "History"),
     "ev_counts": ("評価ごとの件数", "Projects per rating"),
     "ev_filter_measure": ("重点施策で絞り込み", "Filter by measure"),

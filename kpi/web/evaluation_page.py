@@ -31,7 +31,7 @@ from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_act
 from kpi.store.writes import read, with_retry
 from kpi.text.fmt import number, text
 from kpi.text.labels import state_label, status_text
-from kpi.text.rating import rating_text
+from kpi.text.rating import UNFILLED, rating_text
 from kpi.web import auth, cache, markup, prefs, widgets, words
 
 KEY_PROJECT = "evaluation_project"
@@ -232,7 +232,7 @@ def workflow(
 
     st.subheader(words.tr("ev_current"))
     if cur is None:
-        st.markdown(f"**{words.tr('ev_rating')}**: {words.tr('ev_unfilled')}")
+        st.markdown(f"**{words.tr('ev_rating')}**: {rating_text(None, prefs.lang())}")
     else:
         st.markdown(f"**{words.tr('ev_rating')}**: {rating_text(cur['rating'], prefs.lang())}")
         st.markdown(f"**{words.tr('ev_reason')}**")
@@ -287,7 +287,7 @@ def summary(
     counts = rating_counts(table)
     cols = st.columns(len(counts))
     for col, (code, n) in zip(cols, counts.items(), strict=True):
-        col.metric(rating_text(code, prefs.lang()) if code != "未記入" else words.tr("ev_unfilled"), n)
+        col.metric(rating_text(None if code == UNFILLED else code, prefs.lang()), n)
     st.markdown(f"**{words.tr('ev_state_counts')}**")
     by_state = state_counts(table)
     cols = st.columns(len(by_state))
@@ -302,7 +302,7 @@ def summary(
                 markup.esc(r.measure),
                 markup.esc(r.lead_department),
                 markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else "")),
-                markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {words.tr('ev_unfilled')}"),
+                markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {rating_text(None, prefs.lang())}"),
                 markup.esc(rating_text(r.suggested, prefs.lang()) if r.suggested else "—"),
                 markup.esc(r.reason or "—"),
                 markup.esc(r.new_issues or "—"),

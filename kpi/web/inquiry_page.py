@@ -30,6 +30,7 @@ from kpi.domain.inquiry import (
     State,
     TransitionRefused,
     allowed_actions,
+    owed_by_department,
 )
 from kpi.domain.permissions import Actor, PermissionDenied, can_write_project
 from kpi.domain.plan import PlanData
@@ -76,7 +77,7 @@ def department_choice(actor: Actor, data: PlanData) -> str | None:
 
 def owed_list(data: PlanData, items: list[OwedItem], department: str) -> None:
     """What the department owes, by kind, each with a link to the page where it is done."""
-    own = [i for i in items if i.department == department]
+    own = owed_by_department(items).get(department, [])
     st.subheader(tr("inq_owes").format(n=len(own)))
     if not own:
         st.success(tr("inq_nothing"))
@@ -106,7 +107,7 @@ def evaluations_table(
         tr("project"): [data.project_labels[n] for n in nos],
         tr("ev_state"): [state_label(states[n].state, lang()) for n in nos],
         tr("ev_rating"): [
-            rating_text(evaluations.loc[n, "rating"], lang()) if n in evaluations.index else tr("ev_unfilled")
+            rating_text(evaluations.loc[n, "rating"], lang()) if n in evaluations.index else rating_text(None, lang())
             for n in nos
         ],
         tr("ev_comment"): [states[n].comment if states[n].state is State.RETURNED else "" for n in nos],
