@@ -12,10 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.cli.main import err
+from kpi.cli.main import as_of_arg, err
 from kpi.cycle.reminders import SmtpConfigError, app_url, department_reminders, send_reminders, smtp_config
 from kpi.domain import clock
-from kpi.domain.fiscal import Month, date_ja, latest_ended_month
+from kpi.domain.fiscal import date_ja, latest_ended_month
 from kpi.domain.inquiry import TransitionRefused
 from kpi.domain.permissions import PermissionDenied, cli_actor
 from kpi.domain.rating import EvaluationRejected
@@ -146,7 +146,7 @@ def cmd_inquiry_status(args: argparse.Namespace) -> int:
 
 def cmd_remind(args: argparse.Namespace) -> int:
     try:
-        as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
+        as_of = as_of_arg(args.as_of)
     except ValueError as exc:
         err(str(exc))
         return 2
@@ -271,7 +271,7 @@ def cmd_council(args: argparse.Namespace) -> int:
     from kpi.cycle.council import council_papers
 
     try:
-        as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
+        as_of = as_of_arg(args.as_of)
     except ValueError as exc:
         err(str(exc))
         return 2

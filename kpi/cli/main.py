@@ -19,10 +19,13 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpi import PROJECT_ROOT
 from kpi.domain.permissions import ROLES
+
+if TYPE_CHECKING:
+    from kpi.domain.fiscal import Month
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEBUG_ENV = "KPI_DEBUG"
@@ -47,6 +50,14 @@ DEFERRED: dict[str, tuple[str, str]] = {
     "council": ("kpi.cli.cycle", "懇話会資料（総括表＋事業ごとの工程表と期末評価）を PDF/XLSX で書き出す"),
     "department-email": ("kpi.cli.cycle", "部署の連絡先メールアドレスを設定する（空文字で削除）"),
 }
+
+
+def as_of_arg(value: str | None) -> Month:
+    """A command's ``--as-of YYYY-MM``, or the latest month that has ended (ValueError: not a month)."""
+    from kpi.domain import clock
+    from kpi.domain.fiscal import Month, latest_ended_month
+
+    return Month.parse(value) if value else latest_ended_month(clock.today())
 
 
 def err(message: str) -> None:

@@ -15,7 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from kpi.cli.main import err
+from kpi.cli.main import as_of_arg, err
 from kpi.cli.status import resolve_year
 from kpi.domain import clock
 from kpi.domain.fiscal import Month, latest_ended_month
@@ -44,7 +44,7 @@ def _inputs(args: argparse.Namespace, as_of: Month) -> Inputs | None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     try:
-        as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
+        as_of = as_of_arg(args.as_of)
         scope = Scope.parse(args.scope)
     except ValueError as exc:
         err(str(exc))

@@ -14,9 +14,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from kpi.cli.main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, err
-from kpi.domain import clock
-from kpi.domain.fiscal import Month, fiscal_year_span, latest_ended_month
+from kpi.cli.main import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, as_of_arg, err
+from kpi.domain.fiscal import Month, fiscal_year_span
 from kpi.domain.frames import is_missing, records
 from kpi.store.db import make_engine, transaction, upgrade
 from kpi.store.reads import fiscal_years, plan_data
@@ -38,7 +37,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from kpi.domain.statuses import status_table
 
     try:
-        as_of = Month.parse(args.as_of) if args.as_of else latest_ended_month(clock.today())
+        as_of = as_of_arg(args.as_of)
     except ValueError as exc:
         err(str(exc))
         return EXIT_USAGE

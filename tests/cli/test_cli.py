@@ -308,3 +308,14 @@ def test_readme_installs_into_a_virtual_environment_first() -> None:
     block = section.split("```bash\n", 1)[1].split("```", 1)[0]
     assert "-m venv .venv" in block and ". .venv/bin/activate" in block
     assert block.index("-m venv") < block.index(". .venv/bin/activate") < block.index("pip install")
+
+
+def test_every_command_reads_as_of_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi.cli.main import as_of_arg
+    from kpi.domain.fiscal import Month
+
+    monkeypatch.setenv("KPI_TODAY", "2026-11-24")
+    assert as_of_arg(None) == Month(2026, 10) == as_of_arg("")  # the latest month that has ended
+    assert as_of_arg("2027-03") == Month(2027, 3)
+    with pytest.raises(ValueError):
+        as_of_arg("2027-13")
