@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -30,6 +31,10 @@ MAX_FAILURES = 5  # consecutive wrong passwords before the account is locked
 LOCK_MINUTES = 15  # how long a locked account refuses every login, even a correct one
 MIN_PASSWORD = 12
 MAX_USERNAME = 64
+# The stored "hash" of an account that mirrors a directory user: not an argon2 hash, so no
+# local password ever matches it (the directory checks the password).
+DIRECTORY_MANAGED = "!directory"
+DIRECTORY_ACTOR = "directory"  # the audit log's actor of the changes taken from the directory
 
 # One answer for every refused login (unknown name, disabled, locked, wrong password), so
 # that the answer does not tell an attacker which names exist or which one is locked.
@@ -206,6 +211,8 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
     user = _get(session, username)
     if user is None:
         raise AccountError(f"利用者 {username} は存在しません")
+    if user.password_hash == DIRECTORY_MANAGED:
+        raise AccountError(f"利用者 {username} のパスワードはディレクトリ（Active Directory など）で管理されています")
     check_password(password)
     user.password_hash = _hasher.hash(password)
     user.failed_logins = 0
@@ -260,12 +267,29 @@ def _verify(password_hash: str, password: str) -> bool:
 def login(engine: Engine, username: str, password: str, now: datetime | None = None) -> Actor:
     """The Actor of a correct login; AuthError (always LOGIN_REFUSED) otherwise.
 
+    A directory-managed account (DIRECTORY_MANAGED) has no local password: its stored
+    "hash" is not an argon2 hash, so every local try fails and counts.
+    """
+    return throttled_login(engine, username, lambda stored: _verify(stored, password), now, rehash_with=password)
+
+
+def throttled_login(
+    engine: Engine,
+    username: str,
+    check: Callable[[str], bool],
+    now: datetime | None = None,
+    rehash_with: str | None = None,
+    via: str | None = None,
+) -> Actor:
+    """One login try of ``username``; ``check(stored_hash)`` says whether the password is right
+    (an argon2 verification for local accounts, a bind for directory accounts).
+
     Throttling holds under parallel attempts: each attempt first takes one of the
     MAX_FAILURES tries in a single UPDATE (the row lock or SQLite's write lock makes the
-    check and the count one step) and commits it before the password is verified; the try
+    check and the count one step) and commits it before the password is checked; the try
     that uses up the last one sets the lock at once. Only a correct password gives the tries
     back. So however many processes guess at once, at most MAX_FAILURES guesses are checked
-    per LOCK_MINUTES. The argon2 verification runs outside any transaction.
+    per LOCK_MINUTES. The check runs outside any transaction.
     """
     now = (_aware(now) or datetime.now(UTC)).astimezone(UTC)
     name = _canonical(username)
@@ -287,18 +311,10 @@ def login(engine: Engine, username: str, password: str, now: datetime | None = N
         taken = session.execute(take_try).one_or_none()
 
     if taken is None:
-        _verify(_DUMMY_HASH, password)  # the same cost as a wrong password
-        with transaction(engine) as session:
-            user = _get(session, name)
-            if user is None:
-                audit(session, "anonymous", "auth.login_failed", name[:MAX_USERNAME], reason="unknown user")
-            else:
-                reason = "disabled" if user.disabled else "locked"
-                audit(session, user.username, "auth.login_refused", user.username, reason=reason)
-        raise AuthError(LOGIN_REFUSED)
+        refuse_unknown(engine, name)
 
     user_id, name, password_hash, failures, role, departments = taken
-    if not _verify(password_hash, password):
+    if not check(password_hash):
         with transaction(engine) as session:
             audit(session, name, "auth.login_failed", name, failures=failures)
             if failures >= MAX_FAILURES:
@@ -307,13 +323,79 @@ def login(engine: Engine, username: str, password: str, now: datetime | None = N
 
     with transaction(engine) as session:
         values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
-        if _hasher.check_needs_rehash(password_hash):
-            values["password_hash"] = _hasher.hash(password)
+        if rehash_with is not None and _hasher.check_needs_rehash(password_hash):
+            values["password_hash"] = _hasher.hash(rehash_with)
         session.execute(
             update(User).where(User.id == user_id).values(**values).execution_options(synchronize_session=False)
         )
-        audit(session, name, "auth.login", name)
+        if via:
+            audit(session, name, "auth.login", name, via=via)
+        else:
+            audit(session, name, "auth.login", name)
     return Actor(name, role, tuple(departments or ()))
+
+
+def refuse_unknown(engine: Engine, username: str, reason: str | None = None) -> NoReturn:
+    """Refuse a login that took no try (unknown, disabled or locked name; a directory that
+    does not know the person): the same message and the same cost (one argon2 verification)."""
+    _verify(_DUMMY_HASH, "")
+    name = _canonical(username)
+    with transaction(engine) as session:
+        user = _get(session, name)
+        if user is None or reason:
+            why = reason or "unknown user"
+            audit(session, "anonymous", "auth.login_failed", name[:MAX_USERNAME], reason=why)
+        else:
+            why = "disabled" if user.disabled else "locked"
+            audit(session, user.username, "auth.login_refused", user.username, reason=why)
+    raise AuthError(LOGIN_REFUSED)
+
+
+def account_kind(session: Session, username: str) -> str | None:
+    """The kind: "local" (own password), "directory" (mirrors a directory user) or None (no account)."""
+    user = _get(session, _canonical(username))
+    if user is None:
+        return None
+    return "directory" if user.password_hash == DIRECTORY_MANAGED else "local"
+
+
+def sync_directory_user(
+    session: Session, username: str, role: str, departments: Iterable[str], display_name: str = ""
+) -> None:
+    """Create or update the account that mirrors a directory user, with the directory's role
+    and departments (taken at each login), so that the audit log and the entry history name
+    them. It has no local password (DIRECTORY_MANAGED). A local account of the same name is
+    never taken over (AccountError); a disabled mirror stays disabled (an administrator's
+    decision outlives the directory's).
+    """
+    name = normalize_username(username)
+    deps = [d.strip() for d in departments if d and d.strip()]
+    if role not in ROLES:
+        raise AccountError(f"役割は {' / '.join(ROLES)} のいずれかです: {role!r}")
+    user = _get(session, name)
+    if user is None:
+        session.add(
+            User(
+                username=name,
+                display_name=display_name or name,
+                email=None,
+                password_hash=DIRECTORY_MANAGED,
+                role=role,
+                departments=deps,
+            )
+        )
+        audit(session, DIRECTORY_ACTOR, "user.add", name, role=role, departments=deps, source="directory")
+        session.flush()
+        return
+    if user.password_hash != DIRECTORY_MANAGED:
+        raise AccountError(f"利用者 {name} はこのシステムのアカウント（ローカル）です")
+    wanted: dict[str, object] = {"role": role, "departments": deps, "display_name": display_name or user.display_name}
+    current = {"role": user.role, "departments": list(user.departments or ()), "display_name": user.display_name}
+    changed = {k: v for k, v in wanted.items() if current[k] != v}
+    if changed:
+        for key, value in changed.items():
+            setattr(user, key, value)
+        audit(session, DIRECTORY_ACTOR, "user.directory", name, **changed)
 
 
 def actor_by_email(session: Session, email: str) -> Actor | None:
