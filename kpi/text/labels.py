@@ -205,6 +205,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "user.passwd": ("パスワードの変更", "Password changed"),
     "user.disable": ("利用者の無効化", "User disabled"),
     "user.enable": ("利用者の有効化", "User enabled"),
+    "user.directory": ("ディレクトリからの役割・部署の更新", "Role or departments updated from the directory"),
     "auth.login": ("ログイン", "Login"),
     "auth.login_failed": ("ログイン失敗", "Login failed"),
     "auth.login_refused": ("ログイン拒否", "Login refused"),
