@@ -24,6 +24,7 @@ from ..conftest import ADMIN
 from ..ldap_server import GROUPS, PASSWORDS, LdapServer, city_directory
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+TARO = "uid=taro,ou=people,dc=city,dc=local"
 BREAK_GLASS, BREAK_GLASS_PW = "kpi-admin", "break-glass-password-1"
 
 
@@ -69,7 +70,9 @@ def test_a_directory_editor_signs_in_with_the_directory_password_and_role_and_de
     assert actions[-1][:2] == ("hanako", "auth.login") and actions[-1][2]["via"] == "directory"
 
 
-def test_departments_are_mapped_and_the_highest_role_of_the_groups_wins(sqlite_engine: Engine, ldap: LdapServer) -> None:
+def test_departments_are_mapped_and_the_highest_role_of_the_groups_wins(
+    sqlite_engine: Engine, ldap: LdapServer
+) -> None:
     assert _sign_in(sqlite_engine, ldap, "taro", PASSWORDS["taro"]) == Actor("taro", "editor", ("経営戦略課",))
     assert _sign_in(sqlite_engine, ldap, "jiro", PASSWORDS["jiro"]).role == "admin"  # admins and viewers
     assert _sign_in(sqlite_engine, ldap, "saburo", PASSWORDS["saburo"]) == Actor("saburo", "viewer", ())
@@ -115,8 +118,8 @@ def test_removed_from_the_group_or_the_directory_cannot_sign_in_next_time(
 def test_a_role_change_in_the_directory_applies_at_the_next_sign_in(sqlite_engine: Engine, ldap: LdapServer) -> None:
     assert _sign_in(sqlite_engine, ldap, "taro", PASSWORDS["taro"]).role == "editor"
     ldap.modify(
-        f"dn: cn=kpi-editors,{GROUPS}\nchangetype: modify\ndelete: member\nmember: uid=taro,ou=people,dc=city,dc=local\n"
-        f"\ndn: cn=kpi-viewers,{GROUPS}\nchangetype: modify\nadd: member\nmember: uid=taro,ou=people,dc=city,dc=local\n"
+        f"dn: cn=kpi-editors,{GROUPS}\nchangetype: modify\ndelete: member\nmember: {TARO}\n"
+        f"\ndn: cn=kpi-viewers,{GROUPS}\nchangetype: modify\nadd: member\nmember: {TARO}\n"
     )
     assert _sign_in(sqlite_engine, ldap, "taro", PASSWORDS["taro"]) == Actor("taro", "viewer", ("経営戦略課",))
     with transaction(sqlite_engine) as s:
