@@ -150,6 +150,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--fiscal-year", type=int, help="年度（西暦、例: 2026）。既定: 終了した最新の月の年度")
 
     _user_commands(sub)
+    p = _command(sub, "ldap-check", "kpi.cli.directory:cmd_ldap_check", "ディレクトリ（LDAP/AD）の利用者を確認する")
+    p.add_argument("username", help="利用者名（パスワードは不要。見つかったか・グループ・役割・部署を表示）")
 
     if command in DEFERRED:
         importlib.import_module(DEFERRED[command][0]).register(sub)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from kpi.domain.permissions import ROLES, Actor, PermissionDenied
-from kpi.store.accounts import AuthError, actor_by_email, login, refresh_actor
+from kpi.services.directory import sign_in
+from kpi.store.accounts import AuthError, actor_by_email, refresh_actor
 from kpi.store.db import transaction
 from kpi.text.catalog import t
 
@@ -106,7 +107,7 @@ def draw_login(engine: Engine, lang: str) -> None:
         submitted = st.form_submit_button(t("auth_login", lang), icon=":material/login:")
     if submitted:
         try:
-            st.session_state[KEY_USER] = login(engine, username, password, datetime.now(UTC))
+            st.session_state[KEY_USER] = sign_in(engine, username, password, datetime.now(UTC))
         except AuthError as exc:
             st.error(str(exc))
         else:

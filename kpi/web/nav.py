@@ -15,6 +15,7 @@ from kpi.store.db import database_url
 from kpi.text.catalog import DEFAULT_LANG
 from kpi.text.labels import language_name, month_label, year_label
 from kpi.web import auth as auth_ui
+from kpi.web import reconnect
 from kpi.web.auth import current_actor
 from kpi.web.cache import cached_chart_data, cached_fiscal_years, cached_plan_data, current_version, engine, engine_for
 from kpi.web.markup import md_text
@@ -149,6 +150,7 @@ def sidebar() -> tuple[int | None, Month]:
 
 def login_box() -> None:
     """Login / logout in the sidebar (accounts: see kpi.store.accounts)."""
+    reconnect.notice(lang(), signed_in=auth_ui.current_actor() is not None)
     auth_ui.draw_login(engine(), lang())
 
 

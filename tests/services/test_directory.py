@@ -238,3 +238,31 @@ def test_role_groups_and_department_map_formats() -> None:
         ("市民部 市民課", "市民課"),
         ("keiei", "経営戦略課"),
     )
+
+
+def test_ldap_check_shows_what_the_directory_returns_without_a_password(
+    ldap: LdapServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kpi.cli.main import main
+
+    for key, value in ldap.env().items():
+        monkeypatch.setenv(key, value)
+    assert main(["ldap-check", "hanako"]) == 0
+    out = capsys.readouterr().out
+    for expected in (
+        "ディレクトリ: 見つかりました",
+        "DN: uid=hanako,ou=people,dc=city,dc=local",
+        f"KPIのグループ: cn=kpi-editors,{GROUPS}",
+        "役割: editor（編集者）",
+        "部署: 市民課",
+    ):
+        assert expected in out, out
+    assert main(["ldap-check", "taro"]) == 0
+    assert "部署: 経営戦略課" in capsys.readouterr().out
+    assert main(["ldap-check", "outsider"]) == 1
+    assert "役割: なし" in capsys.readouterr().out
+    assert main(["ldap-check", "*)(uid=*"]) == 1
+    assert "ディレクトリ: 見つかりません" in capsys.readouterr().out
+    monkeypatch.setenv("KPI_LDAP_URL", f"ldap://127.0.0.1:{_closed_port()}")
+    assert main(["ldap-check", "hanako"]) == 1
+    assert "接続できない" in capsys.readouterr().err
