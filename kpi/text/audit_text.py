@@ -226,6 +226,10 @@ def _nothing(_d: Mapping[str, Any], _lang: str) -> str:
     return ""
 
 
+def _generic(d: Mapping[str, Any], lang: str) -> str:
+    return _join([f"{_field(k, lang)}: {_value(v, lang)}" for k, v in d.items() if v not in (None, "")], lang)
+
+
 SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "actual.save": _actual_save,
     "actual.import": _actual_import,
@@ -252,6 +256,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "user.passwd": _nothing,
     "user.disable": _nothing,
     "user.enable": _nothing,
+    "user.directory": _generic,  # only the fields that changed
     "auth.login": _nothing,
     "auth.login_failed": _login_failed,
     "auth.login_refused": _login_reason,
@@ -259,10 +264,6 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "demo.load": _demo_load,
     "demo.clear": _demo_clear,
 }
-
-
-def _generic(d: Mapping[str, Any], lang: str) -> str:
-    return _join([f"{_field(k, lang)}: {_value(v, lang)}" for k, v in d.items() if v not in (None, "")], lang)
 
 
 def detail_text(action: str, detail: Mapping[str, Any] | str | None, lang: str = "ja") -> str:

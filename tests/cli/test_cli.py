@@ -203,6 +203,7 @@ def test_every_command_is_built_in_main_and_runs_a_handler_of_its_subject_module
         "import-actuals": "kpi.cli.actuals:cmd_import_actuals",
         "status": "kpi.cli.status:cmd_status",
         "demo": "kpi.cli.demo:cmd_demo",
+        "ldap-check": "kpi.cli.directory:cmd_ldap_check",
         **{f"user {c}": "kpi.cli.users:cmd_user" for c in ("add", "passwd", "disable", "list")},
     }
     for target in handlers.values():
