@@ -108,13 +108,14 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> N
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"slapd exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+            output = log.read_text(errors="replace")
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}:\n{output}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"slapd did not listen on {port}:\n{log.read_text(errors='replace')}")
+    raise RuntimeError(f"{process.args[0]} did not listen on {port}:\n{log.read_text(errors='replace')}")
 
 
 @contextmanager
