@@ -266,3 +266,12 @@ def test_ldap_check_shows_what_the_directory_returns_without_a_password(
     monkeypatch.setenv("KPI_LDAP_URL", f"ldap://127.0.0.1:{_closed_port()}")
     assert main(["ldap-check", "hanako"]) == 1
     assert "接続できない" in capsys.readouterr().err
+
+
+def test_an_editor_without_a_department_signs_in_as_a_viewer(sqlite_engine: Engine, ldap: LdapServer) -> None:
+    ldap.modify(
+        f"dn: cn=kpi-editors,{GROUPS}\nchangetype: modify\nadd: member\nmember: uid=saburo,ou=people,dc=city,dc=local\n"
+    )
+    person = directory.find_user(_config(ldap), "saburo")
+    assert person is not None and person.editor_without_department and person.role == "viewer"
+    assert _sign_in(sqlite_engine, ldap, "saburo", PASSWORDS["saburo"]) == Actor("saburo", "viewer", ())
