@@ -75,7 +75,7 @@ def css() -> str:
 *{{box-sizing:border-box}}
 html{{font-family:{FONT_STACK};line-height:1.7;color:#1a1a1a;background:#f5f6f8}}
 body{{margin:0}}
-a{{color:#0b4f9c}}
+a{{color:#0b4f9c;overflow-wrap:anywhere}}
 a:focus-visible{{outline:3px solid #e65100;outline-offset:2px}}
 .wrap{{max-width:1100px;margin:0 auto;padding:0 16px}}
 .skip{{position:absolute;left:-999px}}
@@ -86,7 +86,7 @@ a:focus-visible{{outline:3px solid #e65100;outline-offset:2px}}
 .town{{margin:0;font-size:.95rem}}
 .site-title{{margin:0;font-size:1.3rem;font-weight:700}}
 .site-title a{{text-decoration:none}}
-.lang-switch{{margin:0}}
+.lang-switch{{margin:0;white-space:nowrap}}
 .site-nav{{background:#0a2e50}}
 .site-nav ul{{list-style:none;display:flex;flex-wrap:wrap;gap:4px 20px;margin:0 auto;padding-top:6px;padding-bottom:6px}}
 .site-nav a{{text-decoration:none;font-weight:600}}
@@ -126,7 +126,7 @@ caption{{text-align:left;font-weight:600;padding:4px 0}}
 .comment h2{{border:none;padding:0;margin-top:.6em}}
 .indicator{{border-top:1px solid #d0d7de;margin-top:16px}}
 .chart-and-table{{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}}
-.chart-and-table figure{{flex:1 1 480px;margin:0;max-width:640px}}
+.chart-and-table figure{{flex:1 1 480px;margin:0;max-width:640px;min-width:0}}
 .chart-and-table .table-wrap{{flex:1 1 280px}}
 .chart{{width:100%;height:auto;display:block}}
 figcaption{{font-size:.85rem;color:#424242}}
