@@ -106,6 +106,7 @@ PUB_TEXT: dict[str, tuple[str, str]] = {
     "pub_approve": ("承認", "Approve"),
     "pub_reject": ("却下", "Reject"),
     "pub_reviewed": ("公開コメントを確認しました。", "Comment reviewed."),
+    "pub_h_by": ("公開した人", "Published by"),
     "pub_published_list": ("これまでの公開", "Publications so far"),
     # the 公開コメント form (実施事業 page)
     "pub_comment_form": ("公開コメント（市民向けサイトに掲載）", "Public comment (shown on the public site)"),
