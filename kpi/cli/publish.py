@@ -16,6 +16,7 @@ from kpi.domain.permissions import cli_actor
 from kpi.reports.publication import publish, write_files
 from kpi.store.db import make_engine, transaction, upgrade
 from kpi.store.reads import fiscal_years
+from kpi.text.catalog import DEFAULT_LANG
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -33,7 +34,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if year is None:
         err("計画が読み込まれていません。python -m kpi init を実行してください。")
         return 1
-    langs = ("ja", "en") if args.lang == "en" else ("ja",)
+    langs = (DEFAULT_LANG, *([args.lang] if args.lang else []))
     result = publish(engine, cli_actor(), year, as_of, today, langs)
     if result is None:
         err(f"{year}年度の計画がありません")

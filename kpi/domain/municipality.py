@@ -1,7 +1,7 @@
 """全国地方公共団体コード: the six-digit code of a municipality, its check digit.
 
 The sixth digit is computed from the first five (JIS X 0401 / 総務省): weights 6, 5, 4, 3, 2,
-then 11 − (sum mod 11), and of that the last digit (mod 10). 草津市 is 25203 → 252034.
+then 11 − (sum mod 11), and of that the last digit (mod 10): 25203 → 252034.
 """
 
 from __future__ import annotations

@@ -51,7 +51,8 @@ STATUS_DESC = (
 TABLES: dict[str, tuple[str, str, list[Column], list[tuple[str, str, str]]]] = {
     # name → (title, description, columns, foreign keys (field, resource, field))
     "projects": (
-        "実施事業", "計画の実施事業ごとの状況（基準月時点）",
+        "実施事業",
+        "計画の実施事業ごとの状況（基準月時点）",
         [
             *_head("integer", "実施事業の番号"),
             Column("年度", "integer", "計画の年度（西暦、4月始まり）", True),
@@ -75,7 +76,8 @@ TABLES: dict[str, tuple[str, str, list[Column], list[tuple[str, str, str]]]] = {
         [],
     ),
     "indicators": (
-        "指標", "実施事業の指標ごとの目標と基準月時点の実績",
+        "指標",
+        "実施事業の指標ごとの目標と基準月時点の実績",
         [
             *_head("string", "指標ID（計画ファイルの id）"),
             Column("実施事業番号", "integer", "指標の属する実施事業の番号（projects.csv の ID）", True),
@@ -95,7 +97,8 @@ TABLES: dict[str, tuple[str, str, list[Column], list[tuple[str, str, str]]]] = {
         [("実施事業番号", "projects", ID)],
     ),
     "monthly_values": (
-        "月次実績", "指標と月ごとの実績・計画値・目標値・状況（縦持ち、4月から基準月まで）",
+        "月次実績",
+        "指標と月ごとの実績・計画値・目標値・状況（縦持ち、4月から基準月まで）",
         [
             *_head("string", "指標IDと年月（指標ID_YYYY-MM）"),
             Column("指標ID", "string", "indicators.csv の ID", True),
@@ -110,7 +113,8 @@ TABLES: dict[str, tuple[str, str, list[Column], list[tuple[str, str, str]]]] = {
         [("指標ID", "indicators", ID)],
     ),
     "milestones": (
-        "マイルストーン", "工程表の●（予定月と完了日）",
+        "マイルストーン",
+        "工程表の●（予定月と完了日）",
         [
             *_head("string", "マイルストーンID"),
             Column("実施事業番号", "integer", "projects.csv の ID", True),
@@ -123,7 +127,8 @@ TABLES: dict[str, tuple[str, str, list[Column], list[tuple[str, str, str]]]] = {
         [("実施事業番号", "projects", ID)],
     ),
     "corrections": (
-        "訂正", "公開後に変更された値（訂正前・訂正後・訂正日）",
+        "訂正",
+        "公開後に変更された値（訂正前・訂正後・訂正日）",
         [
             *_head("string", "指標IDと年月と訂正日"),
             Column("指標ID", "string", "indicators.csv の ID", True),

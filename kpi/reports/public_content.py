@@ -252,7 +252,7 @@ def public_edition(
         for c, n, u in zip(part.indicators["code"], part.indicators["name"], part.indicators["unit"], strict=True)
     }
     corrections = corrections_against(snap["values"], before, names, _entered_on(part), published_on)
-    history = tuple(e for _p, e in editions(before)) + (Edition(published_on, str(as_of), corrections),)
+    history = (*(e for _p, e in editions(before)), Edition(published_on, str(as_of), corrections))
     return PublicEdition(
         data=part, as_of=as_of, published_on=published_on, settings=settings, projects=projects,
         measures=measures, policies=policies, indicators=indicators, milestones=milestones, statuses=statuses,

@@ -29,13 +29,11 @@ from kpi.reports.public_content import PublicEdition
 from kpi.reports.public_svg import chart_svg
 from kpi.reports.tables import breakdown
 from kpi.text import fmt
-from kpi.text.catalog import t
-from kpi.text.labels import level_words_in, month_label, paren, status_label, work_headings
-from kpi.text.palette import LEGEND_ORDER, STATUS_STYLES, FONT_STACK
+from kpi.text.catalog import DEFAULT_LANG, t
+from kpi.text.labels import language_name, level_words_in, month_label, paren, status_label, work_headings
+from kpi.text.palette import FONT_STACK, LEGEND_ORDER, STATUS_STYLES
 
 TEMPLATES = Path(__file__).with_name("public_templates")
-LANGS = ("ja", "en")
-EN_DIR = "en/"
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def css() -> str:
         f"{'border-color:#616161;' if st.color.upper() == '#FFFFFF' else ''}}}"
         for s, st in STATUS_STYLES.items()
     )
-    return f"""/* {t('pub_css_comment', 'en')} */
+    return f"""/* {t("pub_css_comment", DEFAULT_LANG)} */
 *{{box-sizing:border-box}}
 html{{font-family:{FONT_STACK};line-height:1.7;color:#1a1a1a;background:#f5f6f8}}
 body{{margin:0}}
@@ -88,7 +86,8 @@ a:focus-visible{{outline:3px solid #e65100;outline-offset:2px}}
 .site-title a{{text-decoration:none}}
 .lang-switch{{margin:0;white-space:nowrap}}
 .site-nav{{background:#0a2e50}}
-.site-nav ul{{list-style:none;display:flex;flex-wrap:wrap;gap:4px 20px;margin:0 auto;padding-top:6px;padding-bottom:6px}}
+.site-nav ul{{list-style:none;display:flex;flex-wrap:wrap;gap:4px 20px;margin:0 auto;
+padding-top:6px;padding-bottom:6px}}
 .site-nav a{{text-decoration:none;font-weight:600}}
 .site-nav a[aria-current=page]{{text-decoration:underline;text-underline-offset:4px}}
 main{{background:#fff;padding-top:8px;padding-bottom:32px;min-height:60vh}}
@@ -160,12 +159,13 @@ class Site:
         self.e, self.lang = edition, lang
         self.d = edition.data
         self.env = _env()
-        self.root = "../" if lang == "en" else ""
+        primary = langs[0]  # the first language at the top, each other one in its own folder
+        self.root = "" if lang == primary else "../"
         other = None
-        if lang == "en":
-            other = Lang("ja", "../", "日本語")
-        elif "en" in langs:
-            other = Lang("en", EN_DIR, "English")
+        if lang != primary:
+            other = Lang(primary, "../", language_name(primary))
+        elif len(langs) > 1:
+            other = Lang(langs[1], f"{langs[1]}/", language_name(langs[1]))
         self.other = other
         projects = edition.projects
         self.project_rows = {int(r["id"]): r for r in projects.to_dict("records")}
@@ -178,7 +178,7 @@ class Site:
         return self.words(t(key, self.lang))
 
     def words(self, text: str) -> str:
-        return level_words_in(self.d.words(text) if self.lang == "ja" else text, self.d.levels, self.lang)
+        return level_words_in(text, self.d.levels, self.lang)
 
     def month(self, m: Any) -> str:
         return month_label(str(m), self.lang)
@@ -298,7 +298,8 @@ class Site:
         if not hidden:
             crumbs.append((page_name_measure(mno), self.measure_label(mno)))
         milestones = [
-            {"name": r["name"], "due": self.month(r["target"]), "done": fmt.text(r["actual"], ""), "status": r["status"]}
+            {"name": r["name"], "due": self.month(r["target"]), "done": fmt.text(r["actual"], ""),
+             "status": r["status"]}
             for r in self.e.milestones.to_dict("records")
             if int(r["project"]) == no
         ]  # fmt: skip
@@ -344,18 +345,21 @@ class Site:
             anchor = f"i-{code}"
             out.append({
                 "name": str(i["name"]), "anchor": anchor, "status": status["status"], "summary": summary,
-                "rows": rows, "svg": Markup(chart_svg(chart, anchor, desc)),  # noqa: S704 - escaped inside
+                "rows": rows, "svg": Markup(chart_svg(chart, anchor, desc)),
             })  # fmt: skip
         return out
 
     def _describe(self, rows: list[dict[str, Any]], status: dict[str, Any], unit: str) -> str:
         reported = [f"{r['month']} {r['value']}" for r in rows if r["value"] != fmt.MISSING]
         parts = [
-            t("pub_desc_values", self.lang).format(values="、".join(reported) if reported else fmt.MISSING),
+            t("pub_desc_values", self.lang).format(
+                values=t("pub_desc_list_sep", self.lang).join(reported) if reported else fmt.MISSING
+            ),
             f"{t('target', self.lang)} {format_value(status['target'], unit)}",
             f"{t('rep_h_status', self.lang)} {status_label(status['status'], self.lang)}",
         ]
-        return "。".join(parts) + "。" if self.lang == "ja" else ". ".join(parts) + "."
+        end = t("pub_desc_end", self.lang)
+        return (end.join(parts) + end).strip()
 
     def schedule(self) -> str:
         nos = [int(n) for n in self.d.projects["project_no"]]
@@ -394,11 +398,11 @@ class Site:
 STATUS_STYLES_BY_CODE = {s.value: st for s, st in STATUS_STYLES.items()}
 
 
-def site_files(edition: PublicEdition, langs: tuple[str, ...] = ("ja",)) -> dict[str, bytes]:
-    """Every page of every language (Japanese at the top, English in ``en/``) and the CSS."""
+def site_files(edition: PublicEdition, langs: tuple[str, ...] = (DEFAULT_LANG,)) -> dict[str, bytes]:
+    """Every page of every language (the first at the top, English in ``en/``) and the CSS."""
     files: dict[str, bytes] = {"style.css": css().encode("utf-8")}
     for lang in langs:
-        prefix = EN_DIR if lang == "en" else ""
+        prefix = "" if lang == langs[0] else f"{lang}/"
         for name, html in Site(edition, lang, langs).pages().items():
             files[prefix + name] = html.encode("utf-8")
     return files

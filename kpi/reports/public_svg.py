@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from kpi.charts.data import IndicatorChartData
-from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX
+from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, PLOT_H, PLOT_W, TEXT_PX, text_width_em
 
 MARGIN_T = 12
 MARGIN_B = 52  # x ticks and the legend
@@ -99,9 +99,7 @@ def chart_svg(chart: IndicatorChartData, chart_id: str, description: str) -> str
         pts = " ".join(f"{_n(px(x))},{_n(py(y))}" for x, y in zip(s.xs, s.ys, strict=True))
         dash = DASHES.get(s.dash, "")
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
-            f'<polyline points="{pts}" fill="none" stroke="{s.color}" stroke-width="{s.width}"{dash_attr}/>'
-        )
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{s.color}" stroke-width="{s.width}"{dash_attr}/>')
         if s.markers:
             out += [
                 f'<circle cx="{_n(px(x))}" cy="{_n(py(y))}" r="2.5" fill="{s.color}"/>'
@@ -116,9 +114,12 @@ def chart_svg(chart: IndicatorChartData, chart_id: str, description: str) -> str
         )
     if chart.status is not None:
         out.append(_marker(chart.status.marker, px(chart.status.x), py(chart.status.y), chart.status.color))
-    # The legend under the axis: one short line and the series' name.
-    lx, ly = MARGIN_L, MARGIN_T + PLOT_H + 14 + TEXT_PX * LINE_GAP + 8
+    # The legend under the axis: a short line and the series' name, wrapped to the width.
+    lx, ly = float(MARGIN_L), MARGIN_T + PLOT_H + 14 + TEXT_PX * LINE_GAP + 8
     for s in chart.series:
+        step = 30 + TEXT_PX * text_width_em(s.name)
+        if lx > MARGIN_L and lx + step > width:
+            lx, ly = float(MARGIN_L), ly + TEXT_PX * LINE_GAP + 4
         dash = DASHES.get(s.dash, "")
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<path d="M{_n(lx)},{_n(ly)}h18" stroke="{s.color}" stroke-width="{s.width}"{dash_attr}/>')
@@ -126,6 +127,9 @@ def chart_svg(chart: IndicatorChartData, chart_id: str, description: str) -> str
             f'<text x="{_n(lx + 22)}" y="{_n(ly)}" dominant-baseline="central" '
             f'font-size="{TEXT_PX}">{escape(s.name)}</text>'
         )
-        lx += 30 + TEXT_PX * 1.05 * len(s.name)
+        lx += step
+    bottom = ly + TEXT_PX
+    if bottom > height:  # a wrapped legend makes the drawing taller
+        out[0] = out[0].replace(f"0 0 {width} {height}", f"0 0 {width} {_n(bottom + 4)}")
     out.append("</svg>")
     return "".join(out)

@@ -113,7 +113,8 @@ def review_comment(session: Session, actor: Actor, comment_id: int, approve: boo
     project = session.get(Project, row.project_id)
     fy = session.get(FiscalYear, project.fiscal_year_id) if project else None
     target = f"{fy.year if fy else ''}/project:{project.no if project else ''}"
-    audit(session, actor, f"public_comment.{'approve' if approve else 'reject'}", target, comment_id=row.id)
+    action = "public_comment.approve" if approve else "public_comment.reject"
+    audit(session, actor, action, target, comment_id=row.id)
 
 
 def _comments(session: Session, year: int, state: str | None) -> list[CommentRow]:

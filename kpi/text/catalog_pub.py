@@ -52,6 +52,8 @@ PUB_TEXT: dict[str, tuple[str, str]] = {
         "The chart shows the values of the table beside it. Flow indicators are shown as running totals.",
     ),
     "pub_corrected_from": ("訂正（訂正前 {old}、{on}）", "corrected (was {old}, {on})"),
+    "pub_desc_end": ("。", ". "),
+    "pub_desc_list_sep": ("、", ", "),
     "pub_desc_values": ("月別の実績: {values}", "Monthly actuals: {values}"),
     "pub_milestones": ("マイルストーン（●）", "Milestones (●)"),
     "pub_evaluation": ("期末評価（確定）", "Year-end evaluation (final)"),

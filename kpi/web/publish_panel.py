@@ -16,6 +16,7 @@ from kpi.domain.plan import PlanData
 from kpi.reports.publication import publish, zip_bytes
 from kpi.services import publication
 from kpi.text import fmt
+from kpi.text.catalog import LANGS
 from kpi.web import cache
 from kpi.web.words import month_label, tr
 
@@ -58,10 +59,10 @@ def panel(engine: Any, actor: Actor, data: PlanData, as_of: Month) -> None:
     months = [m for m in fiscal_months(data.year) if m <= as_of] or [fiscal_months(data.year)[0]]
     with st.form("pub_form"):
         month = st.selectbox(tr("pub_month"), months, index=len(months) - 1, format_func=month_label, key="pub_month")
-        english = st.checkbox(tr("pub_english"), key="pub_english")
+        translated = st.checkbox(tr("pub_english"), key="pub_english")
         make = st.form_submit_button(tr("pub_make"), type="primary")
     if make and month is not None:
-        langs = ("ja", "en") if english else ("ja",)
+        langs = LANGS if translated else LANGS[:1]
         try:
             result = publish(engine, actor, data.year, month, clock.today(), langs)
         except PermissionDenied as exc:

@@ -81,9 +81,7 @@ def test_every_page_renders_from_disk_with_outside_requests_blocked_and_passes_a
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_screenshots_of_the_index_and_a_project_page(
-    site: Path, browser: Any, artifacts_dir: Path, width: int
-) -> None:
+def test_screenshots_of_the_index_and_a_project_page(site: Path, browser: Any, artifacts_dir: Path, width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP")
     page = context.new_page()
     blocked = _blocking(page)

@@ -34,9 +34,13 @@ def _actions(engine: Engine) -> list[str]:
         return list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
-@pytest.mark.parametrize(("first_five", "digit"), [("25203", 4), ("13101", 6), ("01100", 2), ("27100", 4), ("01202", 5)])
+@pytest.mark.parametrize(
+    ("first_five", "digit"), [("25203", 4), ("13101", 6), ("01100", 2), ("27100", 4), ("01202", 5)]
+)
 def test_check_digit_is_eleven_minus_the_weighted_sum_mod_eleven(first_five: str, digit: int) -> None:
-    assert check_digit(first_five) == digit  # 草津市 252034, 千代田区 131016, 札幌市 011002, 大阪市 271004, 函館市 012025
+    assert (
+        check_digit(first_five) == digit
+    )  # 草津市 252034, 千代田区 131016, 札幌市 011002, 大阪市 271004, 函館市 012025
 
 
 def test_a_code_with_a_wrong_check_digit_or_length_is_refused() -> None:
@@ -62,7 +66,9 @@ def test_only_the_projects_editors_propose_and_only_admins_approve_public_commen
         with pytest.raises(PermissionDenied):
             service.submit_comment(plan_engine, actor, 2026, 4, "x")
     cid = service.submit_comment(plan_engine, EDITOR, 2026, 4, "  マイナンバーカードの申請窓口を増やしました。\x07 ")
-    assert [c.text for c in service.pending_comments(plan_engine, 2026)] == ["マイナンバーカードの申請窓口を増やしました。"]
+    assert [c.text for c in service.pending_comments(plan_engine, 2026)] == [
+        "マイナンバーカードの申請窓口を増やしました。"
+    ]
     with pytest.raises(PermissionDenied):
         service.review_comment(plan_engine, EDITOR, cid, approve=True)
     service.review_comment(plan_engine, ADMIN, cid, approve=True)
@@ -117,7 +123,7 @@ def test_a_value_corrected_after_publication_is_shown_as_a_correction_in_the_nex
     (c,) = second.edition.corrections
     assert (c.code, c.month, c.old, c.new) == ("04-mynumber-card-rate", "2026-09", 86.5, 86.9)
     assert c.on == _entered_on(plan_engine) and c.on != "2026-11-10"  # the day the new value was entered
-    ON = c.on  # noqa: N806
+    ON = c.on
     index = second.files["index.html"].decode("utf-8")
     history = second.files["history.html"].decode("utf-8")
     for html in (index, history):
@@ -131,7 +137,11 @@ def test_a_value_corrected_after_publication_is_shown_as_a_correction_in_the_nex
     third = publish(plan_engine, ADMIN, 2026, Month(2026, 11), date(2026, 12, 10))
     assert third is not None and third.corrections == 0
     assert ON in third.files["history.html"].decode("utf-8")
-    assert [e.published_on for e in third.edition.history] == [date(2026, 10, 10), date(2026, 11, 10), date(2026, 12, 10)]
+    assert [e.published_on for e in third.edition.history] == [
+        date(2026, 10, 10),
+        date(2026, 11, 10),
+        date(2026, 12, 10),
+    ]
 
 
 def test_republishing_a_month_after_a_correction_is_a_new_edition_with_a_new_date(plan_engine: Engine) -> None:
