@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,9 @@ class Lang:
     name: str
 
 
+@lru_cache(maxsize=1)
 def _env() -> Environment:
+    """One environment per process: templates compile once."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -152,12 +155,36 @@ a[href^="http"]::after{{content:" (" attr(href) ")";font-size:.8em}}
 """
 
 
+class Records:
+    """The edition's rows grouped once (a lookup per project in a frame would cost a scan)."""
+
+    def __init__(self, edition: PublicEdition):
+        d = edition.data
+        self.policies = {int(r["policy_no"]): r for r in d.policies.to_dict("records")}
+        self.measures = {int(r["measure_no"]): r for r in d.measures.to_dict("records")}
+        self.projects = {int(r["project_no"]): r for r in d.projects.to_dict("records")}
+        self.by_measure: dict[int, list[int]] = {}
+        for no, r in self.projects.items():
+            self.by_measure.setdefault(int(r["measure_no"]), []).append(no)
+        self.indicators: dict[int, list[dict[str, Any]]] = {}
+        for r in d.indicators.to_dict("records"):
+            self.indicators.setdefault(int(r["project_no"]), []).append(r)
+        self.monthly: dict[str, list[dict[str, Any]]] = {}
+        for r in edition.monthly.to_dict("records"):
+            self.monthly.setdefault(str(r["code"]), []).append(r)
+        self.milestones: dict[int, list[dict[str, Any]]] = {}
+        for r in edition.milestones.to_dict("records"):
+            self.milestones.setdefault(int(r["project"]), []).append(r)
+        self.schedules = {sp.no: sp for sp in schedule_list(d, edition.statuses, list(self.projects))}
+
+
 class Site:
     """Builds the pages of one language."""
 
-    def __init__(self, edition: PublicEdition, lang: str, langs: tuple[str, ...]):
+    def __init__(self, edition: PublicEdition, lang: str, langs: tuple[str, ...], records: Records | None = None):
         self.e, self.lang = edition, lang
         self.d = edition.data
+        self.r = records or Records(edition)
         self.env = _env()
         primary = langs[0]  # the first language at the top, each other one in its own folder
         self.root = "" if lang == primary else "../"
@@ -209,11 +236,11 @@ class Site:
 
     # ---- labels
     def policy_label(self, no: int) -> str:
-        p = self.d.policies.loc[self.d.policies["policy_no"] == no].iloc[0]
+        p = self.r.policies[no]
         return self.words(f"{t('scope_policy', self.lang)}{p['policy_code']} {p['policy_name']}")
 
     def measure_label(self, no: int) -> str:
-        m = self.d.measures.loc[self.d.measures["measure_no"] == no].iloc[0]
+        m = self.r.measures[no]
         return f"{m['symbol'] or m['measure_code']} {m['measure_name']}"
 
     def project_label(self, no: int) -> str:
@@ -230,9 +257,9 @@ class Site:
         for pol in self.d.policies.to_dict("records"):
             pno = int(pol["policy_no"])
             measures = []
-            for m in self.d.measures.loc[self.d.measures["policy_no"] == pno].to_dict("records"):
+            for m in (m for m in self.r.measures.values() if int(m["policy_no"]) == pno):
                 mno = int(m["measure_no"])
-                nos = [int(n) for n in self.d.projects.loc[self.d.projects["measure_no"] == mno, "project_no"]]
+                nos = self.r.by_measure.get(mno, [])
                 measures.append({
                     "label": self.measure_label(mno),
                     "page": None if m["hidden"] else page_name_measure(mno),
@@ -254,7 +281,7 @@ class Site:
         }  # fmt: skip
 
     def measure(self, no: int) -> str:
-        nos = [int(n) for n in self.d.projects.loc[self.d.projects["measure_no"] == no, "project_no"]]
+        nos = self.r.by_measure.get(no, [])
         title = self.measure_label(no)
         return self.render(
             "measure.html", page_name_measure(no), title, self.home(),
@@ -269,7 +296,7 @@ class Site:
         ]  # fmt: skip
 
     def _schedule(self, no: int) -> dict[str, Any]:
-        (sp,) = schedule_list(self.d, self.e.statuses, [no])
+        sp = self.r.schedules[no]
         lines = []
         for line in sp.lines:
             periods = []
@@ -285,9 +312,9 @@ class Site:
         return {"label": self.project_label(no), "page": page_name_project(no), "lines": lines}
 
     def project(self, no: int) -> str:
-        p = self.d.projects.loc[self.d.projects["project_no"] == no].iloc[0].to_dict()
+        p = self.r.projects[no]
         mno = int(p["measure_no"])
-        hidden = bool(self.d.measures.loc[self.d.measures["measure_no"] == mno, "hidden"].iloc[0])
+        hidden = bool(self.r.measures[mno]["hidden"])
         heads = work_headings(self.d.year, self.lang)
         texts = [
             (self.w("dash_summary"), p["summary"]), (self.w("dash_effect"), p["expected_effect"]),
@@ -300,8 +327,7 @@ class Site:
         milestones = [
             {"name": r["name"], "due": self.month(r["target"]), "done": fmt.text(r["actual"], ""),
              "status": r["status"]}
-            for r in self.e.milestones.to_dict("records")
-            if int(r["project"]) == no
+            for r in self.r.milestones.get(no, [])
         ]  # fmt: skip
         schedule = self._schedule(no)
         return self.render(
@@ -319,14 +345,13 @@ class Site:
     def _indicators(self, no: int) -> list[dict[str, Any]]:
         out = []
         corrected = {(c.code, c.month): c for c in self.e.corrections}
-        monthly = self.e.monthly
-        for i in self.d.indicators.loc[self.d.indicators["project_no"] == no].to_dict("records"):
+        for i in self.r.indicators.get(no, []):
             code = str(i["code"])
             status = self.ind_status[code]
             unit = fmt.text(i["unit"], "")
             chart = indicator_chart_data(self.d, code, self.e.as_of, status, self.lang)
             rows = []
-            for r in monthly.loc[monthly["code"] == code].to_dict("records"):
+            for r in self.r.monthly.get(code, []):
                 c = corrected.get((code, str(r["month"])))
                 note = t("pub_corrected_from", self.lang).format(old=format_value(c.old, unit), on=c.on) if c else ""
                 rows.append({
@@ -401,9 +426,10 @@ STATUS_STYLES_BY_CODE = {s.value: st for s, st in STATUS_STYLES.items()}
 def site_files(edition: PublicEdition, langs: tuple[str, ...] = (DEFAULT_LANG,)) -> dict[str, bytes]:
     """Every page of every language (the first at the top, English in ``en/``) and the CSS."""
     files: dict[str, bytes] = {"style.css": css().encode("utf-8")}
+    records = Records(edition)
     for lang in langs:
         prefix = "" if lang == langs[0] else f"{lang}/"
-        for name, html in Site(edition, lang, langs).pages().items():
+        for name, html in Site(edition, lang, langs, records).pages().items():
             files[prefix + name] = html.encode("utf-8")
     return files
 
