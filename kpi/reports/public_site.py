@@ -33,6 +33,7 @@ from kpi.text import fmt
 from kpi.text.catalog import DEFAULT_LANG, t
 from kpi.text.labels import language_name, level_words_in, month_label, paren, status_label, work_headings
 from kpi.text.palette import FONT_STACK, LEGEND_ORDER, STATUS_STYLES
+from kpi.text.rating import rating_text
 
 TEMPLATES = Path(__file__).with_name("public_templates")
 
@@ -340,6 +341,7 @@ class Site:
                                                 "rep_h_ratio")],
             milestones=milestones, schedule=schedule if schedule["lines"] else None,
             comment=self.e.comments.get(no), evaluation=self.e.evaluations.get(no),
+            rating=rating_text(ev.rating, self.lang) if (ev := self.e.evaluations.get(no)) else "",
         )  # fmt: skip
 
     def _indicators(self, no: int) -> list[dict[str, Any]]:
