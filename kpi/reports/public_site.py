@@ -130,10 +130,11 @@ caption{{text-align:left;font-weight:600;padding:4px 0}}
 .indicator{{border-top:1px solid #d0d7de;margin-top:16px}}
 .chart-and-table{{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}}
 .chart-and-table figure{{flex:1 1 480px;margin:0;max-width:640px;min-width:0}}
-.chart-and-table .table-wrap{{flex:1 1 280px}}
+.chart-and-table .table-wrap{{flex:1 1 320px}}
 .chart{{width:100%;height:auto;display:block}}
 figcaption{{font-size:.85rem;color:#424242}}
-.corr{{display:block;font-size:.85rem;color:#7f0000}}
+.corr{{display:block;font-size:.85rem;color:#7f0000;white-space:normal;text-align:left}}
+th[scope=row]{{white-space:nowrap}}
 .period,.mark{{display:block}}
 .corrections{{background:#fff3f3;border:1px solid #b71c1c;padding:0 16px 8px;margin-top:16px}}
 .site-footer{{background:#0d3b66;color:#fff;padding:12px 0;font-size:.9rem}}
@@ -400,6 +401,7 @@ class Site:
             {"date": ed.published_on.isoformat(), "month": ed.month, "rows": self._correction_rows(ed.corrections)}
             for ed in reversed(self.e.history)
         ]
+        eds.sort(key=lambda ed: str(ed["date"]), reverse=True)  # newest first (stable for one day)
         return self.render("history.html", "history.html", self.w("pub_history"), self.home(), editions=eds)
 
     def downloads(self) -> str:
