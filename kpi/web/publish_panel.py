@@ -58,7 +58,10 @@ def panel(engine: Any, actor: Actor, data: PlanData, as_of: Month) -> None:
 
     months = [m for m in fiscal_months(data.year) if m <= as_of] or [fiscal_months(data.year)[0]]
     with st.form("pub_form"):
-        month = st.selectbox(tr("pub_month"), months, index=len(months) - 1, format_func=month_label, key="pub_month")
+        month = st.selectbox(
+            tr("pub_month"), months, index=len(months) - 1, format_func=month_label, key="pub_month",
+            placeholder=tr("choose_option"),
+        )  # fmt: skip
         translated = st.checkbox(tr("pub_english"), key="pub_english")
         make = st.form_submit_button(tr("pub_make"), type="primary")
     if make and month is not None:
