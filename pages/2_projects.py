@@ -8,7 +8,7 @@ from kpi.domain.frames import opt
 from kpi.text import fmt
 from kpi.text.labels import WORK_FIELDS, work_headings
 from kpi.text.why import NEEDS_REASON
-from kpi.web import cache, frame, markup, nav, prefs, widgets, words
+from kpi.web import cache, frame, markup, nav, prefs, public_comment_form, widgets, words
 
 KEY_PROJECT = "projects_project"
 
@@ -85,6 +85,8 @@ else:
             last = assessments.iloc[-1]
             widgets.chip(last["status"], last["month"])
             st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
+
+    public_comment_form.section(data, no)
 
     st.subheader(words.tr("dash_status_changes"))
     if not view.changes:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi.web import admin_forms, auth, cache, frame, nav, widgets, words
+from kpi.web import admin_forms, auth, cache, frame, nav, publish_panel, widgets, words
 
 frame.page_setup()
 year, as_of = nav.sidebar()
@@ -30,3 +30,7 @@ admin_forms.users(engine, actor)
 st.subheader(words.tr("inq_emails"))
 if data is not None:
     widgets.department_emails_section(actor, sorted(set(data.projects["lead_department"])))
+
+# ---- 公開版: 公開コメント review, the public edition as a zip (same files as `python -m kpi publish`)
+if data is not None and as_of is not None:
+    publish_panel.panel(engine, actor, data, as_of)

@@ -351,9 +351,23 @@ def _report_lines(
         (f"工程表 PDF（{part_name}）", lambda: schedule_bytes(inputs, part, "pdf")),
         ("工程表 XLSX（全体）", lambda: schedule_bytes(inputs, everything, "xlsx")),
     ]
+    if not many:  # the public edition of the whole plan: every page, chart and data file
+        reports.append(("公開版（全体、日英）", lambda: _publish(ds, as_of)))
     for name, fn in reports:
         if wanted(name):
             add(Line(name, _median(fn, report_repeat), year_sql))
+
+
+def _publish(ds: Dataset, as_of: Month) -> object:
+    """``python -m kpi publish --lang en`` without writing the files: read, build, record."""
+    from kpi.domain.permissions import Actor
+    from kpi.reports.publication import publish
+
+    engine = make_engine(ds.url)
+    try:
+        return publish(engine, Actor("benchmark", "admin"), ds.year, as_of, ds.today, ("ja", "en"))
+    finally:
+        engine.dispose()
 
 
 def _pad(text: str, width: int) -> str:
@@ -364,7 +378,7 @@ def _pad(text: str, width: int) -> str:
 
 WIDTH = 36
 # Names of the report lines, for --only before the reports' inputs are loaded.
-REPORT_LINES = ("レポート PDF", "グラフ PNG zip", "レポート XLSX", "工程表 PDF", "工程表 XLSX")
+REPORT_LINES = ("レポート PDF", "グラフ PNG zip", "レポート XLSX", "工程表 PDF", "工程表 XLSX", "公開版")
 
 
 def format_line(line: Line) -> str:

@@ -41,6 +41,7 @@ Subparsers = argparse._SubParsersAction
 DEFERRED: dict[str, tuple[str, str]] = {
     "report": ("kpi.cli.reports", "進捗レポートを PDF / XLSX / PNG で書き出す"),
     "schedule-sheet": ("kpi.cli.reports", "工程表を配布用の様式で書き出す（1事業1シート／1ページ）"),
+    "publish": ("kpi.cli.publish", "市民向けの公開版（静的サイトとオープンデータ）を書き出す"),
     "benchmark": ("kpi.bench.run", "処理時間を測る（使い捨てのデータベースで）"),
     # The year-end cycle (kpi.cli.cycle registers all of these at once).
     "inquiry": ("kpi.cli.cycle", "各課照会（期末評価）を開始・終了・一覧する"),

@@ -61,6 +61,9 @@ class FiscalYear(Base):
     source_file: Mapped[str] = mapped_column(String(400), default="")
     # The plan's level names, top first (two or three); None: 基本方針 / 重点施策 / 実施事業.
     levels: Mapped[list[str] | None] = mapped_column(JSON)
+    # The 全国地方公共団体コード and the public edition's settings (migration 0007).
+    municipality_code: Mapped[str | None] = mapped_column(String(6))
+    public: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     policies: Mapped[list[Policy]] = relationship(back_populates="fiscal_year", order_by="Policy.no")
@@ -332,3 +335,40 @@ class AppSetting(Base):
     __tablename__ = "app_settings"
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# ---- the public edition (migration 0007) ----
+
+
+class Publication(Base):
+    """One run of ``publish``: who, when, which month, the files' checksum and what was published
+    (``snapshot``: values, statuses and texts), so that the next publication shows 訂正."""
+
+    __tablename__ = "publications"
+    __table_args__ = (Index("ix_publications_year", "fiscal_year_id", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))
+    lang: Mapped[str] = mapped_column(String(16))  # ja | ja,en
+    published_on: Mapped[date] = mapped_column(Date)  # the date printed in the files
+    published_by: Mapped[str] = mapped_column(String(80))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    checksum: Mapped[str] = mapped_column(String(64))  # SHA-256 over every file's path and bytes
+    content_sha: Mapped[str] = mapped_column(String(64))  # SHA-256 of the snapshot: same content, same edition
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    corrections: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class PublicComment(Base):
+    """A project's 公開コメント: plain text by its editors, published once an admin approved it."""
+
+    __tablename__ = "public_comments"
+    __table_args__ = (Index("ix_public_comments_project", "project_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))  # pending | approved | rejected
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_by: Mapped[str | None] = mapped_column(String(80))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -97,6 +97,8 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             owner_department=plan.owner_department,
             source_file=source,
             levels=stored_levels(plan),
+            municipality_code=plan.municipality_code,
+            public=plan.public.model_dump() if plan.public else None,
         )
         session.add(fy)
         session.flush()
@@ -109,6 +111,8 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             plan_name=plan.plan_name,
             owner_department=plan.owner_department,
             levels=stored_levels(plan),
+            municipality_code=plan.municipality_code,
+            public=plan.public.model_dump() if plan.public else None,
         )
 
     def existing(model: Any, key: str) -> dict[Any, Any]:

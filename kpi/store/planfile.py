@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpi.domain.fiscal import Month, fiscal_months
+from kpi.domain.municipality import code_problem
 from kpi.domain.numbers import PERCENT_UNITS, parse_number
 from kpi.domain.plan import DEFAULT_LEVELS
 from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
@@ -233,9 +234,31 @@ V1_PROJECT_KEYS = {"until_r7": "previous_work", "r8_plan": "this_year", "r9_onwa
 FORMAT_VERSION = 2
 
 
+DEFAULT_LICENSE = "CC-BY-4.0"
+
+
+class PublicIn(_Strict):
+    """How the public edition (``python -m kpi publish``) names its publisher and licence."""
+
+    license: str = DEFAULT_LICENSE  # an SPDX id; CC BY 4.0 is what the 自治体標準オープンデータセット use
+    attribution: str = ""  # the credit line re-users print; default 「<municipality>」
+    homepage: str | None = None  # the municipality's page the site links to
+    contact_department: str = ""  # who answers questions about the data; default owner_department
+
+    @field_validator("homepage")
+    @classmethod
+    def _homepage(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://", v):
+            raise ValueError("URL は http:// または https:// で始めてください（無い場合は null）")
+        return v
+
+
 class PlanFile(_Strict):
     format_version: Literal[1, 2]
     municipality: str = Field(min_length=1)
+    # The 6-digit 全国地方公共団体コード (check digit validated): the open data's first column.
+    municipality_code: str | None = None
+    public: PublicIn | None = None  # settings of the public edition (licence, attribution, …)
     plan_name: str = Field(min_length=1)
     fiscal_year: int = Field(ge=2000, le=2100)
     label: str = Field(min_length=1)
@@ -248,6 +271,17 @@ class PlanFile(_Strict):
     measures: list[MeasureIn] = Field(default_factory=list)
     projects: list[ProjectIn] = Field(min_length=1)
     indicators: list[IndicatorIn] = Field(default_factory=list)
+
+    @field_validator("municipality_code", mode="before")
+    @classmethod
+    def _code(cls, v: Any) -> Any:
+        if v is None:
+            return None
+        text = str(v).strip()
+        problem = code_problem(text)
+        if problem:
+            raise ValueError(problem)
+        return text
 
     @model_validator(mode="after")
     def _references(self) -> PlanFile:

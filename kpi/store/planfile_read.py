@@ -64,7 +64,10 @@ FIELD_NAMES = {
     "target_note": "目標の注記", "direction": "方向", "accumulation": "集計方法", "monthly_plan": "月別計画値",
     "thresholds": "判定の閾値", "on_track": "順調の閾値", "caution": "注意の閾値",
     "min_value": "最小値", "max_value": "最大値", "baseline_month": "基準値の月", "target_year": "最終目標の年度",
-    "yearly_targets": "年度別目標値", "flow_scope": "累計の範囲", "frequency": "報告頻度", "due_month": "報告月",
+    "yearly_targets": "年度別目標値", "municipality_code": "全国地方公共団体コード", "public": "公開版の設定",
+    "license": "ライセンス", "attribution": "出典の表記", "homepage": "自治体のホームページ",
+    "contact_department": "問い合わせ先の部署",
+    "flow_scope": "累計の範囲", "frequency": "報告頻度", "due_month": "報告月",
 }  # fmt: skip
 # A hint with an example of what to write, per field kind.
 MONTH_HINT = '月は引用符つきの "YYYY-MM" で書いてください（例: "2026-04"）'

@@ -222,6 +222,11 @@ def _demo_clear(d: Mapping[str, Any], lang: str) -> str:
     return _w(lang, f"{n}件を削除", f"{n} removed")
 
 
+def _publication(d: Mapping[str, Any], lang: str) -> str:
+    on, n = _value(d.get("published_on"), lang), _value(d.get("corrections"), lang)
+    return _w(lang, f"公開日 {on}・訂正 {n}件", f"published {on}, {n} corrections")
+
+
 def _nothing(_d: Mapping[str, Any], _lang: str) -> str:
     return ""
 
@@ -245,6 +250,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "inquiry.open": _inquiry_open,
     "inquiry.close": _nothing,
     "inquiry.import": _inquiry_import,
+    "public_comment.submit": _nothing,
+    "public_comment.approve": _nothing,
+    "public_comment.reject": _nothing,
+    "publication.publish": _publication,
     "department.email": _department_email,
     "reminder.send": _reminder,
     "period.lock": _period,

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 from kpi.text.catalog_ldap import LDAP_TEXT
 from kpi.text.catalog_pages import PAGE_TEXT
+from kpi.text.catalog_pub import PUB_TEXT
 from kpi.text.catalog_terms import TERMS
 
 DEFAULT_LANG = "ja"
@@ -464,3 +465,4 @@ TEXT: dict[str, tuple[str, str]] = {
 register(TERMS)
 register(PAGE_TEXT)
 register(LDAP_TEXT)
+register(PUB_TEXT)
