@@ -275,6 +275,23 @@ def _write_archive(conn: Connection, fh: IO[bytes]) -> Manifest:
     return manifest
 
 
+def canonical_rows(engine: Engine) -> dict[str, list[list[Any]]]:
+    """Every table's rows as the archive writes them (one snapshot): two databases of either
+    kind hold the same content exactly when these are equal."""
+    conn = _snapshot_connection(engine)
+    try:
+        out = {}
+        for table in _data_tables(_reflect(conn)):
+            kinds = [_kind(c.type) for c in table.columns]
+            out[table.name] = [
+                [_encode(k, v) for k, v in zip(kinds, row, strict=True)] for row in conn.execute(_ordered(table))
+            ]
+        return out
+    finally:
+        conn.rollback()
+        conn.close()
+
+
 def _seal(path: Path) -> None:
     """Write the SHA-256 of the file's bytes before the zip comment into the comment."""
     size = path.stat().st_size
