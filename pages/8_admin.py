@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi.web import admin_forms, auth, cache, frame, nav, widgets, words
+from kpi.web import admin_forms, auth, backup_panel, cache, frame, nav, widgets, words
 
 frame.page_setup()
 year, as_of = nav.sidebar()
@@ -30,3 +30,6 @@ admin_forms.users(engine, actor)
 st.subheader(words.tr("inq_emails"))
 if data is not None:
     widgets.department_emails_section(actor, sorted(set(data.projects["lead_department"])))
+
+# ---- backups (the same archive as `python -m kpi backup`)
+backup_panel.panel(engine, actor)

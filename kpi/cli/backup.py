@@ -8,10 +8,12 @@ kpi.cli.main registers these commands (DEFERRED) only when one of them runs.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from kpi.cli.main import DEFERRED, EXIT_OK, EXIT_REJECTED, Subparsers, err
 from kpi.domain.permissions import cli_actor
 from kpi.text.catalog import t
+from kpi.text.fmt import size_text
 
 HELP = {name: DEFERRED[name][1] for name in ("backup", "verify-backup", "restore", "copy-database")}
 
@@ -39,10 +41,6 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(func=cmd_copy)
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.1f} kB"
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     from kpi.store.backup import BackupError, backup_to_dir, write_backup
     from kpi.store.db import make_engine
@@ -52,8 +50,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     engine = make_engine()
     try:
+        removed: list[Path] = []
         if args.out:
-            info, removed = write_backup(engine, args.out), []
+            info = write_backup(engine, args.out)
         else:
             info, removed = backup_to_dir(engine, args.dir, args.keep)
     except BackupError as exc:
@@ -62,7 +61,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     m = info.manifest
-    print(t("backup_written").format(path=info.path, tables=len(m.tables), rows=m.rows, size=_size(info.size)))
+    print(t("backup_written").format(path=info.path, tables=len(m.tables), rows=m.rows, size=size_text(info.size)))
     if removed:
         print(t("backup_pruned").format(n=len(removed), keep=args.keep))
     return EXIT_OK
