@@ -86,8 +86,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kpi.store.backup import BackupError, restore
+    from kpi.store.backup import BackupError
     from kpi.store.db import make_engine
+    from kpi.store.restore import restore
 
     engine = make_engine()
     try:
@@ -105,8 +106,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from kpi.store.backup import BackupError, copy_database, same_database
+    from kpi.store.backup import BackupError
     from kpi.store.db import make_engine
+    from kpi.store.restore import copy_database, same_database
 
     source, target = make_engine(), make_engine(args.to)
     try:

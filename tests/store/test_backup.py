@@ -20,7 +20,7 @@ from sqlalchemy import Engine, text
 
 from kpi.domain.permissions import Actor
 from kpi.services.actuals import ActualInput, record_actuals
-from kpi.store import backup
+from kpi.store import backup, restore
 from kpi.store.backup import BackupError
 from kpi.store.db import current_revision, head_revision, make_engine, transaction
 from kpi.store.writes import with_retry
@@ -71,7 +71,7 @@ def test_backup_restores_every_table_into_empty_sqlite_and_postgresql(
 
     for url in (f"sqlite:///{tmp_path / 'restored.db'}", postgres_sibling()):
         target = make_engine(url)
-        summary = backup.restore(target, info.path, ADMIN)
+        summary = restore.restore(target, info.path, ADMIN)
         assert summary.revision == head_revision() == current_revision(target)
         assert _without_restore_entry(backup.canonical_rows(target)) == before, url
         assert statuses(monkeypatch, capsys, url) == status_before
@@ -83,7 +83,7 @@ def test_restore_refuses_a_database_holding_data_and_changes_nothing(full_engine
     info = backup.write_backup(full_engine, tmp_path / "kpi.zip")
     before = backup.canonical_rows(full_engine)
     with pytest.raises(BackupError, match="空ではありません"):
-        backup.restore(full_engine, info.path, ADMIN)
+        restore.restore(full_engine, info.path, ADMIN)
     assert backup.canonical_rows(full_engine) == before
 
 
@@ -95,7 +95,7 @@ def test_restore_into_a_freshly_initialised_database_replaces_the_plan_it_loaded
     info = backup.write_backup(full_engine, tmp_path / "kpi.zip")
     target = make_engine(f"sqlite:///{tmp_path / 'target.db'}")
     ensure_ready(target, ADMIN)  # what the app's first start does: the bundled plan, nothing entered
-    summary = backup.restore(target, info.path, ADMIN)
+    summary = restore.restore(target, info.path, ADMIN)
     assert summary.safety is not None and backup.verify_backup(summary.safety.path).tables["fiscal_years"].rows == 1
     assert _without_restore_entry(backup.canonical_rows(target)) == backup.canonical_rows(full_engine)
     target.dispose()
@@ -107,7 +107,7 @@ def test_an_archive_of_an_older_schema_is_upgraded_on_restore(db_url: str, tmp_p
     info = backup.write_backup(old, tmp_path / "old.zip")
     assert info.manifest.revision == "0003"
     target = make_engine(db_url)
-    backup.restore(target, info.path, ADMIN)
+    restore.restore(target, info.path, ADMIN)
     assert current_revision(target) == head_revision()
     restored = table_counts(target)
     assert {k: restored[k] for k in counts if k != "audit_log"} == {k: v for k, v in counts.items() if k != "audit_log"}
@@ -123,13 +123,13 @@ def test_restore_is_all_or_nothing(full_engine: Engine, tmp_path: Path) -> None:
     def broken(*_args: Any) -> None:
         raise RuntimeError("the server went away in the middle")
 
-    original = backup._reset_sequences
-    backup._reset_sequences = broken  # type: ignore[assignment]
+    original = restore._reset_sequences
+    restore._reset_sequences = broken  # type: ignore[assignment]
     try:
         with pytest.raises(RuntimeError):
-            backup.restore(target, info.path, ADMIN, safety=False)
+            restore.restore(target, info.path, ADMIN, safety=False)
     finally:
-        backup._reset_sequences = original  # type: ignore[assignment]
+        restore._reset_sequences = original  # type: ignore[assignment]
     assert table_counts(target) == {}  # not one table, not one row
     target.dispose()
 
@@ -175,7 +175,7 @@ def test_a_backup_taken_while_four_writers_save_restores_consistent(full_engine:
             th.join()
     assert not errors, errors
     target = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
-    backup.restore(target, info.path, ADMIN)
+    restore.restore(target, info.path, ADMIN)
     with target.connect() as conn:
         revisions = set(
             conn.execute(
@@ -279,7 +279,7 @@ def test_restore_of_a_changed_archive_is_refused_and_the_target_unchanged(full_e
     changed = _flip(good, start + length // 2)
     target = make_engine(f"sqlite:///{tmp_path / 'target.db'}")
     with pytest.raises(BackupError, match="actual_revisions"):
-        backup.restore(target, changed, ADMIN)
+        restore.restore(target, changed, ADMIN)
     assert table_counts(target) == {}
     target.dispose()
 
