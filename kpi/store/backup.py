@@ -392,11 +392,19 @@ def archives(directory: Path, prefix: str) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
 
 
+PARTIAL_MAX_AGE_S = 86_400  # a partial file this old belongs to a backup that was killed
+
+
 def prune(directory: Path, prefix: str, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` archives of one kind; the deleted paths."""
+    """Delete all but the newest ``keep`` archives of one kind, and the partial files that
+    killed backups left (older than a day); the deleted archives."""
     old = archives(directory, prefix)[max(keep, 0) :]
     for path in old:
         path.unlink(missing_ok=True)
+    cutoff = datetime.now().timestamp() - PARTIAL_MAX_AGE_S
+    for partial in directory.glob(f"{prefix}*{SUFFIX}.partial-*"):
+        if partial.stat().st_mtime < cutoff:
+            partial.unlink(missing_ok=True)
     return old
 
 

@@ -170,3 +170,44 @@ def test_import_plan_that_removes_an_indicator_writes_a_safety_copy_and_one_that
     (copy,) = backups_elsewhere.glob("auto-*-import-plan.zip")
     assert str(copy) in out
     assert backup.verify_backup(copy).tables["indicators"].rows == len(raw["indicators"]) + 1
+
+
+def test_backup_dir_removes_the_partial_files_of_killed_backups_after_a_day(
+    full_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import time
+
+    where = tmp_path / "scheduled"
+    where.mkdir()
+    old, recent = where / "kpi-backup-20261101-021500.zip.partial-4242", where / "kpi-backup-x.zip.partial-4343"
+    for p in (old, recent):
+        p.write_bytes(b"half")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    code, _out, err = _run(capsys, "backup", "--dir", str(where), "--keep", "3")
+    assert code == 0, err
+    assert not old.exists() and recent.exists()  # a backup running right now keeps its file
+
+
+def test_import_actuals_on_a_locked_database_still_says_busy_and_exits_1(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """with_retry turns a locked database into a StorageFault: the command keeps its own message."""
+    import sqlite3
+
+    from kpi.store import db
+
+    assert main(["init"]) == 0
+    monkeypatch.setattr(db, "SQLITE_BUSY_MS", 100)
+    csv = tmp_path / "actuals.csv"
+    csv.write_text("indicator_id,month,value,note,reason\n15-new-dx-projects,2026-10,3,月末,\n", encoding="utf-8")
+    holder = sqlite3.connect(app_env.split("///", 1)[1])
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        code, _out, err = _run(capsys, "import-actuals", str(csv))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert code == 1 and "他の保存が続いているため取り込めませんでした" in err
+    code, out, err = _run(capsys, "import-actuals", str(csv))
+    assert code == 0 and "1件を保存しました" in out, err
