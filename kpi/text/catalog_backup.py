@@ -94,6 +94,12 @@ BACKUP_TEXT: dict[str, tuple[str, str]] = {
         "ほかの保存が続いているため保存できませんでした。入力は残っています。もう一度保存してください",
         "Other saves kept the database busy, so nothing was saved. Your input is kept: save again",
     ),
+    "backup_fault_page_unreachable": (
+        "データベースのサーバーに接続できないため、このページを表示できません。入力中の値は残っています。"
+        "しばらくしてから再読み込みしてください（エラー番号 {id}）",
+        "The database server cannot be reached, so this page cannot be shown. Values being entered are kept: "
+        "reload in a while (incident {id})",
+    ),
     # 計画管理: the backup panel
     "backup_panel": ("バックアップ", "Backups"),
     "backup_download": ("バックアップをダウンロード", "Download a backup"),

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -179,6 +180,13 @@ class PrivateServer:
         self._as_postgres(
             [str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.root / "log"), "-w", "start"]
         )
+        deadline = time.monotonic() + 60  # pg_ctl -w watches the socket file; wait for TCP too
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            assert time.monotonic() < deadline, (self.root / "log").read_text(errors="replace")
+            time.sleep(0.1)
 
     def stop(self) -> None:
         self._as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
