@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi.web import admin_forms, auth, cache, frame, nav, publish_panel, widgets, words
+from kpi.web import admin_forms, auth, backup_panel, cache, frame, nav, publish_panel, widgets, words
 
 frame.page_setup()
 year, as_of = nav.sidebar()
@@ -34,3 +34,5 @@ if data is not None:
 # ---- 公開版: 公開コメント review, the public edition as a zip (same files as `python -m kpi publish`)
 if data is not None and as_of is not None:
     publish_panel.panel(engine, actor, data, as_of)
+# ---- backups (the same archive as `python -m kpi backup`)
+backup_panel.panel(engine, actor)

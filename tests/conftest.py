@@ -90,6 +90,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(layer_of(item))
 
 
+@pytest.fixture(autouse=True)
+def backups_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Automatic safety copies (import-plan --replace, demo --clear, restore, downgrade) go to a
+    directory of the test (KPI_BACKUP_DIR), never into the checkout's data/backups."""
+    directory = tmp_path_factory.mktemp("backups")
+    monkeypatch.setenv("KPI_BACKUP_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture
 def today() -> date:
     return TODAY

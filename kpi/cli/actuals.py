@@ -18,7 +18,7 @@ def cmd_import_actuals(args: argparse.Namespace) -> int:
     # Imported here so that the rest of the CLI does not load the write path.
     from kpi.services.actuals import ActualsRejected, record_actuals
     from kpi.services.actuals_files import FileFormatError, read_actuals_file
-    from kpi.store.writes import ConcurrentSave, with_retry
+    from kpi.store.writes import ConcurrentSave, StorageFault, with_retry
 
     engine = make_engine()
     upgrade(engine)
@@ -47,7 +47,12 @@ def cmd_import_actuals(args: argparse.Namespace) -> int:
         err(f"{args.file}: {exc}")
         return 1
     except Exception as exc:
-        if not is_database_busy(exc):
+        # with_retry reports a storage fault (kpi.store.writes.StorageFault) with its cause.
+        busy = is_database_busy(exc) or is_database_busy(exc.__cause__ or exc)
+        if isinstance(exc, StorageFault) and not busy:
+            err(f"{args.file}: {exc}")
+            return 1
+        if not busy:
             raise
         # SQLite: another import held the database longer than the busy timeout.
         err(

@@ -12,6 +12,7 @@ from kpi.domain import clock
 from kpi.domain.fiscal import latest_ended_month
 from kpi.domain.permissions import cli_actor
 from kpi.store.db import make_engine, transaction, upgrade
+from kpi.text.catalog import t
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -21,6 +22,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     upgrade(engine)
     today = clock.today()
     year = args.fiscal_year or latest_ended_month(today).fiscal_year
+    if args.clear:  # a safety copy before the rows go (kpi.store.backup)
+        from kpi.store.backup import BackupError, safety_copy
+
+        try:
+            copy = safety_copy(engine, "demo-clear")
+        except BackupError as exc:
+            err(str(exc))
+            return 1
+        print(t("backup_safety_written").format(path=copy.path))
     try:
         with transaction(engine) as session:
             if args.clear:

@@ -50,6 +50,14 @@ DEFERRED: dict[str, tuple[str, str]] = {
     "import-inquiry": ("kpi.cli.cycle", "記入した照会シートを取り込む（全件または0件）"),
     "council": ("kpi.cli.cycle", "懇話会資料（総括表＋事業ごとの工程表と期末評価）を PDF/XLSX で書き出す"),
     "department-email": ("kpi.cli.cycle", "部署の連絡先メールアドレスを設定する（空文字で削除）"),
+    # Backups, restore and the move to another database (kpi.cli.backup registers all four).
+    "backup": ("kpi.cli.backup", "データベース全体のバックアップ（1つのファイル）を書き出す（実行中でも一貫した内容）"),
+    "verify-backup": ("kpi.cli.backup", "バックアップのファイルを検査する（データベース不要）"),
+    "restore": (
+        "kpi.cli.backup",
+        "バックアップを KPI_DATABASE_URL の空のデータベースに復元する（全部または何もしない）",
+    ),
+    "copy-database": ("kpi.cli.backup", "このデータベースの全体を別の空のデータベース（PostgreSQL など）にコピーする"),
 }
 
 

@@ -13,6 +13,7 @@ from kpi.cli.main import err
 from kpi.domain.fiscal import fiscal_year_label, fiscal_year_span
 from kpi.domain.permissions import cli_actor
 from kpi.store.db import make_engine, plan_file, transaction, upgrade
+from kpi.text.catalog import t
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -34,6 +35,8 @@ def _import_plan(path: Path, replace: bool = False) -> int:
         err(str(exc))
         err("計画は読み込んでいません（データベースは変更されていません）。")
         return 1
+    if summary.safety_copy:
+        print(t("backup_safety_written").format(path=summary.safety_copy))
     if summary.changed:
         print(
             f"{path}: {fiscal_year_label(summary.fiscal_year)}の計画を読み込みました"

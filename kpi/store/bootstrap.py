@@ -33,7 +33,14 @@ def import_plan(engine: Engine, path: str | Path, actor: Actor, replace: bool = 
 
     With ``replace`` the plans in the database are deleted first, but only when nothing but
     plans loaded once from a file is there (no actuals, accounts, edits or evaluations).
+    A replace, or an import that removes rows, first writes an automatic backup of the
+    database as it was (``kpi.store.backup.safety_copy``; its path is in the summary): it is
+    taken before the commit, on another connection, which still reads the state before.
     """
+    from dataclasses import replace as with_field
+
+    from kpi.store.backup import safety_copy
+
     upgrade(engine)
     plan = load_plan_file(path)  # raises PlanError before anything is written
     with transaction(engine) as session:
@@ -64,7 +71,11 @@ def import_plan(engine: Engine, path: str | Path, actor: Actor, replace: bool = 
                 municipality=plan.municipality,
                 plan_name=plan.plan_name,
             )
-        return load_plan(session, plan, str(path), actor)
+        summary = load_plan(session, plan, str(path), actor)
+        if replace or summary.removed:
+            copy = safety_copy(engine, "replace-plan" if replace else "import-plan")
+            summary = with_field(summary, safety_copy=str(copy.path))
+        return summary
 
 
 PLAN_LOADS = ("plan.import", "plan.replace")

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_PLAN = DATA_DIR / "plan_r8.yaml"
-DEFAULT_DB = DATA_DIR / "kpi.store.db"
+DEFAULT_DB = DATA_DIR / "kpi.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_MS = 10_000  # concurrent writers wait this long for the lock before failing
 
@@ -90,8 +90,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    """Back to an older schema (tests build old databases holding data this way)."""
+    """Back to an older schema (tests build old databases holding data this way). Migrations
+    down drop columns, so an automatic backup of the database is written first
+    (kpi.store.backup.safety_copy, in KPI_BACKUP_DIR): a downgrade is never one call from loss."""
     from alembic import command
+
+    from kpi.store.backup import safety_copy
+
+    safety_copy(engine, "downgrade")
 
     command.downgrade(_alembic_config(engine), revision)
 

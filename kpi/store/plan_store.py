@@ -50,6 +50,7 @@ class LoadSummary:
     created: int
     updated: int
     removed: int
+    safety_copy: str | None = None  # the automatic backup taken before rows were removed
 
     @property
     def changed(self) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from kpi.text.catalog import TEXT, t
-from kpi.text.fmt import MISSING, number
+from kpi.text.fmt import MISSING, number, size_text
 from kpi.text.labels import actor_label, audit_action_label, source_label, state_label, state_of_label, status_label
 
 
@@ -235,6 +235,23 @@ def _generic(d: Mapping[str, Any], lang: str) -> str:
     return _join([f"{_field(k, lang)}: {_value(v, lang)}" for k, v in d.items() if v not in (None, "")], lang)
 
 
+def _restore(d: Mapping[str, Any], lang: str) -> str:
+    return _join(
+        [
+            _w(lang, f"バックアップ作成 {d.get('created_at', '')}", f"backup made {d.get('created_at', '')}"),
+            _w(lang, f"スキーマ {d.get('revision', '')}", f"schema {d.get('revision', '')}"),
+            _w(lang, f"{_value(d.get('rows'), lang)}行", f"{_value(d.get('rows'), lang)} rows"),
+            _w(lang, f"元: {d.get('source_dialect', '')}", f"from: {d.get('source_dialect', '')}"),
+        ],
+        lang,
+    )
+
+
+def _download(d: Mapping[str, Any], lang: str) -> str:
+    size = d.get("size")
+    return size_text(int(size)) if isinstance(size, int) else ""
+
+
 SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "actual.save": _actual_save,
     "actual.import": _actual_import,
@@ -272,6 +289,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "auth.locked": _locked,
     "demo.load": _demo_load,
     "demo.clear": _demo_clear,
+    "database.restore": _restore,
+    "backup.download": _download,
 }
 
 

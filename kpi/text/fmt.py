@@ -70,3 +70,12 @@ def plain_markdown(value: Any, missing: str = MISSING) -> str:
         return missing
     out = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(value))
     return "  \n".join(out.splitlines())
+
+
+def size_text(n_bytes: int) -> str:
+    """A file size for people: 「12.3 kB」, 「4.5 MB」 (decimal units, one decimal)."""
+    if n_bytes >= 1_000_000_000:
+        return f"{n_bytes / 1_000_000_000:.1f} GB"
+    if n_bytes >= 1_000_000:
+        return f"{n_bytes / 1_000_000:.1f} MB"
+    return f"{n_bytes / 1000:.1f} kB"

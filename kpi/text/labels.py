@@ -216,6 +216,8 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "auth.locked": ("アカウントの一時ロック", "Account locked"),
     "demo.load": ("サンプルデータの読み込み", "Sample data loaded"),
     "demo.clear": ("サンプルデータの削除", "Sample data removed"),
+    "database.restore": ("バックアップからの復元", "Restored from a backup"),
+    "backup.download": ("バックアップのダウンロード", "Backup downloaded"),
 }
 
 

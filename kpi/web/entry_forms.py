@@ -19,7 +19,7 @@ from kpi.services.actuals import MAX_TEXT, ActualsRejected
 from kpi.services.actuals_files import FileFormatError, template_csv
 from kpi.services.actuals_form import CellInput, EntryRow
 from kpi.services.entry_page import assessment_changes, entry_months, milestone_changes
-from kpi.store.writes import EntryError, read
+from kpi.store.writes import EntryError, StorageFault, read
 from kpi.text import labels as catalog_labels
 from kpi.text.fmt import exact, number, plain_markdown, text
 from kpi.text.labels import status_text
@@ -84,7 +84,12 @@ def _save_form(engine: Any, actor: Actor, year: int, month: Month, loaded: Loade
         result = actuals_form.submit_month(engine, actor, year, month, cells, today)
     except REFUSED as exc:
         state[f"{KEY}errors"] = (str(month), *_errors(exc))
+        if isinstance(exc, StorageFault):
+            # The page may not draw while the database is unreachable, and Streamlit drops the
+            # state of widgets a run did not draw: keep what was typed outside the widgets.
+            state[f"{KEY}typed_{month}"] = {k: state[k] for k in _field_keys(month, list(loaded)) if k in state}
         return
+    state.pop(f"{KEY}typed_{month}", None)
     cache.clear_caches()
     state.pop(f"{KEY}errors", None)
     state[f"{KEY}result"] = (result, {c.code: str(c.value) for c in cells})
@@ -176,6 +181,8 @@ def actuals_section(
         # What the form was loaded with: a later save by someone else is a conflict, not an overwrite.
         st.session_state[snap_key] = {r.code: (r.revision, r.current, r.note) for r in rows}
     loaded: Loaded = st.session_state[snap_key]
+    for key, value in st.session_state.get(f"{KEY}typed_{month}", {}).items():
+        st.session_state.setdefault(key, value)  # typed before a storage fault (_save_form)
 
     st.subheader(tr("entry_indicators"))
     if not rows:

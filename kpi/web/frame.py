@@ -9,6 +9,7 @@ from string import Template
 import streamlit as st
 
 from kpi.services import incident
+from kpi.store.writes import storage_fault
 from kpi.text.catalog import t
 from kpi.web.prefs import KEY_LANG, _seed_from_query, lang
 from kpi.web.words import current_app_title, tr
@@ -44,6 +45,9 @@ def _show_incident(exc: Exception) -> bool:
     """An uncaught error of a page: logged with its traceback under an incident id, shown to
     the visitor as a friendly message with that id (never the traceback, type or SQL)."""
     incident_id = incident.record(exc, "page")
+    if storage_fault(exc) == "backup_fault_unreachable":  # say what is wrong: no server, not a defect
+        st.error(tr("backup_fault_page_unreachable").format(id=incident_id), icon=":material/cloud_off:")
+        return True
     st.error(tr("error_incident").format(id=incident_id), icon=":material/error:")
     return True  # handled: Streamlit shows nothing more
 
