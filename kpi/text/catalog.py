@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kpi.text.catalog_ldap import LDAP_TEXT
 from kpi.text.catalog_backup import BACKUP_TEXT
+from kpi.text.catalog_ldap import LDAP_TEXT
 from kpi.text.catalog_pages import PAGE_TEXT
 from kpi.text.catalog_pub import PUB_TEXT
 from kpi.text.catalog_terms import TERMS
