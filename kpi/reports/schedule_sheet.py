@@ -71,9 +71,12 @@ def grid_months(year: int) -> list[Month]:
     return [start.add(i) for i in range(N_MONTHS)]
 
 
+CONTROL_OR_BREAK_RE = re.compile("[\x00-\x1f\x7f]")  # a sheet tab shows one line: no break, no control
+
+
 def sheet_name(no: int, name: str) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", "・", f"{no:02d} {name}")[:31]
+    """Excel sheet names: at most 31 characters, none of []:*?/\\ and no control character."""
+    return re.sub(r"[\[\]:*?/\\]", "・", CONTROL_OR_BREAK_RE.sub("", f"{no:02d} {name}"))[:31]
 
 
 def _lines(text: str, width_chars: int) -> int:
