@@ -302,7 +302,7 @@ def schedule_pdf(data: PlanData, project_nos: list[int], evaluations: pd.DataFra
         for r, row in enumerate(rows):
             line: list[Any] = [""] * (LAST_COL + 1)
             for cell in row.cells:
-                esc = cell.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+                esc = fmt.pdf_text(cell.text)
                 if not esc and cell.kind == "value" and row.lines > 1:
                     esc = "<br/>" * (row.lines + 1)  # room to read as a field, like the printed form
                 line[cell.c0] = Paragraph(esc, styles[cell.kind])

@@ -70,3 +70,11 @@ def plain_markdown(value: Any, missing: str = MISSING) -> str:
         return missing
     out = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(value))
     return "  \n".join(out.splitlines())
+
+
+def pdf_text(value: Any) -> str:
+    """Text for a reportlab Paragraph, whose markup is XML-like (``<img src=…>`` would load an
+    image, ``<b>`` would bold): every ``&``, ``<`` and ``>`` escaped, line breaks as ``<br/>``.
+    Plan names, notes and comments reach the PDFs only through this."""
+    text = str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")

@@ -18,6 +18,7 @@ from kpi.domain.permissions import ROLES, Actor, PermissionDenied
 from kpi.store.accounts import AuthError, actor_by_email, login, refresh_actor
 from kpi.store.db import transaction
 from kpi.text.catalog import t
+from kpi.text.fmt import plain_markdown
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -108,7 +109,7 @@ def draw_login(engine: Engine, lang: str) -> None:
         try:
             st.session_state[KEY_USER] = login(engine, username, password, datetime.now(UTC))
         except AuthError as exc:
-            st.error(str(exc))
+            st.error(plain_markdown(str(exc)))
         else:
             st.rerun()
     if _oidc_configured() and st.button(t("auth_oidc", lang), key="kpi_oidc_login"):
