@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kpi.text import fmt
 from kpi.web import cache, frame, measure_page, nav, prefs, widgets, words
 
 CHARTS_PER_PAGE = 12
@@ -33,13 +34,14 @@ else:
     data, indicators, projects, measure = view.data, view.indicators, view.projects, view.measure
     policy = data.policies.set_index("policy_no").loc[measure["policy_no"], "policy_name"]
     with header:
-        st.title(f"{measure['symbol']} {measure['name']}")
+        st.title(fmt.plain_markdown(f"{measure['symbol']} {measure['name']}"))
         as_of_label = words.month_label(as_of)
         if measure["hidden"]:  # a two-level plan: this is the top-level entry itself
             st.caption(f"{words.tr('as_of')} {as_of_label}")
         else:
             code = data.policies.set_index("policy_no").loc[measure["policy_no"], "policy_code"]
-            st.caption(f"{words.tr('policy_n').format(n=code)} {policy} ・ {words.tr('as_of')} {as_of_label}")
+            policy_text = fmt.plain_markdown(f"{words.tr('policy_n').format(n=code)} {policy}")
+            st.caption(f"{policy_text} ・ {words.tr('as_of')} {as_of_label}")
         widgets.chip(measure["status"])
 
     own = indicators[indicators["measure_no"] == no]

@@ -38,11 +38,12 @@ else:
     data, indicators, status = view.data, view.indicators, view.status
     p = plan.loc[no]
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
-    header.title(f"{p['project_code']} {p['project_name']}")
-    related = "・".join(p["related_departments"] or []) or words.tr("dash_none")
+    header.title(fmt.plain_markdown(f"{p['project_code']} {p['project_name']}"))
+    related = fmt.plain_markdown("・".join(p["related_departments"] or [])) or words.tr("dash_none")
     as_of_label = words.month_label(as_of)
     header.caption(
-        f"{measure['symbol']} {measure['measure_name']} ・ {words.tr('department')} {p['lead_department']} ・ "
+        f"{fmt.plain_markdown(measure['symbol'] + ' ' + measure['measure_name'])} ・ {words.tr('department')} "
+        f"{fmt.plain_markdown(p['lead_department'])} ・ "
         f"{words.tr('related_departments')} {related} ・ {words.tr('as_of')} {as_of_label}"
     )
     with header:

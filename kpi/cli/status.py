@@ -62,7 +62,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if data.has_sample:
         err("注意: サンプルデータを含みます（python -m kpi demo --clear で削除）")
     if args.format == "csv":
-        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        from kpi.text.cellsafe import writable
+
+        sys.stdout.write(table.map(writable).to_csv(index=False, lineterminator="\n"))  # no NUL or ESC from old rows
     elif args.format == "json":
         print(json.dumps(_records(table), ensure_ascii=False, indent=1))
     else:

@@ -30,6 +30,7 @@ from kpi.domain.plan import PlanData
 from kpi.reports.fonts import register_japanese_font
 from kpi.reports.schedule_sheet import schedule_pdf, schedule_xlsx
 from kpi.text.cellsafe import neutralise
+from kpi.text.fmt import pdf_text as fmt_pdf_text
 from kpi.text.labels import state_label
 from kpi.text.rating import UNFILLED, rating_text
 
@@ -110,7 +111,7 @@ def council_xlsx(
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    return fmt_pdf_text(text)
 
 
 def _summary_pdf(data: PlanData, summary: pd.DataFrame, deadline: date | None) -> bytes:

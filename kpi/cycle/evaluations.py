@@ -46,6 +46,7 @@ from kpi.store.inquiry import InquiryInfo, StateInfo, check_save, evaluation_sta
 from kpi.store.models import Evaluation, Project
 from kpi.store.reads import project_by_no
 from kpi.text.catalog import t
+from kpi.text.control import refuse_control
 from kpi.text.rating import UNFILLED, rating_text
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ def save_evaluation(
     if rating not in codes:
         raise EvaluationRejected(f"実績の検証評価は {' / '.join(codes)} のいずれかを選んでください（{rating}）")
     reason, new_issues = (reason or "").strip(), (new_issues or "").strip()
+    refuse_control([("左記の状況・理由等", reason), ("新たに生じた課題等", new_issues)], EvaluationRejected)
     for label, text in (("左記の状況・理由等", reason), ("新たに生じた課題等", new_issues)):
         if len(text) > MAX_TEXT:
             raise EvaluationRejected(f"{label}は{MAX_TEXT}文字以内で入力してください（{len(text)}文字）")

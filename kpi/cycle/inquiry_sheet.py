@@ -40,8 +40,11 @@ from kpi.store.audit import audit
 from kpi.store.evaluations import current_evaluations, evaluation_revision, latest_evaluation
 from kpi.store.inquiry import InquiryRejected, evaluation_states, signing_key
 from kpi.store.reads import plan_data, project_by_no
+from kpi.text import archive
 from kpi.text.catalog import t
-from kpi.text.cellsafe import DANGEROUS_PREFIXES, neutralise
+from kpi.text.cellsafe import DANGEROUS_PREFIXES, cell_text, neutralise
+from kpi.text.control import MESSAGE_KEY as CONTROL_KEY
+from kpi.text.control import first_control
 from kpi.text.labels import state_label
 from kpi.text.rating import rating_text
 
@@ -175,7 +178,7 @@ def _clean(value: Any) -> str:
     """Cell text as stored: trimmed, NFKC, the apostrophe our export added removed."""
     if value is None:
         return ""
-    text = str(value)
+    text = cell_text(str(value))
     if text.startswith("'") and text[1:].startswith(DANGEROUS_PREFIXES):
         text = text[1:]
     text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -217,11 +220,19 @@ def _info(wb: Any) -> tuple[dict[str, Any], list[tuple[Any, Any, Any]]]:
 
 
 def parse_workbook(content: bytes, key: bytes) -> ParsedWorkbook:
-    """Read and verify the workbook; formulas are refused, never evaluated."""
+    """Read and verify the workbook; formulas are refused, never evaluated. The file is
+    measured before it is opened (``kpi.text.archive``: size, parts, inflated size, ratio)."""
+    try:
+        archive.check_xlsx(content)
+    except archive.ArchiveRefused as exc:
+        raise InquiryImportRejected([str(exc)]) from None
     try:
         wb = load_workbook(io.BytesIO(content), data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise InquiryImportRejected([f"Excelファイル（.xlsx）として読めません: {exc}"]) from exc
+    large = [m for ws in wb.worksheets if (m := archive.sheet_too_large(ws.title, ws.max_row, ws.max_column))]
+    if large:
+        raise InquiryImportRejected(large)
     if INFO_SHEET not in wb.sheetnames:
         raise InquiryImportRejected([f"照会シートではありません（{INFO_SHEET}シートがありません）"])
     meta, rows = _info(wb)
@@ -419,6 +430,8 @@ def preview_inquiry_import(
         for key, text in (("inq_col_reason", entry.reason), ("inq_col_new_issues", entry.new_issues)):
             if len(text) > MAX_TEXT:
                 problems.append(_note("inq_msg_too_long", label=partial(t, key), max=MAX_TEXT, n=len(text)))
+            if (control := first_control(text)) is not None:
+                problems.append(_note(CONTROL_KEY, field=partial(t, key), char=control[0], pos=control[1]))
         state = states[project.no].state
         if state not in OPEN_STATES:
             problems.append(_note("inq_msg_state", state=partial(state_label, state)))

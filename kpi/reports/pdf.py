@@ -52,6 +52,7 @@ from kpi.reports.tables import (
     summary_rows,
     why_rows,
 )
+from kpi.text.fmt import pdf_text as fmt_pdf_text
 from kpi.text.labels import status_text
 from kpi.text.palette import LEGEND_ORDER, STATUS_STYLES
 
@@ -89,7 +90,7 @@ class Styles:
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    return fmt_pdf_text(text)
 
 
 def status_fill(code: str | None) -> tuple[colors.Color, colors.Color]:

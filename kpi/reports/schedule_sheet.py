@@ -71,9 +71,12 @@ def grid_months(year: int) -> list[Month]:
     return [start.add(i) for i in range(N_MONTHS)]
 
 
+CONTROL_OR_BREAK_RE = re.compile("[\x00-\x1f\x7f]")  # a sheet tab shows one line: no break, no control
+
+
 def sheet_name(no: int, name: str) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", "・", f"{no:02d} {name}")[:31]
+    """Excel sheet names: at most 31 characters, none of []:*?/\\ and no control character."""
+    return re.sub(r"[\[\]:*?/\\]", "・", CONTROL_OR_BREAK_RE.sub("", f"{no:02d} {name}"))[:31]
 
 
 def _lines(text: str, width_chars: int) -> int:
@@ -299,7 +302,7 @@ def schedule_pdf(data: PlanData, project_nos: list[int], evaluations: pd.DataFra
         for r, row in enumerate(rows):
             line: list[Any] = [""] * (LAST_COL + 1)
             for cell in row.cells:
-                esc = cell.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+                esc = fmt.pdf_text(cell.text)
                 if not esc and cell.kind == "value" and row.lines > 1:
                     esc = "<br/>" * (row.lines + 1)  # room to read as a field, like the printed form
                 line[cell.c0] = Paragraph(esc, styles[cell.kind])

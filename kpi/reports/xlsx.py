@@ -130,7 +130,7 @@ def _begin(ws: Any, cols: Sequence[Col], header_row: int, rows: int) -> None:
 
 def _header(ws: Any, cols: Sequence[Col], words: Words) -> None:
     """Column headings in the plan's own level names (「実施事業」→「取組」)."""
-    ws.append([_styled(ws, words(c.header), HEADER_STYLE) for c in cols])
+    ws.append([_styled(ws, neutralise(words(c.header)), HEADER_STYLE) for c in cols])
 
 
 def _rows(ws: Any, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]]) -> None:

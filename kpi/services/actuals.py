@@ -23,6 +23,7 @@ from kpi.store.locks import hold_years, lock_check
 from kpi.store.models import ActualRevision
 from kpi.store.planfile import default_range
 from kpi.store.reads import indicators_with_actuals
+from kpi.text.control import CONTROL_RE, control_refusal
 from kpi.text.fmt import number
 
 if TYPE_CHECKING:
@@ -144,7 +145,10 @@ def validate_actuals(
     session: Session, rows: Sequence[ActualInput], actor: Actor, today: date
 ) -> tuple[list[_Checked], list[RowError]]:
     """Check every row (all of them, so that every problem is reported at once)."""
-    index = _indicator_index(session, {str(r.indicator_id or "").strip() for r in rows})
+    controls = {id(r): refusal for r in rows if (refusal := _control_refusal(r))}
+    # Text with a control character never reaches a query (PostgreSQL refuses NUL in any text).
+    codes = {str(r.indicator_id or "").strip() for r in rows}
+    index = _indicator_index(session, {c for c in codes if not CONTROL_RE.search(c)})
     locked = lock_check(session)
     now = current_month(today)
     checked: list[_Checked] = []
@@ -160,6 +164,10 @@ def validate_actuals(
         ) -> None:
             errors.append(RowError(line, code, month_text, reason, name))
 
+        if id(row) in controls:
+            # The message names the field; the row is named without the character itself.
+            bad(controls[id(row)], code=CONTROL_RE.sub("", code), month_text=CONTROL_RE.sub("", month_text))
+            continue
         if not code:
             bad("indicator_id が空です")
             continue
@@ -215,6 +223,22 @@ def validate_actuals(
             continue
         checked.append(_Checked(row, info, month, value))
     return checked, errors
+
+
+# The fields of a row as the form and the file's columns name them.
+_TEXT_FIELDS = (
+    ("indicator_id", "indicator_id"),
+    ("month", "month"),
+    ("value", "value"),
+    ("note", "備考"),
+    ("reason", "修正理由"),
+)
+
+
+def _control_refusal(row: ActualInput) -> str | None:
+    return next(
+        (m for attr, field in _TEXT_FIELDS if (m := control_refusal(field, getattr(row, attr))) is not None), None
+    )
 
 
 def same_value(a: float, b: float) -> bool:

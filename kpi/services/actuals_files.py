@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from kpi.services.actuals import ActualInput
+from kpi.text import archive
+from kpi.text.cellsafe import cell_text
 
 COLUMNS = ("indicator_id", "month", "value", "note", "reason")
 REQUIRED = ("indicator_id", "month", "value")
 ENCODINGS = ("utf-8-sig", "cp932")  # utf-8-sig reads plain UTF-8 too
-MAX_FILE_BYTES = 5_000_000  # a year of every indicator is a few kilobytes
+MAX_FILE_BYTES = archive.MAX_UPLOAD_BYTES  # one limit for every upload (kpi.text.archive)
 
 
 class FileFormatError(ValueError):
@@ -103,20 +105,30 @@ def read_xlsx_bytes(data: bytes) -> list[ActualInput]:
     from openpyxl import load_workbook
 
     try:
+        archive.check_xlsx(data)  # measured before openpyxl opens it (a zip bomb is refused here)
+    except archive.ArchiveRefused as exc:
+        raise FileFormatError(str(exc)) from None
+    try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a damaged file
         raise FileFormatError(f"Excel ファイルとして読めません: {exc}") from None
     try:
         sheet = wb.worksheets[0]
-        table = [list(r) for r in sheet.iter_rows(values_only=True)]
+        table: list[list[Any]] = []
+        for r in sheet.iter_rows(values_only=True, max_col=archive.MAX_COLS):
+            if len(table) >= archive.MAX_ROWS:
+                raise FileFormatError(str(archive.sheet_too_large(sheet.title, len(table) + 1, len(r))))
+            table.append([cell_text(v) if isinstance(v, str) else v for v in r])
     finally:
         wb.close()
     return rows_from_table(table)
 
 
 def read_actuals_bytes(data: bytes, filename: str) -> list[ActualInput]:
-    if len(data) > MAX_FILE_BYTES:
-        raise FileFormatError(f"ファイルが大きすぎます（{len(data):,}バイト。{MAX_FILE_BYTES:,}バイトまで）")
+    try:
+        archive.check_size(data)
+    except archive.ArchiveRefused as exc:
+        raise FileFormatError(str(exc)) from None
     if filename.lower().endswith((".xlsx", ".xlsm")):
         return read_xlsx_bytes(data)
     return read_csv_bytes(data)

@@ -19,6 +19,7 @@ from kpi.store.locks import hold_years, require_open
 from kpi.store.models import Assessment
 from kpi.store.reads import latest_assessment_revision, project_by_no
 from kpi.store.writes import EntryError, with_retry
+from kpi.text.control import refuse_control
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -73,6 +74,7 @@ def save_assessment(
         raise EntryError(f"{month} は {year}年度の月ではありません")
     if month > current_month(today):
         raise EntryError(f"{month} はまだ来ていない月です（今月は {current_month(today)}）")
+    refuse_control([("自己評価のコメント", comment)], EntryError)
     hold_years(session, [year])
     require_open(session, year, month)
     comment = comment.strip()

@@ -26,6 +26,7 @@ from kpi.domain.permissions import ROLES, Actor, PermissionDenied, require_admin
 from kpi.store.audit import audit
 from kpi.store.db import transaction
 from kpi.store.models import User
+from kpi.text.control import CONTROL_RE, refuse_control
 
 MAX_FAILURES = 5  # consecutive wrong passwords before the account is locked
 LOCK_MINUTES = 15  # how long a locked account refuses every login, even a correct one
@@ -138,6 +139,7 @@ def normalize_username(username: str) -> str:
     At most MAX_USERNAME printable characters after NFKC normalisation: no control or
     format characters (zero-width space and joiners, BOM, bidi controls), no line breaks.
     """
+    refuse_control([("利用者名", username)], AccountError)
     name = _canonical(username)
     if not name:
         raise AccountError("利用者名が空です")
@@ -183,6 +185,10 @@ def add_user(
 ) -> UserInfo:
     require_admin(actor, "利用者の追加")
     username = normalize_username(username)
+    departments = list(departments)
+    refuse_control(
+        [("表示名", display_name), ("メールアドレス", email), *(("所属部署", d) for d in departments)], AccountError
+    )
     deps = _check_role(role, departments)
     check_password(password)
     if _get(session, username) is not None:
@@ -292,7 +298,10 @@ def throttled_login(
     per LOCK_MINUTES. The check runs outside any transaction.
     """
     now = (_aware(now) or datetime.now(UTC)).astimezone(UTC)
-    name = _canonical(username)
+    # No account has a control character in its name (normalize_username): such a name is an
+    # unknown user, and never reaches a query (PostgreSQL refuses NUL in any text).
+    name = CONTROL_RE.sub("", _canonical(username)) if CONTROL_RE.search(username) else _canonical(username)
+    unknown = name != _canonical(username)
     lock_end = now + timedelta(minutes=LOCK_MINUTES)
     # A lock that has run out starts a new series of tries.
     tries = case((User.locked_until.is_not(None), 1), else_=func.coalesce(User.failed_logins, 0) + 1)
@@ -308,10 +317,10 @@ def throttled_login(
         .execution_options(synchronize_session=False)
     )
     with transaction(engine) as session:
-        taken = session.execute(take_try).one_or_none()
+        taken = None if unknown else session.execute(take_try).one_or_none()
 
     if taken is None:
-        refuse_unknown(engine, name)
+        refuse_unknown(engine, name, "unknown user" if unknown else None)
 
     user_id, name, password_hash, failures, role, departments = taken
     if not check(password_hash):
@@ -339,7 +348,9 @@ def refuse_unknown(engine: Engine, username: str, reason: str | None = None) -> 
     """Refuse a login that took no try (unknown, disabled or locked name; a directory that
     does not know the person): the same message and the same cost (one argon2 verification)."""
     _verify(_DUMMY_HASH, "")
-    name = _canonical(username)
+    name = CONTROL_RE.sub("", _canonical(username))  # never a control character in a query (PostgreSQL refuses NUL)
+    if name != _canonical(username):
+        reason = reason or "unknown user"
     with transaction(engine) as session:
         user = _get(session, name)
         if user is None or reason:

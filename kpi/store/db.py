@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kpi import PROJECT_ROOT
+from kpi.store import text_guard  # noqa: F401  (every session refuses control characters in text)
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -30,6 +30,7 @@ from kpi.store.models import (
     utcnow,
 )
 from kpi.store.reads import plan_data, project_by_no
+from kpi.text.control import refuse_control
 from kpi.text.labels import denied_text, refusal_text, state_label
 
 MAX_COMMENT = 2000
@@ -247,6 +248,7 @@ def set_department_email(session: Session, actor: Actor, department: str, email:
     Returns False when nothing changed."""
     require_admin(actor, "部署の連絡先の設定")
     department, email = (department or "").strip(), (email or "").strip()
+    refuse_control([("部署名", department), ("メールアドレス", email)], InquiryRejected)
     if not department:
         raise InquiryRejected("部署名を入力してください")
     if email and not EMAIL_RE.match(email):

@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from kpi.store.planfile import MONTH_PATTERN, V1_PROJECT_KEYS, BadNumber, PlanError, PlanFile, PlanProblems
+from kpi.text.control import control_refusal
 
 
 def _entry_name(raw: Any, loc: tuple[Any, ...]) -> str:
@@ -160,6 +161,9 @@ def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None =
         raise PlanError(
             source, [f"{source}: ファイルの最上位は「キー: 値」の形（format_version: 2 など）にしてください"]
         )
+    controls = [_problem(source, raw, lines, loc, message) for loc, message in _control_problems(raw, ())]
+    if controls:
+        raise PlanError(source, controls)
     try:
         return PlanFile.model_validate(upgrade_v1(raw))
     except ValidationError as exc:
@@ -183,6 +187,25 @@ def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None =
             for text in message.splitlines():
                 problems.append(_problem(source, raw, lines, loc, text))
         raise PlanError(source, problems) from None
+
+
+def _control_problems(node: Any, loc: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
+    """Every text of the file (keys too) holding a control character ("\\e" in double quotes
+    is one), with its path; the field is named as FIELD_NAMES calls it."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if (message := control_refusal("項目名", key)) is not None:
+                out.append((loc, message))
+            out += _control_problems(value, (*loc, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            out += _control_problems(item, (*loc, i))
+    else:
+        field = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
+        if (message := control_refusal(FIELD_NAMES.get(field, field), node)) is not None:
+            out.append((loc, message))
+    return out
 
 
 # pydantic names the member of a union that failed in the error's location: not a field.

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kpi.text.catalog_backup import BACKUP_TEXT
+from kpi.text.catalog_input import INPUT_TEXT
 from kpi.text.catalog_ldap import LDAP_TEXT
 from kpi.text.catalog_pages import PAGE_TEXT
 from kpi.text.catalog_pub import PUB_TEXT
@@ -468,3 +469,4 @@ register(PAGE_TEXT)
 register(LDAP_TEXT)
 register(PUB_TEXT)
 register(BACKUP_TEXT)
+register(INPUT_TEXT)

@@ -79,3 +79,11 @@ def size_text(n_bytes: int) -> str:
     if n_bytes >= 1_000_000:
         return f"{n_bytes / 1_000_000:.1f} MB"
     return f"{n_bytes / 1000:.1f} kB"
+
+
+def pdf_text(value: Any) -> str:
+    """Text for a reportlab Paragraph, whose markup is XML-like (``<img src=…>`` would load an
+    image, ``<b>`` would bold): every ``&``, ``<`` and ``>`` escaped, line breaks as ``<br/>``.
+    Plan names, notes and comments reach the PDFs only through this."""
+    text = str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")

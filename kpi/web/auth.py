@@ -19,6 +19,7 @@ from kpi.services.directory import sign_in
 from kpi.store.accounts import AuthError, actor_by_email, refresh_actor
 from kpi.store.db import transaction
 from kpi.text.catalog import t
+from kpi.text.fmt import plain_markdown
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -109,7 +110,7 @@ def draw_login(engine: Engine, lang: str) -> None:
         try:
             st.session_state[KEY_USER] = sign_in(engine, username, password, datetime.now(UTC))
         except AuthError as exc:
-            st.error(str(exc))
+            st.error(plain_markdown(str(exc)))
         else:
             st.rerun()
     if _oidc_configured() and st.button(t("auth_oidc", lang), key="kpi_oidc_login"):

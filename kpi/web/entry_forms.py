@@ -229,7 +229,7 @@ def actuals_section(
         _forget_form(month, list(loaded))
         st.rerun()
     for r in rows:
-        with st.expander(f"{tr('entry_history')}: {r.name}"):
+        with st.expander(f"{tr('entry_history')}: {plain_markdown(r.name)}"):
             st.dataframe(cache.actual_history_table(data.year, r.code), hide_index=True, width="stretch")
 
 

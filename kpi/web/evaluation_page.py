@@ -29,7 +29,7 @@ from kpi.domain.rating import EvaluationRejected, rating_scale
 from kpi.domain.write_scope import first_writable
 from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_action
 from kpi.store.writes import read, with_retry
-from kpi.text.fmt import number, text
+from kpi.text.fmt import number, plain_markdown, text
 from kpi.text.labels import state_label, status_text
 from kpi.text.rating import UNFILLED, rating_text
 from kpi.web import auth, cache, markup, prefs, widgets, words
@@ -67,7 +67,7 @@ def _act(year: int, action: str, no: int, comment: str = "", done: str = "") -> 
     try:
         with_retry(cache.engine(), apply_action, actor, year, no, action, comment)
     except REFUSALS as exc:
-        st.error(str(exc))
+        st.error(plain_markdown(str(exc)))
         return
     cache.clear_caches()
     st.session_state[KEY_FLASH] = done
@@ -108,11 +108,11 @@ def project_choice(data: PlanData) -> int:
 
 def project_header(p: pd.Series, info: StateInfo) -> None:
     """The project's departments, its workflow state and a 差戻し comment."""
-    st.caption(f"{words.tr('department')} {p['lead_department']}・{words.tr('related_departments')} "
-               f"{'・'.join(p['related_departments'] or []) or '—'}")  # fmt: skip
+    st.caption(f"{words.tr('department')} {plain_markdown(p['lead_department'])}・{words.tr('related_departments')} "
+               f"{plain_markdown('・'.join(p['related_departments'] or [])) or '—'}")  # fmt: skip
     st.markdown(f"**{words.tr('ev_state')}**: {state_label(info.state, prefs.lang())}")
     if info.state is State.RETURNED and info.comment:
-        st.warning(words.tr("ev_return_notice").format(comment=info.comment), icon=":material/undo:")
+        st.warning(words.tr("ev_return_notice").format(comment=plain_markdown(info.comment)), icon=":material/undo:")
 
 
 def year_review_tables(review: YearReview) -> None:
@@ -207,7 +207,7 @@ def workflow(
                     )
                     st.rerun()
                 except REFUSALS as exc:
-                    st.error(str(exc))
+                    st.error(plain_markdown(str(exc)))
         if Action.SUBMIT in actions and st.button(words.tr("ev_submit"), key=f"evaluation_submit_{no}"):
             _act(year, "submit", no, done=words.tr("ev_submitted"))
     elif info.state is State.SUBMITTED:

@@ -37,6 +37,7 @@ from kpi.domain.plan import PlanData
 from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_action, close_inquiry, open_inquiry
 from kpi.store.writes import read, with_retry
 from kpi.text.catalog import t
+from kpi.text.fmt import plain_markdown
 from kpi.text.labels import owed_kind_label, owed_text, state_label
 from kpi.text.rating import rating_text
 from kpi.web import cache, widgets
@@ -130,7 +131,7 @@ def submit_buttons(
             try:
                 with_retry(cache.engine(), apply_action, actor, year, no, "submit")
             except (TransitionRefused, InquiryRejected, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(plain_markdown(str(exc)))
             else:
                 _done(tr("ev_submitted"))
 
@@ -157,19 +158,19 @@ def workbook_section(actor: Actor, year: int, data: PlanData, department: str) -
     try:
         preview = read(cache.engine(), preview_inquiry_import, actor, content, year, department)
     except (InquiryImportRejected, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(plain_markdown(str(exc)))
         return
     st.markdown(f"**{tr('inq_preview')}**")
     _preview_table(data, preview)
     if preview.errors:
-        st.error("\n\n".join(preview.errors))
+        st.error("\n\n".join(plain_markdown(e) for e in preview.errors))
     elif not preview.changes:
         st.info(tr("inq_no_change"))
     elif st.button(tr("inq_import"), type="primary", key="inquiry_import"):
         try:
             done = with_retry(cache.engine(), import_inquiry, actor, content, year, department, source=upload.name)
         except (InquiryImportRejected, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(plain_markdown(str(exc)))
         else:
             _done(tr("inq_imported").format(n=len(done.changes)))
 
@@ -189,14 +190,14 @@ def admin_section(
             try:
                 with_retry(cache.engine(), open_inquiry, actor, year, chosen)
             except (InquiryRejected, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(plain_markdown(str(exc)))
             else:
                 _done(tr("inq_opened"))
     if inquiry is not None and inquiry.is_open and c2.button(tr("inq_close"), key="inquiry_close"):
         try:
             with_retry(cache.engine(), close_inquiry, actor, year)
         except (InquiryRejected, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(plain_markdown(str(exc)))
         else:
             _done(tr("inq_closed"))
 
@@ -204,7 +205,7 @@ def admin_section(
     reminders = read(cache.engine(), department_reminders, year, as_of, app_url(), (items, inquiry))
     for r in reminders:
         address = r.email or tr("inq_no_address")
-        with st.expander(f"{r.department}（{len(r.items)}）— {address}"):
+        with st.expander(f"{plain_markdown(r.department)}（{len(r.items)}）— {plain_markdown(address)}"):
             st.code(f"{r.subject}\n\n{r.body}", language=None, wrap_lines=True)
 
     st.subheader(tr("inq_emails"))

@@ -10,6 +10,7 @@ from kpi.domain.frames import is_missing
 from kpi.domain.status import Status
 from kpi.text import fmt
 from kpi.text.catalog import t
+from kpi.text.fmt import plain_markdown
 from kpi.text.labels import paren, status_label
 from kpi.text.palette import STATUS_STYLES
 from kpi.web.prefs import lang
@@ -53,7 +54,7 @@ def table_html(header: list[str], rows: list[tuple[str, list[str]]], css: str = 
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join(f'<tr class="{cls}">' + "".join(_cell(c) for c in cells) + "</tr>" for cls, cells in rows)
     classes = f"kpi-table {css}".strip()
-    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return inert(f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
 def _cell(cell: str) -> str:
@@ -92,7 +93,7 @@ def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:
             )
         parts.append("</ul>")
     parts.append("</div>")
-    return "".join(parts)
+    return inert("".join(parts))
 
 
 def name_cell(text: str) -> str:
@@ -102,7 +103,27 @@ def name_cell(text: str) -> str:
 
 def md_text(text: str) -> str:
     """Text from a plan file shown as literal Markdown (a 「*」 or 「_」 in a name stays as written)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+    return plain_markdown(text, "")
+
+
+# Characters Markdown reads as markup, written as HTML character references inside our HTML:
+# were a blank line to end the HTML block, the text after it would still not render markup.
+_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()!|~$:\n"})
+_TAG = re.compile(r"<[^>]*>")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def inert(fragment: str) -> str:
+    """HTML (already escaped) with every Markdown character of its text and attribute values
+    as a character reference, so that Streamlit's Markdown renderer reads none of it as markup
+    (a plan name 「![x](http://…)」 in a table cell stays text, even after a blank line)."""
+    out, pos = [], 0
+    for tag in _TAG.finditer(fragment):
+        out.append(fragment[pos : tag.start()].translate(_INERT))
+        out.append(_QUOTED.sub(lambda q: '"' + q.group()[1:-1].translate(_INERT) + '"', tag.group()))
+        pos = tag.end()
+    out.append(fragment[pos:].translate(_INERT))
+    return "".join(out)
 
 
 def esc(value: Any) -> str:

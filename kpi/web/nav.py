@@ -13,6 +13,7 @@ from kpi.domain.fiscal import Month, fiscal_months, latest_ended_month
 from kpi.domain.plan import PlanData
 from kpi.store.db import database_url
 from kpi.text.catalog import DEFAULT_LANG
+from kpi.text.fmt import plain_markdown
 from kpi.text.labels import language_name, month_label, year_label
 from kpi.web import auth as auth_ui
 from kpi.web import reconnect
@@ -82,7 +83,9 @@ def open_row(key: str, targets: list[NavTarget]) -> None:
         )
         # A choice kept from a longer list (another 基準月) falls back to the first row.
         page, label, params = targets[index if index is not None and index < len(targets) else 0]
-        st.page_link(page, label=tr("nav_open"), icon=":material/arrow_forward:", query_params=params, help=label)
+        st.page_link(
+            page, label=tr("nav_open"), icon=":material/arrow_forward:", query_params=params, help=plain_markdown(label)
+        )
 
 
 def sidebar() -> tuple[int | None, Month]:

@@ -11,6 +11,7 @@ from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
 from kpi.services.overview import MissingRow, StatusChange
 from kpi.services.page_views import plan_tree, tree_page
+from kpi.text.fmt import plain_markdown
 from kpi.text.labels import plan_year_label, unreported_text
 from kpi.text.palette import LEGEND_ORDER
 from kpi.web import markup, nav, widgets
@@ -106,4 +107,5 @@ def plan_tree_table(policies: pd.DataFrame, measures: pd.DataFrame, projects: pd
 def caption(data: PlanData, as_of: Month) -> None:
     """「市 ・ 令和8年度 ・ 基準月 2026年10月」 under the title."""
     year_label = plan_year_label(data, lang())
-    st.caption(f"{data.municipality} ・ {year_label} ・ {tr('as_of')} {month_label(as_of)}")
+    place = plain_markdown(f"{data.municipality} ・ {year_label}")
+    st.caption(f"{place} ・ {tr('as_of')} {month_label(as_of)}")

@@ -23,6 +23,7 @@ from kpi.reports.content import Scope, scope_choices
 from kpi.reports.service import MIME, report_filename, schedule_filename
 from kpi.reports.tables import header, history_months, indicator_rows, milestone_rows, summary_rows, why_rows
 from kpi.store.db import database_url
+from kpi.text.fmt import plain_markdown
 from kpi.text.labels import status_text
 from kpi.web import cache, markup, nav, widgets
 from kpi.web.prefs import lang
@@ -85,7 +86,8 @@ def html_table(head: list[str], rows: list[tuple[list[str], str | None]], status
             for i, c in enumerate(cells)
         ]
         body.append("<tr>" + "".join(tds) + "</tr>")
-    return f'<table class="kpi-report"><thead><tr>{ths}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    table = f'<table class="kpi-report"><thead><tr>{ths}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return markup.inert(table)
 
 
 def scope_choice(data: PlanData) -> Scope:
@@ -152,9 +154,9 @@ def downloads(year: int, as_of: Month, scope: Scope) -> None:
 def summary(content: Any) -> None:
     """The title block, legend, counts, the summary and why tables, the status history."""
     # The plan's name above a short title: at 1280 px the whole name as a title broke mid-word.
-    st.markdown(f"##### {content.title.split()[0]}")
+    st.markdown(f"##### {plain_markdown(content.title.split()[0])}")
     st.title(tr("rep_title"))
-    st.markdown(f"#### {content.subtitle}")
+    st.markdown(f"#### {plain_markdown(content.subtitle)}")
     st.caption(tr("rep_print_hint"))
     st.markdown(f"**{tr('rep_legend')}**")
     widgets.legend()

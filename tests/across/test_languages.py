@@ -8,6 +8,7 @@ checked, so what remains is the page's own words from the label catalog.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -143,7 +144,8 @@ def page_texts(at: AppTest) -> list[str]:
     for m in at.markdown:
         # style sheets are not read; tags and attribute values are not text
         text = re.sub(r"<style>.*?</style>", " ", str(m.value), flags=re.S)
-        out += [t for t in re.split(r"<[^>]+>", text) if t.strip()]
+        # character references (&#40; for 「(」 in our HTML) read as the characters they show
+        out += [html.unescape(t) for t in re.split(r"<[^>]+>", text) if t.strip()]
     out += _widget_texts(at)
     for frame in list(at.dataframe) + list(at.table):
         out += [str(c) for c in frame.value.columns]
