@@ -308,8 +308,8 @@ def test_long_titles_wrap(data: PlanData) -> None:
     for line in chart.subtitle_lines:
         assert label_placement.text_width_em(line) <= chart_data.SUBTITLE_EM
         assert not line.startswith("・")
-    assert chart_data.wrap("あ" * 70, 32) == ("あ" * 25, "あ" * 25, "あ" * 20)  # even lines, no stub
-    assert chart_data.wrap("あ" * 31, 30) == ("あ" * 17, "あ" * 14)
+    assert chart_data.wrap("あ" * 70, 32) == ("あ" * 24, "あ" * 24, "あ" * 22)  # even lines, no stub
+    assert chart_data.wrap("あ" * 31, 30) == ("あ" * 16, "あ" * 15)
     assert chart_data.wrap("短い", 30) == ("短い",)
 
 
