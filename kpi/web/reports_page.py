@@ -140,6 +140,7 @@ def downloads(year: int, as_of: Month, scope: Scope) -> None:
     version = cache.current_version(url)
     with st.container(border=True, key="kpi_nav_downloads"):
         st.markdown(f"**{tr('rep_downloads')}**")
+        st.caption(tr("print_downloads_hint"))
         top = st.columns(3)
         for col, (fmt, key, ext, icon) in zip(
             top,
@@ -167,7 +168,8 @@ def downloads(year: int, as_of: Month, scope: Scope) -> None:
             key="reports_dl_xlsx",
             width="stretch",
         )
-        for col, (fmt, key) in zip(st.columns(3), (("xlsx", "rep_schedule_xlsx"), ("pdf", "rep_schedule_pdf")), strict=False):
+        schedules = (("xlsx", "rep_schedule_xlsx"), ("pdf", "rep_schedule_pdf"))
+        for col, (fmt, key) in zip(st.columns(3), schedules, strict=False):
             col.download_button(
                 tr(key),
                 data=partial(schedule_file, url, version, year, str(scope), fmt),
