@@ -29,7 +29,7 @@ from kpi.domain.fiscal import Month, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.catalog import t
 from kpi.text.labels import plan_year_label, status_text, year_short
 from kpi.text.palette import FONT_STACK, STATUS_STYLES
@@ -209,6 +209,15 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(_esc(text[i : i + width]) for i in range(0, max(len(text), 1), width))
 
 
+BAR_EM_PER_MONTH = 4.2  # full-width characters of 11 px that fit a month's column at 1280 px
+
+
+def _bar_text(text: str, months: int) -> str:
+    """A bar's text, escaped, in lines that fit the bar (broken between phrases)."""
+    lines = phrases.wrap(text, max(BAR_EM_PER_MONTH * months, BAR_EM_PER_MONTH))
+    return "<br>".join(_esc(line) for line in lines)
+
+
 def gantt_chart(
     data: PlanData,
     statuses: pd.DataFrame,
@@ -272,7 +281,7 @@ def gantt_chart(
                         "y": y,
                         "base": b0,
                         "len": b1 - b0,
-                        "text": _esc(fmt.text(bar.get("text"), "")),
+                        "text": _bar_text(fmt.text(bar.get("text"), ""), b1 - b0),
                         "start": bar["start"],
                         "end": bar["end"],
                     }
@@ -301,6 +310,9 @@ def gantt_chart(
                 text=[b["text"] for b in bars],
                 textposition="inside",
                 insidetextanchor="middle",
+                # Never shrunk to fit: plotly drew 「各課照会」 in a one-month bar 5 px high.
+                # A text longer than its bar is broken between phrases instead (_bar_text).
+                constraintext="none",
                 textfont={"size": 11, "color": "#212121"},
                 marker={"color": BAR_COLOR, "line": {"color": BAR_LINE, "width": 1}},
                 width=0.6,
