@@ -31,6 +31,7 @@ from kpi.reports.tables import (
     why_rows,
 )
 from kpi.store.db import database_url
+from kpi.text import phrases
 from kpi.text.labels import status_text
 from kpi.web import cache, markup, nav, widgets
 from kpi.web.prefs import lang
@@ -105,7 +106,7 @@ def html_table(head: list[str], rows: list[tuple[list[str], str | None]], status
         tds = [
             f"<td>{markup.chip_html(code)}</td>"
             if i == status_col
-            else f"<td>{escape(c).replace(chr(10), '<br>')}</td>"
+            else f"<td>{phrases.html(c)}</td>"
             for i, c in enumerate(cells)
         ]
         body.append("<tr>" + "".join(tds) + "</tr>")

@@ -15,7 +15,7 @@ from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
 from kpi.domain.statuses import HISTORY_KEYS
 from kpi.services.page_views import MeasureView
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.catalog import t
 from kpi.text.labels import actor_label, month_short, source_label
 from kpi.text.palette import LEGEND_ORDER
@@ -67,7 +67,7 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
         (
             "",
             [
-                "kpi-name|" + esc(f"{r.get('code') or format(int(r['id']), '02d')} {r['name']}"),
+                "kpi-name|" + phrases.html(f"{r.get('code') or format(int(r['id']), '02d')} {r['name']}"),
                 *[mini_chip_html(r[m], language) for m in months],
             ],
         )
