@@ -31,8 +31,14 @@ def test_gantt_step_labels_are_never_shrunk_and_long_texts_break_between_phrases
     assert data is not None
     fig = figures.gantt_chart(data, indicator_statuses(data, Month(2026, 10)), Month(2026, 10), [1])
     bars = next(t for t in fig.data if t.type == "bar")
-    assert bars.constraintext == "none" and bars.textfont.size >= 10  # 「各課照会」 was drawn 5 px high
-    assert "各課照会" in bars.text and "懇話会" in bars.text
-    assert figures._bar_text("各課照会", 1) == "各課照会"  # four characters fit one month
-    long = figures._bar_text("マイナンバーカード交付件数に占める電子申請の割合", 2)
+    assert bars.constraintext == "none"  # 「各課照会」 was shrunk by plotly to 5 px high
+    assert min(bars.textfont.size) >= figures.SMALL_BAR_TEXT_PX >= 9
+    texts = [t.replace("<br>", "") for t in bars.text]
+    assert "各課照会" in texts and "懇話会" in texts
+    # A one-month bar: two short lines at 9 px, each within the month's column.
+    text, size = figures._bar_text("各課照会", 1)
+    assert size == 9 and text == "各課<br>照会"
+    assert figures._bar_text("総括", 1) == ("総括", 11)
+    assert figures._bar_text("懇話会", 1) == ("懇話会", 9)
+    long, _ = figures._bar_text("マイナンバーカード交付件数に占める電子申請の割合", 3)
     assert "<br>" in long and "件<br>数" not in long
