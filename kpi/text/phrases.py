@@ -11,6 +11,7 @@ there). BudouX (Google's phrase segmenter) splits 「マイナンバーカード
 from __future__ import annotations
 
 import html as _html
+import math
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -48,7 +49,13 @@ def phrases(text: str) -> tuple[str, ...]:
 
 
 def _hard_break(phrase: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """A phrase wider than a line: broken by characters (the only choice left)."""
+    """A phrase wider than a line: broken by characters (the only choice left), into pieces
+    of even length where they fit (「各課 / 照会」, not 「各課照 / 会」)."""
+    n = math.ceil(measure(phrase) / width)
+    per = math.ceil(len(phrase) / n)
+    pieces = [phrase[i : i + per] for i in range(0, len(phrase), per)]
+    if len(pieces) == n and all(measure(p) <= width for p in pieces):
+        return pieces
     lines, cur = [], ""
     for c in phrase:
         if cur and measure(cur + c) > width:

@@ -150,7 +150,7 @@ def test_gantt_of_one_project_has_its_bars_with_text_and_coloured_milestones(dat
     fig = charts.gantt_chart(data, statuses, AS_OF, [1])
     bars = [tr for tr in fig.data if tr.type == "bar"]
     assert len(bars) == 1
-    assert list(bars[0].text) == ["適宜啓発・導入支援", "各課照会", "総括", "懇話会"]
+    assert [t.replace("<br>", "") for t in bars[0].text] == ["適宜啓発・導入支援", "各課照会", "総括", "懇話会"]
     assert list(bars[0].base) == [0, 12, 13, 14]  # months after 2026-04
     assert list(bars[0].x) == [12, 1, 1, 1]
     # 01-m1 (2026-10) is due this month → 注意; 01-m2 (2026-04) is overdue → 遅延.
