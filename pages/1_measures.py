@@ -56,10 +56,12 @@ else:
         st.subheader(words.tr("dash_charts"))
         st.caption(words.tr("speed_charts_hint"))
 
+        plan = view.data  # a name the closure keeps (``data`` may be None for the type checker)
+
         def draw_charts() -> None:
             page = nav.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page")
             for row in page.to_dict("records"):
-                widgets.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
+                widgets.indicator_panel(plan, row, as_of, why_ind.get(str(row["id"])))
 
         on_demand.charts("measures_show_charts", len(charts), draw_charts)
 

@@ -36,6 +36,7 @@ else:
     view = cache.project_page_view(data.year, as_of, no)
     assert view is not None  # the plan data was loaded above
     data, indicators, status = view.data, view.indicators, view.status
+    plan_data = view.data  # a name the closures below keep (``data`` may be None for the type checker)
     p = plan.loc[no]
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
     header.title(f"{p['project_code']} {p['project_name']}")
@@ -80,7 +81,7 @@ else:
 
         def draw_charts() -> None:
             for row in own.to_dict("records"):
-                widgets.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
+                widgets.indicator_panel(plan_data, row, as_of, why_ind.get(str(row["id"])))
 
         on_demand.charts("projects_show_charts", len(own), draw_charts)
     assessments = data.assessments[
@@ -121,7 +122,7 @@ else:
     st.markdown(markup.schedule_list_html(schedule, data.year), unsafe_allow_html=True)
 
     def draw_gantt() -> None:
-        name = charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)
+        name = charts.chart_filename(plan_data.year, f"schedule-{no:02d}", as_of)
         st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
 
     on_demand.charts("projects_show_schedule", 1, draw_gantt, "speed_show_schedule")
