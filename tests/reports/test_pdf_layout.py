@@ -101,3 +101,11 @@ def test_council_header_never_breaks_a_word(demo_engine: Engine) -> None:
     assert "重点施策" in first
     assert "策" not in first and "重点施" not in first
     assert "経営戦略課" in first  # a department name stays whole
+
+
+def test_schedule_sheet_cells_break_between_phrases(sample_inputs: Inputs) -> None:
+    from kpi.reports.schedule_sheet import schedule_pdf
+
+    lines = [ln.text for ln in pdf_lines(schedule_pdf(sample_inputs.data, [1])) if ln.page == 1]
+    assert "開" not in lines and not any(t.endswith("実施状況の公") for t in lines)  # was 「…公 / 開」
+    assert any(t.endswith("実施状況の") for t in lines) or "条例に基づく手続きの実施状況の公開" in lines
