@@ -25,6 +25,13 @@ ONE_CHAR_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] td'
   .map(td => td.innerText.trim().slice(0, 20))"""
 
 
+def _drawn(page: Any) -> None:
+    """The page's title drawn and no script running (the sidebar is collapsed on phones)."""
+    page.wait_for_selector("h1")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(800)
+
+
 def _page(browser: Any, base: str, width: int) -> Any:
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP")
     page = context.new_page()
@@ -39,7 +46,7 @@ def _open(page: Any, label: str) -> None:
         page.wait_for_timeout(500)
     sidebar.get_by_text(label, exact=True).first.click()
     page.wait_for_timeout(500)
-    wait_for_app(page)
+    _drawn(page)
     if page.viewport_size["width"] < 640:
         page.locator('[data-testid="stSidebarCollapseButton"]').first.click(force=True)
         page.wait_for_timeout(500)
@@ -63,7 +70,7 @@ def test_no_table_reads_one_character_per_line_at_390(
 ) -> None:
     page = _page(browser, accounts_server, 390)
     page.goto(accounts_server + "/")
-    wait_for_app(page)
+    _drawn(page)
     page.locator('[data-testid="stExpandSidebarButton"]').first.click()
     login(page)
     _open(page, label)
