@@ -28,11 +28,11 @@ def test_report_page_at_a4_landscape_width(streamlit_server: str, browser_page: 
     # zip made on a button press (issue 22: they sat below the sidebar's login form).
     downloads = main.locator('[data-testid="stDownloadButton"]')
     for label in ("Excel", "工程表 Excel（1事業1シート）", "工程表 PDF（1事業1ページ）"):
-        assert downloads.filter(has_text=label).count() == 1, label
+        assert downloads.get_by_role("button", name=label, exact=True).count() == 1, label
     # Made on a press (or already made for these data by another session: then its download).
     make = main.get_by_role("button", name="PDF（A4横）を作成")
     if not make.count():
-        make = downloads.filter(has_text="PDF（A4横）")
+        make = downloads.get_by_role("button", name="PDF（A4横）", exact=True)
     assert make.count() == 1
     title = main.locator("h1").first.bounding_box()
     assert make.bounding_box()["y"] < title["y"]  # above the report
