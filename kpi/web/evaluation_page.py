@@ -29,6 +29,7 @@ from kpi.domain.rating import EvaluationRejected, rating_scale
 from kpi.domain.write_scope import first_writable
 from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_action
 from kpi.store.writes import read, with_retry
+from kpi.text import phrases
 from kpi.text.fmt import number, text
 from kpi.text.labels import state_label, status_text
 from kpi.text.rating import UNFILLED, rating_text
@@ -51,7 +52,16 @@ def _review_table(title_key: str, frame: pd.DataFrame, columns: Any) -> None:
     if frame.empty:
         st.caption(words.tr("ev_none"))
     else:
-        st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch")
+        # An HTML table, not st.dataframe: every column (目標値, the reasons) in view at 1280 px,
+        # text wrapped between phrases instead of cut off at the table's right edge.
+        table = columns(frame)
+        header = list(table)
+        cells = [[text(v) for v in col] for col in table.values()]
+        rows = [
+            ("", ["kpi-name|" + phrases.html(row[0]), *(phrases.html(c) for c in row[1:])])
+            for row in zip(*cells, strict=True)
+        ]
+        widgets.table(header, rows, "kpi-review")
 
 
 def _council(engine: Any, year: int, as_of: Month, fmt: str) -> bytes:
