@@ -304,19 +304,22 @@ def summary(
     for col, (state, n) in zip(cols, by_state.items(), strict=True):
         col.metric(state_label(state, prefs.lang()), n)
     overdue = f"⚠ {words.tr('ev_overdue')}"
+    unfilled = rating_text(None, prefs.lang())
     rows = [
         (
             "",
             [
-                markup.esc(data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}")),
-                markup.esc(r.measure),
-                markup.esc(r.lead_department),
-                markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else "")),
-                markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {rating_text(None, prefs.lang())}"),
-                markup.esc(rating_text(r.suggested, prefs.lang()) if r.suggested else "—"),
-                markup.esc(r.reason or "—"),
-                markup.esc(r.new_issues or "—"),
-                markup.esc(r.updated_at or "—"),
+                # At 1280 px every column in view: names of at most two lines, short words
+                # unbroken (「未着手」), the long texts smaller and wrapped between phrases.
+                markup.name_cell(data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}")),
+                "kpi-nowrap|" + markup.esc(r.measure),
+                "kpi-nowrap kpi-dept|" + markup.esc(r.lead_department),
+                "kpi-nowrap|" + markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else "")),
+                "kpi-nowrap|" + markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {unfilled}"),
+                "kpi-nowrap|" + markup.esc(rating_text(r.suggested, prefs.lang()) if r.suggested else "—"),
+                "kpi-why|" + phrases.html(r.reason or "—"),
+                "kpi-why|" + phrases.html(r.new_issues or "—"),
+                "kpi-num|" + markup.esc(r.updated_at or "—"),
             ],
         )
         for r in table.itertuples()
@@ -349,4 +352,5 @@ def summary(
             words.tr("ev_updated"),
         ],
         rows,
+        "kpi-council",
     )
