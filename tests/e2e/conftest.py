@@ -117,7 +117,8 @@ def show_charts(page: Any) -> None:
     for label in ("グラフを表示", "工程表をグラフで表示", "Show the charts", "Show the schedule as a chart"):
         for toggle in main.get_by_text(label).all():
             toggle.click()
-            page.wait_for_timeout(300)
+            page.wait_for_timeout(500)  # one fragment run at a time: the next click after it ends
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
     wait_for_app(page, charts=True)
 
 
