@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi.text import fmt
-from kpi.web import cache, frame, measure_page, nav, prefs, widgets, words
+from kpi.web import cache, frame, measure_page, nav, on_demand, prefs, widgets, words
 
 CHARTS_PER_PAGE = 12
 KEY_MEASURE = "measures_measure"
@@ -52,11 +52,20 @@ else:
     if charts.empty:
         st.info(words.tr("dash_no_indicators"))
     else:
-        # Sixty indicators read at a glance first; the full charts follow a page at a time (12).
+        # Sixty indicators read at a glance first (sparklines); the full charts are drawn on
+        # demand, a page at a time (12): drawing them first made the page slow to show.
         widgets.indicator_table(view)
         st.subheader(words.tr("dash_charts"))
-    for row in nav.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page").to_dict("records"):
-        widgets.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
+        st.caption(words.tr("speed_charts_hint"))
+
+        plan = view.data  # a name the closure keeps (``data`` may be None for the type checker)
+
+        def draw_charts() -> None:
+            page = nav.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page")
+            for row in page.to_dict("records"):
+                widgets.indicator_panel(plan, row, as_of, why_ind.get(str(row["id"])))
+
+        on_demand.charts("measures_show_charts", len(charts), draw_charts)
 
     st.subheader(words.tr("dash_milestones"))
     measure_page.milestone_table(view, no)

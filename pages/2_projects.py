@@ -8,7 +8,7 @@ from kpi.domain.frames import opt
 from kpi.text import fmt
 from kpi.text.labels import WORK_FIELDS, work_headings
 from kpi.text.why import NEEDS_REASON
-from kpi.web import cache, frame, markup, nav, prefs, public_comment_form, widgets, words
+from kpi.web import cache, frame, markup, nav, on_demand, prefs, public_comment_form, widgets, words
 
 KEY_PROJECT = "projects_project"
 
@@ -36,6 +36,7 @@ else:
     view = cache.project_page_view(data.year, as_of, no)
     assert view is not None  # the plan data was loaded above
     data, indicators, status = view.data, view.indicators, view.status
+    plan_data = view.data  # a name the closures below keep (``data`` may be None for the type checker)
     p = plan.loc[no]
     measure = data.measures.set_index("measure_no").loc[p["measure_no"]]
     header.title(fmt.plain_markdown(f"{p['project_code']} {p['project_name']}"))
@@ -73,8 +74,17 @@ else:
     if own.empty:
         st.info(words.tr("dash_no_indicators"))
     why_ind = view.why_indicators
+    # The numbers first; the charts (and the 工程表 as a chart) on demand: drawing them first
+    # made the page slow to show.
     for row in own.to_dict("records"):
-        widgets.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])))
+        widgets.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])), chart=False)
+    if not own.empty:
+
+        def draw_charts() -> None:
+            for row in own.to_dict("records"):
+                widgets.indicator_panel(plan_data, row, as_of, why_ind.get(str(row["id"])))
+
+        on_demand.charts("projects_show_charts", len(own), draw_charts)
     assessments = data.assessments[
         (data.assessments["project_no"] == no) & (data.assessments["month"] <= str(as_of))
     ].sort_values("month")
@@ -112,9 +122,10 @@ else:
     st.subheader(words.tr("dash_schedule_of"))
     title = f"{words.tr('dash_schedule_of')}：{p['project_code']} {p['project_name']}"
     fig, schedule = cache.schedule_of(data.year, as_of, [no], title)
-    with widgets.wide_only("project_schedule"):
-        st.plotly_chart(
-            fig, config=charts.chart_config(charts.chart_filename(data.year, f"schedule-{no:02d}", as_of)), theme=None
-        )
-    with widgets.narrow_only("project_schedule"):
-        st.markdown(markup.schedule_list_html(schedule, data.year), unsafe_allow_html=True)
+    st.markdown(markup.schedule_list_html(schedule, data.year), unsafe_allow_html=True)
+
+    def draw_gantt() -> None:
+        name = charts.chart_filename(plan_data.year, f"schedule-{no:02d}", as_of)
+        st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
+
+    on_demand.charts("projects_show_schedule", 1, draw_gantt, "speed_show_schedule")

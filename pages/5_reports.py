@@ -1,7 +1,7 @@
 """レポート: a print-ready page (A4 landscape at 1280 px) and the report downloads.
 
-All controls (scope, downloads) live in the sidebar, so the content area is the report
-itself: good for a screenshot and for the browser's print (the sidebar is not printed).
+The scope is chosen in the sidebar; the downloads sit at the top of the page (left out of print), so
+the printed page is the report itself (the sidebar is not printed either).
 The files and the drawing are in kpi.web.reports_page.
 """
 

@@ -10,7 +10,12 @@ login form. Then, in one browser session:
 - warm: the page's own sidebar link clicked again (a second visit, caches filled). Its
   floor: the same link clicked before signing in, a rerun that draws only the sidebar;
 - 工程表 only, when it has more than one page: the next 50 projects chosen in its selector
-  (floor as warm).
+  (floor as warm);
+- レポート: its PDF made on the page, from pressing 「PDF（A4横）を作成」 until the download is
+  shown, against the command line making the same file as a new process (its floor).
+
+重点施策別 and 実施事業 are ready when their compact content is drawn (the indicator table, the
+工程表 list): their charts are drawn on demand.
 
 "Ready" is two signals, both needed: the server reported the script run finished (the
 ``script_finished`` message on Streamlit's websocket, so a stale page from before the click
@@ -65,11 +70,18 @@ class BrowserPage:
     content: str  # CSS selector of the page's own content: present only once it is drawn
 
 
+MAIN = '[data-testid="stMain"]'
 PAGES = (
     BrowserPage("全体概要", "/", "全体概要", '[data-testid="stMain"] .kpi-counts'),
-    BrowserPage("重点施策別（重点施策1）", "/measures?measure=1", "重点施策別", '[data-testid="stMain"] h1'),
+    BrowserPage("重点施策別（重点施策1）", "/measures?measure=1", "重点施策別", f"{MAIN} .kpi-indicator-table"),
+    BrowserPage("実施事業（事業1）", "/projects?project=1", "実施事業", f"{MAIN} .kpi-schedule-list"),
     BrowserPage("工程表", "/schedule", "工程表", '[data-testid="stPlotlyChart"] .main-svg'),
 )
+# The レポート page's PDF: from pressing 作成 until its download button is shown. Its floor is
+# the command line making the same file (``python -m kpi report --format pdf``, a new process).
+REPORT = BrowserPage("レポート PDF", "/reports", "レポート", '[data-testid="stMain"] h1')
+PDF_DOWNLOAD = '[data-testid="stMain"] [data-testid="stDownloadButton"]'
+PDF_LABEL = "PDF（A4横）"
 NEXT_PAGE = "次の50事業"
 SCHEDULE_PAGE_SIZE = 50  # pages/3_schedule.py PROJECTS_PER_PAGE
 
@@ -263,6 +275,35 @@ def measure_page(browser: Browser, base_url: str, spec: BrowserPage, username: s
         context.close()
 
 
+def measure_report_pdf(browser: Browser, base_url: str, username: str, password: str) -> float:
+    """Seconds from pressing the レポート page's 「PDF（A4横）を作成」 until its download shows."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="ja-JP")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(READY_TIMEOUT_S * 1000)
+        runs = ScriptRuns(page)
+        login = '[data-testid="stSidebar"] [data-testid="stForm"]'
+        _timed(page, runs, lambda: page.goto(base_url + REPORT.path), login)
+        _timed(page, runs, _sign_in(page, username, password), REPORT.content)
+        make = page.locator('[data-testid="stMain"]').get_by_role("button", name=f"{PDF_LABEL}を作成", exact=True)
+        return _timed(page, runs, make.click, PDF_DOWNLOAD, PDF_LABEL)
+    finally:
+        context.close()
+
+
+def cli_pdf_seconds(env: dict[str, str], scope: str, cache: Path) -> float:
+    """The command line making the same PDF, as a new process (the floor of the page's PDF)."""
+    out = cache / "bench-report.pdf"
+    cmd = [sys.executable, "-m", "kpi", "report", "--format", "pdf", "--scope", scope, "--out", str(out)]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env={**os.environ, **env}, cwd=PROJECT_ROOT)
+    return time.perf_counter() - start
+
+
+def report_line_name(scope: str) -> str:
+    return f"{REPORT.name}（{'全体' if scope == 'all' else scope}） browser"
+
+
 def run(
     url: str,
     today: str,
@@ -272,6 +313,7 @@ def run(
     username: str,
     password: str,
     port: int | None = None,
+    report_scope: str = "all",
 ) -> Iterator[tuple[str, float, float]]:
     """(line name, median, floor) of every wanted browser line: one new server per page and
     repeat, since cold means the first visit after the server started."""
@@ -296,5 +338,14 @@ def run(
                     floor = samples["floor cold" if key == "cold" else "floor warm"]
                     if key in samples:
                         yield name, statistics.median(samples[key]), statistics.median(floor)
+            name = report_line_name(report_scope)
+            if wanted(name):
+                page_s, cli_s = [], []
+                for _ in range(max(1, repeat)):
+                    log = cache / "streamlit-browser.log"
+                    with streamlit_server(env, log, free_port(port) if port else None) as base_url:
+                        page_s.append(measure_report_pdf(browser, base_url, username, password))
+                    cli_s.append(cli_pdf_seconds(env, report_scope, cache))
+                yield name, statistics.median(page_s), statistics.median(cli_s)
         finally:
             browser.close()

@@ -320,8 +320,9 @@ def run(
         from kpi.bench import browser as bench_browser
 
         for name, median, floor in bench_browser.run(
-            ds.url, ds.today.isoformat(), cache, repeat, wanted, BENCH_USER, BENCH_PASSWORD, port
-        ):
+            ds.url, ds.today.isoformat(), cache, repeat, wanted, BENCH_USER, BENCH_PASSWORD, port,
+            report_scope="measure:1" if ds.scale == "L" else "all",  # the scope the レポート page opens on
+        ):  # fmt: skip
             add(Line(name, median, floor))
     return lines
 

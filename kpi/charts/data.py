@@ -24,7 +24,7 @@ from kpi.domain.frames import opt, opt_float
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Accumulation, Direction, Status, baseline_month_of, expected_at, year_start, year_target
 from kpi.domain.statuses import rule_of
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.catalog import t
 from kpi.text.labels import month_label, month_short, paren, plan_year_label, status_text, year_of
 from kpi.text.palette import STATUS_STYLES
@@ -67,29 +67,18 @@ def format_value(value: Any, unit: str) -> str:
 
 
 def wrap(text: str, width_em: float) -> tuple[str, ...]:
-    """Lines of at most ``width_em``, of even length (no one-character last line); a break
-    prefers a space or 「・」 near the end of a line."""
-    total = text_width_em(text.strip())
-    if total > width_em:
-        # Lines of even width: 31 characters in 30 become 16 + 15, not 30 + 1.
-        width_em = min(width_em, math.ceil(total / math.ceil(total / width_em)) + 1)
-    lines: list[str] = []
-    rest = text.strip()
-    while rest and text_width_em(rest) > width_em:
-        cut, used = 0, 0.0
-        for i, c in enumerate(rest):
-            used += text_width_em(c)
-            if used > width_em:
-                break
-            cut = i + 1
-        soft = max(rest.rfind(" ", 0, cut), rest.rfind("・", 0, cut))
-        if soft >= cut * 0.6:
-            cut = soft + 1
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        lines.append(rest)
-    return tuple(lines) or ("",)
+    """Lines of at most ``width_em``, of even length (no one-character last line), broken only
+    between phrases (``kpi.text.phrases``: never 「…発行件 / 数に…」)."""
+    text = text.strip()
+    lines = phrases.wrap(text, width_em, text_width_em)
+    total = text_width_em(text)
+    # Lines of even width: 31 characters in 30 become 16 + 15, not 30 + 1 — the narrowest
+    # width at which the phrases still fit in as many lines.
+    for narrower in range(math.ceil(total / len(lines)), math.ceil(width_em)):
+        even = phrases.wrap(text, narrower, text_width_em)
+        if len(even) == len(lines):
+            return even
+    return lines
 
 
 def wrap_parts(parts: Sequence[str], width_em: float, sep: str = " ・ ") -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from kpi.domain.fiscal import Month, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.catalog import t
 from kpi.text.labels import plan_year_label, status_text, year_short
 from kpi.text.palette import FONT_STACK, STATUS_STYLES
@@ -209,6 +209,20 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(_esc(text[i : i + width]) for i in range(0, max(len(text), 1), width))
 
 
+MONTH_PX = 27  # a month's column of the 工程表 at 1280 px (15 months beside the item names)
+BAR_TEXT_PX, SMALL_BAR_TEXT_PX = 11, 9
+
+
+def _bar_text(text: str, months: int) -> tuple[str, int]:
+    """A bar's text, escaped, and its size in px: 11 px on one line when it fits the bar, else
+    9 px broken between phrases (「各課 / 照会」 in a one-month bar; never shrunk to 5 px)."""
+    room = months * MONTH_PX - 3
+    if phrases.em_width(text) * BAR_TEXT_PX <= room:
+        return _esc(text), BAR_TEXT_PX
+    lines = phrases.wrap(text, months * MONTH_PX / SMALL_BAR_TEXT_PX)  # small text may touch the edges
+    return "<br>".join(_esc(line) for line in lines), SMALL_BAR_TEXT_PX
+
+
 def gantt_chart(
     data: PlanData,
     statuses: pd.DataFrame,
@@ -272,7 +286,8 @@ def gantt_chart(
                         "y": y,
                         "base": b0,
                         "len": b1 - b0,
-                        "text": _esc(fmt.text(bar.get("text"), "")),
+                        "text": _bar_text(fmt.text(bar.get("text"), ""), b1 - b0)[0],
+                        "size": _bar_text(fmt.text(bar.get("text"), ""), b1 - b0)[1],
                         "start": bar["start"],
                         "end": bar["end"],
                     }
@@ -301,7 +316,10 @@ def gantt_chart(
                 text=[b["text"] for b in bars],
                 textposition="inside",
                 insidetextanchor="middle",
-                textfont={"size": 11, "color": "#212121"},
+                # Never shrunk to fit: plotly drew 「各課照会」 in a one-month bar 5 px high.
+                # A text longer than its bar is broken between phrases instead (_bar_text).
+                constraintext="none",
+                textfont={"size": [b["size"] for b in bars], "color": "#212121"},
                 marker={"color": BAR_COLOR, "line": {"color": BAR_LINE, "width": 1}},
                 width=0.6,
                 name=t("chart_schedule_bar", lang),

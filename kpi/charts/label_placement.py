@@ -9,9 +9,10 @@ Pure. ``kpi.charts.data`` asks ``place_labels`` for the labels of a chart; the r
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from kpi.text.phrases import em_width
 
 # Nominal geometry in px (the print renderer draws 1 px = 1 pt, the screen figure uses the
 # same margins): the plot area is what labels are measured against.
@@ -26,8 +27,8 @@ PAD_PX = 3  # gap between a label and its line, and between a label and the axes
 
 
 def text_width_em(text: str) -> float:
-    """Width in em: full-width characters take 1, others about 0.6."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.6 for c in text)
+    """Width in em: full-width characters take 1, others about 0.6 (one rule: kpi.text.phrases)."""
+    return em_width(text)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from kpi.reports.content import ReportContent
 from kpi.reports.fonts import register_japanese_font
 from kpi.reports.images import Progress, ReportChart
 from kpi.reports.pdf_charts import ChartFlowable
+from kpi.reports.pdf_text import cell, kept_table
 from kpi.reports.print_charts import chart_recording
 from kpi.reports.tables import (
     INDICATOR_HEADER,
@@ -69,7 +70,10 @@ class Styles:
         self.font = font
         self.title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, spaceAfter=2 * mm)
         self.sub = ParagraphStyle("sub", fontName=font, fontSize=11, leading=15, textColor=colors.HexColor("#37474F"))
-        self.h2 = ParagraphStyle("h2", fontName=font, fontSize=13, leading=18, spaceBefore=4 * mm, spaceAfter=2 * mm)
+        # keepWithNext: a heading is never the last line of a page (it moves with its table).
+        self.h2 = ParagraphStyle(
+            "h2", fontName=font, fontSize=13, leading=18, spaceBefore=4 * mm, spaceAfter=2 * mm, keepWithNext=1
+        )
         # CJK wrapping: a long Japanese name breaks where the line ends, not at its one space
         # (「18」 alone on a line and the name below it).
         self.cell = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
@@ -108,7 +112,8 @@ def data_table(
     status_col: int,
 ) -> Table:
     """A table with a repeated header row; the status column filled with its colour."""
-    body = [[Paragraph(_esc(h), st.head) for h in header]]
+    widths = [w * mm for w in widths_mm]
+    body = [[cell(h, st.head, w) for h, w in zip(header, widths, strict=True)]]
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), st.font),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -120,22 +125,21 @@ def data_table(
     for i, (cells, code) in enumerate(rows, start=1):
         fill, ink = status_fill(code)
         row = []
-        for j, text in enumerate(cells):
-            if j == status_col:
-                style = ParagraphStyle("s", parent=st.head, textColor=ink)
-                row.append(Paragraph(_esc(text), style))
-            else:
-                row.append(Paragraph(_esc(text), st.cell))
+        for j, (text, w) in enumerate(zip(cells, widths, strict=True)):
+            style = ParagraphStyle("s", parent=st.head, textColor=ink) if j == status_col else st.cell
+            row.append(cell(text, style, w))
         body.append(row)
         commands.append(("BACKGROUND", (status_col, i), (status_col, i), fill))
-    table = Table(body, colWidths=[w * mm for w in widths_mm], repeatRows=1)
+    table = kept_table(body, widths)
     table.setStyle(TableStyle(commands))
     return table
 
 
 def history_table(st: Styles, header: Sequence[str], rows: Sequence[tuple[list[str], list[str | None]]]) -> Table:
     """Projects × months: each month's status as its shape on its colour."""
-    body = [[Paragraph(_esc(h), st.head) for h in header]]
+    months = len(header) - 1
+    widths = [90 * mm] + [min(14.0, 180 / max(months, 1)) * mm] * months
+    body = [[cell(h, st.head, w) for h, w in zip(header, widths, strict=True)]]
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), st.font),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -146,16 +150,14 @@ def history_table(st: Styles, header: Sequence[str], rows: Sequence[tuple[list[s
     ]
     for i, (cells, codes) in enumerate(rows, start=1):
         row = []
-        for j, (text, code) in enumerate(zip(cells, codes, strict=True)):
+        for j, (text, code, w) in enumerate(zip(cells, codes, widths, strict=True)):
             fill, ink = status_fill(code)
             style = ParagraphStyle("h", parent=st.head, textColor=ink) if j else st.cell
-            row.append(Paragraph(_esc(text), style))
+            row.append(cell(text, style, w))
             if j:
                 commands.append(("BACKGROUND", (j, i), (j, i), fill))
         body.append(row)
-    months = len(header) - 1
-    widths = [90 * mm] + [min(14.0, 180 / max(months, 1)) * mm] * months
-    table = Table(body, colWidths=widths, repeatRows=1)
+    table = kept_table(body, widths)
     table.setStyle(TableStyle(commands))
     return table
 

@@ -31,6 +31,7 @@ from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, SimpleDocTempl
 from kpi.domain.fiscal import Month, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
+from kpi.reports import pdf_text
 from kpi.reports.fonts import register_japanese_font
 from kpi.text import fmt
 from kpi.text.cellsafe import neutralise
@@ -272,6 +273,9 @@ MARGIN = 10 * mm
 LABEL_W = 52 * mm
 
 
+CELL_PAD = 3  # points left and right in a cell of the PDF
+
+
 def schedule_pdf(data: PlanData, project_nos: list[int], evaluations: pd.DataFrame | None = None) -> bytes:
     """One A4 landscape page per project (shrunk to fit when a sheet holds long text)."""
     evs = _evaluations_by_project(evaluations)
@@ -288,6 +292,7 @@ def schedule_pdf(data: PlanData, project_nos: list[int], evaluations: pd.DataFra
     }
     width = PAGE[0] - 2 * MARGIN
     month_w = (width - LABEL_W) / N_MONTHS
+    col_widths = [LABEL_W] + [month_w] * N_MONTHS
     story: list[Any] = []
     for i, (_, rows) in enumerate(layouts):
         body: list[list[Any]] = []
@@ -296,16 +301,18 @@ def schedule_pdf(data: PlanData, project_nos: list[int], evaluations: pd.DataFra
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ]
         for r, row in enumerate(rows):
             line: list[Any] = [""] * (LAST_COL + 1)
             for cell in row.cells:
-                esc = fmt.pdf_text(cell.text)
-                if not esc and cell.kind == "value" and row.lines > 1:
-                    esc = "<br/>" * (row.lines + 1)  # room to read as a field, like the printed form
-                line[cell.c0] = Paragraph(esc, styles[cell.kind])
+                if not cell.text and cell.kind == "value" and row.lines > 1:
+                    # room to read as a field, like the printed form
+                    line[cell.c0] = Paragraph("<br/>" * (row.lines + 1), styles[cell.kind])
+                else:  # broken between phrases, never 「…公 / 開」; escaped by pdf_text.para
+                    inner = sum(col_widths[cell.c0 : cell.c1 + 1]) - 2 * CELL_PAD
+                    line[cell.c0] = pdf_text.para(cell.text, styles[cell.kind], inner)
                 if cell.c1 > cell.c0:
                     commands.append(("SPAN", (cell.c0, r), (cell.c1, r)))
                 if cell.kind in ("label", "head"):
@@ -315,7 +322,7 @@ def schedule_pdf(data: PlanData, project_nos: list[int], evaluations: pd.DataFra
                 elif cell.kind == "title":
                     commands.append(("LINEBELOW", (cell.c0, r), (cell.c1, r), 1, colors.HexColor("#263238")))
             body.append(line)
-        table = Table(body, colWidths=[LABEL_W] + [month_w] * N_MONTHS)
+        table = Table(body, colWidths=col_widths)
         table.setStyle(TableStyle(commands))
         story.append(KeepInFrame(width, PAGE[1] - 2 * MARGIN - 2 * mm, [table], mode="shrink"))
         if i < len(layouts) - 1:

@@ -22,6 +22,7 @@ from kpi.text.catalog_backup import BACKUP_TEXT
 from kpi.text.catalog_input import INPUT_TEXT
 from kpi.text.catalog_ldap import LDAP_TEXT
 from kpi.text.catalog_pages import PAGE_TEXT
+from kpi.text.catalog_print import PRINT_TEXT
 from kpi.text.catalog_pub import PUB_TEXT
 from kpi.text.catalog_terms import TERMS
 
@@ -470,3 +471,4 @@ register(LDAP_TEXT)
 register(PUB_TEXT)
 register(BACKUP_TEXT)
 register(INPUT_TEXT)
+register(PRINT_TEXT)

@@ -29,6 +29,7 @@ from kpi.domain.rating import EvaluationRejected, rating_scale
 from kpi.domain.write_scope import first_writable
 from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_action
 from kpi.store.writes import read, with_retry
+from kpi.text import phrases
 from kpi.text.fmt import number, plain_markdown, text
 from kpi.text.labels import state_label, status_text
 from kpi.text.rating import UNFILLED, rating_text
@@ -51,7 +52,16 @@ def _review_table(title_key: str, frame: pd.DataFrame, columns: Any) -> None:
     if frame.empty:
         st.caption(words.tr("ev_none"))
     else:
-        st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch")
+        # An HTML table, not st.dataframe: every column (目標値, the reasons) in view at 1280 px,
+        # text wrapped between phrases instead of cut off at the table's right edge.
+        table = columns(frame)
+        header = list(table)
+        cells = [[text(v) for v in col] for col in table.values()]
+        rows = [
+            ("", ["kpi-name|" + phrases.html(row[0]), *(phrases.html(c) for c in row[1:])])
+            for row in zip(*cells, strict=True)
+        ]
+        widgets.table(header, rows, "kpi-review")
 
 
 def _council(engine: Any, year: int, as_of: Month, fmt: str) -> bytes:
@@ -294,19 +304,22 @@ def summary(
     for col, (state, n) in zip(cols, by_state.items(), strict=True):
         col.metric(state_label(state, prefs.lang()), n)
     overdue = f"⚠ {words.tr('ev_overdue')}"
+    unfilled = rating_text(None, prefs.lang())
     rows = [
         (
             "",
             [
-                markup.esc(data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}")),
-                markup.esc(r.measure),
-                markup.esc(r.lead_department),
-                markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else "")),
-                markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {rating_text(None, prefs.lang())}"),
-                markup.esc(rating_text(r.suggested, prefs.lang()) if r.suggested else "—"),
-                markup.esc(r.reason or "—"),
-                markup.esc(r.new_issues or "—"),
-                markup.esc(r.updated_at or "—"),
+                # At 1280 px every column in view: names of at most two lines, short words
+                # unbroken (「未着手」), the long texts smaller and wrapped between phrases.
+                markup.name_cell(data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}")),
+                "kpi-nowrap|" + markup.esc(r.measure),
+                "kpi-nowrap kpi-dept|" + markup.esc(r.lead_department),
+                "kpi-nowrap|" + markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else "")),
+                "kpi-nowrap|" + markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {unfilled}"),
+                "kpi-nowrap|" + markup.esc(rating_text(r.suggested, prefs.lang()) if r.suggested else "—"),
+                "kpi-why|" + phrases.html(r.reason or "—"),
+                "kpi-why|" + phrases.html(r.new_issues or "—"),
+                "kpi-num|" + markup.esc(r.updated_at or "—"),
             ],
         )
         for r in table.itertuples()
@@ -339,4 +352,5 @@ def summary(
             words.tr("ev_updated"),
         ],
         rows,
+        "kpi-council",
     )

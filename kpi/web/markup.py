@@ -8,7 +8,7 @@ from typing import Any
 
 from kpi.domain.frames import is_missing
 from kpi.domain.status import Status
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.catalog import t
 from kpi.text.fmt import plain_markdown
 from kpi.text.labels import paren, status_label
@@ -45,7 +45,7 @@ def mini_chip_html(status: Status | str | None, language: str | None = None) -> 
 def why_html(why: Any) -> str:
     """Why as table-cell HTML: each cause or note on its own line, every line escaped."""
     lines = why.lines(lang()) if why is not None else []
-    return "<br>".join(html.escape(line) for line in lines) if lines else html.escape(tr("why_none"))
+    return "<br>".join(phrases.html(line) for line in lines) if lines else html.escape(tr("why_none"))
 
 
 def table_html(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -> str:
@@ -98,7 +98,7 @@ def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:
 
 def name_cell(text: str) -> str:
     """A table cell with a name of at most two lines; the whole name is its tooltip."""
-    return f'kpi-name kpi-name2|<span class="kpi-clamp2" title="{esc(text)}">{esc(text)}</span>'
+    return f'kpi-name kpi-name2|<span class="kpi-clamp2" title="{esc(text)}">{phrases.html(fmt.text(text))}</span>'
 
 
 def md_text(text: str) -> str:

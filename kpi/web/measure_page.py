@@ -8,6 +8,7 @@ from html import escape
 import streamlit as st
 
 from kpi.services.page_views import MeasureView
+from kpi.text import phrases
 from kpi.text.why import NEEDS_REASON
 from kpi.web import markup, nav, widgets
 from kpi.web.words import tr
@@ -36,8 +37,8 @@ def milestone_table(view: MeasureView, no: int) -> None:
             "",
             [
                 markup.chip_html(r["status"]),
-                "kpi-name|" + escape(r["name"]),
-                "kpi-dept|" + escape(f"{codes.get(int(r['project']), r['project'])} {r['project_name']}"),
+                "kpi-name|" + phrases.html(str(r["name"])),
+                "kpi-name|" + phrases.html(f"{codes.get(int(r['project']), r['project'])} {r['project_name']}"),
                 "kpi-nowrap|" + markup.esc(r["month"]),
                 "kpi-nowrap|" + markup.esc(r["actual"]),
                 "kpi-why|" + _why_text(view, r["status"], int(r["project"]), with_causes=False),
@@ -57,8 +58,8 @@ def project_table(view: MeasureView, no: int) -> None:
         targets.append(("pages/2_projects.py", label, {"project": str(p["id"])}))
         cells = [
             markup.chip_html(p["status"]),
-            "kpi-name|" + escape(label),
-            "kpi-dept|" + escape(p["lead_department"]),
+            "kpi-name|" + phrases.html(label),
+            "kpi-nowrap kpi-dept|" + escape(p["lead_department"]),  # never 「経営戦略 / 課」
             markup.chip_html(p["assessment"]),
             "kpi-why|" + _why_text(view, p["status"], int(p["id"])),
         ]

@@ -1,4 +1,4 @@
-"""レポート's drawing: the sidebar (scope, the files to make and download) and the report.
+"""レポート's drawing: the scope (sidebar), the files to make and download (top of the page) and the report.
 
 Every file is keyed by the data version (the latest audit-log id), so a download made after a
 write never serves the file made before it. The PDF and the PNG zip draw one chart per
@@ -21,8 +21,17 @@ from kpi.domain.plan import PlanData
 from kpi.reports import service  # called as service.x: a test replaces report_bytes there
 from kpi.reports.content import Scope, scope_choices
 from kpi.reports.service import MIME, report_filename, schedule_filename
-from kpi.reports.tables import header, history_months, indicator_rows, milestone_rows, summary_rows, why_rows
+from kpi.reports.tables import (
+    header,
+    history_months,
+    indicator_rows,
+    milestone_rows,
+    status_counts,
+    summary_rows,
+    why_rows,
+)
 from kpi.store.db import database_url
+from kpi.text import phrases
 from kpi.text.fmt import plain_markdown
 from kpi.text.labels import status_text
 from kpi.web import cache, markup, nav, widgets
@@ -32,7 +41,6 @@ from kpi.web.words import tr
 log = logging.getLogger(__name__)
 KEY_KIND = "reports_scope_kind"
 KEY_SCOPE = "reports_scope"
-KEY_FILE = "reports_file_{}"  # (file key, bytes) of the last PDF / PNG zip made in this session
 FILE_TTL_S = 300
 CHARTS_PER_PAGE = 12
 LARGE_PLAN = 100  # projects: above this the page opens on one 重点施策
@@ -54,6 +62,20 @@ def schedule_file(url: str, version: int, year: int, scope: str, fmt: str) -> by
     return b"" if inputs is None else service.schedule_bytes(inputs, Scope.parse(scope), fmt)
 
 
+@st.cache_resource(show_spinner=False)
+def _made_files() -> dict[tuple[object, ...], bytes]:
+    """PDFs and PNG zips made, shared by every session: keyed by the data version, so a file
+    made by one manager is a download for the next until the data change."""
+    return {}
+
+
+MADE_FILES_MAX = 8  # a few scopes × formats: each PDF is at most a few MB
+
+
+def made_file(key: tuple[object, ...]) -> bytes | None:
+    return _made_files().get(key)
+
+
 def chart_file(key: tuple[object, ...], year: int, as_of: Month, scope: Scope, fmt: str) -> bytes | None:
     """Make the PDF / PNG zip with a progress bar (one step per chart); None if it failed."""
     bar = st.progress(0.0, text=tr("rep_making").format(0, "…"))
@@ -71,7 +93,10 @@ def chart_file(key: tuple[object, ...], year: int, as_of: Month, scope: Scope, f
         return None
     finally:
         bar.empty()
-    st.session_state[KEY_FILE.format(fmt)] = (key, payload)
+    files = _made_files()
+    while len(files) >= MADE_FILES_MAX:
+        files.pop(next(iter(files)))
+    files[key] = payload
     return payload
 
 
@@ -82,7 +107,7 @@ def html_table(head: list[str], rows: list[tuple[list[str], str | None]], status
         tds = [
             f"<td>{markup.chip_html(code)}</td>"
             if i == status_col
-            else f"<td>{escape(c).replace(chr(10), '<br>')}</td>"
+            else f"<td>{phrases.html(c)}</td>"
             for i, c in enumerate(cells)
         ]
         body.append("<tr>" + "".join(tds) + "</tr>")
@@ -109,28 +134,35 @@ def scope_choice(data: PlanData) -> Scope:
     return Scope.parse(str(scope_text))
 
 
+@st.fragment
 def downloads(year: int, as_of: Month, scope: Scope) -> None:
-    """The sidebar's files: PDF and PNG zip made on a press, Excel and the 工程表 on download."""
+    """The files, at the top of the page (printed without them): PDF and PNG zip made on a
+    press, Excel and the 工程表 on download. A fragment: pressing 作成 reruns only this box,
+    not the report below with its charts (that rerun made the PDF take 30 s in the browser)."""
     url = database_url()
     version = cache.current_version(url)
-    with st.sidebar:
+    with st.container(border=True, key="kpi_nav_downloads"):
         st.markdown(f"**{tr('rep_downloads')}**")
-        for fmt, key, ext, icon in (
-            ("pdf", "rep_pdf", "pdf", ":material/picture_as_pdf:"),
-            ("png", "rep_png", "zip", ":material/image:"),
+        st.caption(tr("print_downloads_hint"))
+        top = st.columns(3)
+        for col, (fmt, key, ext, icon) in zip(
+            top,
+            (("pdf", "rep_pdf", "pdf", ":material/picture_as_pdf:"), ("png", "rep_png", "zip", ":material/image:")),
+            strict=False,
         ):
-            file_key = (version, year, str(as_of), str(scope), fmt)
-            made = st.session_state.get(KEY_FILE.format(fmt))
-            payload = made[1] if made and made[0] == file_key else None
-            make = tr("rep_make").format(tr(key))
-            if payload is None and st.button(make, icon=icon, key=f"reports_make_{fmt}", width="stretch"):
-                payload = chart_file(file_key, year, as_of, scope, fmt)
-            if payload is not None:
-                st.download_button(
-                    tr(key), data=payload, file_name=report_filename(year, as_of, scope, ext), mime=MIME[ext],
-                    icon=":material/download:", key=f"reports_dl_{fmt}", width="stretch", type="primary",
-                )  # fmt: skip
-        st.download_button(
+            file_key = (url, version, year, str(as_of), str(scope), fmt)
+            payload = made_file(file_key)
+            with col:
+                slot = st.empty()  # the make button, replaced by the download once made
+                make = tr("rep_make").format(tr(key))
+                if payload is None and slot.button(make, icon=icon, key=f"reports_make_{fmt}", width="stretch"):
+                    payload = chart_file(file_key, year, as_of, scope, fmt)
+                if payload is not None:
+                    slot.download_button(
+                        tr(key), data=payload, file_name=report_filename(year, as_of, scope, ext), mime=MIME[ext],
+                        icon=":material/download:", key=f"reports_dl_{fmt}", width="stretch", type="primary",
+                    )  # fmt: skip
+        top[2].download_button(
             tr("rep_xlsx"),
             data=partial(report_file, url, version, year, str(as_of), str(scope), "xlsx"),
             file_name=report_filename(year, as_of, scope, "xlsx"),
@@ -139,8 +171,9 @@ def downloads(year: int, as_of: Month, scope: Scope) -> None:
             key="reports_dl_xlsx",
             width="stretch",
         )
-        for fmt, key in (("xlsx", "rep_schedule_xlsx"), ("pdf", "rep_schedule_pdf")):
-            st.download_button(
+        schedules = (("xlsx", "rep_schedule_xlsx"), ("pdf", "rep_schedule_pdf"))
+        for col, (fmt, key) in zip(st.columns(3), schedules, strict=False):
+            col.download_button(
                 tr(key),
                 data=partial(schedule_file, url, version, year, str(scope), fmt),
                 file_name=schedule_filename(year, scope, fmt),
@@ -160,9 +193,9 @@ def summary(content: Any) -> None:
     st.caption(tr("rep_print_hint"))
     st.markdown(f"**{tr('rep_legend')}**")
     widgets.legend()
-    counts = content.projects["status"].value_counts()
     st.subheader(tr("rep_summary_count").format(n=len(content.projects)))
-    st.markdown("・".join(f"{status_text(s, lang())} {n}" for s, n in counts.items() if s))
+    # The PDF's order (kpi.reports.tables.status_counts: the legend's), not pandas' by count.
+    st.markdown("・".join(f"{status_text(s, lang())} {n}" for s, n in status_counts(content)))
     st.markdown(html_table(header("SUMMARY", lang()), summary_rows(content), 4), unsafe_allow_html=True)
     why = why_rows(content)
     if why:

@@ -15,7 +15,7 @@ from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
 from kpi.domain.statuses import HISTORY_KEYS
 from kpi.services.page_views import MeasureView
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.catalog import t
 from kpi.text.labels import actor_label, month_short, source_label
 from kpi.text.palette import LEGEND_ORDER
@@ -67,7 +67,7 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
         (
             "",
             [
-                "kpi-name|" + esc(f"{r.get('code') or format(int(r['id']), '02d')} {r['name']}"),
+                "kpi-name|" + phrases.html(f"{r.get('code') or format(int(r['id']), '02d')} {r['name']}"),
                 *[mini_chip_html(r[m], language) for m in months],
             ],
         )
@@ -99,19 +99,24 @@ def table(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -
     st.markdown(table_html(header, rows, css), unsafe_allow_html=True)
 
 
-def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any = None) -> None:
+def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any = None, chart: bool = True) -> None:
     """One indicator: its progress chart, and beside it the status chip, the numbers and,
-    for 注意/遅延, why (the latest note and self-assessment)."""
+    for 注意/遅延, why (the latest note and self-assessment). Without ``chart``: its name and
+    the numbers only (the chart drawn on demand elsewhere)."""
     from kpi.charts import figures as charts
     from kpi.charts.data import format_value
 
     code = str(row["id"])
-    left, right = st.columns([3, 1], vertical_alignment="center")
-    with left:
-        fig = indicator_figure(data, row, as_of)
-        name = charts.chart_filename(data.year, code, as_of)
-        # theme=None: the figure's own fonts and colours, so that screen and print agree.
-        st.plotly_chart(fig, config=charts.chart_config(name), key=f"chart_{code}", theme=None)
+    if chart:
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        with left:
+            fig = indicator_figure(data, row, as_of)
+            name = charts.chart_filename(data.year, code, as_of)
+            # theme=None: the figure's own fonts and colours, so that screen and print agree.
+            st.plotly_chart(fig, config=charts.chart_config(name), key=f"chart_{code}", theme=None)
+    else:
+        right = st.container(border=True)
+        right.markdown(f"**{html.escape(str(row['name']))}**")
     with right:
         unit = str(row.get("unit") or "")
         ratio = row.get("ratio")

@@ -42,6 +42,7 @@ from kpi.store.db import make_engine, transaction
 from kpi.text.labels import status_text
 from tests.conftest import ADMIN, ROOT
 from tests.generated import EXAMPLES, FISCAL_YEAR, Case, cases
+from tests.web.charts_on import show_charts
 
 PAGES = (
     "app.py",
@@ -205,6 +206,7 @@ def check_pages(actor: Actor = GEN_ADMIN) -> None:
         if page != "app.py":
             at.switch_page(page).run()
         assert not at.exception, f"{page}: {at.exception}"
+        show_charts(at)  # the charts are drawn on demand: their texts are checked too
         bad = [t for t in visible_text(at) if FORBIDDEN.search(t)]
         assert not bad, f"{page}: {bad[:3]}"
 

@@ -35,6 +35,7 @@ from kpi.store.planfile import PlanError
 from kpi.store.planfile_read import parse_plan
 from kpi.store.reads import plan_data
 from tests.conftest import ADMIN, ROOT, TODAY, import_with_year_before
+from tests.web.charts_on import show_charts
 
 PLAN = ROOT / "tests" / "data" / "plan_multiyear_fictional.yaml"
 OCT = Month(2026, 10)
@@ -293,6 +294,7 @@ def test_pages_of_the_fictional_plan_render_without_nan(
             at.query_params[k] = v
         at.run()
         assert not at.exception, at.exception
+        show_charts(at)
     shown = "\n".join(m.value for m in at.markdown)
     specs = "".join(c.proto.spec for c in at.get("plotly_chart"))
     assert not re.search(r"\b(nan|NaN|None)\b", shown) and "NaN" not in specs

@@ -111,6 +111,17 @@ def wait_for_app(page: Any, charts: bool = False) -> None:
     page.wait_for_timeout(500)  # let plotly finish its transitions before a screenshot
 
 
+def show_charts(page: Any) -> None:
+    """Switch on the page's chart toggles (重点施策別, 実施事業 draw their charts on demand)."""
+    main = page.locator('[data-testid="stMain"]')
+    for label in ("グラフを表示", "工程表をグラフで表示", "Show the charts", "Show the schedule as a chart"):
+        for toggle in main.get_by_text(label).all():
+            toggle.click()
+            page.wait_for_timeout(500)  # one fragment run at a time: the next click after it ends
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    wait_for_app(page, charts=True)
+
+
 ADMIN_USER, ADMIN_PASSWORD = "boss", "boss-password-1"
 
 

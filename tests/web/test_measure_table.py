@@ -16,6 +16,7 @@ from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.store.reads import plan_data
 from kpi.web import cache
 from tests.conftest import ADMIN, ROOT, TODAY
+from tests.web.charts_on import show_charts
 
 MEASURES = "pages/1_measures.py"
 CODE = "04-mynumber-card-rate"
@@ -77,7 +78,8 @@ def test_the_table_lists_every_indicator_of_the_measure_above_the_charts(demo_ap
     assert html.count("<svg") >= 1
     headings = [h.value for h in at.subheader]
     assert headings.index("指標の進捗") + 1 == headings.index("指標のグラフ")  # the charts follow the table
-    assert at.get("plotly_chart")
+    assert not at.get("plotly_chart")  # drawn on demand
+    assert show_charts(at).get("plotly_chart")
 
 
 def test_a_series_with_a_gap_draws_two_runs_and_names_every_month(app_env: str) -> None:

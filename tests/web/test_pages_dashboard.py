@@ -15,6 +15,7 @@ from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 from kpi.store.reads import plan_data
 from kpi.text.labels import status_text
 from tests.conftest import ADMIN, ROOT
+from tests.web.charts_on import show_charts
 
 MEASURES = "pages/1_measures.py"
 PROJECTS = "pages/2_projects.py"
@@ -47,6 +48,8 @@ def _html(at: AppTest) -> str:
 
 
 def _specs(at: AppTest) -> list[dict]:
+    """The page's charts, drawn on demand: every chart toggle switched on first."""
+    show_charts(at)
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
