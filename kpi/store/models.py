@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -61,6 +62,8 @@ class FiscalYear(Base):
     source_file: Mapped[str] = mapped_column(String(400), default="")
     # The plan's level names, top first (two or three); None: 基本方針 / 重点施策 / 実施事業.
     levels: Mapped[list[str] | None] = mapped_column(JSON)
+    # The plan's roll-up rule of 重点施策/基本方針 (kpi.domain.group_rollup); None = worst (migration 0009).
+    rollup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     policies: Mapped[list[Policy]] = relationship(back_populates="fiscal_year", order_by="Policy.no")
@@ -206,6 +209,8 @@ class ActualRevision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(40), default="form")  # form | import | demo
+    # 取消: this revision withdraws the month's value (``value`` keeps what was withdrawn; migration 0009).
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditEntry(Base):

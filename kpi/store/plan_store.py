@@ -97,6 +97,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             owner_department=plan.owner_department,
             source_file=source,
             levels=stored_levels(plan),
+            rollup=plan.rollup.policy().stored() if plan.rollup else None,
         )
         session.add(fy)
         session.flush()
@@ -109,6 +110,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             plan_name=plan.plan_name,
             owner_department=plan.owner_department,
             levels=stored_levels(plan),
+            rollup=plan.rollup.policy().stored() if plan.rollup else None,
         )
 
     def existing(model: Any, key: str) -> dict[Any, Any]:
