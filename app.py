@@ -41,7 +41,7 @@ if data is not None:
 
     st.subheader(words.tr("dash_hierarchy"))
     widgets.legend()
-    overview.plan_tree_table(computed.policies, computed.measures, projects)
+    overview.plan_tree_table(data, as_of, indicators, computed.policies, computed.measures, projects)
 
     st.subheader(words.tr("dash_history"))
     st.caption(words.tr("dash_history_caption"))

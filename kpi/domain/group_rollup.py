@@ -60,7 +60,11 @@ class RollupPolicy:
         """What the store keeps: None for the default rule, so old plans store nothing new."""
         if self == RollupPolicy():
             return None
-        return {"rule": self.rule.value, "on_track_percent": self.on_track_percent, "caution_percent": self.caution_percent}
+        return {
+            "rule": self.rule.value,
+            "on_track_percent": self.on_track_percent,
+            "caution_percent": self.caution_percent,
+        }
 
 
 def group_status(statuses: Iterable[Status], policy: RollupPolicy | None = None) -> Status | None:

@@ -101,7 +101,7 @@ class PlanData:
     # code: code, month, value. Empty when no indicator adds up since its baseline.
     earlier_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "month", "value"]))
     # How a 重点施策 and a 基本方針 read one status from their projects (the plan file's ``rollup``).
-    rollup: RollupPolicy = RollupPolicy()
+    rollup: RollupPolicy = field(default_factory=RollupPolicy)
 
     @property
     def has_sample(self) -> bool:

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpi.domain.fiscal import Month, fiscal_months
-from kpi.domain.numbers import PERCENT_UNITS, parse_number
 from kpi.domain.group_rollup import DEFAULT_CAUTION_PERCENT, DEFAULT_ON_TRACK_PERCENT, RollupPolicy, RollupRule
+from kpi.domain.numbers import PERCENT_UNITS, parse_number
 from kpi.domain.plan import DEFAULT_LEVELS
 from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
 

@@ -67,7 +67,12 @@ FIELD_NAMES = {
     "yearly_targets": "年度別目標値", "flow_scope": "累計の範囲", "frequency": "報告頻度", "due_month": "報告月",
 }  # fmt: skip
 FIELD_NAMES.update(
-    {"rollup": "まとめ方", "rule": "まとめ方の規則", "on_track_percent": "順調とする割合（%）", "caution_percent": "注意とする割合（%）"}
+    {
+        "rollup": "まとめ方",
+        "rule": "まとめ方の規則",
+        "on_track_percent": "順調とする割合（%）",
+        "caution_percent": "注意とする割合（%）",
+    }
 )  # the plan file's rollup block (kpi.domain.group_rollup)
 # A hint with an example of what to write, per field kind.
 MONTH_HINT = '月は引用符つきの "YYYY-MM" で書いてください（例: "2026-04"）'

@@ -14,7 +14,7 @@ from kpi.domain.status import Status
 from kpi.domain.statuses import measure_statuses, policy_statuses, project_statuses
 from kpi.store.reads import plan_data
 
-D, C, O, A, N, B, R = (
+D, C, G, A, N, B, R = (
     Status.DELAYED,
     Status.CAUTION,
     Status.ON_TRACK,
@@ -28,19 +28,19 @@ SHARE = RollupPolicy(RollupRule.SHARE, 80, 50)
 
 def test_worst_is_the_default_and_one_delayed_makes_the_group_delayed() -> None:
     assert RollupPolicy().rule is RollupRule.WORST
-    assert group_status([O, O, O, O, D]) is D
-    assert group_status([O, A, C]) is C
+    assert group_status([G, G, G, G, D]) is D
+    assert group_status([G, A, C]) is C
 
 
 @pytest.mark.parametrize(
     ("statuses", "expected"),
     [
-        ([O, O, O, O, D], O),  # 4 of 5 = 80 % on track: 順調
-        ([O, O, O, D, D], C),  # 60 %: 注意
-        ([O, D, D], D),  # 33 %: 遅延
-        ([O, C], C),  # exactly 50 %: 注意
+        ([G, G, G, G, D], G),  # 4 of 5 = 80 % on track: 順調
+        ([G, G, G, D, D], C),  # 60 %: 注意
+        ([G, D, D], D),  # 33 %: 遅延
+        ([G, C], C),  # exactly 50 %: 注意
         ([A, A, Status.DONE], A),  # every judged project finished
-        ([O, N, N, N], O),  # 未入力 is not judged: 1 of 1 on track
+        ([G, N, N, N], G),  # 未入力 is not judged: 1 of 1 on track
         ([N, B], N),  # nothing judged: the worst of what there is says so
         ([R], None),  # 参考 never counts
     ],
@@ -51,9 +51,9 @@ def test_share_rule_counts_the_share_of_judged_projects_on_track(statuses: list[
 
 def test_most_frequent_rule_takes_the_commonest_and_a_tie_reads_as_the_worse() -> None:
     policy = RollupPolicy(RollupRule.MOST_FREQUENT)
-    assert group_status([O, O, D], policy) is O
-    assert group_status([O, D], policy) is D
-    assert group_status([O, O, C, C, D], policy) is C
+    assert group_status([G, G, D], policy) is G
+    assert group_status([G, D], policy) is D
+    assert group_status([G, G, C, C, D], policy) is C
 
 
 def test_stored_form_round_trips_and_the_default_stores_nothing() -> None:
@@ -76,4 +76,5 @@ def test_measure_and_policy_statuses_follow_the_plans_rule(demo_engine: Engine) 
         assert w["status"] == group_status(own).value
         assert s["status"] == group_status(own, share.rollup).value
         assert w["n_delayed"] == s["n_delayed"]  # the distribution does not depend on the rule
-    assert list(policy_statuses(share, as_of, projects)["status"]) != list(policy_statuses(demo_data, as_of, projects)["status"])
+    by_share = list(policy_statuses(share, as_of, projects)["status"])
+    assert by_share != list(policy_statuses(demo_data, as_of, projects)["status"])

@@ -39,7 +39,8 @@ def test_the_share_rule_is_stored_and_read_back(sqlite_engine: Engine, tmp_path:
 
 
 @pytest.mark.parametrize(
-    "bad", [{"rule": "average"}, {"rule": "share", "on_track_percent": 40, "caution_percent": 60}, {"on_track_percent": 120}]
+    "bad",
+    [{"rule": "average"}, {"rule": "share", "on_track_percent": 40, "caution_percent": 60}, {"on_track_percent": 120}],
 )
 def test_a_wrong_rollup_block_is_refused_with_its_field(sqlite_engine: Engine, tmp_path: Path, bad: object) -> None:
     with pytest.raises(PlanError) as err:

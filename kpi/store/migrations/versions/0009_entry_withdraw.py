@@ -23,9 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 # Plain ADD/DROP COLUMN, not a batch (see 0005: a batch on SQLite recreates the table).
 def upgrade() -> None:
-    op.add_column(
-        "actual_revisions", sa.Column("withdrawn", sa.Boolean(), nullable=False, server_default=sa.false())
-    )
+    op.add_column("actual_revisions", sa.Column("withdrawn", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column("fiscal_years", sa.Column("rollup", sa.JSON(), nullable=True))
 
 

@@ -1,0 +1,32 @@
+"""Words of issue 22a (at a glance, entry without doubt, bulk upload, inquiry defaults).
+
+Keys: ``glance_`` (roll-ups, reasons, words for staff), ``entry_`` (the entry form),
+``bulk_`` (the bulk upload), ``inq_def_`` (the inquiry's defaults). Registered in
+``kpi.text.catalog``.
+"""
+
+from __future__ import annotations
+
+GLANCE_TEXT: dict[str, tuple[str, str]] = {
+    # Roll-ups that inform (kpi.text.glance, kpi.web.overview).
+    "glance_dist_item": ("{status} {n}", "{status} {n}"),
+    "glance_dist_sep": ("・", " · "),
+    "glance_dist_label": ("内訳: {text}", "Breakdown: {text}"),
+    "glance_group_reason": ("{status}の{level}: {names}", "{status} {level}: {names}"),
+    "glance_more": ("ほか{n}件", "and {n} more"),
+    "glance_rule_worst": (
+        "状況は、含まれる{level}のうち最も遅れているものです。",
+        "The status is that of the most delayed {level}.",
+    ),
+    "glance_rule_share": (
+        "状況は、判定できた{level}のうち順調・達成の割合で決まります（{on}%以上で順調、{caution}%以上で注意）。",
+        "The status is the share of judged {level} on track ({on}% or more: on track; {caution}% or more: caution).",
+    ),
+    "glance_rule_most_frequent": (
+        "状況は、含まれる{level}で最も多い状況です（同数なら遅れている方）。",
+        "The status is the most frequent among the {level} (a tie reads as the worse one).",
+    ),
+    # A ●'s reason is about that ● itself.
+    "glance_ms_overdue": ("期限超過・未完了（予定 {month}）", "Overdue, not complete (due {month})"),
+    "glance_ms_due_now": ("今月が期限・未完了（予定 {month}）", "Due this month, not complete (due {month})"),
+}
