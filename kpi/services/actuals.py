@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -232,8 +232,9 @@ class PlannedRow:
     month: str
     value: float
     previous: float | None  # the current value, None when the month has none
-    action: str  # new | correction | unchanged | conflict
+    action: str  # new | correction | unchanged | note | sample | conflict
     reason: str  # the correction reason that will be stored
+    note: str = ""  # the note that will be stored (a file's empty cell keeps the stored one)
 
 
 @dataclass(frozen=True)
@@ -254,8 +255,13 @@ def plan_actuals(
     require_reason: bool = False,
     require_note: bool = False,
     default_reason: str = "",
+    file_notes: bool = False,
 ) -> ActualsPlan:
     """Check rows and work out what saving them would do, without writing.
+
+    ``file_notes``: the rows come from a file (bulk upload, ``import-actuals``), where an empty
+    ``note`` cell keeps the stored note and a cell of just ``-`` (``NOTE_CLEAR``) clears it; in
+    the form the note field holds the stored note, so what it holds is stored.
 
     ``require_reason``: changing an existing value needs a reason (the row's, else
     ``default_reason``). ``require_note``: a new or changed value that makes the indicator
@@ -264,6 +270,11 @@ def plan_actuals(
     """
     checked, errors = validate_actuals(session, rows, actor, today)
     current = _current_revisions(session, [(c.info.pk, str(c.month)) for c in checked])
+    if file_notes:
+        checked = [
+            replace(c, row=replace(c.row, note=file_note(c.row.note, current.get((c.info.pk, str(c.month))))))
+            for c in checked
+        ]
     planned: list[PlannedRow] = []
     for c in checked:
         latest_rev = current.get((c.info.pk, str(c.month)))
@@ -279,12 +290,18 @@ def plan_actuals(
             action = "new"
         elif not same_value(latest_rev.value, c.value):
             action = "correction"
-        elif latest_rev.note == (c.row.note or "") and latest_rev.is_sample == is_sample:
+        elif latest_rev.is_sample and not is_sample:
+            action = "sample"  # a reported value takes the place of a sample one (no reason needed)
+        elif latest_rev.note == (c.row.note or ""):
             action = "unchanged"
         else:
-            action = "new" if latest_rev.is_sample and not is_sample else "note"
+            action = "note"
+        if action == "correction" and latest_rev is not None and latest_rev.is_sample and not is_sample:
+            action = "sample"  # replacing a sample value is not a correction of a report
         planned.append(
-            PlannedRow(c.row.line, c.info.code, c.info.name, str(c.month), c.value, previous, action, reason)
+            PlannedRow(
+                c.row.line, c.info.code, c.info.name, str(c.month), c.value, previous, action, reason, c.row.note or ""
+            )
         )
         if action == "correction" and require_reason and not reason:
             errors.append(
@@ -303,12 +320,26 @@ def plan_actuals(
     return ActualsPlan(checked, current, planned, errors)
 
 
+WRITES = ("new", "correction", "note", "sample")  # the actions that add a revision
+NOTE_CLEAR = "-"  # a file's note cell that clears the stored note (an empty cell keeps it)
+
+
+def file_note(cell: str | None, stored: Any) -> str:
+    """The note a file's cell means: empty keeps ``stored``'s note, ``-`` clears it."""
+    text = (cell or "").strip()
+    if text == NOTE_CLEAR:
+        return ""
+    if not text and stored is not None:
+        return str(stored.note or "")
+    return cell or ""
+
+
 DELAYED_NEEDS_NOTE = "この値では「遅延」になります。備考に理由（遅れの原因）を入力してください"
 
 
 def _delayed_without_note(session: Session, checked: list[_Checked], planned: list[PlannedRow]) -> list[RowError]:
     """Rows that would make their indicator 遅延 as of their month and carry no note."""
-    writes = [(c, p) for c, p in zip(checked, planned, strict=True) if p.action in ("new", "correction", "note")]
+    writes = [(c, p) for c, p in zip(checked, planned, strict=True) if p.action in WRITES]
     errors: list[RowError] = []
     for year in sorted({c.info.fiscal_year for c, _ in writes}):
         # Only the indicators written: a save never reads the whole plan.
@@ -341,6 +372,7 @@ def record_actuals(
     require_reason: bool = False,
     require_note: bool = False,
     default_reason: str = "",
+    file_notes: bool = False,
 ) -> SaveResult:
     """Validate and save actuals as new revisions, in the caller's transaction.
 
@@ -361,6 +393,7 @@ def record_actuals(
         require_reason=require_reason,
         require_note=require_note,
         default_reason=default_reason,
+        file_notes=file_notes,
     )
     if plan.errors:
         raise ActualsRejected(plan.errors)

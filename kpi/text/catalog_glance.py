@@ -30,3 +30,34 @@ GLANCE_TEXT: dict[str, tuple[str, str]] = {
     "glance_ms_overdue": ("期限超過・未完了（予定 {month}）", "Overdue, not complete (due {month})"),
     "glance_ms_due_now": ("今月が期限・未完了（予定 {month}）", "Due this month, not complete (due {month})"),
 }
+GLANCE_TEXT.update(
+    {
+        # Bulk upload: what each row will do (kpi.services.bulk_import.change_text).
+        "bulk_action_new": ("新規", "New"),
+        "bulk_change": ("変更 {old} → {new}", "Change {old} → {new}"),
+        "bulk_change_sample": ("サンプルを置き換え {old} → {new}", "Replaces sample {old} → {new}"),
+        "bulk_same_sample": ("同じ値（サンプルを実績にします）", "Same value (the sample becomes a report)"),
+        "bulk_action_unchanged": ("同じ値（書き込みません）", "Same value (not written)"),
+        "bulk_action_note": ("備考のみ変更", "Note only"),
+        "bulk_action_conflict": ("競合", "Conflict"),
+    }
+)
+GLANCE_TEXT.update(
+    {
+        "bulk_note_rule": (
+            "備考の列が空欄の行は、登録済みの備考をそのまま残します。備考を消すときは「-」（半角ハイフン）だけを書いてください。"
+            "登録済みと同じ値の行は書き込みません。",
+            "An empty note cell keeps the stored note; write just “-” to clear it. "
+            "Rows with the value already stored are not written.",
+        ),
+        "bulk_file": ("ファイル: {name}（{size}）", "File: {name} ({size})"),
+        "bulk_size_b": ("{n} バイト", "{n} B"),
+        "bulk_size_kb": ("{n} KB", "{n} KB"),
+        "bulk_size_mb": ("{n} MB", "{n} MB"),
+        "bulk_unchanged": (
+            "{n}行は登録済みと同じ値のため書き込みません。",
+            "{n} rows already hold these values and are not written.",
+        ),
+        "bulk_see_changes": ("変更履歴で確認する", "See the changes in the history"),
+    }
+)

@@ -53,3 +53,12 @@ def rule_text(policy: RollupPolicy, level: str, lang: str = "ja") -> str:
             level=level, on=f"{policy.on_track_percent:g}", caution=f"{policy.caution_percent:g}"
         )
     return t(f"glance_rule_{policy.rule.value}", lang).format(level=level)
+
+
+def size_text(size: int, lang: str = "ja") -> str:
+    """A file size as people read it: 「176 B」, 「12.3 KB」, 「1.5 MB」 (1 KB = 1,024 B)."""
+    if size < 1024:
+        return t("bulk_size_b", lang).format(n=size)
+    if size < 1024 * 1024:
+        return t("bulk_size_kb", lang).format(n=f"{size / 1024:.1f}")
+    return t("bulk_size_mb", lang).format(n=f"{size / 1024 / 1024:.1f}")

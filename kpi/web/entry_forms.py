@@ -22,6 +22,7 @@ from kpi.services.entry_page import assessment_changes, entry_months, milestone_
 from kpi.store.writes import EntryError, read
 from kpi.text import labels as catalog_labels
 from kpi.text.fmt import exact, number, plain_markdown, text
+from kpi.text.glance import size_text
 from kpi.text.labels import status_text
 from kpi.web import cache, markup
 from kpi.web.prefs import lang
@@ -308,16 +309,27 @@ def assessments_section(engine: Any, actor: Actor, data: PlanData, month: Month,
 
 
 def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
-    """Administrators: a CSV/Excel file of actuals, previewed, then saved in one transaction."""
+    """Administrators: a CSV/Excel file of actuals, previewed, then saved in one transaction.
+
+    After an import the file and its preview are gone (the uploader gets a new key) and the
+    result stays on the page with a link to the changes."""
     st.subheader(tr("entry_bulk"))
     st.download_button(
         tr("entry_template"), template_csv(), file_name="actuals_template.csv", mime="text/csv", key=f"{KEY}tpl"
     )
-    upload = st.file_uploader(tr("entry_upload"), type=["csv", "xlsx"], key=f"{KEY}upload")
-    reason = st.text_input(tr("entry_bulk_reason"), key=f"{KEY}bulk_reason")
+    st.caption(tr("bulk_note_rule"))
+    done = st.session_state.get(f"{KEY}bulk_done")
+    if done:
+        st.success(done, icon=":material/check_circle:")
+        st.page_link("pages/7_history.py", label=tr("bulk_see_changes"), icon=":material/history:")
+    generation = int(st.session_state.get(f"{KEY}bulk_gen", 0))
+    upload = st.file_uploader(tr("entry_upload"), type=["csv", "xlsx"], key=f"{KEY}upload_{generation}")
     if upload is None:
         return
+    st.session_state.pop(f"{KEY}bulk_done", None)
+    reason = st.text_input(tr("entry_bulk_reason"), key=f"{KEY}bulk_reason_{generation}")
     payload = upload.getvalue()
+    st.caption(tr("bulk_file").format(name=upload.name, size=size_text(len(payload), lang())))
     try:
         preview = read(engine, bulk_import.preview_import, actor, payload, upload.name, today, reason)
     except (FileFormatError, PermissionDenied) as exc:
@@ -327,6 +339,8 @@ def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
     if preview.corrections:
         st.warning(tr("entry_corrections").format(n=preview.corrections), icon=":material/edit:")
+    if preview.unchanged:
+        st.info(tr("bulk_unchanged").format(n=preview.unchanged))
     if preview.errors:
         st.error(tr("entry_row_errors").format(n=len(preview.errors)))
         st.text("\n".join(str(e) for e in preview.errors))
@@ -337,4 +351,9 @@ def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
             _show_errors(exc)
         else:
             cache.clear_caches()
-            st.success(tr("entry_imported").format(n=len(res.saved)))
+            message = tr("entry_imported").format(n=len(res.saved))
+            if res.unchanged:
+                message += " " + tr("bulk_unchanged").format(n=len(res.unchanged))
+            st.session_state[f"{KEY}bulk_done"] = message
+            st.session_state[f"{KEY}bulk_gen"] = generation + 1  # a new, empty uploader
+            st.rerun()
