@@ -277,13 +277,16 @@ def plan_actuals(
         ]
     planned: list[PlannedRow] = []
     for c in checked:
-        latest_rev = current.get((c.info.pk, str(c.month)))
+        stored = current.get((c.info.pk, str(c.month)))
+        # A withdrawn month has no value: a new one is 新規 (its revision still follows the withdrawal).
+        latest_rev = None if stored is not None and stored.withdrawn else stored
         reason = (c.row.reason or "").strip() or default_reason.strip()
         previous = latest_rev.value if latest_rev else None
         if (
-            latest_rev is not None
+            stored is not None
             and c.row.expected_revision is not None
-            and latest_rev.revision != c.row.expected_revision
+            and stored.revision != c.row.expected_revision
+            and not (stored.withdrawn and c.row.expected_revision == 0)  # the form showed no value: none there
         ):
             action = "conflict"
         elif latest_rev is None:
@@ -329,7 +332,7 @@ def file_note(cell: str | None, stored: Any) -> str:
     text = (cell or "").strip()
     if text == NOTE_CLEAR:
         return ""
-    if not text and stored is not None:
+    if not text and stored is not None and not stored.withdrawn:
         return str(stored.note or "")
     return cell or ""
 
@@ -447,7 +450,7 @@ def record_actuals(
             f"{c.info.code} {c.month}",
             fiscal_year=c.info.fiscal_year,
             value=c.value,
-            previous=latest_rev.value if latest_rev else None,
+            previous=latest_rev.value if latest_rev and not latest_rev.withdrawn else None,
             revision=revision,
             note=c.row.note,
             reason=reason,
@@ -476,6 +479,7 @@ class _Current:
     note: str
     author: str
     is_sample: bool
+    withdrawn: bool = False  # the latest revision withdrew the month's value (取消)
 
 
 def _current_revisions(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], _Current]:
@@ -485,5 +489,7 @@ def _current_revisions(session: Session, keys: list[tuple[int, str]]) -> dict[tu
     out = {}
     for r in current_revisions(session, (k[0] for k in keys)):
         if (r.indicator_id, r.month) in wanted:
-            out[(r.indicator_id, r.month)] = _Current(r.revision, r.value, r.note, r.author, r.is_sample)
+            out[(r.indicator_id, r.month)] = _Current(
+                r.revision, r.value, r.note, r.author, r.is_sample, bool(r.withdrawn)
+            )
     return out

@@ -277,7 +277,7 @@ def current_actuals(session: Session, fiscal_year_id: int, codes: Sequence[str] 
             & (ActualRevision.revision == latest.c.rev),
         )
         .join(Indicator, Indicator.id == ActualRevision.indicator_id)
-        .where(own)
+        .where(own, ActualRevision.withdrawn.is_(False))  # a month whose latest revision withdrew it has no value
         .order_by(Indicator.position, ActualRevision.month)
     )
     return _frame(session, stmt, ACTUAL_COLUMNS)

@@ -61,3 +61,21 @@ GLANCE_TEXT.update(
         "bulk_see_changes": ("変更履歴で確認する", "See the changes in the history"),
     }
 )
+GLANCE_TEXT.update(
+    {
+        # Entry without doubt (kpi.web.entry_forms, kpi.services.withdraw).
+        "source_withdraw": ("取消", "Withdrawn"),
+        "entry_cleared": (
+            "「{name}」の欄を空にしました。保存済みの値 {value} をどうしますか。",
+            "You cleared “{name}”. What should happen to the stored value {value}?",
+        ),
+        "entry_keep": ("値を残す", "Keep the value"),
+        "entry_withdraw": ("値を取り消す（取消）", "Withdraw the value"),
+        "entry_withdraw_reason": ("取消の理由（必須）", "Reason for withdrawing (required)"),
+        "entry_withdrawn": (
+            "「{name}」の {value} を取り消しました（変更履歴に残ります。値を入力し直せば元に戻せます）。",
+            "Withdrew {value} of “{name}” (kept in the history; enter a value again to restore it).",
+        ),
+        "entry_kept": ("「{name}」の値 {value} を残しました。", "Kept {value} of “{name}”."),
+    }
+)
