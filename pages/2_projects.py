@@ -6,7 +6,7 @@ from kpi.charts import figures as charts
 from kpi.domain.fiscal import Month
 from kpi.domain.frames import opt
 from kpi.text import fmt
-from kpi.text.labels import WORK_FIELDS, work_headings
+from kpi.text.labels import WORK_FIELDS, actor_label, work_headings
 from kpi.text.why import NEEDS_REASON
 from kpi.web import cache, frame, markup, nav, prefs, widgets, words
 
@@ -84,7 +84,8 @@ else:
         else:
             last = assessments.iloc[-1]
             widgets.chip(last["status"], last["month"])
-            st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
+            who = actor_label(last["author"], prefs.lang())
+            st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(who)}）")
 
     st.subheader(words.tr("dash_status_changes"))
     if not view.changes:

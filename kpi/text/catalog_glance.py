@@ -79,3 +79,20 @@ GLANCE_TEXT.update(
         "entry_kept": ("「{name}」の値 {value} を残しました。", "Kept {value} of “{name}”."),
     }
 )
+GLANCE_TEXT.update(
+    {
+        "entry_range_from": ("{low}以上", "{low} or more"),
+        "entry_range_between": ("{low}〜{high}", "{low}–{high}"),
+        "entry_far": (
+            "「{name}」の値は前月の値とも計画の推移とも大きく離れています（3倍以上または3分の1以下）。入力の誤りがないか確かめてください。",
+            "The value of “{name}” is far from both last month and the planned path (3× or more, or a third or less). "
+            "Please check it.",
+        ),
+        "entry_far_ask": (
+            "{n}件の値が前月・計画と大きく離れているため、まだ保存していません。確かめてから「確認して保存する」を押してください。",
+            "{n} values are far from last month and the plan and are not saved yet. Check them, then press "
+            "“Confirm and save”.",
+        ),
+        "entry_far_confirm": ("確認して保存する", "Confirm and save"),
+    }
+)

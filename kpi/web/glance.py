@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
+from kpi.charts.data import format_value
 from kpi.text.glance import distribution, distribution_text
 from kpi.text.palette import STATUS_STYLES
 from kpi.web.prefs import lang
@@ -26,3 +27,11 @@ def distribution_html(row: Mapping[str, object]) -> str:
         f'<div class="kpi-dist"><span class="kpi-dist-bar" role="img" aria-label="{label}">{segments}</span>'
         f'<span class="kpi-dist-text">{escape(text)}</span></div>'
     )
+
+
+def range_text(low: float, high: float, unit: str, safety_max: bool, language: str) -> str:
+    """The valid range as people say it: 「0〜100%」, or 「0以上」 when the upper bound is only
+    the unit's safety limit (「0〜1,000,000,000件」 says nothing to a clerk)."""
+    if safety_max:
+        return tr("entry_range_from").format(low=format_value(low, unit))
+    return tr("entry_range_between").format(low=format_value(low, ""), high=format_value(high, unit))
