@@ -189,7 +189,7 @@ def last_result(names: dict[str, str]) -> None:
     result, mine = last
     if result.saved:
         st.success(tr("entry_saved").format(n=len(result.saved)), icon=":material/check_circle:")
-    elif not result.conflicts:
+    elif not result.conflicts and not result.cleared:  # a cleared field is asked about below
         st.info(tr("entry_nothing"))
     for k in result.conflicts:
         st.error(
