@@ -97,7 +97,7 @@ class EntryRow:
         return value is not None and unusual(value, self.previous, self.planned)
 
 
-def _planned_step(rule: Any, month: Month, year: int, flow: bool) -> float | None:
+def planned_step(rule: Any, month: Month, year: int, flow: bool) -> float | None:
     """The planned path at ``month``: the expected level, or for a flow the month's own step."""
     now = expected_value(rule, month.fiscal_index, year)
     if not flow or now is None:
@@ -142,7 +142,7 @@ def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable:
                 status=_status(data.year, ind, month, None, values.get(ind["code"])),
                 writable=writable,
                 previous=(values.get(ind["code"]) or {}).get(month.add(-1)),
-                planned=_planned_step(rule, month, data.year, str(ind["accumulation"]) == "flow"),
+                planned=planned_step(rule, month, data.year, str(ind["accumulation"]) == "flow"),
                 safety_max=(max_value is None or max_value == high) and str(ind["unit"]) != "%",
             )
         )

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kpi.domain.permissions import Actor, require_admin
+from kpi.domain.statuses import rule_of, values_by_code
+from kpi.domain.unusual import unusual
 from kpi.services.actuals import PlannedRow, RowError, SaveResult, plan_actuals, record_actuals, same_value
 from kpi.services.actuals_files import read_actuals_bytes
+from kpi.services.actuals_form import planned_step
 from kpi.store.audit import audit
+from kpi.store.reads import indicators_with_actuals
 from kpi.store.writes import with_retry
 from kpi.text.catalog import TEXT, t
 from kpi.text.fmt import number
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 PREVIEW_CELL_CHARS = 200  # a preview shows the start of a huge cell, not all of it
-PREVIEW_COLUMNS = ["line", "indicator_id", "name", "month", "value", "change", "note", "reason", "error"]
+PREVIEW_COLUMNS = ["line", "indicator_id", "name", "month", "value", "change", "warning", "note", "reason", "error"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class ImportPreview:
     rows: pd.DataFrame  # PREVIEW_COLUMNS, all text; ``change`` marks a correction "263 → 270"
     errors: list[RowError]
     corrections: int = 0  # rows that change an existing value
+    far: int = 0  # rows far from the previous month and the planned path (kpi.domain.unusual)
     unchanged: int = 0  # rows whose value and note are already stored (nothing is written)
 
     @property
@@ -61,7 +66,7 @@ def _cut(text: str) -> str:
 
 
 def preview_import(
-    session: Session, actor: Actor, data: bytes, filename: str, today: date, reason: str = ""
+    session: Session, actor: Actor, data: bytes, filename: str, today: date, reason: str = "", lang: str = "ja"
 ) -> ImportPreview:
     """Read and check an upload without writing; every row error is listed.
 
@@ -77,6 +82,7 @@ def preview_import(
     for e in plan.errors:
         by_line.setdefault(e.line, []).append(e.reason)
     planned = {p.line: p for p in plan.rows}
+    far_lines = _far_lines(session, plan.checked)
     units = {c.row.line: c.info.unit for c in plan.checked}
     names = {p.indicator_id: p.name for p in plan.rows} | {e.indicator_id: e.name for e in plan.errors if e.name}
     frame = pd.DataFrame(
@@ -88,7 +94,8 @@ def preview_import(
                 "month": r.month,
                 # As it will be stored (「３」 reads 3), else as typed when it cannot be read.
                 "value": _value_text(planned.get(r.line), r.value),
-                "change": change_text(planned.get(r.line), units.get(r.line, "")),
+                "change": change_text(planned.get(r.line), units.get(r.line, ""), lang),
+                "warning": t("bulk_far", lang) if r.line in far_lines else "",
                 "note": planned[r.line].note if r.line in planned else r.note,
                 "reason": (planned[r.line].reason if r.line in planned else r.reason) or "",
                 "error": " / ".join(by_line.get(r.line, [])),
@@ -101,7 +108,29 @@ def preview_import(
         frame[col] = [_cut(str(v)) for v in frame[col]]
     corrections = sum(1 for p in plan.rows if p.action == "correction")
     unchanged = sum(1 for p in plan.rows if p.action == "unchanged")
-    return ImportPreview(frame, plan.errors, corrections, unchanged)
+    return ImportPreview(frame, plan.errors, corrections, len(far_lines), unchanged)
+
+
+def _far_lines(session: Session, checked: list[Any]) -> set[int | None]:
+    """The lines whose value is far from the previous month and the planned path, judged as the
+    entry form judges them (``EntryRow.unusual``), with the other rows of the file in place."""
+    out: set[int | None] = set()
+    for year in sorted({c.info.fiscal_year for c in checked}):
+        own = [c for c in checked if c.info.fiscal_year == year]
+        frame, actuals = indicators_with_actuals(session, year, sorted({c.info.code for c in own}))
+        values = values_by_code(actuals)
+        for c in own:
+            values.setdefault(c.info.code, {})[c.month] = c.value
+        indicators = {r["code"]: r for r in frame.to_dict("records")}
+        for c in own:
+            ind = indicators.get(c.info.code)
+            if ind is None:
+                continue
+            flow = str(ind["accumulation"]) == "flow"
+            step = planned_step(rule_of(ind), c.month, year, flow)
+            if unusual(c.value, values[c.info.code].get(c.month.add(-1)), step):
+                out.add(c.row.line)
+    return out
 
 
 def _value_text(p: PlannedRow | None, typed: object) -> str:

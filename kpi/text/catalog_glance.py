@@ -96,3 +96,15 @@ GLANCE_TEXT.update(
         "entry_far_confirm": ("確認して保存する", "Confirm and save"),
     }
 )
+GLANCE_TEXT.update(
+    {
+        "bulk_far": ("前月・計画と大きく離れています", "Far from last month and the plan"),
+        "bulk_far_ask": (
+            "{n}行の値が前月の値とも計画の推移とも大きく離れています（3倍以上または3分の1以下）。確かめてから取り込んでください。",
+            "{n} rows are far from both last month and the planned path (3× or more, or a third or less). "
+            "Check them before importing.",
+        ),
+        "bulk_far_confirm": ("離れた値を確認しました", "I have checked the far values"),
+        "entry_col_warning": ("注意", "Warning"),
+    }
+)

@@ -437,7 +437,7 @@ def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     payload = upload.getvalue()
     st.caption(tr("bulk_file").format(name=upload.name, size=size_text(len(payload), lang())))
     try:
-        preview = read(engine, bulk_import.preview_import, actor, payload, upload.name, today, reason)
+        preview = read(engine, bulk_import.preview_import, actor, payload, upload.name, today, reason, lang())
     except (FileFormatError, PermissionDenied) as exc:
         st.error(plain_markdown(str(exc)))
         return
@@ -450,7 +450,14 @@ def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     if preview.errors:
         st.error(tr("entry_row_errors").format(n=len(preview.errors)))
         st.text("\n".join(str(e) for e in preview.errors))
-    elif st.button(tr("entry_commit").format(n=len(preview.rows)), type="primary", key=f"{KEY}commit"):
+        return
+    checked = True
+    if preview.far:
+        st.warning(tr("bulk_far_ask").format(n=preview.far), icon=":material/warning:")
+        checked = st.checkbox(tr("bulk_far_confirm"), key=f"{KEY}bulk_far_{generation}")
+    if st.button(
+        tr("entry_commit").format(n=len(preview.rows)), type="primary", key=f"{KEY}commit", disabled=not checked
+    ):
         try:
             res = bulk_import.submit_import(engine, actor, payload, upload.name, today, reason)
         except (*REFUSED, FileFormatError) as exc:

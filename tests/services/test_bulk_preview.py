@@ -98,3 +98,10 @@ def test_file_sizes_read_in_bytes_kb_and_mb() -> None:
     assert size_text(12_800) == "12.5 KB"
     assert size_text(3 * 1024 * 1024) == "3.0 MB"
     assert size_text(176, "en") == "176 B"
+
+
+def test_a_jump_far_from_last_month_and_the_plan_is_flagged_in_the_preview(plan_engine: Engine) -> None:
+    _store(plan_engine, "78")
+    rows = _preview(plan_engine, f"indicator_id,month,value,note\n{CODE},2026-10,1234,集計\n{CODE},2026-08,80,集計\n")
+    assert rows[0]["warning"] == "前月・計画と大きく離れています"
+    assert rows[1]["warning"] == ""
