@@ -108,3 +108,12 @@ GLANCE_TEXT.update(
         "entry_col_warning": ("注意", "Warning"),
     }
 )
+GLANCE_TEXT.update(
+    {
+        "glance_public_evaluations": (
+            "ログインしていないため、確定した期末評価だけを表示しています（入力中・提出済・差戻しの評価とコメントは職員のみ）。",
+            "Not signed in: only confirmed evaluations are shown (drafts, submitted and returned ones and comments are "
+            "for staff).",
+        ),
+    }
+)

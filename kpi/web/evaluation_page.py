@@ -239,6 +239,8 @@ def workflow(
         st.text(cur["reason"] or "—")
         st.markdown(f"**{words.tr('ev_new_issues')}**")
         st.text(cur["new_issues"] or "—")
+        if auth.current_actor() is None:
+            return  # the revisions (drafts among them) are for signed-in staff
         with st.expander(words.tr("ev_history")):
             history = read(cache.engine(), evaluation_history, year, no)
             history["rating"] = [rating_text(r, prefs.lang()) for r in history["rating"]]
@@ -311,11 +313,16 @@ def summary(
         )
         for r in table.itertuples()
     ]
-    # The papers are made when a button is clicked (a few seconds), not on every rerun.
+    # The papers are made when a button is clicked (a few seconds), not on every rerun. They
+    # hold every evaluation, drafts included: for signed-in staff only.
     d1, d2 = st.columns(2)
     for col, fmt, mime in (
-        (d1, "pdf", "application/pdf"),
-        (d2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ()
+        if auth.current_actor() is None
+        else (
+            (d1, "pdf", "application/pdf"),
+            (d2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
     ):
         col.download_button(
             words.tr(f"ev_council_{fmt}"),
