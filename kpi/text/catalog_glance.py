@@ -117,3 +117,31 @@ GLANCE_TEXT.update(
         ),
     }
 )
+GLANCE_TEXT.update(
+    {
+        # The inquiry's defaults (kpi.web.inquiry_page, kpi.web.evaluation_page).
+        "inq_def_save_submit": ("保存して提出する", "Save and submit"),
+        "inq_def_submitted_next": (
+            "保存して提出しました。管理者が確認し、確定するか差し戻します。",
+            "Saved and submitted. An administrator will confirm it or return it.",
+        ),
+        "inq_def_return_next": (
+            "評価を直して「保存して提出する」を押すと、もう一度提出され管理者の確認を待ちます。"
+            "「保存」だけなら入力中のまま残ります。",
+            "Correct the evaluation and press “Save and submit” to submit it again for the administrator; "
+            "“Save” alone keeps it in progress.",
+        ),
+        "inq_def_department_admin": (
+            "表示する部署（管理者: すべての部署から選べます）",
+            "Department shown (administrators: any)",
+        ),
+        "inq_def_department_own": ("あなたの部署", "Your department"),
+        "inq_def_deadline_help": (
+            "既定は計画の工程表で各課照会の月の末日（土日・祝日なら前の平日）です。",
+            "Defaults to the last working day of the month the plan's schedule puts the inquiry in.",
+        ),
+        "inq_def_deadline_change": ("提出期限を変更する", "Change the deadline"),
+        "inq_def_open_now": ("照会は受付中です（提出期限 {deadline}）。", "The inquiry is open (deadline {deadline})."),
+    }
+)
+GLANCE_TEXT.update({"glance_date": ("{y}年{m}月{d}日", "{iso}")})

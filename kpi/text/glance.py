@@ -4,6 +4,7 @@ group is 注意/遅延 (which projects), and a ●'s own reason (「期限超過
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from kpi.domain.frames import opt_float
 from kpi.domain.group_rollup import RollupPolicy, RollupRule
@@ -62,3 +63,8 @@ def size_text(size: int, lang: str = "ja") -> str:
     if size < 1024 * 1024:
         return t("bulk_size_kb", lang).format(n=f"{size / 1024:.1f}")
     return t("bulk_size_mb", lang).format(n=f"{size / 1024 / 1024:.1f}")
+
+
+def date_label(day: date, lang: str = "ja") -> str:
+    """「2027年4月30日」 (English: 2027-04-30), as the months read 「2026年10月」."""
+    return t("glance_date", lang).format(y=day.year, m=day.month, d=day.day, iso=day.isoformat())
