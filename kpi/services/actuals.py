@@ -24,6 +24,7 @@ from kpi.store.models import ActualRevision
 from kpi.store.planfile import default_range
 from kpi.store.reads import indicators_with_actuals
 from kpi.text.fmt import number
+from kpi.text.labels import month_label
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -52,13 +53,22 @@ class RowError:
     def where(self) -> str:
         """The indicator by its Japanese name (or its id) and the month; a file's line first."""
         what = self.name or _short(self.indicator_id)
-        label = f"{what}（{_short(self.month)}）" if what and self.month else what or _short(self.month)
+        month = _month_text(self.month)
+        label = f"{what}（{month}）" if what and self.month else what or month
         if self.line is not None:
             return f"{self.line}行目 {label}".rstrip()
         return label
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+def _month_text(text: str) -> str:
+    """「2026年10月」 for a month (one month format in all Japanese text), else the text as given."""
+    try:
+        return month_label(Month.parse(text))
+    except ValueError:
+        return _short(text)
 
 
 def _short(text: str, limit: int = 40) -> str:

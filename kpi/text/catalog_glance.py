@@ -144,4 +144,31 @@ GLANCE_TEXT.update(
         "inq_def_open_now": ("照会は受付中です（提出期限 {deadline}）。", "The inquiry is open (deadline {deadline})."),
     }
 )
-GLANCE_TEXT.update({"glance_date": ("{y}年{m}月{d}日", "{iso}")})
+GLANCE_TEXT.update(
+    {
+        "glance_sample_admin": (
+            "（管理者の方へ: 削除するには `python -m kpi demo --clear`）",
+            "(Administrators: remove it with `python -m kpi demo --clear`.)",
+        ),
+    }
+)
+GLANCE_TEXT.update(
+    {
+        "glance_admin_login": (
+            "このページは管理者用です。管理者のアカウントでログインしてください（サイドバーの「ログイン」）。",
+            "This page is for administrators. Please log in with an administrator account (sidebar, “Log in”).",
+        ),
+    }
+)
+GLANCE_TEXT.update(
+    {
+        # 進捗率 in one line, wherever it appears (pages, the report page, the PDF legend).
+        "glance_ratio_help": (
+            "進捗率: 基準値から目標値までの計画の推移に対して、その月までに進んだ割合です（100%で計画どおり、"
+            "既定では90%以上で順調・70%以上で注意）。目標値に対する達成率ではありません。",
+            "Ratio: progress made by that month against the planned path from the baseline to the target "
+            "(100% = on plan; by default 90% or more is on track, 70% or more caution). "
+            "It is not the share of the target reached.",
+        ),
+    }
+)

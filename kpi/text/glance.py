@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from kpi.domain.fiscal import date_ja
 from kpi.domain.frames import opt_float
 from kpi.domain.group_rollup import RollupPolicy, RollupRule
 from kpi.domain.status import Status
@@ -66,5 +67,5 @@ def size_text(size: int, lang: str = "ja") -> str:
 
 
 def date_label(day: date, lang: str = "ja") -> str:
-    """「2027年4月30日」 (English: 2027-04-30), as the months read 「2026年10月」."""
-    return t("glance_date", lang).format(y=day.year, m=day.month, d=day.day, iso=day.isoformat())
+    """「2027年4月30日」 (``kpi.domain.fiscal.date_ja``); English: 2027-04-30."""
+    return day.isoformat() if lang == "en" else date_ja(day)

@@ -17,6 +17,7 @@ from kpi.store.accounts import AccountError
 from kpi.store.writes import EntryError, read, with_retry
 from kpi.text.catalog import t
 from kpi.text.fmt import MISSING, exact, number, plain_markdown
+from kpi.text.labels import month_label
 from kpi.web import cache, widgets
 from kpi.web.prefs import lang
 from kpi.web.words import tr
@@ -65,9 +66,11 @@ def plan_values(engine: Any, actor: Actor, data: PlanData) -> None:
             "on_track_threshold": (tr("admin_on_track"), "on_track"),
             "caution_threshold": (tr("admin_caution"), "caution"),
         }
-        # The stored number exactly; "" when unset.
+        # The stored number exactly; "" when unset. Thresholds read and are typed as % (90, not 0.9).
+        shown = {f: plan_admin.threshold_percent(ind[f]) if f in plan_admin.THRESHOLD_FIELDS else exact(ind[f])
+                 for f in labels}  # fmt: skip
         fields = {
-            field: col.text_input(label, exact(ind[field]), key=f"admin_{key}_{code}")
+            field: col.text_input(label, shown[field], key=f"admin_{key}_{code}")
             for col, (field, (label, key)) in zip(columns, labels.items(), strict=True)
         }
         monthly = st.text_area(
@@ -95,10 +98,15 @@ def period_locks(engine: Any, actor: Actor, year: int) -> None:
     """The locked months, and locking or unlocking one (confirmed in a second step)."""
     st.subheader(tr("admin_locks"))
     locked = read(engine, admin_page.locked_month_list, year)
-    st.text(f"{tr('admin_locked_months')}: {', '.join(locked) or MISSING}")
+    months = t("list_sep", lang()).join(month_label(m, lang()) for m in locked)
+    st.text(f"{tr('admin_locked_months')}: {months or MISSING}")
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
     month = c1.selectbox(
-        tr("month"), [str(m) for m in fiscal_months(year)], placeholder=tr("choose_option"), key="admin_lock_month"
+        tr("month"),
+        [str(m) for m in fiscal_months(year)],
+        format_func=partial(month_label, lang=lang()),
+        placeholder=tr("choose_option"),
+        key="admin_lock_month",
     )
     if KEY_LOCK_FLASH in st.session_state:
         st.success(st.session_state.pop(KEY_LOCK_FLASH), icon=":material/check_circle:")

@@ -83,6 +83,7 @@ def chip(status: Status | str | None, suffix: str = "") -> None:
 def legend() -> None:
     parts = [chip_html(s) for s in LEGEND_ORDER]
     st.markdown('<div class="kpi-legend">' + " ".join(parts) + "</div>", unsafe_allow_html=True)
+    st.caption(tr("glance_ratio_help"))  # the chips print 進捗率: say what it measures
 
 
 def wide_only(key: str) -> Any:
@@ -161,6 +162,7 @@ def indicator_table(view: MeasureView) -> None:
         rows,
         "kpi-indicator-table",
     )
+    st.caption(tr("glance_ratio_help"))
 
 
 TIME_COLUMNS = ("created_at", "at", "locked_at", "completed_at")

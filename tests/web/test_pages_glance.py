@@ -29,7 +29,7 @@ def _start(page: str | None = None, **query: str) -> AppTest:
 
 
 def _tree(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if "<tr class=\"kpi-policy\">" in m.value)
+    return next(m.value for m in at.markdown if '<tr class="kpi-policy">' in m.value)
 
 
 def _rows(html: str) -> list[str]:
