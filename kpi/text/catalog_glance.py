@@ -172,3 +172,21 @@ GLANCE_TEXT.update(
         ),
     }
 )
+GLANCE_TEXT.update(
+    {
+        "glance_cannot_judge": (
+            "判定できません（基準値が未設定です。管理者が設定すると判定されます）。",
+            "Cannot be judged yet (no baseline; it is judged once an administrator sets one).",
+        ),
+        "glance_no_baseline_admin": (
+            "判定できません: 基準値が未設定です。計画管理で基準値を入力してください。",
+            "Cannot be judged: the baseline is not set. Enter it on 計画管理 (plan settings).",
+        ),
+        "glance_baseline_todo": (
+            "やること: 基準値が未設定のため判定できない指標が{n}件あります（{names}）。"
+            "下で指標を選び、基準値を入力してください。",
+            "To do: {n} indicators cannot be judged until their baseline is set ({names}). Choose each below and "
+            "enter its baseline.",
+        ),
+    }
+)

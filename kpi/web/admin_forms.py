@@ -35,8 +35,24 @@ def _indicator_label(code: str, names: dict[str, str]) -> str:
     return f"{code} {names[code]}"
 
 
+def baseline_todo(data: PlanData) -> None:
+    """The indicators that cannot be judged until an administrator sets their baseline."""
+    i = data.indicators
+    missing = [
+        str(name)
+        for name, base, new in zip(i["name"], i["baseline"], i["baseline_is_new"], strict=True)
+        if opt_float(base) is None and not bool(new)
+    ]
+    if missing:
+        st.warning(
+            tr("glance_baseline_todo").format(n=len(missing), names=t("list_sep", lang()).join(missing)),
+            icon=":material/task_alt:",
+        )
+
+
 def plan_values(engine: Any, actor: Actor, data: PlanData) -> None:
     """One indicator's baselines, targets, monthly plan and thresholds."""
+    baseline_todo(data)
     inds = data.indicators.set_index("code")
     code = st.selectbox(
         tr("indicator"),

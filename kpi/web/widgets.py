@@ -134,6 +134,10 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
         st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)
         if row["status"] in ("caution", "delayed"):
             why_caption(why)
+        if row["status"] == "no_baseline":  # not progress: say why it cannot be judged, and who fixes it
+            actor = auth_ui.current_actor()
+            admin = actor is not None and actor.is_admin
+            st.caption(tr("glance_no_baseline_admin" if admin else "glance_cannot_judge"))
 
 
 def indicator_table(view: MeasureView) -> None:
