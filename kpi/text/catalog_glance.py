@@ -180,7 +180,7 @@ GLANCE_TEXT.update(
         ),
         "glance_no_baseline_admin": (
             "判定できません: 基準値が未設定です。計画管理で基準値を入力してください。",
-            "Cannot be judged: the baseline is not set. Enter it on 計画管理 (plan settings).",
+            "Cannot be judged: the baseline is not set. Enter it on the plan settings page.",
         ),
         "glance_baseline_todo": (
             "やること: 基準値が未設定のため判定できない指標が{n}件あります（{names}）。"

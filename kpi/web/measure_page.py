@@ -8,6 +8,7 @@ import streamlit as st
 
 from kpi.services.page_views import MeasureView
 from kpi.text.glance import milestone_reason
+from kpi.text.labels import month_label
 from kpi.text.why import NEEDS_REASON
 from kpi.web import markup, nav, widgets
 from kpi.web.prefs import lang
@@ -42,7 +43,7 @@ def milestone_table(view: MeasureView, no: int) -> None:
                 markup.chip_html(r["status"]),
                 "kpi-name|" + escape(r["name"]),
                 "kpi-dept|" + escape(f"{codes.get(int(r['project']), r['project'])} {r['project_name']}"),
-                "kpi-nowrap|" + markup.esc(r["month"]),
+                "kpi-nowrap|" + escape(month_label(str(r["month"]), lang())),  # 2026年10月, as all Japanese text
                 "kpi-nowrap|" + markup.esc(r["actual"]),
                 "kpi-why|" + _milestone_why(r["status"], str(r["month"])),
             ],

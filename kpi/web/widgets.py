@@ -123,7 +123,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
             (tr("expected"), format_value(row.get("expected"), unit)),
             (tr("target"), format_value(row.get("target"), unit)),
             (tr("baseline"), format_value(row.get("baseline"), unit)),
-            (tr("dash_last_reported"), html.unescape(esc(row.get("month")))),
+            (tr("dash_last_reported"), _month_or_missing(row.get("month"))),
         ]
         months = int(row.get("unreported_months") or 0)
         if months:
@@ -138,6 +138,14 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
             actor = auth_ui.current_actor()
             admin = actor is not None and actor.is_admin
             st.caption(tr("glance_no_baseline_admin" if admin else "glance_cannot_judge"))
+
+
+def _month_or_missing(value: Any) -> str:
+    """「2026年10月」 (one month format in Japanese text), 「―」 when nothing was reported."""
+    from kpi.text.labels import month_label
+
+    text = fmt.text(value)
+    return month_label(text, lang()) if text != fmt.MISSING else text
 
 
 def indicator_table(view: MeasureView) -> None:
