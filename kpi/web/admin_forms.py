@@ -136,7 +136,7 @@ def period_locks(engine: Any, actor: Actor, year: int) -> None:
         return
     p_month, p_lock = pending
     st.warning(
-        tr("admin_lock_confirm" if p_lock else "admin_unlock_confirm").format(month=p_month),
+        tr("admin_lock_confirm" if p_lock else "admin_unlock_confirm").format(month=month_label(p_month, lang())),
         icon=":material/warning:",
     )
     k1, k2, _ = st.columns([1, 1, 3])
@@ -149,7 +149,7 @@ def period_locks(engine: Any, actor: Actor, year: int) -> None:
         else:
             cache.clear_caches()
             done = "admin_locked_done" if p_lock else "admin_unlocked_done"
-            st.session_state[KEY_LOCK_FLASH] = tr(done).format(month=p_month)
+            st.session_state[KEY_LOCK_FLASH] = tr(done).format(month=month_label(p_month, lang()))
             st.rerun()
     if k2.button(tr("admin_cancel"), key="admin_lock_cancel"):
         del st.session_state[KEY_PENDING]
