@@ -30,7 +30,9 @@ if data is not None:
             # second indicator_statuses of the whole plan, the same statuses (tests pin them).
             history = cache.status_history(data.year, previous, first=previous)
             assert history is not None  # the plan data was loaded above
-            st.caption(words.tr("dash_changes_caption").format(prev=str(previous), now=str(as_of)))
+            st.caption(
+                words.tr("dash_changes_caption").format(prev=words.month_label(previous), now=words.month_label(as_of))
+            )
             overview.changes_table(status_changes(data, as_of, projects, indicators, history, prefs.lang()))
         else:
             st.info(words.tr("dash_no_changes"))
@@ -41,7 +43,7 @@ if data is not None:
 
     st.subheader(words.tr("dash_hierarchy"))
     widgets.legend()
-    overview.plan_tree_table(computed.policies, computed.measures, projects)
+    overview.plan_tree_table(data, as_of, indicators, computed.policies, computed.measures, projects)
 
     st.subheader(words.tr("dash_history"))
     st.caption(words.tr("dash_history_caption"))

@@ -6,7 +6,7 @@ from kpi.charts import figures as charts
 from kpi.domain.fiscal import Month
 from kpi.domain.frames import opt
 from kpi.text import fmt
-from kpi.text.labels import WORK_FIELDS, work_headings
+from kpi.text.labels import WORK_FIELDS, actor_label, work_headings
 from kpi.text.why import NEEDS_REASON
 from kpi.web import cache, frame, markup, nav, on_demand, prefs, public_comment_form, widgets, words
 
@@ -95,7 +95,8 @@ else:
         else:
             last = assessments.iloc[-1]
             widgets.chip(last["status"], last["month"])
-            st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(last['author'])}）")
+            who = actor_label(last["author"], prefs.lang())
+            st.caption(f"{fmt.plain_markdown(last['comment'])}（{fmt.plain_markdown(who)}）")
 
     public_comment_form.section(data, no)
 

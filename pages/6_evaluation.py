@@ -5,8 +5,9 @@ its workflow (入力中 → 提出済 → 確定, 差戻し), and the 総括 tab
 import streamlit as st
 
 from kpi.cycle.evaluations import evaluation_overview, year_review
+from kpi.cycle.visibility import public_evaluations
 from kpi.store.writes import read
-from kpi.web import cache, evaluation_page, frame, nav, words
+from kpi.web import auth, cache, evaluation_page, frame, nav, words
 
 frame.page_setup()
 year, as_of = nav.sidebar()
@@ -15,6 +16,10 @@ data = nav.load(year)
 
 if data is not None and year is not None:
     evaluations, states, inquiry = read(cache.engine(), evaluation_overview, year)
+    signed_in = auth.current_actor() is not None
+    if not signed_in:  # drafts stay inside: a visitor reads the 確定 evaluations only
+        evaluations, states = public_evaluations(evaluations, states)
+        st.info(words.tr("glance_public_evaluations"), icon=":material/visibility:")
     evaluation_page.flash()
     evaluation_page.inquiry_caption(inquiry)
     form_tab, summary_tab = st.tabs([words.tr("ev_form"), words.tr("ev_summary")], key="evaluation_tabs")

@@ -21,7 +21,8 @@ year, as_of = nav.sidebar()
 st.title(words.tr("hist_title"))
 actor = auth.current_actor()
 if actor is None or not actor.is_admin:
-    st.warning(words.tr("admin_only"), icon=":material/lock:")
+    # A visitor who is not logged in is told how to get in, not only that they may not.
+    st.warning(words.tr("admin_only" if actor is not None else "glance_admin_login"), icon=":material/lock:")
     st.stop()
 
 engine = cache.engine()

@@ -10,7 +10,8 @@ st.title(words.tr("admin_title"))
 data = nav.load(year)
 actor = auth.current_actor()
 if actor is None or not actor.is_admin:
-    st.warning(words.tr("admin_only"), icon=":material/lock:")
+    # A visitor who is not logged in is told how to get in, not only that they may not.
+    st.warning(words.tr("admin_only" if actor is not None else "glance_admin_login"), icon=":material/lock:")
     st.stop()
 engine = cache.engine()
 

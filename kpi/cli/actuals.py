@@ -34,6 +34,7 @@ def cmd_import_actuals(args: argparse.Namespace) -> int:
             require_reason=True,
             require_note=True,
             default_reason=args.reason or "",
+            file_notes=True,
         )
     except FileFormatError as exc:
         err(f"{args.file}: {exc}")

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kpi.domain.group_rollup import RollupPolicy
+
 if TYPE_CHECKING:  # the plan file's parser (pydantic, yaml) loads only for writes: `status` reads
     pass
 
@@ -98,6 +100,8 @@ class PlanData:
     # Current values of earlier fiscal years of 累計 (since_baseline) indicators, matched by
     # code: code, month, value. Empty when no indicator adds up since its baseline.
     earlier_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "month", "value"]))
+    # How a 重点施策 and a 基本方針 read one status from their projects (the plan file's ``rollup``).
+    rollup: RollupPolicy = field(default_factory=RollupPolicy)
 
     @property
     def has_sample(self) -> bool:

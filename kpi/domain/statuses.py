@@ -14,6 +14,7 @@ import pandas as pd
 
 from kpi.domain.fiscal import Month
 from kpi.domain.frames import from_records, opt, opt_float, records
+from kpi.domain.group_rollup import RollupPolicy, group_status
 from kpi.domain.plan import PlanData
 from kpi.domain.status import (
     Accumulation,
@@ -312,15 +313,16 @@ def project_statuses(data: PlanData, as_of: Month, indicators: pd.DataFrame | No
     return from_records(rows)
 
 
-def _group_rollup(projects: pd.DataFrame, key: str, value: int) -> dict[str, Any]:
-    """Worst status and counts of the projects whose ``key`` column equals ``value``."""
+def _group_rollup(projects: pd.DataFrame, key: str, value: int, policy: RollupPolicy) -> dict[str, Any]:
+    """The status (by the plan's roll-up rule) and counts of the projects whose ``key`` column
+    equals ``value``."""
     own = [s for s in projects.loc[projects[key] == value, "status"] if s]
-    r = rollup(Status(s) for s in own)
-    return {"status": r.worst.value if r.worst else None, **{f"n_{k}": v for k, v in _counts(own).items()}}
+    status = group_status((Status(s) for s in own), policy)
+    return {"status": status.value if status else None, **{f"n_{k}": v for k, v in _counts(own).items()}}
 
 
 def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
-    """重点施策: the worst of its projects and the count of projects per status."""
+    """重点施策: the plan's roll-up of its projects (``data.rollup``) and the count per status."""
     proj = project_statuses(data, as_of) if projects is None else projects
     return from_records(
         [
@@ -331,7 +333,7 @@ def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None
                 "name": m["measure_name"],
                 "policy_no": int(m["policy_no"]),
                 "hidden": bool(m["hidden"]),  # the mirror of a top-level entry in a two-level plan
-                **_group_rollup(proj, "measure_no", m["measure_no"]),
+                **_group_rollup(proj, "measure_no", m["measure_no"], data.rollup),
             }
             for m in records(data.measures)
         ]
@@ -339,7 +341,7 @@ def measure_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None
 
 
 def policy_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None = None) -> pd.DataFrame:
-    """基本方針: the worst of its projects and the count of projects per status."""
+    """基本方針: the plan's roll-up of its projects (``data.rollup``) and the count per status."""
     proj = project_statuses(data, as_of) if projects is None else projects
     return from_records(
         [
@@ -348,7 +350,7 @@ def policy_statuses(data: PlanData, as_of: Month, projects: pd.DataFrame | None 
                 "id": int(p["policy_no"]),
                 "name": p["policy_name"],
                 "code": p["policy_code"],
-                **_group_rollup(proj, "policy_no", p["policy_no"]),
+                **_group_rollup(proj, "policy_no", p["policy_no"], data.rollup),
             }
             for p in records(data.policies)
         ]

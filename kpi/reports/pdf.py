@@ -53,6 +53,7 @@ from kpi.reports.tables import (
     summary_rows,
     why_rows,
 )
+from kpi.text.catalog import t as catalog_text
 from kpi.text.fmt import pdf_text as fmt_pdf_text
 from kpi.text.labels import status_text
 from kpi.text.palette import LEGEND_ORDER, STATUS_STYLES
@@ -234,6 +235,7 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
         story.append(Paragraph(_esc(SAMPLE_NOTE), st.warn))
     story.append(Paragraph(LEGEND_TITLE, st.small))
     story.append(legend(st))
+    story.append(Paragraph(_esc(catalog_text("glance_ratio_help")), st.small))  # what 進捗率 measures, in one line
     counts = status_counts(content)
     line = "・".join(f"{status_text(s)} {n}件" for s, n in counts)
     story.append(Paragraph(_esc(f"{w(SECTION_SUMMARY)}（{len(content.projects)}件）"), st.h2))

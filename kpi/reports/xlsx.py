@@ -28,7 +28,7 @@ from kpi.reports.content import ReportContent
 from kpi.reports.tables import SUMMARY_HEADER, WHY_HEADER, breakdown, history_header, history_rows, month_text, why_rows
 from kpi.text import fmt
 from kpi.text.cellsafe import neutralise
-from kpi.text.labels import status_text
+from kpi.text.labels import actor_label, status_text
 from kpi.text.palette import STATUS_STYLES
 from kpi.text.rating import rating_text
 
@@ -293,7 +293,14 @@ def report_xlsx(content: ReportContent) -> bytes:
         ASSESSMENT_COLS,
         [
             (
-                [r["project"], names.get(r["project"]), month_text(r["month"]), r["status"], r["comment"], r["author"]],
+                [
+                    r["project"],
+                    names.get(r["project"]),
+                    month_text(r["month"]),
+                    r["status"],
+                    r["comment"],
+                    actor_label(r["author"], content.lang),
+                ],
                 "",
             )
             for r in content.assessments.to_dict("records")
@@ -313,7 +320,7 @@ def report_xlsx(content: ReportContent) -> bytes:
                     rating_text(opt(e.get("rating"))),
                     e.get("reason"),
                     e.get("new_issues"),
-                    e.get("author"),
+                    actor_label(opt(e.get("author")), content.lang) if opt(e.get("author")) else None,
                     e.get("revision"),
                 ],
                 "",

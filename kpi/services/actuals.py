@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from kpi.store.planfile import default_range
 from kpi.store.reads import indicators_with_actuals
 from kpi.text.control import CONTROL_RE, control_refusal
 from kpi.text.fmt import number
+from kpi.text.labels import month_label
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,13 +54,22 @@ class RowError:
     def where(self) -> str:
         """The indicator by its Japanese name (or its id) and the month; a file's line first."""
         what = self.name or _short(self.indicator_id)
-        label = f"{what}（{_short(self.month)}）" if what and self.month else what or _short(self.month)
+        month = _month_text(self.month)
+        label = f"{what}（{month}）" if what and self.month else what or month
         if self.line is not None:
             return f"{self.line}行目 {label}".rstrip()
         return label
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+def _month_text(text: str) -> str:
+    """「2026年10月」 for a month (one month format in all Japanese text), else the text as given."""
+    try:
+        return month_label(Month.parse(text))
+    except ValueError:
+        return _short(text)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -256,8 +266,9 @@ class PlannedRow:
     month: str
     value: float
     previous: float | None  # the current value, None when the month has none
-    action: str  # new | correction | unchanged | conflict
+    action: str  # new | correction | unchanged | note | sample | conflict
     reason: str  # the correction reason that will be stored
+    note: str = ""  # the note that will be stored (a file's empty cell keeps the stored one)
 
 
 @dataclass(frozen=True)
@@ -278,8 +289,13 @@ def plan_actuals(
     require_reason: bool = False,
     require_note: bool = False,
     default_reason: str = "",
+    file_notes: bool = False,
 ) -> ActualsPlan:
     """Check rows and work out what saving them would do, without writing.
+
+    ``file_notes``: the rows come from a file (bulk upload, ``import-actuals``), where an empty
+    ``note`` cell keeps the stored note and a cell of just ``-`` (``NOTE_CLEAR``) clears it; in
+    the form the note field holds the stored note, so what it holds is stored.
 
     ``require_reason``: changing an existing value needs a reason (the row's, else
     ``default_reason``). ``require_note``: a new or changed value that makes the indicator
@@ -288,27 +304,41 @@ def plan_actuals(
     """
     checked, errors = validate_actuals(session, rows, actor, today)
     current = _current_revisions(session, [(c.info.pk, str(c.month)) for c in checked])
+    if file_notes:
+        checked = [
+            replace(c, row=replace(c.row, note=file_note(c.row.note, current.get((c.info.pk, str(c.month))))))
+            for c in checked
+        ]
     planned: list[PlannedRow] = []
     for c in checked:
-        latest_rev = current.get((c.info.pk, str(c.month)))
+        stored = current.get((c.info.pk, str(c.month)))
+        # A withdrawn month has no value: a new one is 新規 (its revision still follows the withdrawal).
+        latest_rev = None if stored is not None and stored.withdrawn else stored
         reason = (c.row.reason or "").strip() or default_reason.strip()
         previous = latest_rev.value if latest_rev else None
         if (
-            latest_rev is not None
+            stored is not None
             and c.row.expected_revision is not None
-            and latest_rev.revision != c.row.expected_revision
+            and stored.revision != c.row.expected_revision
+            and not (stored.withdrawn and c.row.expected_revision == 0)  # the form showed no value: none there
         ):
             action = "conflict"
         elif latest_rev is None:
             action = "new"
         elif not same_value(latest_rev.value, c.value):
             action = "correction"
-        elif latest_rev.note == (c.row.note or "") and latest_rev.is_sample == is_sample:
+        elif latest_rev.is_sample and not is_sample:
+            action = "sample"  # a reported value takes the place of a sample one (no reason needed)
+        elif latest_rev.note == (c.row.note or ""):
             action = "unchanged"
         else:
-            action = "new" if latest_rev.is_sample and not is_sample else "note"
+            action = "note"
+        if action == "correction" and latest_rev is not None and latest_rev.is_sample and not is_sample:
+            action = "sample"  # replacing a sample value is not a correction of a report
         planned.append(
-            PlannedRow(c.row.line, c.info.code, c.info.name, str(c.month), c.value, previous, action, reason)
+            PlannedRow(
+                c.row.line, c.info.code, c.info.name, str(c.month), c.value, previous, action, reason, c.row.note or ""
+            )
         )
         if action == "correction" and require_reason and not reason:
             errors.append(
@@ -327,12 +357,26 @@ def plan_actuals(
     return ActualsPlan(checked, current, planned, errors)
 
 
+WRITES = ("new", "correction", "note", "sample")  # the actions that add a revision
+NOTE_CLEAR = "-"  # a file's note cell that clears the stored note (an empty cell keeps it)
+
+
+def file_note(cell: str | None, stored: Any) -> str:
+    """The note a file's cell means: empty keeps ``stored``'s note, ``-`` clears it."""
+    text = (cell or "").strip()
+    if text == NOTE_CLEAR:
+        return ""
+    if not text and stored is not None and not stored.withdrawn:
+        return str(stored.note or "")
+    return cell or ""
+
+
 DELAYED_NEEDS_NOTE = "この値では「遅延」になります。備考に理由（遅れの原因）を入力してください"
 
 
 def _delayed_without_note(session: Session, checked: list[_Checked], planned: list[PlannedRow]) -> list[RowError]:
     """Rows that would make their indicator 遅延 as of their month and carry no note."""
-    writes = [(c, p) for c, p in zip(checked, planned, strict=True) if p.action in ("new", "correction", "note")]
+    writes = [(c, p) for c, p in zip(checked, planned, strict=True) if p.action in WRITES]
     errors: list[RowError] = []
     for year in sorted({c.info.fiscal_year for c, _ in writes}):
         # Only the indicators written: a save never reads the whole plan.
@@ -365,6 +409,7 @@ def record_actuals(
     require_reason: bool = False,
     require_note: bool = False,
     default_reason: str = "",
+    file_notes: bool = False,
 ) -> SaveResult:
     """Validate and save actuals as new revisions, in the caller's transaction.
 
@@ -385,6 +430,7 @@ def record_actuals(
         require_reason=require_reason,
         require_note=require_note,
         default_reason=default_reason,
+        file_notes=file_notes,
     )
     if plan.errors:
         raise ActualsRejected(plan.errors)
@@ -438,7 +484,7 @@ def record_actuals(
             f"{c.info.code} {c.month}",
             fiscal_year=c.info.fiscal_year,
             value=c.value,
-            previous=latest_rev.value if latest_rev else None,
+            previous=latest_rev.value if latest_rev and not latest_rev.withdrawn else None,
             revision=revision,
             note=c.row.note,
             reason=reason,
@@ -467,6 +513,7 @@ class _Current:
     note: str
     author: str
     is_sample: bool
+    withdrawn: bool = False  # the latest revision withdrew the month's value (取消)
 
 
 def _current_revisions(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], _Current]:
@@ -476,5 +523,7 @@ def _current_revisions(session: Session, keys: list[tuple[int, str]]) -> dict[tu
     out = {}
     for r in current_revisions(session, (k[0] for k in keys)):
         if (r.indicator_id, r.month) in wanted:
-            out[(r.indicator_id, r.month)] = _Current(r.revision, r.value, r.note, r.author, r.is_sample)
+            out[(r.indicator_id, r.month)] = _Current(
+                r.revision, r.value, r.note, r.author, r.is_sample, bool(r.withdrawn)
+            )
     return out

@@ -20,6 +20,7 @@ from kpi.domain.permissions import Actor, require_writer
 from kpi.domain.plan import PlanData
 from kpi.domain.status import evaluate_indicator, expected_value, year_target
 from kpi.domain.statuses import actuals_by_code, rule_of, values_by_code
+from kpi.domain.unusual import unusual
 from kpi.domain.write_scope import can_write, project_rows
 from kpi.services.actuals import ActualInput, Conflict, SaveResult, record_actuals, same_value
 from kpi.store.planfile import default_range
@@ -87,6 +88,22 @@ class EntryRow:
     max_value: float
     status: str
     writable: bool
+    previous: float | None = None  # the previous month's value (a flow: its amount)
+    planned: float | None = None  # the planned path at this month (a flow: the month's step)
+    safety_max: bool = False  # the upper bound is only the unit's safety limit, not the plan's
+
+    def unusual(self, value: float | None) -> bool:
+        """Far from the previous month and the planned path (``kpi.domain.unusual``)."""
+        return value is not None and unusual(value, self.previous, self.planned)
+
+
+def planned_step(rule: Any, month: Month, year: int, flow: bool) -> float | None:
+    """The planned path at ``month``: the expected level, or for a flow the month's own step."""
+    now = expected_value(rule, month.fiscal_index, year)
+    if not flow or now is None:
+        return opt_float(now)
+    before = expected_value(rule, month.fiscal_index - 1, year) if month.fiscal_index > 1 else 0.0
+    return None if before is None else now - before
 
 
 def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable: bool = True) -> list[EntryRow]:
@@ -124,6 +141,9 @@ def entry_rows(data: PlanData, actor: Actor | None, month: Month, only_writable:
                 max_value=high if max_value is None else max_value,
                 status=_status(data.year, ind, month, None, values.get(ind["code"])),
                 writable=writable,
+                previous=(values.get(ind["code"]) or {}).get(month.add(-1)),
+                planned=planned_step(rule, month, data.year, str(ind["accumulation"]) == "flow"),
+                safety_max=(max_value is None or max_value == high) and str(ind["unit"]) != "%",
             )
         )
     return rows
@@ -149,6 +169,7 @@ class MonthResult:
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)  # code → status after the save
+    cleared: list[str] = field(default_factory=list)  # stored values whose field was emptied: keep or withdraw?
 
 
 def _typed(cell: CellInput) -> float | None:
@@ -167,9 +188,15 @@ def _untouched(cell: CellInput) -> bool:
     if loaded is None:
         return _blank(cell.value) and not cell.note.strip()
     if _blank(cell.value):
-        return note_same  # clearing a field does not delete a saved value
+        return note_same  # a cleared field is a question (keep or withdraw?), see ``cleared``
     typed = _typed(cell)
     return typed is not None and same_value(typed, loaded) and note_same
+
+
+def cleared(cell: CellInput) -> bool:
+    """The field of a stored value was emptied: the form asks whether to keep or withdraw it
+    (nothing is saved for the row until then)."""
+    return opt_float(cell.loaded_value) is not None and _blank(cell.value)
 
 
 def save_month(
@@ -187,7 +214,8 @@ def save_month(
     if month.fiscal_year != year:
         raise EntryError(f"{month} は {year}年度の月ではありません")
     require_writer(actor, "実績の入力")
-    cells = [c for c in rows if not _untouched(c)]
+    emptied = [c.code for c in rows if cleared(c)]
+    cells = [c for c in rows if not _untouched(c) and not cleared(c)]
     inputs = []
     for c in cells:
         typed, loaded = _typed(c), opt_float(c.loaded_value)
@@ -225,7 +253,7 @@ def save_month(
         theirs = next((k.their_value for k in result.conflicts if k.indicator_id == code), None)
         statuses[code] = _status(year, by_code[code], month, saved_values.get(code, theirs), values.get(code))
     return MonthResult(
-        str(month), list(result.saved), [u[0] for u in result.unchanged], list(result.conflicts), statuses
+        str(month), list(result.saved), [u[0] for u in result.unchanged], list(result.conflicts), statuses, emptied
     )
 
 

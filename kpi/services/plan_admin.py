@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kpi.domain.fiscal import Month, fiscal_months
+from kpi.domain.frames import opt_float
 from kpi.domain.numbers import parse_number
 from kpi.domain.permissions import Actor, require_admin
 from kpi.domain.status import Thresholds
@@ -132,10 +133,36 @@ def parse_monthly_plan(text: str) -> dict[str, str] | None:
 def submit_plan_changes(
     engine: Engine, actor: Actor, year: int, code: str, fields: dict[str, Any], monthly_plan_text: str
 ) -> dict[str, tuple[Any, Any]]:
-    """The plan form in one transaction: the fields as typed and the monthly plan as text."""
+    """The plan form in one transaction: the fields as typed and the monthly plan as text.
+
+    The form shows and takes the thresholds as % (「90」 or 「90%」), as every other ratio on
+    the pages; the store keeps them as fractions (0.9)."""
     changes: dict[str, Any] = dict(fields)
+    for name in THRESHOLD_FIELDS:
+        if name in changes:
+            changes[name] = threshold_from_percent(changes[name])
     changes["monthly_plan"] = parse_monthly_plan(monthly_plan_text)
     return with_retry(engine, update_indicator_plan, actor, year, code, changes)
+
+
+THRESHOLD_FIELDS = ("on_track_threshold", "caution_threshold")
+
+
+def threshold_from_percent(text: Any) -> Any:
+    """「90」/「90%」 → 0.9; a blank or unreadable text is passed on for the checks to refuse."""
+    try:
+        value = parse_number(text, "%")
+    except ValueError:
+        return text
+    if value is not None and value < 1:  # 0.9 typed as a fraction out of habit would mean 0.9 %
+        raise EntryError(f"しきい値は % で入力してください（例: 90）: {text}")
+    return None if value is None else value / 100
+
+
+def threshold_percent(value: Any) -> str:
+    """0.9 → 「90」 (the form's field); "" when unset."""
+    v = opt_float(value)
+    return "" if v is None else exact(round(v * 100, 6))
 
 
 def derived_target(baseline: float | None, target_factor: float | None) -> float | None:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -64,6 +65,8 @@ class FiscalYear(Base):
     # The 全国地方公共団体コード and the public edition's settings (migration 0007).
     municipality_code: Mapped[str | None] = mapped_column(String(6))
     public: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The plan's roll-up rule of 重点施策/基本方針 (kpi.domain.group_rollup); None = worst (migration 0009).
+    rollup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     policies: Mapped[list[Policy]] = relationship(back_populates="fiscal_year", order_by="Policy.no")
@@ -209,6 +212,8 @@ class ActualRevision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(40), default="form")  # form | import | demo
+    # 取消: this revision withdraws the month's value (``value`` keeps what was withdrawn; migration 0009).
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditEntry(Base):

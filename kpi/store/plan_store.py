@@ -100,6 +100,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             levels=stored_levels(plan),
             municipality_code=plan.municipality_code,
             public=plan.public.model_dump() if plan.public else None,
+            rollup=plan.rollup.policy().stored() if plan.rollup else None,
         )
         session.add(fy)
         session.flush()
@@ -114,6 +115,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             levels=stored_levels(plan),
             municipality_code=plan.municipality_code,
             public=plan.public.model_dump() if plan.public else None,
+            rollup=plan.rollup.policy().stored() if plan.rollup else None,
         )
 
     def existing(model: Any, key: str) -> dict[Any, Any]:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpi.domain.fiscal import Month, fiscal_months
+from kpi.domain.group_rollup import DEFAULT_CAUTION_PERCENT, DEFAULT_ON_TRACK_PERCENT, RollupPolicy, RollupRule
 from kpi.domain.municipality import code_problem
 from kpi.domain.numbers import PERCENT_UNITS, parse_number
 from kpi.domain.plan import DEFAULT_LEVELS
@@ -253,6 +254,22 @@ class PublicIn(_Strict):
         return v
 
 
+# ── roll-up of 重点施策 / 基本方針 (issue 22): the plan's choice, kpi.domain.group_rollup ──
+class RollupIn(_Strict):
+    rule: RollupRule = RollupRule.WORST
+    on_track_percent: float = Field(default=DEFAULT_ON_TRACK_PERCENT, gt=0, le=100)
+    caution_percent: float = Field(default=DEFAULT_CAUTION_PERCENT, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RollupIn:
+        if self.caution_percent > self.on_track_percent:
+            raise ValueError("caution_percent は on_track_percent 以下にしてください")
+        return self
+
+    def policy(self) -> RollupPolicy:
+        return RollupPolicy(self.rule, self.on_track_percent, self.caution_percent)
+
+
 class PlanFile(_Strict):
     format_version: Literal[1, 2]
     municipality: str = Field(min_length=1)
@@ -271,6 +288,7 @@ class PlanFile(_Strict):
     measures: list[MeasureIn] = Field(default_factory=list)
     projects: list[ProjectIn] = Field(min_length=1)
     indicators: list[IndicatorIn] = Field(default_factory=list)
+    rollup: RollupIn | None = None  # how a 重点施策 and a 基本方針 read one status (default: worst)
 
     @field_validator("municipality_code", mode="before")
     @classmethod

@@ -70,6 +70,14 @@ FIELD_NAMES = {
     "contact_department": "問い合わせ先の部署",
     "flow_scope": "累計の範囲", "frequency": "報告頻度", "due_month": "報告月",
 }  # fmt: skip
+FIELD_NAMES.update(
+    {
+        "rollup": "まとめ方",
+        "rule": "まとめ方の規則",
+        "on_track_percent": "順調とする割合（%）",
+        "caution_percent": "注意とする割合（%）",
+    }
+)  # the plan file's rollup block (kpi.domain.group_rollup)
 # A hint with an example of what to write, per field kind.
 MONTH_HINT = '月は引用符つきの "YYYY-MM" で書いてください（例: "2026-04"）'
 ID_HINT = "IDは半角の英小文字・数字・ハイフンで書いてください（例: 04-mynumber-card-rate）"

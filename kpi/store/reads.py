@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kpi.domain.frames import none_for_missing
+from kpi.domain.group_rollup import RollupPolicy
 from kpi.domain.plan import DEFAULT_LEVELS
 from kpi.store.models import (
     ActualRevision,
@@ -200,6 +201,7 @@ def plan_data(session: Session, year: int, previous_year: bool = True) -> PlanDa
         fy.owner_department,
         previous_actuals(session, year) if previous_year else None,
         earlier_actuals(session, fy.year, cumulative),
+        RollupPolicy.from_stored(fy.rollup),
     )
 
 
@@ -275,7 +277,7 @@ def current_actuals(session: Session, fiscal_year_id: int, codes: Sequence[str] 
             & (ActualRevision.revision == latest.c.rev),
         )
         .join(Indicator, Indicator.id == ActualRevision.indicator_id)
-        .where(own)
+        .where(own, ActualRevision.withdrawn.is_(False))  # a month whose latest revision withdrew it has no value
         .order_by(Indicator.position, ActualRevision.month)
     )
     return _frame(session, stmt, ACTUAL_COLUMNS)

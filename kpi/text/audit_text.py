@@ -87,6 +87,12 @@ def _actual_import(d: Mapping[str, Any], lang: str) -> str:
     return _join([head, *_labelled(d, ("reason",), lang)], lang)
 
 
+def _actual_withdraw(d: Mapping[str, Any], lang: str) -> str:
+    prev = _value(d.get("previous"), lang)
+    head = _w(lang, f"値 {prev} を取消", f"value {prev} withdrawn")
+    return _join([head, _revision(d, lang), *_labelled(d, ("reason",), lang)], lang)
+
+
 def _assessment(d: Mapping[str, Any], lang: str) -> str:
     status = d.get("status")
     head = _w(lang, "評価 ", "status ") + (status_label(status, lang) if status else "―")
@@ -255,6 +261,7 @@ def _download(d: Mapping[str, Any], lang: str) -> str:
 SENTENCES: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "actual.save": _actual_save,
     "actual.import": _actual_import,
+    "actual.withdraw": _actual_withdraw,
     "assessment.save": _assessment,
     "milestone.complete": _milestone_complete,
     "milestone.undo": _milestone_undo,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kpi.text.catalog_backup import BACKUP_TEXT
+from kpi.text.catalog_glance import GLANCE_TEXT
 from kpi.text.catalog_input import INPUT_TEXT
 from kpi.text.catalog_ldap import LDAP_TEXT
 from kpi.text.catalog_pages import PAGE_TEXT
@@ -50,8 +51,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("DXアクションプラン 進捗ダッシュボード", "DX Action Plan dashboard"),
     "app_title_plan": ("{plan} 進捗ダッシュボード", "{plan} dashboard"),
     "sample_banner": (
-        "サンプルデータを表示しています。実際の実績値ではありません（削除するには `python -m kpi demo --clear`）。",
-        "Showing SAMPLE data, not real actuals (remove with `python -m kpi demo --clear`).",
+        "サンプルデータを表示しています。画面の実績値は操作を試すための架空の値で、実際の実績ではありません。",
+        "Showing SAMPLE data: the actuals on screen are made up for trying the product, not real figures.",
     ),
     "policy": ("基本方針", "Policy"),
     "policy_n": ("基本方針{n}", "Policy {n}"),
@@ -231,8 +232,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_title": ("計画管理", "Plan administration"),
     "admin_plan": ("指標の計画値", "Indicator plan values"),
     "admin_target_factor": ("目標係数（基準値比）", "Target factor (× baseline)"),
-    "admin_on_track": ("順調のしきい値", "On-track threshold"),
-    "admin_caution": ("注意のしきい値", "Caution threshold"),
+    "admin_on_track": ("順調のしきい値（%）", "On-track threshold (%)"),
+    "admin_caution": ("注意のしきい値（%）", "Caution threshold (%)"),
     "admin_monthly_plan": (
         "月別計画（12か月すべて。空欄なら直線）",
         "Monthly plan (all 12 months, or empty for a straight line)",
@@ -472,3 +473,4 @@ register(PUB_TEXT)
 register(BACKUP_TEXT)
 register(INPUT_TEXT)
 register(PRINT_TEXT)
+register(GLANCE_TEXT)

@@ -182,6 +182,7 @@ def owed_text(item: OwedItem, lang: str = DEFAULT_LANG) -> str:
 AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "actual.save": ("実績の保存", "Actual saved"),
     "actual.import": ("実績の一括取り込み", "Actuals imported"),
+    "actual.withdraw": ("実績の取消", "Actual withdrawn"),
     "assessment.save": ("自己評価の保存", "Self-assessment saved"),
     "milestone.complete": ("マイルストーンの完了", "Milestone completed"),
     "milestone.undo": ("マイルストーン完了の取消し", "Milestone completion undone"),

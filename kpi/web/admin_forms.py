@@ -17,6 +17,7 @@ from kpi.store.accounts import AccountError
 from kpi.store.writes import EntryError, read, with_retry
 from kpi.text.catalog import t
 from kpi.text.fmt import MISSING, exact, number, plain_markdown
+from kpi.text.labels import month_label
 from kpi.web import cache, widgets
 from kpi.web.prefs import lang
 from kpi.web.words import tr
@@ -34,8 +35,24 @@ def _indicator_label(code: str, names: dict[str, str]) -> str:
     return f"{code} {names[code]}"
 
 
+def baseline_todo(data: PlanData) -> None:
+    """The indicators that cannot be judged until an administrator sets their baseline."""
+    i = data.indicators
+    missing = [
+        str(name)
+        for name, base, new in zip(i["name"], i["baseline"], i["baseline_is_new"], strict=True)
+        if opt_float(base) is None and not bool(new)
+    ]
+    if missing:
+        st.warning(
+            tr("glance_baseline_todo").format(n=len(missing), names=t("list_sep", lang()).join(missing)),
+            icon=":material/task_alt:",
+        )
+
+
 def plan_values(engine: Any, actor: Actor, data: PlanData) -> None:
     """One indicator's baselines, targets, monthly plan and thresholds."""
+    baseline_todo(data)
     inds = data.indicators.set_index("code")
     code = st.selectbox(
         tr("indicator"),
@@ -65,9 +82,11 @@ def plan_values(engine: Any, actor: Actor, data: PlanData) -> None:
             "on_track_threshold": (tr("admin_on_track"), "on_track"),
             "caution_threshold": (tr("admin_caution"), "caution"),
         }
-        # The stored number exactly; "" when unset.
+        # The stored number exactly; "" when unset. Thresholds read and are typed as % (90, not 0.9).
+        shown = {f: plan_admin.threshold_percent(ind[f]) if f in plan_admin.THRESHOLD_FIELDS else exact(ind[f])
+                 for f in labels}  # fmt: skip
         fields = {
-            field: col.text_input(label, exact(ind[field]), key=f"admin_{key}_{code}")
+            field: col.text_input(label, shown[field], key=f"admin_{key}_{code}")
             for col, (field, (label, key)) in zip(columns, labels.items(), strict=True)
         }
         monthly = st.text_area(
@@ -95,10 +114,15 @@ def period_locks(engine: Any, actor: Actor, year: int) -> None:
     """The locked months, and locking or unlocking one (confirmed in a second step)."""
     st.subheader(tr("admin_locks"))
     locked = read(engine, admin_page.locked_month_list, year)
-    st.text(f"{tr('admin_locked_months')}: {', '.join(locked) or MISSING}")
+    months = t("list_sep", lang()).join(month_label(m, lang()) for m in locked)
+    st.text(f"{tr('admin_locked_months')}: {months or MISSING}")
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
     month = c1.selectbox(
-        tr("month"), [str(m) for m in fiscal_months(year)], placeholder=tr("choose_option"), key="admin_lock_month"
+        tr("month"),
+        [str(m) for m in fiscal_months(year)],
+        format_func=partial(month_label, lang=lang()),
+        placeholder=tr("choose_option"),
+        key="admin_lock_month",
     )
     if KEY_LOCK_FLASH in st.session_state:
         st.success(st.session_state.pop(KEY_LOCK_FLASH), icon=":material/check_circle:")
@@ -112,7 +136,7 @@ def period_locks(engine: Any, actor: Actor, year: int) -> None:
         return
     p_month, p_lock = pending
     st.warning(
-        tr("admin_lock_confirm" if p_lock else "admin_unlock_confirm").format(month=p_month),
+        tr("admin_lock_confirm" if p_lock else "admin_unlock_confirm").format(month=month_label(p_month, lang())),
         icon=":material/warning:",
     )
     k1, k2, _ = st.columns([1, 1, 3])
@@ -125,7 +149,7 @@ def period_locks(engine: Any, actor: Actor, year: int) -> None:
         else:
             cache.clear_caches()
             done = "admin_locked_done" if p_lock else "admin_unlocked_done"
-            st.session_state[KEY_LOCK_FLASH] = tr(done).format(month=p_month)
+            st.session_state[KEY_LOCK_FLASH] = tr(done).format(month=month_label(p_month, lang()))
             st.rerun()
     if k2.button(tr("admin_cancel"), key="admin_lock_cancel"):
         del st.session_state[KEY_PENDING]

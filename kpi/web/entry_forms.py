@@ -9,12 +9,14 @@ from typing import Any
 
 import streamlit as st
 
+from kpi.charts.data import format_value
 from kpi.domain import write_scope
 from kpi.domain.fiscal import Month
 from kpi.domain.frames import is_missing
+from kpi.domain.numbers import parse_number
 from kpi.domain.permissions import Actor, PermissionDenied
 from kpi.domain.plan import PlanData
-from kpi.services import actuals_form, assessments, bulk_import, milestones
+from kpi.services import actuals_form, assessments, bulk_import, milestones, withdraw
 from kpi.services.actuals import MAX_TEXT, ActualsRejected
 from kpi.services.actuals_files import FileFormatError, template_csv
 from kpi.services.actuals_form import CellInput, EntryRow
@@ -22,8 +24,10 @@ from kpi.services.entry_page import assessment_changes, entry_months, milestone_
 from kpi.store.writes import EntryError, StorageFault, read
 from kpi.text import labels as catalog_labels
 from kpi.text.fmt import exact, number, plain_markdown, text
-from kpi.text.labels import status_text
-from kpi.web import cache, markup
+from kpi.text.glance import size_text
+from kpi.text.labels import actor_label, status_text
+from kpi.web import cache, markup, nav
+from kpi.web.glance import range_text
 from kpi.web.prefs import lang
 from kpi.web.words import month_label, tr
 
@@ -37,8 +41,12 @@ def _assessment_label(s: str, lang: str, unset: str) -> str:
     return status_text(s, lang) if s else unset
 
 
+def _fkey(kind: str, month: Month | str, code: str) -> str:
+    return f"{KEY}{kind}_{month}_{code}"
+
+
 def _field_keys(month: Month, codes: list[str]) -> list[str]:
-    return [f"{KEY}{p}_{month}_{code}" for code in codes for p in "vnr"]
+    return [_fkey(p, month, code) for code in codes for p in "vnr"]
 
 
 def _forget_form(month: Month, codes: list[str]) -> None:
@@ -47,6 +55,15 @@ def _forget_form(month: Month, codes: list[str]) -> None:
         st.session_state.pop(key, None)
     for key in _field_keys(month, codes):
         st.session_state.pop(key, None)
+
+
+def _fill(key: str, value: str) -> str:
+    """Put the stored value into a field's state before the field is drawn, once: the field is
+    then drawn from its state alone (no ``value=``), so a reload that writes the stored values
+    replaces what was typed (a field given ``value=`` kept the typed text after a reload)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
 
 
 def _errors(exc: Exception) -> tuple[list[str], dict[str, list[str]]]:
@@ -64,22 +81,37 @@ def _show_errors(exc: Exception) -> None:
     st.error(tr("entry_rejected") + "\n\n" + "\n".join(f"- {plain_markdown(x)}" for x in lines))
 
 
-def _save_form(engine: Any, actor: Actor, year: int, month: Month, loaded: Loaded, today: date) -> None:
+def _save_form(
+    engine: Any,
+    actor: Actor,
+    year: int,
+    month: Month,
+    loaded: Loaded,
+    today: date,
+    rows: dict[str, EntryRow] | None = None,
+    confirmed: bool = False,
+) -> None:
     """The form's submit callback: it runs before the page is drawn, so the rows can show the
-    result (saved values, cleared reasons, or the errors at each indicator)."""
+    result (saved values, cleared reasons, or the errors at each indicator). A value far from
+    the previous month and the planned path is not saved until the user confirms it."""
     state = st.session_state
     cells = [
         CellInput(
             code,
-            state.get(f"{KEY}v_{month}_{code}", ""),
-            state.get(f"{KEY}n_{month}_{code}", ""),
-            state.get(f"{KEY}r_{month}_{code}", ""),
+            state.get(_fkey("v", month, code), ""),
+            state.get(_fkey("n", month, code), ""),
+            state.get(_fkey("r", month, code), ""),
             loaded_revision=rev,
             loaded_value=value0,
             loaded_note=note0,
         )
         for code, (rev, value0, note0) in loaded.items()
     ]
+    far = [rows[c.code] for c in cells if rows and c.code in rows and _far(rows[c.code], c)]
+    if far and not confirmed:
+        state[f"{KEY}unusual"] = (str(month), [(r.code, r.name) for r in far])
+        return
+    state.pop(f"{KEY}unusual", None)
     try:
         result = actuals_form.submit_month(engine, actor, year, month, cells, today)
     except REFUSED as exc:
@@ -93,7 +125,21 @@ def _save_form(engine: Any, actor: Actor, year: int, month: Month, loaded: Loade
     cache.clear_caches()
     state.pop(f"{KEY}errors", None)
     state[f"{KEY}result"] = (result, {c.code: str(c.value) for c in cells})
+    by_code = {c.code: c for c in cells}
+    state[f"{KEY}cleared"] = [
+        (code, str(month), by_code[code].loaded_value, by_code[code].loaded_revision) for code in result.cleared
+    ]
     _forget_form(month, list(loaded))
+
+
+def _far(row: EntryRow, cell: CellInput) -> bool:
+    """The typed value is far from the previous month and the planned path (kpi.domain.unusual)."""
+    try:
+        typed = parse_number(cell.value, row.unit)
+    except ValueError:
+        return False  # not a number: the save says so
+    same = cell.loaded_value is not None and typed is not None and abs(typed - cell.loaded_value) < 1e-9
+    return not same and row.unusual(typed)
 
 
 def _hint(row: EntryRow) -> str:
@@ -101,14 +147,16 @@ def _hint(row: EntryRow) -> str:
 
 
 def _caption(row: EntryRow) -> str:
+    """Plan values at the indicator's precision (87.3%, not 87.6667%) and the valid range as
+    people say it (「0以上」 when the bound is only the unit's safety limit)."""
     parts = [
         f"{tr('unit')}: {row.unit}",
-        f"{tr('baseline')}: {number(row.baseline, row.unit)}",
-        f"{tr('target')}: {number(row.target, row.unit)}",
-        f"{tr('expected')}: {number(row.expected, row.unit)}",
-        f"{tr('entry_range')}: {number(row.min_value)}〜{number(row.max_value, row.unit)}",
-        f"{tr('entry_current')}: {number(row.current, row.unit)}"
-        + (f"（{plain_markdown(row.author)}）" if row.author else ""),
+        f"{tr('baseline')}: {format_value(row.baseline, row.unit)}",
+        f"{tr('target')}: {format_value(row.target, row.unit)}",
+        f"{tr('expected')}: {format_value(row.expected, row.unit)}",
+        f"{tr('entry_range')}: {range_text(row.min_value, row.max_value, row.unit, row.safety_max, lang())}",
+        f"{tr('entry_current')}: {format_value(row.current, row.unit)}"
+        + (f"（{plain_markdown(actor_label(row.author, lang()))}）" if row.author else ""),
     ]
     return " ・ ".join(parts)
 
@@ -146,7 +194,7 @@ def last_result(names: dict[str, str]) -> None:
     result, mine = last
     if result.saved:
         st.success(tr("entry_saved").format(n=len(result.saved)), icon=":material/check_circle:")
-    elif not result.conflicts:
+    elif not result.conflicts and not result.cleared:  # a cleared field is asked about below
         st.info(tr("entry_nothing"))
     for k in result.conflicts:
         st.error(
@@ -188,32 +236,39 @@ def actuals_section(
     if not rows:
         st.info(tr("entry_no_indicators"))
         return
+    by_code = {r.code: r for r in rows}
+    pending = st.session_state.get(f"{KEY}unusual")
+    far_codes = {code for code, _ in pending[1]} if pending and pending[0] == str(month) else set()
+    if far_codes:
+        st.warning(tr("entry_far_ask").format(n=len(far_codes)), icon=":material/warning:")
+    cleared_section(engine, actor, by_code, today)
     with st.form(f"{KEY}form_{month}"):
         for r in rows:
             _rev, value0, note0 = loaded.get(r.code, (0, None, ""))
             shown = None if is_missing(value0) else value0
             with st.container(border=True):
-                st.markdown(
-                    f"**{plain_markdown(r.name)}** `{r.code}` {markup.chip_html(r.status)}", unsafe_allow_html=True
-                )
+                # Staff read names; the id is for administrators (and the CSV template).
+                code = f" `{r.code}`" if actor.is_admin else ""
+                st.markdown(f"**{plain_markdown(r.name)}**{code} {markup.chip_html(r.status)}", unsafe_allow_html=True)
                 st.caption(_caption(r))
+                if r.code in far_codes:
+                    st.warning(tr("entry_far").format(name=r.name), icon=":material/warning:")
                 for reason in row_errors.get(r.code, []):
                     st.error(f"{tr('entry_row_error')}: {plain_markdown(reason)}", icon=":material/error:")
                 c1, c2, c3 = st.columns([1, 2, 2])
                 c1.text_input(
                     f"{tr('entry_value')}（{r.unit}）",
-                    value=exact(shown),
-                    key=f"{KEY}v_{month}_{r.code}",
+                    key=_fill(_fkey("v", month, r.code), exact(shown)),
                     disabled=locked,
                     help=_hint(r),
                     placeholder=_hint(r),
                 )
                 c2.text_input(
-                    tr("entry_note"), value=note0 or "", key=f"{KEY}n_{month}_{r.code}", disabled=locked,
+                    tr("entry_note"), key=_fill(_fkey("n", month, r.code), note0 or ""), disabled=locked,
                     max_chars=MAX_TEXT,
                 )  # fmt: skip
                 c3.text_input(
-                    tr("entry_reason"), key=f"{KEY}r_{month}_{r.code}", disabled=locked or shown is None,
+                    tr("entry_reason"), key=_fill(_fkey("r", month, r.code), ""), disabled=locked or shown is None,
                     max_chars=MAX_TEXT,
                 )  # fmt: skip
         st.form_submit_button(
@@ -222,15 +277,67 @@ def actuals_section(
             disabled=locked,
             icon=":material/save:",
             on_click=_save_form,
-            args=(engine, actor, data.year, month, loaded, today),
+            args=(engine, actor, data.year, month, loaded, today, by_code),
+        )
+    if far_codes:
+        st.button(
+            tr("entry_far_confirm"),
+            key=f"{KEY}far_confirm",
+            icon=":material/done_all:",
+            on_click=_save_form,
+            args=(engine, actor, data.year, month, loaded, today, by_code, True),
         )
     if st.button(tr("entry_reload"), key=f"{KEY}reload", icon=":material/refresh:"):
         st.session_state.pop(f"{KEY}errors", None)
+        st.session_state.pop(f"{KEY}unusual", None)
+        cache.clear_caches()  # what is stored now, not what this session read before
         _forget_form(month, list(loaded))
+        for r in actuals_form.entry_rows(nav.load(data.year) or data, actor, month):
+            if r.code in loaded:  # every field replaced by what is stored
+                st.session_state[_fkey("v", month, r.code)] = exact(r.current)
+                st.session_state[_fkey("n", month, r.code)] = r.note
+                st.session_state[_fkey("r", month, r.code)] = ""
         st.rerun()
     for r in rows:
         with st.expander(f"{tr('entry_history')}: {plain_markdown(r.name)}"):
             st.dataframe(cache.actual_history_table(data.year, r.code), hide_index=True, width="stretch")
+
+
+def cleared_section(engine: Any, actor: Actor, rows: dict[str, EntryRow], today: date) -> None:
+    """A field of a stored value was emptied: keep the value, or withdraw it (取消, with a reason)."""
+    pending = st.session_state.get(f"{KEY}cleared") or []
+    for code, month, value, revision in list(pending):
+        row = rows.get(code)
+        name = row.name if row else code
+        shown = format_value(value, row.unit if row else "")
+        with st.container(border=True):
+            st.warning(tr("entry_cleared").format(name=name, value=shown), icon=":material/help:")
+            reason = st.text_input(tr("entry_withdraw_reason"), key=f"{KEY}wd_reason_{code}_{month}")
+            c1, c2 = st.columns(2)
+            if c1.button(tr("entry_keep"), key=f"{KEY}keep_{code}_{month}", icon=":material/undo:"):
+                _drop_cleared(code, month)
+                st.session_state[f"{KEY}notice"] = tr("entry_kept").format(name=name, value=shown)
+                st.rerun()
+            if c2.button(tr("entry_withdraw"), key=f"{KEY}withdraw_{code}_{month}", icon=":material/delete:"):
+                try:
+                    withdraw.submit_withdraw(engine, actor, code, month, reason, today, revision)
+                except REFUSED as exc:
+                    _show_errors(exc)
+                else:
+                    _drop_cleared(code, month)
+                    cache.clear_caches()
+                    _forget_form(Month.parse(month), list(rows))
+                    st.session_state[f"{KEY}notice"] = tr("entry_withdrawn").format(name=name, value=shown)
+                    st.rerun()
+    notice = st.session_state.pop(f"{KEY}notice", None)
+    if notice:
+        st.success(notice, icon=":material/check_circle:")
+
+
+def _drop_cleared(code: str, month: str) -> None:
+    st.session_state[f"{KEY}cleared"] = [
+        p for p in st.session_state.get(f"{KEY}cleared") or [] if (p[0], p[1]) != (code, month)
+    ]
 
 
 def milestones_section(engine: Any, actor: Actor, data: PlanData, today: date) -> None:
@@ -315,18 +422,29 @@ def assessments_section(engine: Any, actor: Actor, data: PlanData, month: Month,
 
 
 def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
-    """Administrators: a CSV/Excel file of actuals, previewed, then saved in one transaction."""
+    """Administrators: a CSV/Excel file of actuals, previewed, then saved in one transaction.
+
+    After an import the file and its preview are gone (the uploader gets a new key) and the
+    result stays on the page with a link to the changes."""
     st.subheader(tr("entry_bulk"))
     st.download_button(
         tr("entry_template"), template_csv(), file_name="actuals_template.csv", mime="text/csv", key=f"{KEY}tpl"
     )
-    upload = st.file_uploader(tr("entry_upload"), type=["csv", "xlsx"], key=f"{KEY}upload")
-    reason = st.text_input(tr("entry_bulk_reason"), key=f"{KEY}bulk_reason")
+    st.caption(tr("bulk_note_rule"))
+    done = st.session_state.get(f"{KEY}bulk_done")
+    if done:
+        st.success(done, icon=":material/check_circle:")
+        st.page_link("pages/7_history.py", label=tr("bulk_see_changes"), icon=":material/history:")
+    generation = int(st.session_state.get(f"{KEY}bulk_gen", 0))
+    upload = st.file_uploader(tr("entry_upload"), type=["csv", "xlsx"], key=f"{KEY}upload_{generation}")
     if upload is None:
         return
+    st.session_state.pop(f"{KEY}bulk_done", None)
+    reason = st.text_input(tr("entry_bulk_reason"), key=f"{KEY}bulk_reason_{generation}")
     payload = upload.getvalue()
+    st.caption(tr("bulk_file").format(name=upload.name, size=size_text(len(payload), lang())))
     try:
-        preview = read(engine, bulk_import.preview_import, actor, payload, upload.name, today, reason)
+        preview = read(engine, bulk_import.preview_import, actor, payload, upload.name, today, reason, lang())
     except (FileFormatError, PermissionDenied) as exc:
         st.error(plain_markdown(str(exc)))
         return
@@ -334,14 +452,28 @@ def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
     if preview.corrections:
         st.warning(tr("entry_corrections").format(n=preview.corrections), icon=":material/edit:")
+    if preview.unchanged:
+        st.info(tr("bulk_unchanged").format(n=preview.unchanged))
     if preview.errors:
         st.error(tr("entry_row_errors").format(n=len(preview.errors)))
         st.text("\n".join(str(e) for e in preview.errors))
-    elif st.button(tr("entry_commit").format(n=len(preview.rows)), type="primary", key=f"{KEY}commit"):
+        return
+    checked = True
+    if preview.far:
+        st.warning(tr("bulk_far_ask").format(n=preview.far), icon=":material/warning:")
+        checked = st.checkbox(tr("bulk_far_confirm"), key=f"{KEY}bulk_far_{generation}")
+    if st.button(
+        tr("entry_commit").format(n=len(preview.rows)), type="primary", key=f"{KEY}commit", disabled=not checked
+    ):
         try:
             res = bulk_import.submit_import(engine, actor, payload, upload.name, today, reason)
         except (*REFUSED, FileFormatError) as exc:
             _show_errors(exc)
         else:
             cache.clear_caches()
-            st.success(tr("entry_imported").format(n=len(res.saved)))
+            message = tr("entry_imported").format(n=len(res.saved))
+            if res.unchanged:
+                message += " " + tr("bulk_unchanged").format(n=len(res.unchanged))
+            st.session_state[f"{KEY}bulk_done"] = message
+            st.session_state[f"{KEY}bulk_gen"] = generation + 1  # a new, empty uploader
+            st.rerun()

@@ -20,6 +20,7 @@ from kpi.cycle.evaluations import (
     suggestion_reason,
     summary_table,
 )
+from kpi.cycle.resubmit import save_and_submit
 from kpi.domain import clock
 from kpi.domain.fiscal import Month
 from kpi.domain.inquiry import Action, State, TransitionRefused, allowed_actions
@@ -31,6 +32,7 @@ from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_act
 from kpi.store.writes import read, with_retry
 from kpi.text import phrases
 from kpi.text.fmt import number, plain_markdown, text
+from kpi.text.glance import date_label
 from kpi.text.labels import state_label, status_text
 from kpi.text.rating import UNFILLED, rating_text
 from kpi.web import auth, cache, markup, prefs, widgets, words
@@ -96,7 +98,7 @@ def inquiry_caption(inquiry: InquiryInfo | None) -> None:
         st.caption(words.tr("ev_inquiry_none"))
     else:
         key = "ev_inquiry_open" if inquiry.is_open else "ev_inquiry_closed"
-        st.caption(words.tr(key).format(deadline=inquiry.deadline.isoformat()))
+        st.caption(words.tr(key).format(deadline=date_label(inquiry.deadline, prefs.lang())))
 
 
 def project_choice(data: PlanData) -> int:
@@ -123,6 +125,8 @@ def project_header(p: pd.Series, info: StateInfo) -> None:
     st.markdown(f"**{words.tr('ev_state')}**: {state_label(info.state, prefs.lang())}")
     if info.state is State.RETURNED and info.comment:
         st.warning(words.tr("ev_return_notice").format(comment=plain_markdown(info.comment)), icon=":material/undo:")
+    if info.state is State.RETURNED:
+        st.caption(words.tr("inq_def_return_next"))
 
 
 def year_review_tables(review: YearReview) -> None:
@@ -206,7 +210,23 @@ def workflow(
                 value=cur["new_issues"] if cur is not None else "",
                 key=f"evaluation_issues_{no}",
             )
-            if st.form_submit_button(words.tr("ev_save"), type="primary", key=f"evaluation_save_{no}"):
+            # A returned (or in-progress) evaluation is corrected and submitted in one step.
+            both = Action.SUBMIT in allowed_actions(
+                State.IN_PROGRESS, is_admin=is_admin, can_edit=writable, inquiry_open=is_open
+            )
+            if both and st.form_submit_button(
+                words.tr("inq_def_save_submit"), type="primary", key=f"evaluation_save_submit_{no}"
+            ):
+                try:
+                    with_retry(cache.engine(), save_and_submit, actor, year, no, picked_rating or "", reason, issues)
+                    cache.clear_caches()
+                    st.session_state[KEY_FLASH] = words.tr("inq_def_submitted_next")
+                    st.rerun()
+                except REFUSALS as exc:
+                    st.error(str(exc))
+            if st.form_submit_button(
+                words.tr("ev_save"), type="secondary" if both else "primary", key=f"evaluation_save_{no}"
+            ):
                 try:
                     out = with_retry(
                         cache.engine(), save_evaluation, actor, year, no, picked_rating or "", reason, issues
@@ -249,6 +269,8 @@ def workflow(
         st.text(cur["reason"] or "—")
         st.markdown(f"**{words.tr('ev_new_issues')}**")
         st.text(cur["new_issues"] or "—")
+        if auth.current_actor() is None:
+            return  # the revisions (drafts among them) are for signed-in staff
         with st.expander(words.tr("ev_history")):
             history = read(cache.engine(), evaluation_history, year, no)
             history["rating"] = [rating_text(r, prefs.lang()) for r in history["rating"]]
@@ -324,11 +346,16 @@ def summary(
         )
         for r in table.itertuples()
     ]
-    # The papers are made when a button is clicked (a few seconds), not on every rerun.
+    # The papers are made when a button is clicked (a few seconds), not on every rerun. They
+    # hold every evaluation, drafts included: for signed-in staff only.
     d1, d2 = st.columns(2)
     for col, fmt, mime in (
-        (d1, "pdf", "application/pdf"),
-        (d2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ()
+        if auth.current_actor() is None
+        else (
+            (d1, "pdf", "application/pdf"),
+            (d2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
     ):
         col.download_button(
             words.tr(f"ev_council_{fmt}"),

@@ -4,7 +4,7 @@ evaluations and their 提出 buttons, the inquiry workbook, and the administrato
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -21,7 +21,7 @@ from kpi.cycle.inquiry_sheet import (
     workbook_filename,
 )
 from kpi.cycle.reminders import app_url, department_reminders
-from kpi.domain import clock
+from kpi.domain.deadline import default_deadline
 from kpi.domain.fiscal import Month
 from kpi.domain.inquiry import (
     KIND_ORDER,
@@ -38,6 +38,7 @@ from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_act
 from kpi.store.writes import read, with_retry
 from kpi.text.catalog import t
 from kpi.text.fmt import plain_markdown
+from kpi.text.glance import date_label
 from kpi.text.labels import owed_kind_label, owed_text, state_label
 from kpi.text.rating import rating_text
 from kpi.web import cache, widgets
@@ -47,7 +48,6 @@ from kpi.web.words import tr
 KEY_DEPARTMENT = "inquiry_department"
 KEY_FLASH = "inquiry_flash"
 PAGE_OF = {"evaluation": "pages/6_evaluation.py", "entry": "pages/4_entry.py"}
-DEFAULT_DEADLINE_DAYS = 30
 
 
 def _workbook(engine: Any, year: int, department: str) -> bytes:
@@ -67,13 +67,16 @@ def flash() -> None:
 
 
 def department_choice(actor: Actor, data: PlanData) -> str | None:
-    """The department shown: any 担当部署 for an admin, else the actor's own; None if none."""
+    """The department shown: an admin chooses any 担当部署 (labelled so: it is not theirs);
+    an editor sees their own (a chooser only when they have several); None if none."""
     leading = departments(data)
     choices = leading if actor.is_admin else [d for d in actor.departments if d in leading] or list(actor.departments)
     if not choices:
         st.warning(tr("inq_no_department"))
         return None
-    return st.selectbox(tr("inq_department"), choices, placeholder=tr("choose_option"), key=KEY_DEPARTMENT)
+    label = tr("inq_def_department_admin") if actor.is_admin else tr("inq_def_department_own")
+    return st.selectbox(label, choices, index=None if actor.is_admin else 0, placeholder=tr("choose_option"),
+                        key=KEY_DEPARTMENT)  # fmt: skip
 
 
 def owed_list(data: PlanData, items: list[OwedItem], department: str) -> None:
@@ -182,10 +185,19 @@ def admin_section(
     st.divider()
     st.header(tr("inq_admin"))
     c1, c2 = st.columns(2)
+    is_open = inquiry is not None and inquiry.is_open
+    if is_open:
+        assert inquiry is not None
+        c1.info(
+            tr("inq_def_open_now").format(deadline=date_label(inquiry.deadline, lang())), icon=":material/schedule:"
+        )
+    # Once open, the form only changes the deadline (opening again is how a deadline moves).
     with c1.form("inquiry_open_form"):
-        default = inquiry.deadline if inquiry is not None else clock.today() + timedelta(days=DEFAULT_DEADLINE_DAYS)
-        deadline = st.date_input(tr("inq_deadline"), value=default, key="inquiry_deadline")
-        if st.form_submit_button(tr("inq_open"), type="primary"):
+        default = inquiry.deadline if inquiry is not None else default_deadline(data.schedule, year)
+        deadline = st.date_input(
+            tr("inq_deadline"), value=default, key="inquiry_deadline", help=tr("inq_def_deadline_help")
+        )
+        if st.form_submit_button(tr("inq_def_deadline_change") if is_open else tr("inq_open"), type="primary"):
             chosen = deadline if isinstance(deadline, date) else default
             try:
                 with_retry(cache.engine(), open_inquiry, actor, year, chosen)
@@ -193,7 +205,7 @@ def admin_section(
                 st.error(plain_markdown(str(exc)))
             else:
                 _done(tr("inq_opened"))
-    if inquiry is not None and inquiry.is_open and c2.button(tr("inq_close"), key="inquiry_close"):
+    if is_open and c2.button(tr("inq_close"), key="inquiry_close"):
         try:
             with_retry(cache.engine(), close_inquiry, actor, year)
         except (InquiryRejected, PermissionDenied) as exc:

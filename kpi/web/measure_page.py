@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from html import escape
 
 import streamlit as st
 
 from kpi.services.page_views import MeasureView
 from kpi.text import phrases
+from kpi.text.glance import milestone_reason
+from kpi.text.labels import month_label
 from kpi.text.why import NEEDS_REASON
 from kpi.web import markup, nav, widgets
+from kpi.web.prefs import lang
 from kpi.web.words import tr
 
 
-def _why_text(view: MeasureView, status: str | None, project: int, with_causes: bool = True) -> str:
-    """Why a 注意/遅延 row is so, as cell HTML (empty for other statuses). A milestone row is
-    its own cause: it shows only the notes and the self-assessment."""
+def _why_text(view: MeasureView, status: str | None, project: int) -> str:
+    """Why a 注意/遅延 project row is so, as cell HTML (empty for other statuses)."""
     if status not in NEEDS_REASON:
         return ""
-    why = view.why_projects[project]
-    return markup.why_html(why if with_causes else replace(why, causes=()))
+    return markup.why_html(view.why_projects[project])
+
+
+def _milestone_why(status: str | None, month: str) -> str:
+    """A ●'s reason is about that ● (overdue or due now, with its month), never another item's note."""
+    return escape(milestone_reason(str(status), month, lang())) if status in NEEDS_REASON else ""
 
 
 def milestone_table(view: MeasureView, no: int) -> None:
@@ -39,9 +44,9 @@ def milestone_table(view: MeasureView, no: int) -> None:
                 markup.chip_html(r["status"]),
                 "kpi-name|" + phrases.html(str(r["name"])),
                 "kpi-name|" + phrases.html(f"{codes.get(int(r['project']), r['project'])} {r['project_name']}"),
-                "kpi-nowrap|" + markup.esc(r["month"]),
+                "kpi-nowrap|" + escape(month_label(str(r["month"]), lang())),  # 2026年10月, as all Japanese text
                 "kpi-nowrap|" + markup.esc(r["actual"]),
-                "kpi-why|" + _why_text(view, r["status"], int(r["project"]), with_causes=False),
+                "kpi-why|" + _milestone_why(r["status"], str(r["month"])),
             ],
         )
         for r in ms.to_dict("records")

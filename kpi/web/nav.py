@@ -174,5 +174,8 @@ def load(year: int | None, charts: bool = False) -> PlanData | None:
         st.warning(tr("no_plan"))
         return None
     if data.has_sample:
-        st.warning(tr("sample_banner"), icon=":material/science:")
+        actor = current_actor()
+        # The command that removes it is for administrators; everyone else reads what it is.
+        extra = " " + tr("glance_sample_admin") if actor is not None and actor.is_admin else ""
+        st.warning(tr("sample_banner") + extra, icon=":material/science:")
     return data

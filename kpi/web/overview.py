@@ -9,12 +9,15 @@ import streamlit as st
 
 from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
-from kpi.services.overview import MissingRow, StatusChange
+from kpi.domain.status import Status
+from kpi.services.overview import MissingRow, StatusChange, tree_reasons
 from kpi.services.page_views import plan_tree, tree_page
 from kpi.text.fmt import plain_markdown
+from kpi.text.glance import group_reason, rule_text
 from kpi.text.labels import plan_year_label, unreported_text
 from kpi.text.palette import LEGEND_ORDER
-from kpi.web import markup, nav, widgets
+from kpi.text.why import NEEDS_REASON
+from kpi.web import glance, markup, nav, widgets
 from kpi.web.prefs import lang
 from kpi.web.words import level_names, month_label, tr
 
@@ -77,31 +80,73 @@ def missing_table(missing: list[MissingRow]) -> None:
     nav.open_row("overview_open_missing", [project_target(n, name) for n, name in owing.items()])
 
 
-def plan_tree_table(policies: pd.DataFrame, measures: pd.DataFrame, projects: pd.DataFrame) -> None:
-    """The plan as a tree of chips, 50 projects a page, with a chooser above it."""
+def _group_reasons(projects: pd.DataFrame, key: str) -> dict[int, list[str]]:
+    """Per 基本方針 / 重点施策 number: 「遅延の実施事業: 03 …」 and 「注意の実施事業: …」 lines."""
+    level = level_names()[-1]
+    names: dict[tuple[int, str], list[str]] = {}
+    for no, status, code, name in zip(
+        projects[key], projects["status"], projects["code"], projects["name"], strict=True
+    ):
+        if status in NEEDS_REASON:
+            names.setdefault((int(no), str(status)), []).append(f"{code} {name}")
+    out: dict[int, list[str]] = {}
+    for status in (Status.DELAYED.value, Status.CAUTION.value):  # the worse first
+        for (no, s), found in names.items():
+            if s == status:
+                out.setdefault(no, []).append(group_reason(status, found, level, lang()))
+    return out
+
+
+def _lines_html(lines: list[str]) -> str:
+    return "<br>".join(escape(line) for line in lines)
+
+
+def plan_tree_table(
+    data: PlanData,
+    as_of: Month,
+    indicators: pd.DataFrame,
+    policies: pd.DataFrame,
+    measures: pd.DataFrame,
+    projects: pd.DataFrame,
+) -> None:
+    """The plan as a tree of chips, 50 projects a page, with a chooser above it. A 基本方針 and
+    a 重点施策 show the distribution of their projects beside their status; every 注意/遅延 row
+    says why in the 理由 column (a group: which projects; a project: its items and notes)."""
     entries = plan_tree(policies, measures, projects)
     # A thousand projects are 200 KB of HTML for the browser: 50 at a time, with the 基本方針
     # and 重点施策 they hang under (a plan of 50 or fewer shows whole, without a chooser).
     start = nav.page_start(len(projects), TREE_PER_PAGE, "tree_page", "dash_tree_page")
+    shown = tree_page(entries, start, TREE_PER_PAGE)
+    red = [int(e.row["id"]) for e in shown if e.level == "project" and e.row["status"] in NEEDS_REASON]
+    why = tree_reasons(data, as_of, indicators, red, lang())
+    by_policy, by_measure = _group_reasons(projects, "policy_no"), _group_reasons(projects, "measure_no")
     tree: list[tuple[str, list[str]]] = []
     targets: list[nav.NavTarget] = []
-    for entry in tree_page(entries, start, TREE_PER_PAGE):
+    for entry in shown:
         r = entry.row
+        status = r["status"]
         if entry.level == "policy":
             name = escape(f"{tr('policy_n').format(n=r['code'])} {r['name']}")
-            tree.append(("kpi-policy", [markup.chip_html(r["status"]), name, ""]))
+            reason = _lines_html(by_policy.get(int(r["id"]), [])) if status in NEEDS_REASON else ""
+            chip = markup.chip_html(status) + glance.distribution_html(r)
+            tree.append(("kpi-policy", [chip, name, "", "kpi-why|" + reason]))
         elif entry.level == "measure":
             label = f"{r['symbol']} {r['name']}"
             targets.append((MEASURES, label, {"measure": str(r["id"])}))
-            tree.append(("kpi-measure", [markup.chip_html(r["status"]), "kpi-indent1|" + escape(label), ""]))
+            reason = _lines_html(by_measure.get(int(r["id"]), [])) if status in NEEDS_REASON else ""
+            chip = markup.chip_html(status) + glance.distribution_html(r)
+            tree.append(("kpi-measure", [chip, "kpi-indent1|" + escape(label), "", "kpi-why|" + reason]))
         else:
             label = f"{r['code']} {r['name']}"
             targets.append(project_target(int(r["id"]), str(r["name"]), str(r["code"])))
             dept = "kpi-nowrap kpi-dept|" + escape(str(r["lead_department"]))
-            tree.append(("", [markup.chip_html(r["status"]), "kpi-indent2|" + escape(label), dept]))
+            reason = markup.why_html(why.get(int(r["id"]))) if status in NEEDS_REASON else ""
+            tree.append(("", [markup.chip_html(status), "kpi-indent2|" + escape(label), dept, "kpi-why|" + reason]))
     # The chooser above the long tree, where a reader starts; the other tables are short.
     nav.open_row("overview_open_tree", targets)
-    widgets.table([tr("status"), " / ".join(level_names()), tr("department")], tree, "kpi-list")
+    st.caption(rule_text(data.rollup, level_names()[-1], lang()))
+    header = [tr("status"), " / ".join(level_names()), tr("department"), tr("why")]
+    widgets.table(header, tree, "kpi-list")
 
 
 def caption(data: PlanData, as_of: Month) -> None:

@@ -21,7 +21,7 @@ from kpi.text.labels import actor_label, month_short, source_label
 from kpi.text.palette import LEGEND_ORDER
 from kpi.web import auth as auth_ui
 from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
-from kpi.web.markup import chip_html, esc, mini_chip_html, name_cell, sparkline_html, table_html
+from kpi.web.markup import chip_html, mini_chip_html, name_cell, sparkline_html, table_html
 from kpi.web.nav import page_of, page_start
 from kpi.web.prefs import lang
 from kpi.web.words import tr
@@ -83,6 +83,7 @@ def chip(status: Status | str | None, suffix: str = "") -> None:
 def legend() -> None:
     parts = [chip_html(s) for s in LEGEND_ORDER]
     st.markdown('<div class="kpi-legend">' + " ".join(parts) + "</div>", unsafe_allow_html=True)
+    st.caption(tr("glance_ratio_help"))  # the chips print 進捗率: say what it measures
 
 
 def wide_only(key: str) -> Any:
@@ -127,7 +128,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
             (tr("expected"), format_value(row.get("expected"), unit)),
             (tr("target"), format_value(row.get("target"), unit)),
             (tr("baseline"), format_value(row.get("baseline"), unit)),
-            (tr("dash_last_reported"), html.unescape(esc(row.get("month")))),
+            (tr("dash_last_reported"), _month_or_missing(row.get("month"))),
         ]
         months = int(row.get("unreported_months") or 0)
         if months:
@@ -138,6 +139,18 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
         st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)
         if row["status"] in ("caution", "delayed"):
             why_caption(why)
+        if row["status"] == "no_baseline":  # not progress: say why it cannot be judged, and who fixes it
+            actor = auth_ui.current_actor()
+            admin = actor is not None and actor.is_admin
+            st.caption(tr("glance_no_baseline_admin" if admin else "glance_cannot_judge"))
+
+
+def _month_or_missing(value: Any) -> str:
+    """「2026年10月」 (one month format in Japanese text), 「―」 when nothing was reported."""
+    from kpi.text.labels import month_label
+
+    text = fmt.text(value)
+    return month_label(text, lang()) if text != fmt.MISSING else text
 
 
 def indicator_table(view: MeasureView) -> None:
@@ -166,6 +179,7 @@ def indicator_table(view: MeasureView) -> None:
         rows,
         "kpi-indicator-table",
     )
+    st.caption(tr("glance_ratio_help"))
 
 
 TIME_COLUMNS = ("created_at", "at", "locked_at", "completed_at")

@@ -64,7 +64,7 @@ def test_a_huge_count_is_rejected_naming_the_indicator_and_month(plan_engine: En
     with pytest.raises(ActualsRejected) as err:
         _save(plan_engine, [ActualInput(HOURS, "2026-10", "1e308", note="x")])
     message = str(err.value.errors[0])
-    assert HOURS_NAME in message and "2026-10" in message and "範囲外" in message
+    assert HOURS_NAME in message and "2026年10月" in message and "範囲外" in message
     assert "行目" not in message  # not a file: the row is named, not numbered
 
 
@@ -105,7 +105,7 @@ def test_form_rejections_name_the_indicator_in_japanese_not_a_row_number(plan_en
     with pytest.raises(ActualsRejected) as err:
         submit_month(plan_engine, SHIMIN, 2026, OCT, [CellInput(CARD, "75,5")], TODAY)
     (error,) = err.value.errors
-    assert str(error).startswith(f"{CARD_NAME}（2026-10）: ")
+    assert str(error).startswith(f"{CARD_NAME}（2026年10月）: ")
     assert "1行目" not in str(err.value)
 
 
@@ -113,7 +113,7 @@ def test_file_rejections_keep_the_line_and_name_the_indicator(plan_engine: Engin
     rows = read_actuals_bytes(f"indicator_id,month,value\n{CARD},2026-10,120\n".encode(), "a.csv")
     with pytest.raises(ActualsRejected) as err:
         _save(plan_engine, rows)
-    assert str(err.value.errors[0]).startswith(f"2行目 {CARD_NAME}（2026-10）: ")
+    assert str(err.value.errors[0]).startswith(f"2行目 {CARD_NAME}（2026年10月）: ")
 
 
 # ---------------------------------------------------------------- the form
@@ -164,7 +164,7 @@ def test_a_value_equal_within_float_tolerance_is_untouched_not_a_correction(plan
 def test_a_delayed_value_error_names_the_indicator(plan_engine: Engine) -> None:
     with pytest.raises(ActualsRejected) as err:
         submit_month(plan_engine, SHIMIN, 2026, OCT, [CellInput(CARD, "85.1")], TODAY)
-    assert str(err.value.errors[0]) == f"{CARD_NAME}（2026-10）: {DELAYED_NEEDS_NOTE}"
+    assert str(err.value.errors[0]) == f"{CARD_NAME}（2026年10月）: {DELAYED_NEEDS_NOTE}"
 
 
 # ---------------------------------------------------------------- bulk import = the form's rules
@@ -181,7 +181,7 @@ def test_bulk_upload_changing_263_to_270_is_marked_and_needs_a_reason(plan_engin
     with transaction(plan_engine) as s:
         preview = bulk_import.preview_import(s, ADMIN, data, "a.csv", TODAY)
     row = preview.rows.iloc[0]
-    assert row["change"] == "修正 263 → 270" and preview.corrections == 1
+    assert row["change"] == "変更 263時間 → 270時間" and preview.corrections == 1
     assert "修正理由が必要" in row["error"] and not preview.ok
     with pytest.raises(ActualsRejected, match="修正理由"):
         bulk_import.submit_import(plan_engine, ADMIN, data, "a.csv", TODAY)

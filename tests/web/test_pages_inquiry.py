@@ -72,7 +72,7 @@ def test_the_whole_year_end_cycle(demo_app: str) -> None:
     at.date_input(key="inquiry_deadline").set_value(date(2027, 4, 30))
     _click(at, "照会を開始する")
     assert "各課照会を開始しました。" in _success(at)
-    assert any("受付中（提出期限 2027-04-30）" in c.value for c in at.caption)
+    assert any("受付中（提出期限 2027年4月30日）" in c.value for c in at.caption)  # one date format (issue 22a)
 
     # the 市民課 editor fills in project 04 and submits it
     _as(at, SHIMIN, EVALUATION, project="4")
