@@ -30,6 +30,7 @@ for it, ``--floor-url`` a trivial page served the same way (else one is started 
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import statistics
 import subprocess
@@ -74,17 +75,25 @@ class Save:
     correction: bool  # the month had a value: a correction reason is needed
 
 
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank); NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(0.95 * len(ordered)) - 1))]
+
+
 @dataclass
 class StepTimes:
-    seconds: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # until the server's script run reached the browser
+    drawn: list[float] = field(default_factory=list)  # until the browser had drawn it too
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> tuple[float, float, float]:
+        """p50, p95 and max of ``seconds`` (NaN when no session finished the step)."""
         if not self.seconds:
             return (float("nan"),) * 3
-        ordered = sorted(self.seconds)
-        p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-        return statistics.median(ordered), p95, ordered[-1]
+        return statistics.median(self.seconds), p95(self.seconds), max(self.seconds)
 
 
 @dataclass(frozen=True)
@@ -206,17 +215,21 @@ def serve(script: str, env: dict[str, str], log: Path, port: int | None) -> Iter
 # ---------------------------------------------------------------- one session's steps
 
 
-async def _ready(page: Any, runs: ScriptRuns, before: int, selector: str, text: str = "") -> None:
+async def _ready(page: Any, runs: ScriptRuns, before: int, selector: str, text: str = "") -> float:
+    """Waits until the page is ready; returns when the server's script run had reached the
+    browser (perf_counter)."""
     deadline = time.monotonic() + STEP_TIMEOUT_S
     while runs.finished <= before or runs.running:
         if time.monotonic() > deadline:
             raise TimeoutError(f"the script did not finish in {STEP_TIMEOUT_S} s")
         await page.wait_for_timeout(10)
+    served = time.perf_counter()
     if text:
         await page.locator(selector, has_text=text).first.wait_for(timeout=STEP_TIMEOUT_S * 1000)
     await page.wait_for_function(DRAWN_JS, arg=selector, timeout=STEP_TIMEOUT_S * 1000, polling="raf")
     if await page.locator('[data-testid="stException"]').count():
         raise RuntimeError((await page.locator('[data-testid="stException"]').first.inner_text())[:200])
+    return served
 
 
 class Session:
@@ -227,13 +240,17 @@ class Session:
         self.base_url = base_url
         self.runs = ScriptRuns(cast(Any, page))
         self.failed = False
+        self.drawn = 0.0
 
     async def timed(self, action: Callable[[], Awaitable[object]], selector: str, text: str = "") -> float:
+        """Seconds from ``action`` until its script run reached the browser; ``self.drawn`` the
+        seconds until the browser had drawn it."""
         before = self.runs.finished
         start = time.perf_counter()
         await action()
-        await _ready(self.page, self.runs, before, selector, text)
-        return time.perf_counter() - start
+        served = await _ready(self.page, self.runs, before, selector, text)
+        self.drawn = time.perf_counter() - start
+        return served - start
 
 
 class AppSession(Session):
@@ -257,7 +274,9 @@ class AppSession(Session):
         if name == "実績入力":
             link = sidebar.get_by_text(t("entry_title"), exact=True).first
             seconds = await self.timed(link.click, f'{MAIN} input[aria-label^="{t("entry_value")}"]')
+            drawn = self.drawn
             await self._choose_month()
+            self.drawn = drawn
             return seconds
         return await self._save()
 
@@ -302,7 +321,9 @@ class FloorSession(Session):
 # ---------------------------------------------------------------- all sessions together
 
 
-async def _run_steps(sessions: list[Any], pid: int | None) -> tuple[dict[str, StepTimes], float | None]:
+async def _run_steps(
+    sessions: list[Any], pid: int | None, label: str, progress: Callable[[str], None]
+) -> tuple[dict[str, StepTimes], float | None]:
     """Every step in every session at once; the server's CPU seconds per session."""
     times = {name: StepTimes() for name in STEPS}
     cpu0 = cpu_seconds(pid) if pid else None
@@ -313,12 +334,15 @@ async def _run_steps(sessions: list[Any], pid: int | None) -> tuple[dict[str, St
             return
         try:
             times[name].seconds.append(await session.step(name))
+            times[name].drawn.append(session.drawn)
         except Exception as exc:  # a session's failure is a result (an error), not the end of the run
             session.failed = True
             times[name].errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300])
 
     for name in STEPS:
         await asyncio.gather(*(one(s, name) for s in sessions))
+        done = times[name]
+        progress(f"{label} {name}: {len(done.seconds)}/{len(sessions)}, p95 {_ms(p95(done.seconds))} ms")
     cpu = None if pid is None or cpu0 is None else (cpu_seconds(pid) - cpu0) / max(1, len(sessions))
     return times, cpu
 
@@ -335,7 +359,7 @@ async def _contexts(browser: Any, n: int) -> list[Any]:
 
 async def _drive(
     app_url: str, app_pid: int | None, floor_url: str, floor_pid: int | None, users: list[str], password: str,
-    saves: list[Save],
+    saves: list[Save], progress: Callable[[str], None],
 ) -> LoadResult:  # fmt: skip
     from playwright.async_api import async_playwright
 
@@ -345,14 +369,16 @@ async def _drive(
         browser = await p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
             floor_pages = await _contexts(browser, n)
-            floor, floor_cpu = await _run_steps([FloorSession(pg, floor_url) for pg in floor_pages], floor_pid)
+            floor, floor_cpu = await _run_steps(
+                [FloorSession(pg, floor_url) for pg in floor_pages], floor_pid, "floor", progress
+            )
             for pg in floor_pages:
                 await pg.context.close()
             app_pages = await _contexts(browser, n)
             sessions = [
                 AppSession(pg, app_url, u, password, s) for pg, u, s in zip(app_pages, users, saves, strict=True)
             ]
-            app, app_cpu = await _run_steps(sessions, app_pid)
+            app, app_cpu = await _run_steps(sessions, app_pid, "app", progress)
         finally:
             await browser.close()
     return LoadResult(n, app, floor, app_cpu, floor_cpu)
@@ -367,6 +393,7 @@ def run_load(
     server_pid: int | None = None,
     floor_url: str | None = None,
     port: int | None = None,
+    progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
 ) -> LoadResult:
     """N sessions on the app and on the trivial page. Without ``server_url`` the app server is
     started here on ``database_url`` (a throwaway copy: the run adds accounts and saves)."""
@@ -388,7 +415,9 @@ def run_load(
         else:
             floor_pid = None
         return asyncio.run(
-            _drive(server_url.rstrip("/"), server_pid, floor_url.rstrip("/"), floor_pid, users, password, saves)
+            _drive(
+                server_url.rstrip("/"), server_pid, floor_url.rstrip("/"), floor_pid, users, password, saves, progress
+            )
         )
 
 
@@ -400,9 +429,11 @@ def _ms(x: float) -> str:
 
 
 def format_result(result: LoadResult) -> list[str]:
+    """The table: per step the app's p50/p95/max and errors, the trivial page's, the ratio of the
+    p95s; "drawn" is the p95 until the browser had drawn the page too."""
     head = (
-        f"{'step':<8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6} |"
-        f" floor {'p50':>6} {'p95':>6} {'max':>6} {'err':>4} | p95 ratio"
+        f"{'step':<8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'drawn':>7} {'errors':>6} |"
+        f" floor {'p50':>6} {'p95':>6} {'max':>6} {'drawn':>6} {'err':>4} | p95 ratio"
     )
     lines = [f"load: {result.sessions} simultaneous sessions", head]
     for name in STEPS:
@@ -411,8 +442,9 @@ def format_result(result: LoadResult) -> list[str]:
         ratio = a95 / f95 if f95 == f95 and f95 > 0 and a95 == a95 else float("nan")
         label = name + " " * max(0, 8 - 2 * len(name))
         lines.append(
-            f"{label} {_ms(a50):>8} {_ms(a95):>8} {_ms(amax):>8} {len(a.errors):>6} |"
-            f"       {_ms(f50):>6} {_ms(f95):>6} {_ms(fmax):>6} {len(f.errors):>4} | {ratio:>6.2f}"
+            f"{label} {_ms(a50):>7} {_ms(a95):>7} {_ms(amax):>7} {_ms(p95(a.drawn)):>7} {len(a.errors):>6} |"
+            f"       {_ms(f50):>6} {_ms(f95):>6} {_ms(fmax):>6} {_ms(p95(f.drawn)):>6} {len(f.errors):>4} |"
+            f" {ratio:>6.2f}"
         )
 
     def cpu(x: float | None) -> str:

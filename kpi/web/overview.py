@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
-import pandas as pd
 import streamlit as st
 
 from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
 from kpi.services.overview import MissingRow, StatusChange
-from kpi.services.page_views import plan_tree, tree_page
+from kpi.services.page_views import TreeRow, tree_page
 from kpi.text.labels import plan_year_label, unreported_text
 from kpi.text.palette import LEGEND_ORDER
 from kpi.web import markup, nav, widgets
@@ -76,12 +75,12 @@ def missing_table(missing: list[MissingRow]) -> None:
     nav.open_row("overview_open_missing", [project_target(n, name) for n, name in owing.items()])
 
 
-def plan_tree_table(policies: pd.DataFrame, measures: pd.DataFrame, projects: pd.DataFrame) -> None:
-    """The plan as a tree of chips, 50 projects a page, with a chooser above it."""
-    entries = plan_tree(policies, measures, projects)
+def plan_tree_table(entries: list[TreeRow], projects: int) -> None:
+    """The plan as a tree of chips (``kpi.services.page_views.plan_tree`` of its ``projects``
+    projects), 50 projects a page, with a chooser above it."""
     # A thousand projects are 200 KB of HTML for the browser: 50 at a time, with the 基本方針
     # and 重点施策 they hang under (a plan of 50 or fewer shows whole, without a chooser).
-    start = nav.page_start(len(projects), TREE_PER_PAGE, "tree_page", "dash_tree_page")
+    start = nav.page_start(projects, TREE_PER_PAGE, "tree_page", "dash_tree_page")
     tree: list[tuple[str, list[str]]] = []
     targets: list[nav.NavTarget] = []
     for entry in tree_page(entries, start, TREE_PER_PAGE):

@@ -41,8 +41,8 @@ def test_load_2_prints_each_step_beside_the_trivial_page_with_no_error_and_saves
     assert "load: 2 simultaneous sessions" in out
     ms = r"\s+[\d,]+"
     for step in load.STEPS:
-        # p50 p95 max, errors 0 | floor p50 p95 max, errors 0 | ratio
-        line = rf"^{re.escape(step)}{ms}{ms}{ms}\s+0 \|{ms}{ms}{ms}\s+0 \|\s+\d+\.\d\d$"
+        # p50 p95 max drawn, errors 0 | floor p50 p95 max drawn, errors 0 | ratio
+        line = rf"^{re.escape(step)}{ms}{ms}{ms}{ms}\s+0 \|{ms}{ms}{ms}{ms}\s+0 \|\s+\d+\.\d\d$"
         assert re.search(line, out, re.MULTILINE), f"missing or failed step {step}:\n{out}"
     assert re.search(r"^server CPU per session: app \d+\.\d{3} s, trivial page \d+\.\d{3} s$", out, re.MULTILINE), out
     assert "error in" not in out
