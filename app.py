@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from kpi.services.overview import missing_rows, status_changes
-from kpi.web import cache, frame, nav, overview, prefs, widgets, words
+from kpi.web import cache, frame, nav, overview, widgets, words
 
 frame.page_setup()
 year, as_of = nav.sidebar()
@@ -21,29 +20,28 @@ if data is not None:
     st.markdown(f"**{words.tr('dash_indicator_status')}**")
     st.markdown(overview.counts_html(list(indicators["status"]), "dash_count_items"), unsafe_allow_html=True)
 
+    view = cache.overview_page_view(data.year, as_of)  # shared by every session until the data change
+    assert view is not None  # the plan data was loaded above
+
     # Stacked, not side by side: each table needs the full width for names and reasons.
     with st.container():
         st.subheader(words.tr("dash_changes"))
-        previous = as_of.add(-1)
-        if previous.fiscal_year == data.year:
-            # The month before by the status history's rules, that month only: cheaper than a
-            # second indicator_statuses of the whole plan, the same statuses (tests pin them).
-            history = cache.status_history(data.year, previous, first=previous)
-            assert history is not None  # the plan data was loaded above
+        if view.changes is not None:
+            previous = as_of.add(-1)
             st.caption(
                 words.tr("dash_changes_caption").format(prev=words.month_label(previous), now=words.month_label(as_of))
             )
-            overview.changes_table(status_changes(data, as_of, projects, indicators, history, prefs.lang()))
+            overview.changes_table(view.changes)
         else:
             st.info(words.tr("dash_no_changes"))
     with st.container():
         st.subheader(words.tr("dash_missing"))
         st.caption(words.tr("dash_missing_caption"))
-        overview.missing_table(missing_rows(data, as_of, indicators))
+        overview.missing_table(view.missing)
 
     st.subheader(words.tr("dash_hierarchy"))
     widgets.legend()
-    overview.plan_tree_table(data, as_of, indicators, computed.policies, computed.measures, projects)
+    overview.plan_tree_table(data, as_of, indicators, view.tree, projects)
 
     st.subheader(words.tr("dash_history"))
     st.caption(words.tr("dash_history_caption"))

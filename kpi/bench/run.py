@@ -409,6 +409,8 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
         return 1
     cache = Path(args.cache_dir)
     url = args.database_url
+    if args.load is not None:
+        return _cmd_load(args, cache)
     try:
         ds = prepare(args.scale, url, cache, args.revisions)
     except DatasetRefused as exc:
@@ -426,6 +428,40 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
     run(ds, args.repeat, cache, max(1, args.report_repeat), log, only, args.browser, args.port)
     return 0
+
+
+def _cmd_load(args: argparse.Namespace, cache: Path) -> int:
+    """``--load N``: N simultaneous browser sessions (kpi.bench.load)."""
+    from datetime import date
+
+    from kpi.bench import load
+
+    if importlib.util.find_spec("playwright") is None:
+        print("--load には Playwright が必要です（pip install -r requirements-dev.txt）", file=sys.stderr)
+        return 1
+    if args.load < 1:
+        print("--load は 1 以上のセッション数です", file=sys.stderr)
+        return 1
+    if args.server_url:
+        if not args.database_url:
+            print("--server-url には、そのサーバーのデータベースを --database-url で指定してください", file=sys.stderr)
+            return 1
+        url, today = args.database_url, date.fromisoformat(os.environ.get("KPI_TODAY") or date.today().isoformat())
+        where = f"{args.server_url}（起動済みのサーバー）"
+    else:
+        try:
+            ds = prepare(args.scale, args.database_url, cache, args.revisions)
+        except DatasetRefused as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        url, today = ds.url, ds.today
+        where = f"scale {ds.scale} on {'SQLite' if ds.url.startswith('sqlite') else ds.url.split(':', 1)[0]}"
+    print(f"benchmark --load {args.load}: {where}", flush=True)
+    result = load.run_load(args.load, cache, url, today, args.server_url, args.server_pid, args.floor_url, args.port)
+    for line in load.format_result(result):
+        print(line)
+    failed = any(result.app[s].errors or result.floor[s].errors for s in load.STEPS)
+    return 2 if failed else 0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -459,4 +495,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         help="--browser で起動するサーバーのポート（この番号から空きを10個まで探す。既定: 空いている任意のポート）",
     )
+    p.add_argument(
+        "--load",
+        type=int,
+        metavar="N",
+        help="N 個のブラウザーセッションで同時に 全体概要→ログイン→実績入力→保存 を測る（月末の集中）",
+    )
+    p.add_argument(
+        "--server-url",
+        help="--load で測る起動済みのサーバー（例 https://kpi.city.lg.jp。--database-url にそのデータベース）",
+    )
+    p.add_argument("--server-pid", type=int, help="--server-url のサーバーのプロセス番号（CPU 時間の行に使う）")
+    p.add_argument("--floor-url", help="--load の比較に使う、同じ経路で配信した最小の Streamlit ページ")
     p.set_defaults(func=cmd_benchmark)

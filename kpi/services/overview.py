@@ -12,6 +12,7 @@ from kpi.domain.frames import opt
 from kpi.domain.inquiry import missing_reports
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status, severity
+from kpi.services.page_views import TreeRow, plan_tree
 from kpi.text.why import NEEDS_REASON, Why, why_projects
 
 
@@ -107,3 +108,35 @@ def tree_reasons(
     if not ids:
         return {}
     return why_projects(data.only_projects(ids), as_of, indicators[indicators["project"].isin(ids)], lang)
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """What 全体概要 draws besides the counts and the month-by-month table, for one as-of month.
+
+    Built once per data version, as-of month and language and shared by every session (read
+    only): at the month-end rush thirty sessions each computed the changes, the missing reports
+    and the tree on every rerun from the same shared statuses."""
+
+    changes: list[StatusChange] | None  # None: the month before belongs to another fiscal year
+    missing: list[MissingRow]
+    tree: list[TreeRow]
+    projects: int  # how many projects the tree holds (for its pages)
+
+
+def overview_view(
+    data: PlanData,
+    as_of: Month,
+    indicators: pd.DataFrame,
+    projects: pd.DataFrame,
+    measures: pd.DataFrame,
+    policies: pd.DataFrame,
+    before: pd.DataFrame | None,
+    lang: str,
+) -> OverviewView:
+    """The 全体概要 of ``as_of`` from the year's statuses; ``before``: the status history of the
+    month before (``status_history`` of that month only), None when it is in another year."""
+    changes = None if before is None else status_changes(data, as_of, projects, indicators, before, lang)
+    return OverviewView(
+        changes, missing_rows(data, as_of, indicators), plan_tree(policies, measures, projects), len(projects)
+    )

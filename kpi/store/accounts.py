@@ -18,7 +18,7 @@ from typing import NoReturn
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kpi.domain.clock import local_time_text
@@ -193,7 +193,7 @@ def add_user(
     check_password(password)
     if _get(session, username) is not None:
         raise AccountError(f"利用者 {username} は既に存在します")
-    if email and session.scalars(select(User).where(User.email == email)).first() is not None:
+    if email and session.scalars(select(User).where(_email_is(email))).first() is not None:
         raise AccountError(f"メールアドレス {email} は別の利用者が使っています")
     user = User(
         username=username,
@@ -409,11 +409,20 @@ def sync_directory_user(
         audit(session, DIRECTORY_ACTOR, "user.directory", name, **changed)
 
 
+def _email_is(email: str) -> ColumnElement[bool]:
+    # E-mail addresses are compared without case: Entra ID returns the address as it was typed
+    # in the directory (Taro.Shimin@…), the account may have been added as taro.shimin@….
+    return func.lower(User.email) == email.strip().lower()
+
+
 def actor_by_email(session: Session, email: str) -> Actor | None:
-    """The local account of an OIDC login (st.login), matched by e-mail; None if unknown."""
-    user = session.scalars(select(User).where(User.email == email)).first()
-    if user is None or user.disabled:
+    """The local account of an OIDC login (st.login), matched by e-mail (any case); None if
+    unknown. A disabled account raises PermissionDenied, as in ``refresh_actor``."""
+    user = session.scalars(select(User).where(_email_is(email))).first()
+    if user is None:
         return None
+    if user.disabled:
+        raise PermissionDenied("このアカウントは無効にされています")
     return actor_for(user)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpi.domain.permissions import Actor
@@ -34,11 +34,23 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# Audit entries that change no data shown by any page: sign-ins, refused sign-ins, locks.
+SIGN_IN_ACTIONS = "auth."
+
+
 def data_version(session: Session) -> int:
-    """The latest audit-log id. Every write is audited, so a new id means new data: cached
-    reads are keyed by it, and a write through one server is seen by every other server
-    on its next rerun. A primary-key maximum: one index lookup."""
-    return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+    """The latest audit-log id of a data change. Every write is audited, so a new id means
+    new data: cached reads are keyed by it, and a write through one server is seen by every
+    other server on its next rerun. Sign-ins (``auth.*``) are left out: at the month-end rush
+    each of thirty sign-ins made a new version and every session recomputed the shared plan
+    data and statuses. The primary-key index read backwards to the first such entry."""
+    newest = (
+        select(AuditEntry.id)
+        .where(~AuditEntry.action.startswith(SIGN_IN_ACTIONS, autoescape=True))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return int(session.scalar(newest) or 0)
 
 
 def audit_frame(session: Session, limit: int | None = None) -> pd.DataFrame:

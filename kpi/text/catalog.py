@@ -22,6 +22,7 @@ from kpi.text.catalog_backup import BACKUP_TEXT
 from kpi.text.catalog_glance import GLANCE_TEXT
 from kpi.text.catalog_input import INPUT_TEXT
 from kpi.text.catalog_ldap import LDAP_TEXT
+from kpi.text.catalog_oidc import OIDC_TEXT
 from kpi.text.catalog_pages import PAGE_TEXT
 from kpi.text.catalog_print import PRINT_TEXT
 from kpi.text.catalog_pub import PUB_TEXT
@@ -474,3 +475,4 @@ register(BACKUP_TEXT)
 register(INPUT_TEXT)
 register(PRINT_TEXT)
 register(GLANCE_TEXT)
+register(OIDC_TEXT)

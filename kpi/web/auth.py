@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from kpi.domain.permissions import ROLES, Actor, PermissionDenied
+from kpi.services import oidc_login
 from kpi.services.directory import sign_in
-from kpi.store.accounts import AuthError, actor_by_email, refresh_actor
+from kpi.store.accounts import AuthError, refresh_actor
 from kpi.store.db import transaction
 from kpi.text.catalog import t
 from kpi.text.fmt import plain_markdown
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 REQUIRE_LOGIN_ENV = "KPI_REQUIRE_LOGIN"
 FORM_KEY = "kpi_login_form"
 KEY_USER = "kpi_user"
+KEY_OIDC_REFUSED = "kpi_oidc_refused"  # (e-mail, reason) of a refused provider sign-in: checked once
 
 
 def current_actor() -> Actor | None:
@@ -63,25 +65,40 @@ def _refresh(engine: Engine, actor: Actor) -> Actor | None:
         return None
 
 
-def _oidc_user(engine: Engine) -> Actor | None:
+def _oidc_claims() -> dict[str, Any] | None:
+    """The provider's claims of the person signed in through st.login, or None."""
     user: Any = getattr(st, "user", None)
     if user is None or not getattr(user, "is_logged_in", False):
         return None
-    email = user.get("email") if hasattr(user, "get") else None
-    if not email:
-        return None
-    with transaction(engine) as session:
-        return actor_by_email(session, str(email))
+    return dict(user.to_dict())
+
+
+def _oidc_user(engine: Engine, claims: dict[str, Any], lang: str) -> Actor | None:
+    """The local account of the provider's person; else the refusal, with a way out of the
+    provider's session (to sign in as someone else)."""
+    refused = st.session_state.get(KEY_OIDC_REFUSED)
+    if refused is None:
+        result = oidc_login.sign_in(engine, claims)
+        if result.actor is not None:
+            st.session_state[KEY_USER] = result.actor
+            return result.actor
+        refused = (result.email or "", result.refusal)
+        st.session_state[KEY_OIDC_REFUSED] = refused  # once per session: one audit entry, not one per rerun
+    email, reason = refused
+    st.error(t(f"oidc_{reason}", lang).format(email=email), icon=":material/block:")
+    if st.button(t("oidc_switch", lang), key="kpi_oidc_logout", icon=":material/logout:"):
+        st.session_state.pop(KEY_OIDC_REFUSED, None)
+        st.logout()
+    return None
 
 
 def draw_login(engine: Engine, lang: str) -> None:
     """Login form or the logged-in user with a logout button (called inside the sidebar)."""
     st.divider()
     actor = current_actor()
-    if actor is None and _oidc_configured():
-        actor = _oidc_user(engine)
-        if actor is not None:
-            st.session_state[KEY_USER] = actor
+    claims = _oidc_claims() if _oidc_configured() else None
+    if actor is None and claims is not None:
+        actor = _oidc_user(engine, claims, lang)
     if actor is not None:
         fresh = _refresh(engine, actor)
         if fresh is None:
@@ -97,8 +114,12 @@ def draw_login(engine: Engine, lang: str) -> None:
         st.text(f"{actor.username}（{role_label(actor.role, lang)}）" + (f"\n{deps}" if deps else ""))
         if st.button(t("auth_logout", lang), key="kpi_logout", icon=":material/logout:"):
             _logout()
-            if _oidc_configured() and getattr(st, "user", None) is not None and st.user.is_logged_in:
+            if claims is not None:
+                # Ends the provider's session too (its end_session_endpoint) and comes back
+                # signed out. No st.rerun() after it: a rerun dropped the redirect, Streamlit's
+                # identity cookie stayed, and the next visit was signed in again.
                 st.logout()
+                return
             st.rerun()
         return
     with st.form(FORM_KEY, clear_on_submit=False):
@@ -113,7 +134,7 @@ def draw_login(engine: Engine, lang: str) -> None:
             st.error(plain_markdown(str(exc)))
         else:
             st.rerun()
-    if _oidc_configured() and st.button(t("auth_oidc", lang), key="kpi_oidc_login"):
+    if _oidc_configured() and claims is None and st.button(t("auth_oidc", lang), key="kpi_oidc_login"):
         st.login()
 
 

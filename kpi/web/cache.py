@@ -15,6 +15,7 @@ from kpi.domain.fiscal import Month
 from kpi.domain.permissions import cli_actor
 from kpi.domain.plan import PlanData, plan_title
 from kpi.domain.statuses import PreparedYear
+from kpi.services.overview import OverviewView
 from kpi.services.page_views import MeasureView, ProjectView
 from kpi.store.accounts import departments_by_user
 from kpi.store.audit import data_version
@@ -193,6 +194,34 @@ def status_history(
     return cached_status_history(url, year, str(as_of), current_version(url), str(first) if first else None, shown)
 
 
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES * 2)
+def cached_overview_view(url: str, year: int, as_of: str, version: int, lang: str) -> OverviewView | None:
+    from kpi.services.overview import overview_view
+
+    data = cached_plan_data(url, year, version)
+    computed = cached_statuses(url, year, as_of, version)
+    if data is None or computed is None:
+        return None
+    month = Month.parse(as_of)
+    previous = month.add(-1)
+    # The month before by the status history's rules, that month only: cheaper than a second
+    # indicator_statuses of the whole plan, the same statuses (tests pin them).
+    before = (
+        cached_status_history(url, year, str(previous), version, str(previous))
+        if previous.fiscal_year == year
+        else None
+    )
+    c = computed
+    return overview_view(data, month, c.indicators, c.projects, c.measures, c.policies, before, lang)
+
+
+def overview_page_view(year: int, as_of: Month) -> OverviewView | None:
+    """全体概要's changes, missing reports and plan tree (shared, read only), computed once per
+    data version, as-of month and language, not once per session and rerun."""
+    url = database_url()
+    return cached_overview_view(url, year, str(as_of), current_version(url), lang())
+
+
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def cached_measure_view(url: str, year: int, as_of: str, version: int, no: int, lang: str) -> MeasureView | None:
     from kpi.services.page_views import measure_view
@@ -318,6 +347,7 @@ def indicator_figure(data: PlanData, row: dict[str, Any], as_of: Month, height: 
 def clear_caches() -> None:
     """Call after every write so that every page shows the new values."""
     _forget_version()
+    cached_overview_view.clear()
     cached_measure_view.clear()
     cached_project_view.clear()
     cached_schedule.clear()

@@ -11,7 +11,7 @@ from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
 from kpi.services.overview import MissingRow, StatusChange, tree_reasons
-from kpi.services.page_views import plan_tree, tree_page
+from kpi.services.page_views import TreeRow, tree_page
 from kpi.text.fmt import plain_markdown
 from kpi.text.glance import group_reason, rule_text
 from kpi.text.labels import plan_year_label, unreported_text
@@ -105,19 +105,19 @@ def plan_tree_table(
     data: PlanData,
     as_of: Month,
     indicators: pd.DataFrame,
-    policies: pd.DataFrame,
-    measures: pd.DataFrame,
+    entries: list[TreeRow],
     projects: pd.DataFrame,
 ) -> None:
-    """The plan as a tree of chips, 50 projects a page, with a chooser above it. A 基本方針 and
-    a 重点施策 show the distribution of their projects beside their status; every 注意/遅延 row
-    says why in the 理由 column (a group: which projects; a project: its items and notes)."""
-    entries = plan_tree(policies, measures, projects)
+    """The plan as a tree of chips (``entries``: ``kpi.services.page_views.plan_tree``, shared by
+    every session), 50 projects a page, with a chooser above it. A 基本方針 and a 重点施策 show
+    the distribution of their projects beside their status; every 注意/遅延 row says why in the
+    理由 column (a group: which projects; a project: its items and notes)."""
     # A thousand projects are 200 KB of HTML for the browser: 50 at a time, with the 基本方針
     # and 重点施策 they hang under (a plan of 50 or fewer shows whole, without a chooser).
     start = nav.page_start(len(projects), TREE_PER_PAGE, "tree_page", "dash_tree_page")
     shown = tree_page(entries, start, TREE_PER_PAGE)
     red = [int(e.row["id"]) for e in shown if e.level == "project" and e.row["status"] in NEEDS_REASON]
+    # Only the red projects of this page: the reasons cost the same in a plan of a thousand.
     why = tree_reasons(data, as_of, indicators, red, lang())
     by_policy, by_measure = _group_reasons(projects, "policy_no"), _group_reasons(projects, "measure_no")
     tree: list[tuple[str, list[str]]] = []
