@@ -22,7 +22,16 @@ from kpi.charts.label_placement import Label, LabelWant, place_labels, text_widt
 from kpi.domain.fiscal import Month, fiscal_months, fiscal_year_short
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.plan import PlanData
-from kpi.domain.status import Accumulation, Direction, Status, baseline_month_of, expected_at, year_start, year_target
+from kpi.domain.status import (
+    Accumulation,
+    Direction,
+    Status,
+    baseline_month_of,
+    expected_at,
+    first_report,
+    year_start,
+    year_target,
+)
 from kpi.domain.statuses import rule_of
 from kpi.text import fmt
 from kpi.text.catalog import t
@@ -320,9 +329,25 @@ def indicator_chart_data(
     series: list[Series] = []
     starts_at_baseline = False
 
-    trajectory = [(i, expected_at(rule, data.year, m)) for i, m in enumerate(months, start=1)]
+    # A target-only indicator's trajectory starts at its first report of the year (起点), as known then.
+    first = first_report(rule, {Month(data.year, 4).add(i - 1): v for i, v in points}, data.year)
+    trajectory = [
+        (i, expected_at(rule, data.year, m, first))
+        for i, m in enumerate(months, start=1)
+        if first is None or m >= first[0]
+    ]
     start = year_start(rule, data.year)[1]
-    if rule.direction is not Direction.AT_MOST and all(v is not None for _, v in trajectory):
+    if first is not None:
+        wants_start: LabelWant | None = LabelWant(
+            "start",
+            f"{t('scale_chart_first_report', lang)} {format_value(first[1], unit)}",
+            TRAJECTORY_COLOR,
+            "start",
+            (float(first[0].fiscal_index), first[1]),
+        )
+    else:
+        wants_start = None
+    if rule.direction is not Direction.AT_MOST and trajectory and all(v is not None for _, v in trajectory):
         xs = [float(i) for i, _ in trajectory]
         ys = [float(v) for _, v in trajectory if v is not None]
         if rule.level_like and start is not None and rule.monthly_plan is None:
@@ -354,7 +379,7 @@ def indicator_chart_data(
         )
     )
 
-    wants: list[LabelWant] = []
+    wants: list[LabelWant] = [wants_start] if wants_start is not None else []
     lines: list[RefLine] = []
     projected: float | None = None
     if points and points[-1][0] < 12:
@@ -435,11 +460,16 @@ def indicator_chart_data(
     y_ticks = tuple((v * divisor, tick_text(v * divisor, divisor, integer)) for v in ticks)
 
     project = data.projects.loc[data.projects["project_no"] == ind["project_no"]].iloc[0]
-    measure = data.measures.loc[data.measures["measure_no"] == project["measure_no"], "symbol"].iloc[0]
-    title = f"{measure} {ind['name']}"
+    # Codes as printed: a three-level plan's title names the 重点施策 (①), a two-level plan's
+    # the 取組 itself (「2-6-1」: its top level is in the subtitle's project code already).
+    if data.two_levels:
+        head = str(project["project_code"])
+    else:
+        head = str(data.measures.loc[data.measures["measure_no"] == project["measure_no"], "symbol"].iloc[0])
+    title = f"{head} {ind['name']}"
     parts = [
         f"{plan_year_label(data, lang)} {as_of_text(as_of, lang)}",
-        f"{int(project['project_no']):02d} {project['project_name']}",
+        data.project_labels[int(project["project_no"])],
     ]
     if code_status:
         parts.append(status_text(code_status, lang))

@@ -67,8 +67,20 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(_records(table), ensure_ascii=False, indent=1))
     else:
         print(f"{data.label} 基準月 {as_of}")
-        print(status_text_table(table))
+        print(status_text_table(printed_codes(table, data)))
     return EXIT_OK
+
+
+def printed_codes(table: Any, data: Any) -> Any:
+    """The table people read names projects and policies by their codes as printed (「04」,
+    「2-6-1」) instead of their numbers; CSV and JSON keep the numbers (an interface)."""
+    out = table.copy()
+    codes = dict(zip(data.projects["project_no"], data.projects["project_code"], strict=True))
+    if "project" in out:
+        out["project"] = [codes.get(n, n) for n in out["project"]]
+    if "code" in out and "id" in out:  # project and policy rows carry their code beside the number
+        out["id"] = out.pop("code")
+    return out
 
 
 def _records(table: Any) -> list[dict[str, Any]]:

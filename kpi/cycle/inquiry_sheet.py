@@ -118,9 +118,10 @@ def inquiry_workbook(session: Session, year: int, department: str) -> bytes:
     wb = load_workbook(io.BytesIO(schedule_xlsx(data, nos)))
     scale = rating_scale()
     names = data.projects.set_index("project_no")["project_name"]
+    codes = data.projects.set_index("project_no")["project_code"]
     listed: list[tuple[int, str, int]] = []
     for no in nos:
-        title = sheet_name(no, str(names.loc[no]))
+        title = sheet_name(str(codes.loc[no]), str(names.loc[no]))
         ws = wb[title]
         for row in ws.iter_rows():
             for cell in row:

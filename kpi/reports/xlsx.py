@@ -164,13 +164,14 @@ SUMMARY_COLS = [
     Col(h, w, k)
     for h, w, k in zip(
         SUMMARY_HEADER,
-        [6, 10, 50, 24, 14, 24, 16],
-        ["int", "text", "text", "text", "status", "text", "status"],
+        [9, 10, 50, 24, 14, 24, 16],
+        ["text", "text", "text", "text", "status", "text", "status"],
         strict=True,
     )
 ]
+# A project is named by its code as printed (「04」, 「2-6-1」), as the PDF names it.
 INDICATOR_COLS = [
-    Col("実施事業", 9, "int"), Col("事業名", 30), Col("指標ID", 28), Col("指標", 40, "long"), Col("単位", 6),
+    Col("実施事業", 9), Col("実施事業名", 30), Col("指標ID", 28), Col("指標", 40, "long"), Col("単位", 6),
     Col("基準値", 12, "value"), Col("目標値", 12, "value"), Col("計画値", 12, "value"), Col("実績値", 12, "value"),
     Col("実績の月", 11), Col("進捗率", 9, "ratio"), Col("状況", 14, "status"), Col("未報告月数", 11, "int"),
 ]  # fmt: skip
@@ -179,16 +180,16 @@ MONTHLY_COLS = [
     Col("累計", 12, "value"), Col("計画値", 12, "value"), Col("その月の状況", 14, "status"),
 ]  # fmt: skip
 MILESTONE_COLS = [
-    Col("実施事業", 9, "int"), Col("事業名", 30), Col("ID", 10), Col("項目（●）", 50, "long"),
+    Col("実施事業", 9), Col("実施事業名", 30), Col("ID", 10), Col("項目（●）", 50, "long"),
     Col("予定月", 12), Col("完了日", 12), Col("状況", 14, "status"),
 ]  # fmt: skip
 ASSESSMENT_COLS = [
-    Col("実施事業", 9, "int"), Col("事業名", 30), Col("月", 12), Col("自己評価", 14, "status"),
+    Col("実施事業", 9), Col("実施事業名", 30), Col("月", 12), Col("自己評価", 14, "status"),
     Col("コメント", 50, "long"), Col("入力者", 16),
 ]  # fmt: skip
 WHY_COLS = [Col("実施事業", 36), Col("担当部署", 16), Col("状況", 14, "status"), Col(WHY_HEADER[3], 90, "long")]
 EVALUATION_COLS = [
-    Col("実施事業", 9, "int"), Col("事業名", 30), Col("実績の検証評価", 16), Col("左記の状況・理由等", 50, "long"),
+    Col("実施事業", 9), Col("実施事業名", 30), Col("実績の検証評価", 16), Col("左記の状況・理由等", 50, "long"),
     Col("新たに生じた課題や特に留意すべき状況の変化等", 50, "long"), Col("入力者", 16), Col("版", 6, "int"),
 ]  # fmt: skip
 
@@ -203,7 +204,18 @@ def report_xlsx(content: ReportContent) -> bytes:
     lines = [content.title, content.subtitle] + ([SAMPLE_NOTE] if content.has_sample else [])
     header_row = len(lines) + 2  # one blank row between the title block and the table
     summary = [
-        ([r["id"], r["measure"], r["name"], r["lead_department"], r["status"], breakdown(r), r.get("assessment")], "")
+        (
+            [
+                content.project_code(r["id"]),
+                r["measure"],
+                r["name"],
+                r["lead_department"],
+                r["status"],
+                breakdown(r),
+                r.get("assessment"),
+            ],
+            "",
+        )
         for r in content.projects.to_dict("records")
     ]
     _begin(ws, SUMMARY_COLS, header_row, len(summary))
@@ -223,7 +235,7 @@ def report_xlsx(content: ReportContent) -> bytes:
         [
             (
                 [
-                    r["project"],
+                    content.project_code(r["project"]),
                     r["project_name"],
                     r["id"],
                     r["name"],
@@ -272,7 +284,7 @@ def report_xlsx(content: ReportContent) -> bytes:
         [
             (
                 [
-                    r["project"],
+                    content.project_code(r["project"]),
                     r["project_name"],
                     r["id"],
                     r["name"],
@@ -293,7 +305,14 @@ def report_xlsx(content: ReportContent) -> bytes:
         ASSESSMENT_COLS,
         [
             (
-                [r["project"], names.get(r["project"]), month_text(r["month"]), r["status"], r["comment"], r["author"]],
+                [
+                    content.project_code(r["project"]),
+                    names.get(r["project"]),
+                    month_text(r["month"]),
+                    r["status"],
+                    r["comment"],
+                    r["author"],
+                ],
                 "",
             )
             for r in content.assessments.to_dict("records")
@@ -308,7 +327,7 @@ def report_xlsx(content: ReportContent) -> bytes:
         ev_rows.append(
             (
                 [
-                    r["id"],
+                    content.project_code(r["id"]),
                     r["name"],
                     rating_text(opt(e.get("rating"))),
                     e.get("reason"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kpi.text.catalog_pages import PAGE_TEXT
+from kpi.text.catalog_scale import SCALE_TEXT
 from kpi.text.catalog_terms import TERMS
 
 DEFAULT_LANG = "ja"
@@ -462,3 +463,4 @@ TEXT: dict[str, tuple[str, str]] = {
 # ---- registered entries (one line per module of entries; see the docstring)
 register(TERMS)
 register(PAGE_TEXT)
+register(SCALE_TEXT)
