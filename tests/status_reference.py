@@ -111,10 +111,12 @@ def evaluate_indicator(
 
 def _observed(rule: IndicatorRule, actuals: Mapping[Month, float], months: list[Month], fiscal_year: int) -> float:
     if rule.cumulative_since_baseline:
-        since = baseline_month_of(rule, fiscal_year)
+        since, total = baseline_month_of(rule, fiscal_year), rule.base or 0.0
+        if rule.start_total is not None and rule.start_total_month is not None:  # issue 21
+            since, total = rule.start_total_month, rule.start_total
         last = months[-1]
         flows = [v for m, v in actuals.items() if since < m <= last]
-        return _saturating_sum([rule.base or 0.0, *flows])
+        return _saturating_sum([total, *flows])
     if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
         return _saturating_sum(actuals[m] for m in months)
     return float(actuals[months[-1]])

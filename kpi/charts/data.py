@@ -26,7 +26,6 @@ from kpi.domain.status import (
     Accumulation,
     Direction,
     Status,
-    baseline_month_of,
     expected_at,
     first_report,
     year_start,
@@ -280,16 +279,21 @@ def indicator_points(data: PlanData, code: str, previous: bool = False) -> list[
         return monthly
     rule = rule_of(ind)
     total = 0.0
+    counted_from = 0  # fiscal months up to this one are in the starting total already
     if rule.cumulative_since_baseline:
-        # 累計: the running total starts from the baseline and what came after it before April.
-        since, april = baseline_month_of(rule, data.year), Month(data.year, 4)
+        # 累計: the running total starts from the baseline (or the plan's start_total) and what
+        # came after it before April.
+        (since, start), april = rule.running_start(data.year), Month(data.year, 4)
         earlier = data.earlier_actuals.loc[data.earlier_actuals["code"] == code, ["month", "value"]]
-        total = (rule.base or 0.0) + math.fsum(
+        total = start + math.fsum(
             float(v) for m, v in earlier.itertuples(index=False) if since < Month.parse(m) < april
         )
+        if since.fiscal_year == year:
+            counted_from = since.fiscal_index
     out = []
     for i, v in monthly:
-        total += v
+        if i > counted_from:
+            total += v
         out.append((i, total))
     return out
 
@@ -433,6 +437,7 @@ def indicator_chart_data(
         wants.append(LabelWant("no_target", t("chart_no_target", lang), NOTE_COLOR, "corner", (0, 0)))
 
     code_status = opt(status.get("status")) if status else None
+    graded = opt_float(status.get("ratio")) if status else None  # for a plan's 「前倒し達成」
     mark = None
     if code_status and points:
         style = STATUS_STYLES[Status(code_status)]
@@ -440,7 +445,7 @@ def indicator_chart_data(
         mark = StatusMark(
             float(last_x),
             last_y,
-            status_text(code_status, lang),
+            status_text(code_status, lang, graded),
             style.marker,
             style.color if style.color != "#FFFFFF" else "#424242",
         )
@@ -472,7 +477,7 @@ def indicator_chart_data(
         data.project_labels[int(project["project_no"])],
     ]
     if code_status:
-        parts.append(status_text(code_status, lang))
+        parts.append(status_text(code_status, lang, graded))
     ratio = opt_float(status.get("ratio")) if status else None
     if ratio is not None:
         parts.append(f"{t('ratio', lang)} {fmt.percent(ratio)}")

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kpi.domain.scale import PRODUCT_SCALE, PlanScale
+
 if TYPE_CHECKING:  # the plan file's parser (pydantic, yaml) loads only for writes: `status` reads
     pass
 
@@ -98,6 +100,8 @@ class PlanData:
     # Current values of earlier fiscal years of 累計 (since_baseline) indicators, matched by
     # code: code, month, value. Empty when no indicator adds up since its baseline.
     earlier_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "month", "value"]))
+    # The municipality's own words for statuses and ratings (issue 21); the product's by default.
+    scale: PlanScale = PRODUCT_SCALE
 
     @property
     def has_sample(self) -> bool:

@@ -126,6 +126,16 @@ class IndicatorRule:
     flow_scope: FlowScope = FlowScope.FISCAL_YEAR
     frequency: Frequency = Frequency.MONTHLY
     due_month: int | None = None  # calendar month of the (first) due figure; None: DEFAULT_DUE_MONTH
+    # 累計: the running total known at the end of ``start_total_month`` (the years before it
+    # need not be loaded); the flows after that month add to it.
+    start_total: float | None = None
+    start_total_month: Month | None = None
+
+    def running_start(self, fiscal_year: int) -> tuple[Month, float]:
+        """(month, total) a 累計 adds its flows to: the plan's start_total, else the baseline."""
+        if self.start_total is not None and self.start_total_month is not None:
+            return self.start_total_month, self.start_total
+        return baseline_month_of(self, fiscal_year), self.base or 0.0
 
     @property
     def base(self) -> float | None:
@@ -477,7 +487,7 @@ class IndicatorYear:
     def _observed(self, months: list[Month]) -> float:
         rule, actuals = self.rule, self.actuals
         if rule.cumulative_since_baseline:
-            return _saturating_sum([rule.base or 0.0, *self._flows_since_baseline(months[-1])])
+            return _saturating_sum([rule.running_start(self.fiscal_year)[1], *self._flows_since_baseline(months[-1])])
         if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
             return _saturating_sum(self._values[: len(months)])
         return float(actuals[months[-1]])
@@ -485,7 +495,7 @@ class IndicatorYear:
     def _flows_since_baseline(self, last: Month) -> list[float]:
         """The values of the months after the baseline up to ``last``, in the order of ``actuals``
         (a sum past the float range depends on the order)."""
-        since = baseline_month_of(self.rule, self.fiscal_year)
+        since = self.rule.running_start(self.fiscal_year)[0]
         if self._since is None:
             items = list(self.actuals.items())
             # Entered in month order (as the store reads them), the months in (since, last]

@@ -47,9 +47,9 @@ def month_text(month: Any, lang: str = "ja") -> str:
     return fmt.MISSING if m is None else month_label(str(m), lang)
 
 
-def status_cell(code: Any, lang: str = "ja") -> str:
+def status_cell(code: Any, lang: str = "ja", ratio: Any = None) -> str:
     c = opt(code)
-    return fmt.MISSING if c is None else status_text(c, lang)
+    return fmt.MISSING if c is None else status_text(c, lang, opt_float(ratio))
 
 
 def breakdown(row: dict[str, Any]) -> str:
@@ -115,7 +115,7 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
                     format_value(r["expected"], unit),
                     actual,
                     fmt.percent(r["ratio"]),
-                    status_cell(r["status"], content.lang),
+                    status_cell(r["status"], content.lang, r["ratio"]),
                     t("rep_unreported_months", content.lang).format(n=unreported) if unreported else "",
                 ],
                 opt(r["status"]),

@@ -28,6 +28,7 @@ from kpi.reports.content import ReportContent
 from kpi.reports.tables import SUMMARY_HEADER, WHY_HEADER, breakdown, history_header, history_rows, month_text, why_rows
 from kpi.text import fmt
 from kpi.text.cellsafe import neutralise
+from kpi.text.catalog import t
 from kpi.text.labels import status_text
 from kpi.text.palette import STATUS_STYLES
 from kpi.text.rating import rating_text
@@ -84,8 +85,10 @@ def _number_format(digits: int) -> str:
     return "#,##0" if digits == 0 else "#,##0." + "0" * digits
 
 
-def _cell(value: Any, kind: str, unit: str) -> tuple[Any, str | None]:
+def _cell(value: Any, kind: str, unit: str, ratio: Any = None) -> tuple[Any, str | None]:
     """(cell value, number format) of one value; missing → 「―」."""
+    if kind == "value" and isinstance(value, str):  # a word where a number would stand: 「新規」
+        return neutralise(value), None
     if kind in ("value", "ratio", "int"):
         v = opt_float(value)
         if v is None:
@@ -97,7 +100,7 @@ def _cell(value: Any, kind: str, unit: str) -> tuple[Any, str | None]:
         digits = unit_digits(unit)
         return round(v, digits), _number_format(digits)
     if kind == "status":
-        return status_text(value) if opt(value) is not None else fmt.MISSING, None
+        return status_text(value, ratio=opt_float(ratio)) if opt(value) is not None else fmt.MISSING, None
     return neutralise(fmt.text(value)), None
 
 
@@ -136,10 +139,12 @@ def _header(ws: Any, cols: Sequence[Col], words: Words) -> None:
 def _rows(ws: Any, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]]) -> None:
     """Append rows (values, unit); style per column kind. A plain cell is passed as its value
     (the write-only sheet writes it without making a cell object)."""
+    ratio_at = next((i for i, c in enumerate(cols) if c.kind == "ratio"), None)  # a row's r: 「前倒し達成」
     for values, unit in rows:
         out = []
+        ratio = values[ratio_at] if ratio_at is not None else None
         for v, col in zip(values, cols, strict=True):
-            value, number_format = _cell(v, col.kind, unit)
+            value, number_format = _cell(v, col.kind, unit, ratio)
             code = opt(v) if col.kind == "status" else None
             if code is not None:
                 style: str | None = _status_style_name(Status(code))
@@ -240,7 +245,7 @@ def report_xlsx(content: ReportContent) -> bytes:
                     r["id"],
                     r["name"],
                     fmt.text(r["unit"], ""),
-                    r["baseline"],
+                    t("chart_baseline_new") if r.get("baseline_new") is True else r["baseline"],
                     r["target"],
                     r["expected"],
                     r["actual"],

@@ -97,6 +97,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             owner_department=plan.owner_department,
             source_file=source,
             levels=stored_levels(plan),
+            scale=plan.scale.to_json() if plan.scale is not None else None,  # issue 21
         )
         session.add(fy)
         session.flush()
@@ -109,6 +110,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             plan_name=plan.plan_name,
             owner_department=plan.owner_department,
             levels=stored_levels(plan),
+            scale=plan.scale.to_json() if plan.scale is not None else None,  # issue 21
         )
 
     def existing(model: Any, key: str) -> dict[Any, Any]:
@@ -234,6 +236,8 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             flow_scope=ind.flow_scope,
             frequency=ind.frequency,
             due_month=ind.due_month,
+            start_total=ind.start_total,  # issue 21
+            start_total_month=ind.start_total_month,
         )
         baseline = None if ind.baseline == NEW_BASELINE else ind.baseline
         if ind.id in indicators:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from kpi.domain.plan import DEFAULT_LEVELS, level_words
 from kpi.store.planfile import MONTH_PATTERN, V1_PROJECT_KEYS, BadNumber, PlanError, PlanFile, PlanProblems
 
 
@@ -65,6 +66,10 @@ FIELD_NAMES = {
     "thresholds": "判定の閾値", "on_track": "順調の閾値", "caution": "注意の閾値",
     "min_value": "最小値", "max_value": "最大値", "baseline_month": "基準値の月", "target_year": "最終目標の年度",
     "yearly_targets": "年度別目標値", "flow_scope": "累計の範囲", "frequency": "報告頻度", "due_month": "報告月",
+    # issue 21
+    "baseline_year": "基準値の年", "start_total": "開始時の累計", "start_total_month": "開始時の累計の月",
+    "scale": "評価の段階", "statuses": "状況の表記", "ahead": "前倒し達成の段階", "ratings": "期末評価の段階",
+    "ratio": "進捗率",
 }  # fmt: skip
 # A hint with an example of what to write, per field kind.
 MONTH_HINT = '月は引用符つきの "YYYY-MM" で書いてください（例: "2026-04"）'
@@ -110,6 +115,11 @@ def _message(err: Any, field: str) -> str:
         return f"{name}はリスト（各行を「- 」で始める、または [ ] で囲む）で書いてください"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"{name}は「キー: 値」の形で書いてください"
+    if kind == "too_long" and field == "levels":
+        limit = ctx.get("max_length", 3)
+        return f"{name}は2つか{limit}つで書いてください（対応している階層は{limit}つまでです）"
+    if kind == "too_long":
+        return f"{name}は{ctx.get('max_length', '')}件までにしてください"
     if kind == "too_short":
         return f"{name}が1件もありません（少なくとも1件書いてください）"
     if kind in ("bool_type", "bool_parsing"):
@@ -146,8 +156,16 @@ def _problem(source: str, raw: Any, lines: dict[tuple[Any, ...], int], loc: tupl
     field = next((k for k in reversed(loc) if isinstance(k, str)), "")
     named = FIELD_NAMES.get(field)
     if named and where.endswith(field):
-        where = f"{where}（{named}）"
+        where = f"{where}（{level_words(named, plan_levels(raw))}）"  # the plan's own levels: 取組の番号
     return f"{head}: {where}: {message}"
+
+
+def plan_levels(raw: Any) -> tuple[str, ...]:
+    """The level names a raw plan file gives (for its messages), else the default ones."""
+    levels = raw.get("levels") if isinstance(raw, dict) else None
+    if isinstance(levels, list) and len(levels) in (2, 3) and all(isinstance(x, str) and x for x in levels):
+        return tuple(levels)
+    return DEFAULT_LEVELS
 
 
 def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None = None) -> PlanFile:
@@ -173,7 +191,7 @@ def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None =
                 problems += [_problem(source, raw, lines, (*loc, *path), msg) for path, msg in error.problems]
                 continue
             field = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
-            message = _message(err, field)
+            message = level_words(_message(err, field), plan_levels(raw))  # 「分野の番号」, not 「基本方針の番号」
             choices = [str((e.get("ctx") or {}).get("expected", "")) for e in errs[1:] if e["type"] == "literal_error"]
             if choices:
                 message += f"（または {', '.join(choices)}）"

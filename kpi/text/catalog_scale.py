@@ -7,6 +7,4 @@ from __future__ import annotations
 SCALE_TEXT: dict[str, tuple[str, str]] = {
     # A target-only indicator's trajectory starts at its first report of the year.
     "scale_chart_first_report": ("起点", "First report"),
-    # A 「新規」 baseline (nothing existed before) where a number would stand.
-    "scale_baseline_new": ("新規", "New"),
 }

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.domain.fiscal import Month
+from kpi.domain.frames import opt_float
 from kpi.domain.permissions import Actor
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
@@ -147,7 +148,7 @@ def indicator_table(view: MeasureView) -> None:
             (
                 "",
                 [
-                    chip_html(r["status"]),
+                    chip_html(r["status"], ratio=opt_float(r.get("ratio"))),
                     name_cell(str(r["name"])),
                     "kpi-num|" + html.escape(format_value(r.get("actual"), unit)),
                     "kpi-num|" + html.escape(format_value(r.get("target"), unit)),
