@@ -39,7 +39,7 @@ from kpi.reports.schedule_sheet import schedule_xlsx, sheet_name
 from kpi.store.audit import audit
 from kpi.store.evaluations import current_evaluations, evaluation_revision, latest_evaluation
 from kpi.store.inquiry import InquiryRejected, evaluation_states, signing_key
-from kpi.store.reads import plan_data, project_by_no
+from kpi.store.reads import plan_data, project_by_no, use_year_scale
 from kpi.text.catalog import t
 from kpi.text.cellsafe import DANGEROUS_PREFIXES, neutralise
 from kpi.text.labels import state_label
@@ -390,6 +390,7 @@ def preview_inquiry_import(
             ]
         )
     states = evaluation_states(session, year)
+    use_year_scale(session, year)  # the workbook's ratings are read in the plan's own list
     codes = {r.code for r in rating_scale()}
     rows: list[PreviewRow] = []
     not_ours = _note("inq_msg_not_department", department=parsed.department)

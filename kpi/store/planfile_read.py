@@ -69,7 +69,7 @@ FIELD_NAMES = {
     # issue 21
     "baseline_year": "基準値の年", "start_total": "開始時の累計", "start_total_month": "開始時の累計の月",
     "scale": "評価の段階", "statuses": "状況の表記", "ahead": "前倒し達成の段階", "ratings": "期末評価の段階",
-    "ratio": "進捗率",
+    "ratio": "進捗率", "[key]": "",
 }  # fmt: skip
 # A hint with an example of what to write, per field kind.
 MONTH_HINT = '月は引用符つきの "YYYY-MM" で書いてください（例: "2026-04"）'
@@ -192,6 +192,9 @@ def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None =
                 continue
             field = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
             message = level_words(_message(err, field), plan_levels(raw))  # 「分野の番号」, not 「基本方針の番号」
+            if loc and loc[-1] == "[key]":  # pydantic's name for a mapping's key: say which key
+                loc = loc[:-1]
+                message = f"「{loc[-1]}」という項目は書けません。" + message.removeprefix("[key]").removeprefix("は")
             choices = [str((e.get("ctx") or {}).get("expected", "")) for e in errs[1:] if e["type"] == "literal_error"]
             if choices:
                 message += f"（または {', '.join(choices)}）"

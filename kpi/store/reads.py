@@ -215,6 +215,14 @@ def plan_scales(session: Session) -> dict[int, PlanScale]:
     return {int(year): PlanScale.from_json(scale) for year, scale in rows}
 
 
+def use_year_scale(session: Session, year: int) -> PlanScale:
+    """Put fiscal ``year``'s scale in use (a write path that checks ratings without reading the plan)."""
+    raw = session.scalar(select(FiscalYear.scale).where(FiscalYear.year == year))
+    scale = PlanScale.from_json(raw)
+    use_scale(scale)
+    return scale
+
+
 def previous_actuals(session: Session, year: int) -> pd.DataFrame | None:
     """The year before's current actuals (``PlanData.previous_actuals``), None without that year."""
     previous = session.scalar(select(FiscalYear.id).where(FiscalYear.year == year - 1))
