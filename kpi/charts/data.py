@@ -74,6 +74,29 @@ def format_value(value: Any, unit: str) -> str:
     return f"{body}{unit}" if unit in ("%", "円") else f"{body} {unit}".rstrip()
 
 
+def expected_digits(value: Any, unit: str) -> int:
+    """Decimals an expected value E is shown with: the unit's, one more when rounding to the
+    unit's would change it (E of a count is rarely whole: 8.75 件 shown as 「9 件」 beside an
+    actual of 8 reads as a miss of 11 % where r is 91 %)."""
+    digits = unit_digits(unit)
+    v = opt_float(value)
+    if v is None or math.isclose(v, round(v, digits), abs_tol=10 ** -(digits + 3)):
+        return digits
+    return digits + 1
+
+
+def format_expected(value: Any, unit: str) -> str:
+    """An expected value (計画値) with the precision it needs (``expected_digits``)."""
+    v = opt_float(value)
+    if v is None:
+        return fmt.MISSING
+    digits = expected_digits(v, unit)
+    if digits == unit_digits(unit):
+        return format_value(v, unit)
+    body = fmt.number(round(v, digits))
+    return f"{body}{unit}" if unit in ("%", "円") else f"{body} {unit}".rstrip()
+
+
 def wrap(text: str, width_em: float) -> tuple[str, ...]:
     """Lines of at most ``width_em``, of even length (no one-character last line); a break
     prefers a space or 「・」 near the end of a line."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpi.charts.data import format_value
+from kpi.charts.data import format_expected, format_value
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.status import Status
 from kpi.domain.statuses import HISTORY_KEYS
@@ -112,7 +112,7 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
                     if r.get("baseline_new") is True
                     else format_value(r["baseline"], unit),
                     _target_text(r, unit, content.lang),
-                    format_value(r["expected"], unit),
+                    format_expected(r["expected"], unit),
                     actual,
                     fmt.percent(r["ratio"]),
                     status_cell(r["status"], content.lang, r["ratio"]),

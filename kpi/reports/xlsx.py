@@ -21,14 +21,14 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi.charts.data import unit_digits
+from kpi.charts.data import expected_digits, unit_digits
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.status import Status
 from kpi.reports.content import ReportContent
 from kpi.reports.tables import SUMMARY_HEADER, WHY_HEADER, breakdown, history_header, history_rows, month_text, why_rows
 from kpi.text import fmt
-from kpi.text.cellsafe import neutralise
 from kpi.text.catalog import t
+from kpi.text.cellsafe import neutralise
 from kpi.text.labels import status_text
 from kpi.text.palette import STATUS_STYLES
 from kpi.text.rating import rating_text
@@ -89,10 +89,13 @@ def _cell(value: Any, kind: str, unit: str, ratio: Any = None) -> tuple[Any, str
     """(cell value, number format) of one value; missing → 「―」."""
     if kind == "value" and isinstance(value, str):  # a word where a number would stand: 「新規」
         return neutralise(value), None
-    if kind in ("value", "ratio", "int"):
+    if kind in ("value", "ratio", "int", "expected"):
         v = opt_float(value)
         if v is None:
             return fmt.MISSING, None
+        if kind == "expected":  # 計画値: one more decimal where the unit's would round it
+            digits = expected_digits(v, unit)
+            return round(v, digits), _number_format(digits)
         if kind == "ratio":
             return round(v, 4), "0%"
         if kind == "int":
@@ -177,7 +180,7 @@ SUMMARY_COLS = [
 # A project is named by its code as printed (「04」, 「2-6-1」), as the PDF names it.
 INDICATOR_COLS = [
     Col("実施事業", 9), Col("実施事業名", 30), Col("指標ID", 28), Col("指標", 40, "long"), Col("単位", 6),
-    Col("基準値", 12, "value"), Col("目標値", 12, "value"), Col("計画値", 12, "value"), Col("実績値", 12, "value"),
+    Col("基準値", 12, "value"), Col("目標値", 12, "value"), Col("計画値", 12, "expected"), Col("実績値", 12, "value"),
     Col("実績の月", 11), Col("進捗率", 9, "ratio"), Col("状況", 14, "status"), Col("未報告月数", 11, "int"),
 ]  # fmt: skip
 MONTHLY_COLS = [

@@ -104,7 +104,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
     """One indicator: its progress chart, and beside it the status chip, the numbers and,
     for 注意/遅延, why (the latest note and self-assessment)."""
     from kpi.charts import figures as charts
-    from kpi.charts.data import format_value
+    from kpi.charts.data import format_expected, format_value
 
     code = str(row["id"])
     left, right = st.columns([3, 1], vertical_alignment="center")
@@ -120,7 +120,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
         chip(row["status"], suffix)
         facts = [
             (tr("actual"), format_value(row.get("actual"), unit)),
-            (tr("expected"), format_value(row.get("expected"), unit)),
+            (tr("expected"), format_expected(row.get("expected"), unit)),
             (tr("target"), format_value(row.get("target"), unit)),
             (tr("baseline"), format_value(row.get("baseline"), unit)),
             (tr("dash_last_reported"), html.unescape(esc(row.get("month")))),

@@ -234,7 +234,10 @@ def test_two_threads_showing_two_plans_keep_their_own_words() -> None:
 @pytest.mark.parametrize(
     ("scale", "message"),
     [
-        ({"statuses": {"late": {"label": "遅い"}}}, "scale.statuses.late: 「late」という項目は書けません。次のどれかで書いてください: 'achieved'"),
+        (
+            {"statuses": {"late": {"label": "遅い"}}},
+            "scale.statuses.late: 「late」という項目は書けません。次のどれかで書いてください: 'achieved'",
+        ),
         ({"statuses": {"on_track": {}}}, "label か symbol"),
         ({"ahead": {"label": "S", "ratio": 0.9}}, "進捗率は1.0より大きく"),
         ({"ratings": [{"code": "A", "label": "x"}, {"code": "A", "label": "y"}]}, "code が重複"),
