@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.charts.data import indicator_chart_data
 from kpi.cli.main import main
+from kpi.cycle.council import council_papers
 from kpi.cycle.evaluations import save_evaluation
 from kpi.cycle.inquiry_sheet import inquiry_workbook
 from kpi.domain.fiscal import Month
@@ -189,6 +190,11 @@ def test_ratings_are_the_plans_own_list_in_the_form_the_workbook_and_the_reports
     sheets = load_workbook(io.BytesIO(schedule_bytes(inputs, Scope(), "xlsx")))
     text = "\n".join(str(c) for ws in sheets.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "S 目標を大きく上回る" in text
+    with transaction(engine) as s:
+        use_scale(None)
+        papers = load_workbook(io.BytesIO(council_papers(s, 2026, AS_OF, "xlsx", TODAY)))  # 懇話会
+    text = "\n".join(str(c) for ws in papers.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "S 目標を大きく上回る" in text and "評価不能" not in text
 
 
 def test_the_public_pages_read_the_plans_words(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -251,3 +257,12 @@ def test_a_wrong_scale_is_refused_with_a_message(tmp_path: Path, scale: dict[str
     with pytest.raises(PlanError) as caught:
         load_plan_file(path)
     assert message in str(caught.value)
+
+
+def test_the_readme_scale_example_is_this_tests_scale() -> None:
+    from kpi.store.planfile import ScaleIn
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\nscale:\n") + len("```yaml\n")
+    block = yaml.safe_load(readme[start : readme.index("```\n", start)])
+    assert ScaleIn.model_validate(block["scale"]).to_json() == SCALE
