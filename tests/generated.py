@@ -70,7 +70,9 @@ def indicator(draw: st.DrawFn, code: str, project: int) -> dict[str, Any]:
         ind["target_year"] = final_year
         ind["baseline_month"] = str(Month(draw(st.integers(FISCAL_YEAR - 4, FISCAL_YEAR)), draw(st.integers(1, 12))))
         if direction != "at_most" and draw(st.booleans()):
-            years = range(FISCAL_YEAR - 1, final_year + 1)
+            # A yearly target never ends before the baseline was measured (the plan file refuses it).
+            measured = Month.parse(ind["baseline_month"])
+            years = [y for y in range(FISCAL_YEAR - 1, final_year + 1) if Month(y + 1, 3) >= measured]
             ind["yearly_targets"] = {y: draw(number) for y in years if draw(st.booleans())}
         if accumulation == "flow" and direction != "at_most" and draw(st.booleans()):
             ind["flow_scope"] = "since_baseline"

@@ -22,6 +22,7 @@ from kpi.domain.status import (
     baseline_month_of,
     expected_at,
     ratio_for,
+    starts_at_first_report,
     year_start,
     year_target,
 )
@@ -72,7 +73,9 @@ def evaluate_indicator(
     if not rule.has_target:
         return _replace(base, status=Status.REFERENCE)
 
-    if rule.needs_baseline and rule.base is None:
+    # A target-only level indicator (issue 21): its first report of the year is its 起点.
+    first = (months[0], float(actuals[months[0]])) if starts_at_first_report(rule) else None
+    if rule.needs_baseline and rule.base is None and first is None:
         return _replace(base, status=Status.NO_BASELINE)
     if target is None:  # a later year's target on the straight line needs the baseline
         return _replace(base, status=Status.NO_BASELINE)
@@ -88,11 +91,11 @@ def evaluate_indicator(
     # A figure reported after its due month is judged where it was due (a July survey
     # entered in August is judged at July); a monthly figure at its own month.
     judged = max((m for m in due_in_year if m <= last), default=last)
-    expected = expected_at(rule, fiscal_year, judged)
-    start = year_start(rule, fiscal_year)[1]
+    expected = expected_at(rule, fiscal_year, judged, first)
+    start = first[1] if first is not None else year_start(rule, fiscal_year)[1]
     if expected is None or start is None:
         return _replace(base, status=Status.NO_BASELINE)
-    base = _replace(base, expected=expected, start=start)
+    base = _replace(base, expected=expected, start=start, start_month=first[0] if first else None)
     increase = rule.direction is Direction.INCREASE
     if rule.level_like or increase:
         achieved = _ge(value, target) if increase else _le(value, target)
@@ -108,10 +111,12 @@ def evaluate_indicator(
 
 def _observed(rule: IndicatorRule, actuals: Mapping[Month, float], months: list[Month], fiscal_year: int) -> float:
     if rule.cumulative_since_baseline:
-        since = baseline_month_of(rule, fiscal_year)
+        since, total = baseline_month_of(rule, fiscal_year), rule.base or 0.0
+        if rule.start_total is not None and rule.start_total_month is not None:  # issue 21
+            since, total = rule.start_total_month, rule.start_total
         last = months[-1]
         flows = [v for m, v in actuals.items() if since < m <= last]
-        return _saturating_sum([rule.base or 0.0, *flows])
+        return _saturating_sum([total, *flows])
     if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
         return _saturating_sum(actuals[m] for m in months)
     return float(actuals[months[-1]])

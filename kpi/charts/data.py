@@ -22,7 +22,15 @@ from kpi.charts.label_placement import Label, LabelWant, place_labels, text_widt
 from kpi.domain.fiscal import Month, fiscal_months, fiscal_year_short
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.plan import PlanData
-from kpi.domain.status import Accumulation, Direction, Status, baseline_month_of, expected_at, year_start, year_target
+from kpi.domain.status import (
+    Accumulation,
+    Direction,
+    Status,
+    expected_at,
+    first_report,
+    year_start,
+    year_target,
+)
 from kpi.domain.statuses import rule_of
 from kpi.text import fmt, phrases
 from kpi.text.catalog import t
@@ -63,6 +71,29 @@ def format_value(value: Any, unit: str) -> str:
         return fmt.MISSING
     digits = unit_digits(unit)
     body = fmt.number(round(v, digits), digits=None if digits else 0)
+    return f"{body}{unit}" if unit in ("%", "円") else f"{body} {unit}".rstrip()
+
+
+def expected_digits(value: Any, unit: str) -> int:
+    """Decimals an expected value E is shown with: the unit's, one more when rounding to the
+    unit's would change it (E of a count is rarely whole: 8.75 件 shown as 「9 件」 beside an
+    actual of 8 reads as a miss of 11 % where r is 91 %)."""
+    digits = unit_digits(unit)
+    v = opt_float(value)
+    if v is None or math.isclose(v, round(v, digits), abs_tol=10 ** -(digits + 3)):
+        return digits
+    return digits + 1
+
+
+def format_expected(value: Any, unit: str) -> str:
+    """An expected value (計画値) with the precision it needs (``expected_digits``)."""
+    v = opt_float(value)
+    if v is None:
+        return fmt.MISSING
+    digits = expected_digits(v, unit)
+    if digits == unit_digits(unit):
+        return format_value(v, unit)
+    body = fmt.number(round(v, digits))
     return f"{body}{unit}" if unit in ("%", "円") else f"{body} {unit}".rstrip()
 
 
@@ -260,16 +291,21 @@ def indicator_points(data: PlanData, code: str, previous: bool = False) -> list[
         return monthly
     rule = rule_of(ind)
     total = 0.0
+    counted_from = 0  # fiscal months up to this one are in the starting total already
     if rule.cumulative_since_baseline:
-        # 累計: the running total starts from the baseline and what came after it before April.
-        since, april = baseline_month_of(rule, data.year), Month(data.year, 4)
+        # 累計: the running total starts from the baseline (or the plan's start_total) and what
+        # came after it before April.
+        (since, start), april = rule.running_start(data.year), Month(data.year, 4)
         earlier = data.earlier_actuals.loc[data.earlier_actuals["code"] == code, ["month", "value"]]
-        total = (rule.base or 0.0) + math.fsum(
+        total = start + math.fsum(
             float(v) for m, v in earlier.itertuples(index=False) if since < Month.parse(m) < april
         )
+        if since.fiscal_year == year:
+            counted_from = since.fiscal_index
     out = []
     for i, v in monthly:
-        total += v
+        if i > counted_from:
+            total += v
         out.append((i, total))
     return out
 
@@ -309,9 +345,25 @@ def indicator_chart_data(
     series: list[Series] = []
     starts_at_baseline = False
 
-    trajectory = [(i, expected_at(rule, data.year, m)) for i, m in enumerate(months, start=1)]
+    # A target-only indicator's trajectory starts at its first report of the year (起点), as known then.
+    first = first_report(rule, {Month(data.year, 4).add(i - 1): v for i, v in points}, data.year)
+    trajectory = [
+        (i, expected_at(rule, data.year, m, first))
+        for i, m in enumerate(months, start=1)
+        if first is None or m >= first[0]
+    ]
     start = year_start(rule, data.year)[1]
-    if rule.direction is not Direction.AT_MOST and all(v is not None for _, v in trajectory):
+    if first is not None:
+        wants_start: LabelWant | None = LabelWant(
+            "start",
+            f"{t('scale_chart_first_report', lang)} {format_value(first[1], unit)}",
+            TRAJECTORY_COLOR,
+            "start",
+            (float(first[0].fiscal_index), first[1]),
+        )
+    else:
+        wants_start = None
+    if rule.direction is not Direction.AT_MOST and trajectory and all(v is not None for _, v in trajectory):
         xs = [float(i) for i, _ in trajectory]
         ys = [float(v) for _, v in trajectory if v is not None]
         if rule.level_like and start is not None and rule.monthly_plan is None:
@@ -343,7 +395,7 @@ def indicator_chart_data(
         )
     )
 
-    wants: list[LabelWant] = []
+    wants: list[LabelWant] = [wants_start] if wants_start is not None else []
     lines: list[RefLine] = []
     projected: float | None = None
     if points and points[-1][0] < 12:
@@ -397,6 +449,7 @@ def indicator_chart_data(
         wants.append(LabelWant("no_target", t("chart_no_target", lang), NOTE_COLOR, "corner", (0, 0)))
 
     code_status = opt(status.get("status")) if status else None
+    graded = opt_float(status.get("ratio")) if status else None  # for a plan's 「前倒し達成」
     mark = None
     if code_status and points:
         style = STATUS_STYLES[Status(code_status)]
@@ -404,7 +457,7 @@ def indicator_chart_data(
         mark = StatusMark(
             float(last_x),
             last_y,
-            status_text(code_status, lang),
+            status_text(code_status, lang, graded),
             style.marker,
             style.color if style.color != "#FFFFFF" else "#424242",
         )
@@ -424,14 +477,19 @@ def indicator_chart_data(
     y_ticks = tuple((v * divisor, tick_text(v * divisor, divisor, integer)) for v in ticks)
 
     project = data.projects.loc[data.projects["project_no"] == ind["project_no"]].iloc[0]
-    measure = data.measures.loc[data.measures["measure_no"] == project["measure_no"], "symbol"].iloc[0]
-    title = f"{measure} {ind['name']}"
+    # Codes as printed: a three-level plan's title names the 重点施策 (①), a two-level plan's
+    # the 取組 itself (「2-6-1」: its top level is in the subtitle's project code already).
+    if data.two_levels:
+        head = str(project["project_code"])
+    else:
+        head = str(data.measures.loc[data.measures["measure_no"] == project["measure_no"], "symbol"].iloc[0])
+    title = f"{head} {ind['name']}"
     parts = [
         f"{plan_year_label(data, lang)} {as_of_text(as_of, lang)}",
-        f"{int(project['project_no']):02d} {project['project_name']}",
+        data.project_labels[int(project["project_no"])],
     ]
     if code_status:
-        parts.append(status_text(code_status, lang))
+        parts.append(status_text(code_status, lang, graded))
     ratio = opt_float(status.get("ratio")) if status else None
     if ratio is not None:
         parts.append(f"{t('ratio', lang)} {fmt.percent(ratio)}")

@@ -36,7 +36,7 @@ class Label:
     """Text anchored at (x, y) in data units; ``box`` is its estimated extent in plot
     fractions (x0, y0, x1, y1), 0…1 inside the axes."""
 
-    key: str  # target | baseline | as_of | projection | no_target
+    key: str  # target | baseline | as_of | projection | no_target | start (a target-only 起点)
     text: str
     x: float
     y: float
@@ -71,7 +71,7 @@ class LabelWant:
     key: str
     text: str
     color: str
-    kind: str  # hline (along a line) | vline (beside it) | point (left of it) | corner (of the plot)
+    kind: str  # hline (along a line) | vline (beside it) | point (left of it) | start (right of it) | corner
     at: tuple[float, float]  # data anchor (x, y); for hline only y counts, for vline only x
 
 
@@ -90,6 +90,12 @@ def _candidates(
     if want.kind == "vline":
         top, bottom = (1 - py, "top"), (py, "bottom")
         return [(fx + s * px, y, ha, va) for y, va in (top, bottom) for s, ha in ((-1, "right"), (1, "left"))]
+    if want.kind == "start":  # a trajectory's first point: the line goes on to its right
+        return [
+            (fx + px, fy - py, "left", "top"),
+            (fx + px, fy + py, "left", "bottom"),
+            (fx - px, fy + py, "right", "bottom"),
+        ]
     if want.kind == "point":
         return [
             (fx - px, fy + py, "right", "bottom"),

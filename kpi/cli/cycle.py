@@ -32,7 +32,7 @@ from kpi.store.inquiry import (
     set_department_email,
 )
 from kpi.store.reads import fiscal_years, plan_data
-from kpi.text.labels import month_label, owed_text, state_label
+from kpi.text.labels import month_label, owed_kind_label, owed_text, state_label
 from kpi.text.rating import rating_text
 
 if TYPE_CHECKING:
@@ -121,6 +121,7 @@ def cmd_inquiry_status(args: argparse.Namespace) -> int:
         no = int(p["project_no"])
         rating = str(evaluations.loc[no, "rating"]) if no in evaluations.index else ""
         rows.append((no, str(p["project_name"]), str(p["lead_department"]), state_label(states[no].state), rating))
+    codes = dict(zip(data.projects["project_no"], data.projects["project_code"], strict=True))
     if args.format == "csv":
         import csv
 
@@ -137,7 +138,7 @@ def cmd_inquiry_status(args: argparse.Namespace) -> int:
         opened = "受付中" if info.is_open else "終了"
         print(f"{data.label} 各課照会: {opened}（提出期限 {_date_text(info.deadline)}）")
     for no, name, dept, state, rating in rows:
-        print(f"{no:02d}  {dept:<10}\t{state:<4}\t{rating_text(rating or None):<8}\t{name}")
+        print(f"{codes.get(no, no)}  {dept:<10}\t{state:<4}\t{rating_text(rating or None):<8}\t{name}")
     return 0
 
 
@@ -173,7 +174,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
         address = r.email or "連絡先なし"
         print(f"== {r.department}（{len(r.items)}件・{address}）")
         for item in r.items:
-            print(f"  [{item.kind}] {item.project_no:02d} {item.project_name}: {owed_text(item)}")
+            print(f"  [{owed_kind_label(item.kind)}] {item.project_label}: {owed_text(item)}")
     if config is None:
         return 0
     results = send_reminders(reminders, config)

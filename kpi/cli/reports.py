@@ -19,6 +19,7 @@ from kpi.cli.main import as_of_arg, err
 from kpi.cli.status import resolve_year
 from kpi.domain import clock
 from kpi.domain.fiscal import Month, latest_ended_month
+from kpi.domain.plan import DEFAULT_LEVELS
 from kpi.reports.content import Scope, ScopeError, scope_projects
 from kpi.reports.service import FORMATS, SCHEDULE_FORMATS, Inputs, load_inputs, report_bytes, schedule_bytes
 from kpi.store.db import make_engine, upgrade
@@ -93,7 +94,10 @@ def cmd_schedule_sheet(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(schedule_bytes(inputs, scope, args.format))
-    print(f"{out}: 工程表 {n}事業を書き出しました（{args.format}）")
+    # Counted in the plan's own lowest level (「3取組」); the default plan's 実施事業 read 「8事業」.
+    levels = inputs.data.levels
+    unit = "事業" if tuple(levels) == DEFAULT_LEVELS else levels[-1]
+    print(f"{out}: 工程表 {n}{unit}を書き出しました（{args.format}）")
     return 0
 
 

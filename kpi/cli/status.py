@@ -20,6 +20,7 @@ from kpi.domain.frames import is_missing, records
 from kpi.store.db import make_engine, transaction, upgrade
 from kpi.store.reads import fiscal_years, plan_data
 from kpi.text import fmt
+from kpi.text.catalog import t
 from kpi.text.labels import status_text
 
 
@@ -66,11 +67,45 @@ def cmd_status(args: argparse.Namespace) -> int:
 
         sys.stdout.write(table.map(writable).to_csv(index=False, lineterminator="\n"))  # no NUL or ESC from old rows
     elif args.format == "json":
-        print(json.dumps(_records(table), ensure_ascii=False, indent=1))
+        print(json.dumps(with_baseline_kind(_records(table), data), ensure_ascii=False, indent=1))
     else:
         print(f"{data.label} 基準月 {as_of}")
-        print(status_text_table(table))
+        print(status_text_table(printed_codes(table, data)))
     return EXIT_OK
+
+
+def printed_codes(table: Any, data: Any) -> Any:
+    """The table people read names projects and policies by their codes as printed (「04」,
+    「2-6-1」) instead of their numbers; CSV and JSON keep the numbers (an interface)."""
+    out = table.copy()
+    if "baseline" in out and "id" in out:  # 「新規」 reads 新規, not 0
+        new = set(data.indicators.loc[data.indicators["baseline_is_new"].fillna(False).astype(bool), "code"])
+        out["baseline"] = out["baseline"].astype(object)
+        out.loc[out["id"].isin(new) & (out["kind"] == "indicator"), "baseline"] = t("chart_baseline_new")
+    codes = dict(zip(data.projects["project_no"], data.projects["project_code"], strict=True))
+    if "project" in out:
+        out["project"] = [codes.get(n, n) for n in out["project"]]
+    if "code" in out and "id" in out:  # project and policy rows carry their code beside the number
+        out["id"] = out.pop("code")
+    return out
+
+
+# JSON says what an indicator's baseline is (issue 21): a number measured, 「新規」 (nothing
+# existed before: null, not 0) or unset (null until an administrator sets it).
+BASELINE_KINDS = ("measured", "new", "unset")
+
+
+def with_baseline_kind(rows: list[dict[str, Any]], data: Any) -> list[dict[str, Any]]:
+    """Indicator rows with ``baseline_kind``; a 新規 baseline is ``null``, never 0."""
+    new = set(data.indicators.loc[data.indicators["baseline_is_new"].fillna(False).astype(bool), "code"])
+    for row in rows:
+        if row.get("kind") != "indicator":
+            continue
+        if row["id"] in new:
+            row["baseline"], row["baseline_kind"] = None, "new"
+        else:
+            row["baseline_kind"] = "measured" if row.get("baseline") is not None else "unset"
+    return rows
 
 
 def _records(table: Any) -> list[dict[str, Any]]:
@@ -114,7 +149,8 @@ def status_text_table(table: Any) -> str:
             if col in RATIO_COLUMNS:
                 row.append(fmt.percent(value))
             elif col in STATUS_COLUMNS:
-                row.append(status_text(value) if not is_missing(value) else fmt.MISSING)
+                ratio = None if is_missing(record.get("ratio")) else record.get("ratio")  # for 「前倒し達成」
+                row.append(status_text(value, ratio=ratio) if not is_missing(value) else fmt.MISSING)
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 # A milestone's target is its month and its actual a date: those stay text.
                 row.append(fmt.number(value) if col in NUMBER_COLUMNS else fmt.text(value))

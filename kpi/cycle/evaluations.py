@@ -44,7 +44,7 @@ from kpi.store.audit import audit
 from kpi.store.evaluations import current_evaluations, evaluation_revisions, latest_evaluation
 from kpi.store.inquiry import InquiryInfo, StateInfo, check_save, evaluation_states, inquiry_info, owed_now, record_save
 from kpi.store.models import Evaluation, Project
-from kpi.store.reads import project_by_no
+from kpi.store.reads import project_by_no, use_year_scale
 from kpi.text.catalog import t
 from kpi.text.control import refuse_control
 from kpi.text.rating import UNFILLED, rating_text
@@ -98,6 +98,7 @@ def save_evaluation(
     """Add a revision of a project's 期末評価 (editors: own departments; admins: any)."""
     project = _project(session, year, project_no)
     require_project_write(actor, project.lead_department, project.related_departments, "期末評価の保存")
+    use_year_scale(session, year)  # the plan's own rating list, whoever calls
     codes = [r.code for r in rating_scale()]
     if not rating:
         raise EvaluationRejected(f"実績の検証評価（{' / '.join(codes)}）を選んでください")

@@ -39,7 +39,7 @@ from kpi.reports.schedule_sheet import schedule_xlsx, sheet_name
 from kpi.store.audit import audit
 from kpi.store.evaluations import current_evaluations, evaluation_revision, latest_evaluation
 from kpi.store.inquiry import InquiryRejected, evaluation_states, signing_key
-from kpi.store.reads import plan_data, project_by_no
+from kpi.store.reads import plan_data, project_by_no, use_year_scale
 from kpi.text import archive
 from kpi.text.catalog import t
 from kpi.text.cellsafe import DANGEROUS_PREFIXES, cell_text, neutralise
@@ -121,9 +121,10 @@ def inquiry_workbook(session: Session, year: int, department: str) -> bytes:
     wb = load_workbook(io.BytesIO(schedule_xlsx(data, nos)))
     scale = rating_scale()
     names = data.projects.set_index("project_no")["project_name"]
+    codes = data.projects.set_index("project_no")["project_code"]
     listed: list[tuple[int, str, int]] = []
     for no in nos:
-        title = sheet_name(no, str(names.loc[no]))
+        title = sheet_name(str(codes.loc[no]), str(names.loc[no]))
         ws = wb[title]
         for row in ws.iter_rows():
             for cell in row:
@@ -400,6 +401,7 @@ def preview_inquiry_import(
             ]
         )
     states = evaluation_states(session, year)
+    use_year_scale(session, year)  # the workbook's ratings are read in the plan's own list
     codes = {r.code for r in rating_scale()}
     rows: list[PreviewRow] = []
     not_ours = _note("inq_msg_not_department", department=parsed.department)

@@ -129,7 +129,7 @@ def reminder_body(
             continue
         lines += ["", f"■ {owed_kind_label(kind)}（{len(own)}件）"]
         for i in own:
-            lines.append(f"・{i.project_no:02d} {i.project_name}: {owed_text(i)}")
+            lines.append(f"・{i.project_label}: {owed_text(i)}")
             lines.append(f"  {base_url}/{i.page}")
     lines += [
         "",

@@ -131,6 +131,12 @@ class OwedItem:
     months: tuple[Month, ...] = ()  # actual: the missing months; milestone: its month; assessment: the as-of
     state: State | None = None  # evaluation: its state now
     last: Month | None = None  # assessment: the latest self-assessment's month (None: never)
+    project_code: str = ""  # the project's code as printed (「04」, 「2-6-1」); "" = its number
+
+    @property
+    def project_label(self) -> str:
+        """「04 名前」 / 「2-6-1 名前」: the project as every list names it."""
+        return f"{self.project_code or format(self.project_no, '02d')} {self.project_name}"
 
 
 KIND_ORDER = ("evaluation", "actual", "milestone", "assessment")
@@ -193,7 +199,10 @@ def owed_items(
 
     def add(no: int, kind: str, page: str, **what: Any) -> None:
         p = projects[no]
-        items.append(OwedItem(str(p["lead_department"]), no, str(p["project_name"]), kind, page, **what))
+        code = str(p.get("project_code") or "")
+        items.append(
+            OwedItem(str(p["lead_department"]), no, str(p["project_name"]), kind, page, project_code=code, **what)
+        )
 
     if inquiry_open:
         for no in projects:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kpi.domain.group_rollup import RollupPolicy
+from kpi.domain.scale import PRODUCT_SCALE, PlanScale
 
 if TYPE_CHECKING:  # the plan file's parser (pydantic, yaml) loads only for writes: `status` reads
     pass
@@ -102,6 +103,8 @@ class PlanData:
     earlier_actuals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "month", "value"]))
     # How a 重点施策 and a 基本方針 read one status from their projects (the plan file's ``rollup``).
     rollup: RollupPolicy = field(default_factory=RollupPolicy)
+    # The municipality's own words for statuses and ratings (issue 21); the product's by default.
+    scale: PlanScale = PRODUCT_SCALE
 
     @property
     def has_sample(self) -> bool:

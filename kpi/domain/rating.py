@@ -1,7 +1,8 @@
 """The rating scale of the 期末評価 (実績の検証評価) and the refusal of an evaluation.
 
-A 達成 / B 概ね達成 / C 未達成 / D 評価不能 by default. Another scale is set with the
-environment variable ``KPI_EVALUATION_SCALE`` as ``CODE:label`` pairs separated by commas,
+A 達成 / B 概ね達成 / C 未達成 / D 評価不能 by default. A plan's own list is its file's
+``scale.ratings`` (kpi.domain.scale); without one, the environment variable
+``KPI_EVALUATION_SCALE`` may set one as ``CODE:label`` pairs separated by commas,
 e.g. ``KPI_EVALUATION_SCALE="S:大きく上回る,A:達成,B:概ね達成,C:未達成,D:評価不能"``. How a
 rating reads in either language is ``kpi.text.rating``.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+
+from kpi.domain.scale import active_scale
 
 SCALE_ENV = "KPI_EVALUATION_SCALE"
 DEFAULT_SCALE: tuple[tuple[str, str], ...] = (("A", "達成"), ("B", "概ね達成"), ("C", "未達成"), ("D", "評価不能"))
@@ -30,7 +33,11 @@ class Rating:
 
 
 def rating_scale() -> tuple[Rating, ...]:
-    """The configured scale (``KPI_EVALUATION_SCALE``) or the default A/B/C/D."""
+    """The plan's own rating list (its file's ``scale.ratings``, kpi.domain.scale), else the
+    configured scale (``KPI_EVALUATION_SCALE``), else the default A/B/C/D."""
+    own = active_scale().ratings
+    if own:
+        return tuple(Rating(c, label) for c, label in own)
     raw = os.environ.get(SCALE_ENV, "").strip()
     pairs = DEFAULT_SCALE
     if raw:

@@ -126,6 +126,16 @@ class IndicatorRule:
     flow_scope: FlowScope = FlowScope.FISCAL_YEAR
     frequency: Frequency = Frequency.MONTHLY
     due_month: int | None = None  # calendar month of the (first) due figure; None: DEFAULT_DUE_MONTH
+    # 累計: the running total known at the end of ``start_total_month`` (the years before it
+    # need not be loaded); the flows after that month add to it.
+    start_total: float | None = None
+    start_total_month: Month | None = None
+
+    def running_start(self, fiscal_year: int) -> tuple[Month, float]:
+        """(month, total) a 累計 adds its flows to: the plan's start_total, else the baseline."""
+        if self.start_total is not None and self.start_total_month is not None:
+            return self.start_total_month, self.start_total
+        return baseline_month_of(self, fiscal_year), self.base or 0.0
 
     @property
     def base(self) -> float | None:
@@ -182,6 +192,8 @@ class IndicatorEvaluation:
     final_target: float | None = None  # the target of target_year (equals target in its last year)
     target_year: int | None = None
     start: float | None = None  # the value expected at the start of this year's trajectory
+    # A target-only indicator's 起点: the month of the year's first report, which starts the trajectory.
+    start_month: Month | None = None
 
 
 def _ge(value: float, bound: float) -> bool:
@@ -252,17 +264,43 @@ def year_start(rule: IndicatorRule, fiscal_year: int) -> tuple[Month, float | No
     return march, line_value(rule, fiscal_year, march)
 
 
-def expected_at(rule: IndicatorRule, fiscal_year: int, month: Month) -> float | None:
-    """E at the end of ``month`` on this year's trajectory; None when it cannot be known yet."""
+def starts_at_first_report(rule: IndicatorRule) -> bool:
+    """A target-only level indicator (a target, no baseline, not 新規): the year's first
+    reported value is the 起点 its trajectory starts from (README "Status rules")."""
+    return (
+        rule.accumulation is Accumulation.LEVEL
+        and rule.direction is not Direction.AT_MOST
+        and rule.base is None
+        and rule.target is not None
+    )
+
+
+def first_report(rule: IndicatorRule, actuals: Mapping[Month, float], fiscal_year: int) -> tuple[Month, float] | None:
+    """(month, value) of the 起点 of a target-only indicator: its first report of the year."""
+    if not starts_at_first_report(rule):
+        return None
+    months = [m for m in actuals if m.fiscal_year == fiscal_year]
+    if not months:
+        return None
+    first = min(months)
+    return first, float(actuals[first])
+
+
+def expected_at(
+    rule: IndicatorRule, fiscal_year: int, month: Month, start: tuple[Month, float] | None = None
+) -> float | None:
+    """E at the end of ``month`` on this year's trajectory; None when it cannot be known yet.
+
+    ``start``: the 起点 (month, value) of a target-only indicator (``first_report``)."""
     if rule.monthly_plan is not None and month.fiscal_year == fiscal_year and month.fiscal_index in rule.monthly_plan:
         return float(rule.monthly_plan[month.fiscal_index])
     target = year_target(rule, fiscal_year)
     if target is None:
         return None
-    start_month, start = year_start(rule, fiscal_year)
-    if start is None:
+    start_month, start_value = start if start is not None else year_start(rule, fiscal_year)
+    if start_value is None:
         return None
-    return _along(start, target, month - start_month, Month(fiscal_year + 1, 3) - start_month)
+    return _along(start_value, target, month - start_month, Month(fiscal_year + 1, 3) - start_month)
 
 
 def expected_value(rule: IndicatorRule, fiscal_index: int, fiscal_year: int | None = None) -> float | None:
@@ -350,7 +388,9 @@ class IndicatorYear:
         # The rule's derived properties, read at every month.
         self._year_end_key = _key(self.year_end)
         self._has_target = rule.has_target
-        self._lacks_baseline = rule.needs_baseline and rule.base is None
+        # A target-only level indicator starts from its first report of the year (起点).
+        self._first = first_report(rule, actuals, fiscal_year)
+        self._lacks_baseline = rule.needs_baseline and rule.base is None and not starts_at_first_report(rule)
         self._start: tuple[Month, float | None] | None = None
         self._expected: dict[int, float | None] = {}
         self._since: tuple[list[Month], list[float]] | None = None
@@ -364,12 +404,12 @@ class IndicatorYear:
     def _expected_at(self, month: Month) -> float | None:
         key = _key(month)
         if key not in self._expected:
-            self._expected[key] = expected_at(self.rule, self.fiscal_year, month)
+            self._expected[key] = expected_at(self.rule, self.fiscal_year, month, self._first)
         return self._expected[key]
 
     def _year_start(self) -> float | None:
         if self._start is None:
-            self._start = year_start(self.rule, self.fiscal_year)
+            self._start = self._first if self._first is not None else year_start(self.rule, self.fiscal_year)
         return self._start[1]
 
     def at(self, as_of: Month) -> IndicatorEvaluation:
@@ -428,6 +468,8 @@ class IndicatorYear:
         if expected is None or start is None:
             return Status.NO_BASELINE
         fields.update(expected=expected, start=start)
+        if self._first is not None:
+            fields["start_month"] = self._first[0]
         increase = rule.direction is Direction.INCREASE
         if rule.level_like or increase:
             achieved = _ge(value, target) if increase else _le(value, target)
@@ -445,7 +487,7 @@ class IndicatorYear:
     def _observed(self, months: list[Month]) -> float:
         rule, actuals = self.rule, self.actuals
         if rule.cumulative_since_baseline:
-            return _saturating_sum([rule.base or 0.0, *self._flows_since_baseline(months[-1])])
+            return _saturating_sum([rule.running_start(self.fiscal_year)[1], *self._flows_since_baseline(months[-1])])
         if rule.accumulation is Accumulation.FLOW or rule.direction is Direction.AT_MOST:
             return _saturating_sum(self._values[: len(months)])
         return float(actuals[months[-1]])
@@ -453,7 +495,7 @@ class IndicatorYear:
     def _flows_since_baseline(self, last: Month) -> list[float]:
         """The values of the months after the baseline up to ``last``, in the order of ``actuals``
         (a sum past the float range depends on the order)."""
-        since = baseline_month_of(self.rule, self.fiscal_year)
+        since = self.rule.running_start(self.fiscal_year)[0]
         if self._since is None:
             items = list(self.actuals.items())
             # Entered in month order (as the store reads them), the months in (since, last]

@@ -88,6 +88,8 @@ def rule_of(row: Any) -> IndicatorRule:
         flow_scope=FlowScope(opt(row.get("flow_scope")) or FlowScope.FISCAL_YEAR.value),
         frequency=Frequency(opt(row.get("frequency")) or Frequency.MONTHLY.value),
         due_month=int(due_month) if due_month is not None else None,
+        start_total=opt_float(row.get("start_total")),
+        start_total_month=Month.parse(str(row["start_total_month"])) if opt(row.get("start_total_month")) else None,
     )
 
 

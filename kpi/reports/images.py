@@ -29,7 +29,7 @@ def report_charts(data: PlanData, content: ReportContent, lang: str = "ja") -> l
     out = []
     for row in content.indicators.to_dict("records"):
         chart = indicator_chart_data(data, row["id"], content.as_of, status=row, lang=lang)
-        name = f"{int(row['project']):02d}_{row['id']}"
+        name = f"{content.project_code(row['project'])}_{row['id']}"
         out.append(
             ReportChart(
                 code=row["id"],

@@ -75,9 +75,10 @@ def grid_months(year: int) -> list[Month]:
 CONTROL_OR_BREAK_RE = re.compile("[\x00-\x1f\x7f]")  # a sheet tab shows one line: no break, no control
 
 
-def sheet_name(no: int, name: str) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\ and no control character."""
-    return re.sub(r"[\[\]:*?/\\]", "・", CONTROL_OR_BREAK_RE.sub("", f"{no:02d} {name}"))[:31]
+def sheet_name(code: str, name: str) -> str:
+    """Excel sheet names: the project's code as printed and its name, at most 31 characters,
+    none of []:*?/\\ and no control character."""
+    return re.sub(r"[\[\]:*?/\\]", "・", CONTROL_OR_BREAK_RE.sub("", f"{code} {name}"))[:31]
 
 
 def _lines(text: str, width_chars: int) -> int:
@@ -224,8 +225,8 @@ def schedule_xlsx(data: PlanData, project_nos: list[int], evaluations: pd.DataFr
     wb = Workbook()
     wb.remove(wb.active)
     for no in project_nos:
-        name = data.projects.loc[data.projects["project_no"] == no, "project_name"].iloc[0]
-        ws = wb.create_sheet(sheet_name(no, name))
+        row = data.projects.loc[data.projects["project_no"] == no].iloc[0]
+        ws = wb.create_sheet(sheet_name(row["project_code"], row["project_name"]))
         ws.column_dimensions["A"].width = 30
         for c in range(2, LAST_COL + 2):
             ws.column_dimensions[get_column_letter(c)].width = 7.5

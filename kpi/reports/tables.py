@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpi.charts.data import format_value
+from kpi.charts.data import format_expected, format_value
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.status import Status
 from kpi.domain.statuses import HISTORY_KEYS
@@ -47,9 +47,9 @@ def month_text(month: Any, lang: str = "ja") -> str:
     return fmt.MISSING if m is None else month_label(str(m), lang)
 
 
-def status_cell(code: Any, lang: str = "ja") -> str:
+def status_cell(code: Any, lang: str = "ja", ratio: Any = None) -> str:
     c = opt(code)
-    return fmt.MISSING if c is None else status_text(c, lang)
+    return fmt.MISSING if c is None else status_text(c, lang, opt_float(ratio))
 
 
 def breakdown(row: dict[str, Any]) -> str:
@@ -112,10 +112,10 @@ def indicator_rows(content: ReportContent) -> list[tuple[list[str], str | None]]
                     if r.get("baseline_new") is True
                     else format_value(r["baseline"], unit),
                     _target_text(r, unit, content.lang),
-                    format_value(r["expected"], unit),
+                    format_expected(r["expected"], unit),
                     actual,
                     fmt.percent(r["ratio"]),
-                    status_cell(r["status"], content.lang),
+                    status_cell(r["status"], content.lang, r["ratio"]),
                     t("rep_unreported_months", content.lang).format(n=unreported) if unreported else "",
                 ],
                 opt(r["status"]),

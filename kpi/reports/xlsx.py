@@ -21,12 +21,13 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi.charts.data import unit_digits
+from kpi.charts.data import expected_digits, unit_digits
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.status import Status
 from kpi.reports.content import ReportContent
 from kpi.reports.tables import SUMMARY_HEADER, WHY_HEADER, breakdown, history_header, history_rows, month_text, why_rows
 from kpi.text import fmt
+from kpi.text.catalog import t
 from kpi.text.cellsafe import neutralise
 from kpi.text.labels import actor_label, status_text
 from kpi.text.palette import STATUS_STYLES
@@ -84,12 +85,17 @@ def _number_format(digits: int) -> str:
     return "#,##0" if digits == 0 else "#,##0." + "0" * digits
 
 
-def _cell(value: Any, kind: str, unit: str) -> tuple[Any, str | None]:
+def _cell(value: Any, kind: str, unit: str, ratio: Any = None) -> tuple[Any, str | None]:
     """(cell value, number format) of one value; missing → 「―」."""
-    if kind in ("value", "ratio", "int"):
+    if kind == "value" and isinstance(value, str):  # a word where a number would stand: 「新規」
+        return neutralise(value), None
+    if kind in ("value", "ratio", "int", "expected"):
         v = opt_float(value)
         if v is None:
             return fmt.MISSING, None
+        if kind == "expected":  # 計画値: one more decimal where the unit's would round it
+            digits = expected_digits(v, unit)
+            return round(v, digits), _number_format(digits)
         if kind == "ratio":
             return round(v, 4), "0%"
         if kind == "int":
@@ -97,7 +103,7 @@ def _cell(value: Any, kind: str, unit: str) -> tuple[Any, str | None]:
         digits = unit_digits(unit)
         return round(v, digits), _number_format(digits)
     if kind == "status":
-        return status_text(value) if opt(value) is not None else fmt.MISSING, None
+        return status_text(value, ratio=opt_float(ratio)) if opt(value) is not None else fmt.MISSING, None
     return neutralise(fmt.text(value)), None
 
 
@@ -136,10 +142,12 @@ def _header(ws: Any, cols: Sequence[Col], words: Words) -> None:
 def _rows(ws: Any, cols: Sequence[Col], rows: Sequence[tuple[list[Any], str]]) -> None:
     """Append rows (values, unit); style per column kind. A plain cell is passed as its value
     (the write-only sheet writes it without making a cell object)."""
+    ratio_at = next((i for i, c in enumerate(cols) if c.kind == "ratio"), None)  # a row's r: 「前倒し達成」
     for values, unit in rows:
         out = []
+        ratio = values[ratio_at] if ratio_at is not None else None
         for v, col in zip(values, cols, strict=True):
-            value, number_format = _cell(v, col.kind, unit)
+            value, number_format = _cell(v, col.kind, unit, ratio)
             code = opt(v) if col.kind == "status" else None
             if code is not None:
                 style: str | None = _status_style_name(Status(code))
@@ -164,14 +172,15 @@ SUMMARY_COLS = [
     Col(h, w, k)
     for h, w, k in zip(
         SUMMARY_HEADER,
-        [6, 10, 50, 24, 14, 24, 16],
-        ["int", "text", "text", "text", "status", "text", "status"],
+        [9, 10, 50, 24, 14, 24, 16],
+        ["text", "text", "text", "text", "status", "text", "status"],
         strict=True,
     )
 ]
+# A project is named by its code as printed (「04」, 「2-6-1」), as the PDF names it.
 INDICATOR_COLS = [
-    Col("実施事業", 9, "int"), Col("事業名", 30), Col("指標ID", 28), Col("指標", 40, "long"), Col("単位", 6),
-    Col("基準値", 12, "value"), Col("目標値", 12, "value"), Col("計画値", 12, "value"), Col("実績値", 12, "value"),
+    Col("実施事業", 9), Col("実施事業名", 30), Col("指標ID", 28), Col("指標", 40, "long"), Col("単位", 6),
+    Col("基準値", 12, "value"), Col("目標値", 12, "value"), Col("計画値", 12, "expected"), Col("実績値", 12, "value"),
     Col("実績の月", 11), Col("進捗率", 9, "ratio"), Col("状況", 14, "status"), Col("未報告月数", 11, "int"),
 ]  # fmt: skip
 MONTHLY_COLS = [
@@ -179,16 +188,16 @@ MONTHLY_COLS = [
     Col("累計", 12, "value"), Col("計画値", 12, "value"), Col("その月の状況", 14, "status"),
 ]  # fmt: skip
 MILESTONE_COLS = [
-    Col("実施事業", 9, "int"), Col("事業名", 30), Col("ID", 10), Col("項目（●）", 50, "long"),
+    Col("実施事業", 9), Col("実施事業名", 30), Col("ID", 10), Col("項目（●）", 50, "long"),
     Col("予定月", 12), Col("完了日", 12), Col("状況", 14, "status"),
 ]  # fmt: skip
 ASSESSMENT_COLS = [
-    Col("実施事業", 9, "int"), Col("事業名", 30), Col("月", 12), Col("自己評価", 14, "status"),
+    Col("実施事業", 9), Col("実施事業名", 30), Col("月", 12), Col("自己評価", 14, "status"),
     Col("コメント", 50, "long"), Col("入力者", 16),
 ]  # fmt: skip
 WHY_COLS = [Col("実施事業", 36), Col("担当部署", 16), Col("状況", 14, "status"), Col(WHY_HEADER[3], 90, "long")]
 EVALUATION_COLS = [
-    Col("実施事業", 9, "int"), Col("事業名", 30), Col("実績の検証評価", 16), Col("左記の状況・理由等", 50, "long"),
+    Col("実施事業", 9), Col("実施事業名", 30), Col("実績の検証評価", 16), Col("左記の状況・理由等", 50, "long"),
     Col("新たに生じた課題や特に留意すべき状況の変化等", 50, "long"), Col("入力者", 16), Col("版", 6, "int"),
 ]  # fmt: skip
 
@@ -203,7 +212,18 @@ def report_xlsx(content: ReportContent) -> bytes:
     lines = [content.title, content.subtitle] + ([SAMPLE_NOTE] if content.has_sample else [])
     header_row = len(lines) + 2  # one blank row between the title block and the table
     summary = [
-        ([r["id"], r["measure"], r["name"], r["lead_department"], r["status"], breakdown(r), r.get("assessment")], "")
+        (
+            [
+                content.project_code(r["id"]),
+                r["measure"],
+                r["name"],
+                r["lead_department"],
+                r["status"],
+                breakdown(r),
+                r.get("assessment"),
+            ],
+            "",
+        )
         for r in content.projects.to_dict("records")
     ]
     _begin(ws, SUMMARY_COLS, header_row, len(summary))
@@ -223,12 +243,12 @@ def report_xlsx(content: ReportContent) -> bytes:
         [
             (
                 [
-                    r["project"],
+                    content.project_code(r["project"]),
                     r["project_name"],
                     r["id"],
                     r["name"],
                     fmt.text(r["unit"], ""),
-                    r["baseline"],
+                    t("chart_baseline_new") if r.get("baseline_new") is True else r["baseline"],
                     r["target"],
                     r["expected"],
                     r["actual"],
@@ -272,7 +292,7 @@ def report_xlsx(content: ReportContent) -> bytes:
         [
             (
                 [
-                    r["project"],
+                    content.project_code(r["project"]),
                     r["project_name"],
                     r["id"],
                     r["name"],
@@ -294,7 +314,7 @@ def report_xlsx(content: ReportContent) -> bytes:
         [
             (
                 [
-                    r["project"],
+                    content.project_code(r["project"]),
                     names.get(r["project"]),
                     month_text(r["month"]),
                     r["status"],
@@ -315,7 +335,7 @@ def report_xlsx(content: ReportContent) -> bytes:
         ev_rows.append(
             (
                 [
-                    r["id"],
+                    content.project_code(r["id"]),
                     r["name"],
                     rating_text(opt(e.get("rating"))),
                     e.get("reason"),

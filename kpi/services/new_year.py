@@ -4,8 +4,12 @@ the database, for a person to review and then load with ``import-plan``.
 Kept: hierarchy, projects, departments, texts, indicator ids, targets. Moved on one year: the
 「以降の取組(予定)」 text becomes this year's work, this year's work joins the earlier work;
 the 工程表 rows keep their items with their bars cleared, and the year-end steps 各課照会 /
-総括 / 懇話会 go to the following April–June; each indicator's baseline is the ending year's
-latest actual (and its month). Pure apart from reading the database.
+総括 / 懇話会 go to the following April–June. Each indicator's baseline by its kind (README
+"The plan file"): a level indicator's is the ending year's latest actual (and its month); a 累計
+indicator's (``flow_scope: since_baseline``) the running total at the end of the year, with the
+month of its latest actual; a flow of the fiscal year starts from 0 every April, so it keeps
+its baseline (a monthly amount means nothing for a year's total) and its note names the ending
+year's total as last year's result. Pure apart from reading the database.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kpi.charts.data import format_value
 from kpi.domain.fiscal import Month, fiscal_year_label, fiscal_year_short
 from kpi.domain.frames import opt
 from kpi.domain.plan import DEFAULT_LEVELS, PlanData
-from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK
-from kpi.store.planfile import CYCLE_STEPS, FORMAT_VERSION, IndicatorIn, default_range
+from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK, evaluate_indicator
+from kpi.domain.statuses import rule_of, values_by_code
+from kpi.store.planfile import CYCLE_STEPS, FORMAT_VERSION, NEW_BASELINE, default_range
 from kpi.store.reads import latest_fiscal_year, plan_data
 from kpi.text import fmt
 from kpi.text.labels import month_label
@@ -111,34 +117,49 @@ def draft_plan(data: PlanData) -> dict[str, Any]:
     return plan
 
 
-def _latest_actual(data: PlanData, code: str) -> tuple[float, str] | None:
-    own = data.actuals[data.actuals["code"] == code].sort_values("month")
-    if own.empty:
+def year_end_value(data: PlanData, i: dict[str, Any]) -> tuple[float, str] | None:
+    """(value, month) the ending year closes with, by the indicator's kind: a level's latest
+    actual; a 累計's running total (baseline and every flow since, earlier years included);
+    a within-year flow's total of the year. None without any actual this year."""
+    rule = rule_of(i)
+    values = values_by_code(data.earlier_actuals, data.actuals).get(str(i["code"]), {})
+    # The evaluation at the year's end reads m* and a (or A) whatever the status.
+    ev = evaluate_indicator(rule, values, Month(data.year + 1, 3), data.year)
+    if ev.month is None or ev.actual is None:
         return None
-    last = own.iloc[-1]
-    return float(last["value"]), str(last["month"])
+    return float(ev.actual), str(ev.month)
+
+
+def _baseline(data: PlanData, i: dict[str, Any]) -> dict[str, Any]:
+    """The draft's baseline fields (baseline, baseline_month, baseline_note) by kind."""
+    ending = fiscal_year_short(data.year)
+    rule = rule_of(i)
+    kept: dict[str, Any] = {"baseline": NEW_BASELINE if i.get("baseline_is_new") else opt(i["baseline"])}
+    if opt(i.get("baseline_month")) is not None:
+        kept["baseline_month"] = i["baseline_month"]
+    closing = year_end_value(data, i)
+    if closing is None:
+        missing = f"{ending}年度の実績なし: 基準値を確認してください"
+        return {**kept, "baseline_note": _joined(i["baseline_note"], missing)}
+    value, month = closing
+    unit = fmt.text(i["unit"], "")
+    if rule.level_like:  # a level, or a 累計's running total: the state the new year starts from
+        what = "累計" if rule.cumulative_since_baseline else "最新実績"
+        note = f"{ending}年度の{what}（{month_label(month)}）"
+        return {"baseline": value, "baseline_month": month, "baseline_note": note}
+    # A flow of the fiscal year starts from 0 every April: last year's total is its result, not a start.
+    total = f"{ending}年度の実績合計 {format_value(value, unit)}（{month_label(month)}まで）"
+    return {**kept, "baseline_note": _joined(i["baseline_note"], total)}
 
 
 def _indicator(data: PlanData, i: dict[str, Any]) -> dict[str, Any]:
-    ending = fiscal_year_short(data.year)
-    latest = _latest_actual(data, i["code"])
     out: dict[str, Any] = {
         "id": i["code"],
         "project": int(i["project_no"]),
         "name": i["name"],
         "unit": i["unit"],
     }
-    if latest is not None:
-        value, month = latest
-        out["baseline"] = value
-        if "baseline_month" in IndicatorIn.model_fields:  # the multi-year fields (issue 9, items 3–5)
-            out["baseline_month"] = month
-        out["baseline_note"] = f"{ending}年度の最新実績（{month_label(month)}）"
-    else:
-        out["baseline"] = "新規" if i.get("baseline_is_new") else opt(i["baseline"])
-        if opt(i.get("baseline_month")) is not None:
-            out["baseline_month"] = i["baseline_month"]
-        out["baseline_note"] = _joined(i["baseline_note"], f"{ending}年度の実績なし: 基準値を確認してください")
+    out.update(_baseline(data, i))
     for key in ("target", "target_factor"):
         if opt(i[key]) is not None:
             out[key] = float(i[key])
@@ -149,7 +170,10 @@ def _indicator(data: PlanData, i: dict[str, Any]) -> dict[str, Any]:
     if opt(i.get("due_month")) is not None:
         out["due_month"] = int(i["due_month"])
     if opt(i.get("yearly_targets")):
-        out["yearly_targets"] = {int(y): float(v) for y, v in i["yearly_targets"].items()}
+        # Targets of years before the ending one lie before the new baseline: left out.
+        kept = {int(y): float(v) for y, v in i["yearly_targets"].items() if int(y) >= data.year}
+        if kept:
+            out["yearly_targets"] = kept
     for key, default in (("flow_scope", "fiscal_year"), ("frequency", "monthly")):
         if opt(i.get(key)) not in (None, default):
             out[key] = i[key]
@@ -179,7 +203,9 @@ def header(data: PlanData) -> str:
             f"# - this_year（{nxt}の実施内容）は前年度の「{nxt}以降の取組(予定)」です。next_years は空です。",
             f"# - previous_work（{this}までの実施内容）には前年度の実施内容を加えています。",
             "# - 工程表: 実施項目は残し、バーと●は消しています。各課照会・総括・懇話会は翌年度の4〜6月です。",
-            f"# - 指標: 基準値は{this}年度の最新の実績値（baseline_note にその月）。目標値はそのままです。",
+            f"# - 指標: 基準値は{this}年度の最新の実績値（累計の指標は年度末の累計。baseline_note にその月）。",
+            f"#   年度内で合計する指標は毎年0から: 基準値はそのままで、baseline_note に{this}年度の実績合計。",
+            "#   目標値はそのままです。",
             "#   月別計画値（monthly_plan）は消しています。",
             "",
         ]

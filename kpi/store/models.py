@@ -67,6 +67,8 @@ class FiscalYear(Base):
     public: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The plan's roll-up rule of 重点施策/基本方針 (kpi.domain.group_rollup); None = worst (migration 0009).
     rollup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The plan's own scale (kpi.domain.scale.PlanScale.to_json); None: the product's (migration 0008).
+    scale: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     policies: Mapped[list[Policy]] = relationship(back_populates="fiscal_year", order_by="Policy.no")
@@ -191,6 +193,10 @@ class Indicator(Base):
     flow_scope: Mapped[str] = mapped_column(String(16), default="fiscal_year")
     frequency: Mapped[str] = mapped_column(String(16), default="monthly")
     due_month: Mapped[int | None] = mapped_column(Integer)
+    # A 累計 indicator's running total known at the end of a month (migration 0008): the
+    # years before it need not be loaded.
+    start_total: Mapped[float | None] = mapped_column(Float)
+    start_total_month: Mapped[str | None] = mapped_column(String(7))
 
 
 class ActualRevision(Base):

@@ -101,6 +101,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             municipality_code=plan.municipality_code,
             public=plan.public.model_dump() if plan.public else None,
             rollup=plan.rollup.policy().stored() if plan.rollup else None,
+            scale=plan.scale.to_json() if plan.scale is not None else None,  # issue 21
         )
         session.add(fy)
         session.flush()
@@ -116,6 +117,7 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             municipality_code=plan.municipality_code,
             public=plan.public.model_dump() if plan.public else None,
             rollup=plan.rollup.policy().stored() if plan.rollup else None,
+            scale=plan.scale.to_json() if plan.scale is not None else None,  # issue 21
         )
 
     def existing(model: Any, key: str) -> dict[Any, Any]:
@@ -241,6 +243,8 @@ def load_plan(session: Session, plan: PlanFile, source: str, actor: Actor) -> Lo
             flow_scope=ind.flow_scope,
             frequency=ind.frequency,
             due_month=ind.due_month,
+            start_total=ind.start_total,  # issue 21
+            start_total_month=ind.start_total_month,
         )
         baseline = None if ind.baseline == NEW_BASELINE else ind.baseline
         if ind.id in indicators:

@@ -134,7 +134,7 @@ class ThresholdsIn(_Strict):
         return self
 
 
-NUMBER_FIELDS = ("baseline", "target", "target_factor", "min_value", "max_value")
+NUMBER_FIELDS = ("baseline", "target", "target_factor", "min_value", "max_value", "start_total")
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,25 @@ class IndicatorIn(_Strict):
     thresholds: ThresholdsIn | None = None
     min_value: float | None = None
     max_value: float | None = None
+    # ---- issue 21: when the baseline was measured, and a 累計's running total at a month ----
+    # A baseline known only by its year: 2022 / "2022年度" (fiscal year: measured at its end,
+    # March 2023) or "2022年" (calendar year: December 2022). Read as baseline_month.
+    baseline_year: int | str | None = None
+    start_total: float | None = None  # 累計: the running total at the end of start_total_month
+    start_total_month: MonthStr | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _baseline_year(cls, raw: Any) -> Any:
+        if not isinstance(raw, dict) or raw.get("baseline_year") is None:
+            return raw
+        if raw.get("baseline_month") is not None:
+            raise ValueError("baseline_year と baseline_month はどちらか一方だけ指定してください")
+        month = baseline_year_month(raw["baseline_year"])
+        if month is None:
+            hint = 'baseline_year は年度（2022 または "2022年度"）か暦年（"2022年"）で書いてください'
+            raise ValueError(f"{hint}: {raw['baseline_year']!r}")
+        return {**raw, "baseline_month": month}
 
     @model_validator(mode="before")
     @classmethod
@@ -212,6 +231,10 @@ class IndicatorIn(_Strict):
             raise ValueError("due_month は frequency が quarterly / half_yearly / yearly の指標にだけ指定できます")
         if self.yearly_targets and self.direction == "at_most":
             raise ValueError("at_most の指標には yearly_targets を指定できません（上限値は target）")
+        if (self.start_total is None) != (self.start_total_month is None):
+            raise ValueError("start_total と start_total_month は両方を指定してください（その月末の累計）")
+        if self.start_total is not None and self.flow_scope != "since_baseline":
+            raise ValueError("start_total は累計の指標（flow_scope: since_baseline）にだけ指定できます")
         low, high = self.value_range
         if not (math.isfinite(low) and math.isfinite(high)) or low > high or max(abs(low), abs(high)) > LARGEST_MAX:
             raise ValueError(
@@ -227,6 +250,58 @@ class IndicatorIn(_Strict):
             self.min_value if self.min_value is not None else low,
             self.max_value if self.max_value is not None else high,
         )
+
+
+# ---- issue 21: the municipality's own scale (kpi.domain.scale); a block of its own ----
+
+SCALE_CODES = ("achieved", "on_track", "caution", "delayed", "no_data", "no_baseline", "reference", "not_due", "done")
+LabelStr = Annotated[str, Field(min_length=1, max_length=30)]
+SymbolStr = Annotated[str, Field(min_length=1, max_length=4)]
+
+
+class GradeIn(_Strict):
+    label: LabelStr | None = None  # 「B 概ね順調」; default the product's word
+    symbol: SymbolStr | None = None  # 「○」; default the product's shape
+
+    @model_validator(mode="after")
+    def _some(self) -> GradeIn:
+        if self.label is None and self.symbol is None:
+            raise ValueError("label か symbol のどちらかを書いてください")
+        return self
+
+
+class AheadIn(_Strict):
+    label: LabelStr  # 「S 前倒し達成」
+    ratio: float = Field(gt=1)  # from this progress ratio r (達成 or 順調) the grade reads so
+    symbol: SymbolStr | None = None
+
+
+class RatingIn(_Strict):
+    code: Annotated[str, Field(min_length=1, max_length=4, pattern=r"^\S+$")]
+    label: LabelStr
+
+
+class ScaleIn(_Strict):
+    """``scale:`` of a plan file: the words a municipality grades in (README "The plan file")."""
+
+    statuses: dict[Literal[SCALE_CODES], GradeIn] = Field(default_factory=dict)  # type: ignore[valid-type]
+    ahead: AheadIn | None = None
+    ratings: list[RatingIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> ScaleIn:
+        codes = [r.code for r in self.ratings]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"ratings の code が重複しています: {codes}")
+        labels = [g.label for g in self.statuses.values() if g.label]
+        if len(set(labels)) != len(labels):
+            raise ValueError("statuses の label が重複しています（状況を見分けられません）")
+        return self
+
+    def to_json(self) -> dict[str, Any] | None:
+        """As stored (kpi.domain.scale.PlanScale.to_json's shape)."""
+        raw = self.model_dump(exclude_none=True, exclude_defaults=True)
+        return raw or None
 
 
 # Version 1 named the project texts after the R8 years; version 2 names them after their place
@@ -288,6 +363,8 @@ class PlanFile(_Strict):
     measures: list[MeasureIn] = Field(default_factory=list)
     projects: list[ProjectIn] = Field(min_length=1)
     indicators: list[IndicatorIn] = Field(default_factory=list)
+    # ---- issue 21: the municipality's own scale ----
+    scale: ScaleIn | None = None
     rollup: RollupIn | None = None  # how a 重点施策 and a 基本方針 read one status (default: worst)
 
     @field_validator("municipality_code", mode="before")
@@ -325,7 +402,7 @@ class PlanFile(_Strict):
         project_nos = {p.no for p in self.projects}
         for i, m in enumerate(self.measures):
             if m.policy not in policy_nos:
-                problems.append((("measures", i, "policy"), f"基本方針 {m.policy} がありません"))
+                problems.append((("measures", i, "policy"), f"{self.levels[0]} {m.policy} がありません"))
         first = Month(self.fiscal_year, 4)
         last = first.add(14)  # the schedule runs to June of the next fiscal year (懇話会)
         milestone_ids: list[tuple[tuple[Any, ...], str]] = []
@@ -364,7 +441,8 @@ class PlanFile(_Strict):
         year = {str(m) for m in fiscal_months(self.fiscal_year)}
         for i, ind in enumerate(self.indicators):
             if ind.project not in project_nos:
-                problems.append((("indicators", i, "project"), f"実施事業 {ind.project} がありません"))
+                problems.append((("indicators", i, "project"), f"{self.levels[-1]} {ind.project} がありません"))
+            problems += _start_problems(self, i, ind)
             final_year = ind.target_year if ind.target_year is not None else self.fiscal_year
             if final_year < self.fiscal_year:
                 problems.append(
@@ -414,6 +492,41 @@ class PlanFile(_Strict):
 
     def indicator_ids(self) -> list[str]:
         return [i.id for i in self.indicators]
+
+
+def baseline_year_month(value: Any) -> str | None:
+    """The month a baseline of ``baseline_year`` means: a fiscal year (2022, 「2022年度」) at its
+    end, March 2023; a calendar year (「2022年」) at its end, December 2022. None: unreadable."""
+    text = str(value).strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    m = re.fullmatch(r"(\d{4})(年度|年)?", text)
+    if m is None or isinstance(value, bool):
+        return None
+    year = int(m.group(1))
+    if not 2000 <= year <= 2100:
+        return None
+    return f"{year}-12" if m.group(2) == "年" else f"{year + 1}-03"
+
+
+def _start_problems(plan: PlanFile, i: int, ind: IndicatorIn) -> list[tuple[tuple[Any, ...], str]]:
+    """A yearly target dated before the baseline; a 累計's start_total before its baseline or
+    after the plan's year."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    measured = Month.parse(ind.baseline_month) if ind.baseline_month else Month(plan.fiscal_year, 3)
+    early = sorted(y for y in (ind.yearly_targets or {}) if Month(y + 1, 3) < measured)
+    if early:
+        out.append(
+            (
+                ("indicators", i, "yearly_targets"),
+                f"基準値（{measured}）より前の年度の目標値があります: {early}（年度末がその月より前です）",
+            )
+        )
+    if ind.start_total_month is not None:
+        start = Month.parse(ind.start_total_month)
+        if start < measured:
+            out.append((("indicators", i, "start_total_month"), f"累計の月 {start} が基準値の月 {measured} より前です"))
+        if start > Month(plan.fiscal_year + 1, 3):
+            out.append((("indicators", i, "start_total_month"), f"累計の月 {start} が計画の年度末より後です"))
+    return out
 
 
 def _unique(problems: list[tuple[tuple[Any, ...], str]], where: str, keys: list[Any], field: str) -> None:

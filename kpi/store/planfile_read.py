@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from kpi.domain.plan import DEFAULT_LEVELS, level_words
 from kpi.store.planfile import MONTH_PATTERN, V1_PROJECT_KEYS, BadNumber, PlanError, PlanFile, PlanProblems
 from kpi.text.control import control_refusal
 
@@ -69,6 +70,10 @@ FIELD_NAMES = {
     "license": "ライセンス", "attribution": "出典の表記", "homepage": "自治体のホームページ",
     "contact_department": "問い合わせ先の部署",
     "flow_scope": "累計の範囲", "frequency": "報告頻度", "due_month": "報告月",
+    # issue 21
+    "baseline_year": "基準値の年", "start_total": "開始時の累計", "start_total_month": "開始時の累計の月",
+    "scale": "評価の段階", "statuses": "状況の表記", "ahead": "前倒し達成の段階", "ratings": "期末評価の段階",
+    "ratio": "進捗率", "[key]": "",
 }  # fmt: skip
 FIELD_NAMES.update(
     {
@@ -122,6 +127,11 @@ def _message(err: Any, field: str) -> str:
         return f"{name}はリスト（各行を「- 」で始める、または [ ] で囲む）で書いてください"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"{name}は「キー: 値」の形で書いてください"
+    if kind == "too_long" and field == "levels":
+        limit = ctx.get("max_length", 3)
+        return f"{name}は2つか{limit}つで書いてください（対応している階層は{limit}つまでです）"
+    if kind == "too_long":
+        return f"{name}は{ctx.get('max_length', '')}件までにしてください"
     if kind == "too_short":
         return f"{name}が1件もありません（少なくとも1件書いてください）"
     if kind in ("bool_type", "bool_parsing"):
@@ -158,8 +168,16 @@ def _problem(source: str, raw: Any, lines: dict[tuple[Any, ...], int], loc: tupl
     field = next((k for k in reversed(loc) if isinstance(k, str)), "")
     named = FIELD_NAMES.get(field)
     if named and where.endswith(field):
-        where = f"{where}（{named}）"
+        where = f"{where}（{level_words(named, plan_levels(raw))}）"  # the plan's own levels: 取組の番号
     return f"{head}: {where}: {message}"
+
+
+def plan_levels(raw: Any) -> tuple[str, ...]:
+    """The level names a raw plan file gives (for its messages), else the default ones."""
+    levels = raw.get("levels") if isinstance(raw, dict) else None
+    if isinstance(levels, list) and len(levels) in (2, 3) and all(isinstance(x, str) and x for x in levels):
+        return tuple(levels)
+    return DEFAULT_LEVELS
 
 
 def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None = None) -> PlanFile:
@@ -188,7 +206,10 @@ def parse_plan(raw: Any, source: str, lines: dict[tuple[Any, ...], int] | None =
                 problems += [_problem(source, raw, lines, (*loc, *path), msg) for path, msg in error.problems]
                 continue
             field = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
-            message = _message(err, field)
+            message = level_words(_message(err, field), plan_levels(raw))  # 「分野の番号」, not 「基本方針の番号」
+            if loc and loc[-1] == "[key]":  # pydantic's name for a mapping's key: say which key
+                loc = loc[:-1]
+                message = f"「{loc[-1]}」という項目は書けません。" + message.removeprefix("[key]").removeprefix("は")
             choices = [str((e.get("ctx") or {}).get("expected", "")) for e in errs[1:] if e["type"] == "literal_error"]
             if choices:
                 message += f"（または {', '.join(choices)}）"

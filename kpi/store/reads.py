@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kpi.domain.frames import none_for_missing
 from kpi.domain.group_rollup import RollupPolicy
 from kpi.domain.plan import DEFAULT_LEVELS
+from kpi.domain.scale import PlanScale, use_scale
 from kpi.store.models import (
     ActualRevision,
     Assessment,
@@ -110,6 +111,7 @@ INDICATOR_FIELDS = (
     "name", "unit", "baseline", "baseline_note", "target", "target_factor", "target_note", "direction",
     "accumulation", "monthly_plan", "on_track_threshold", "caution_threshold", "min_value", "max_value",
     "baseline_is_new", "baseline_month", "target_year", "yearly_targets", "flow_scope", "frequency", "due_month",
+    "start_total", "start_total_month",
 )  # fmt: skip
 
 
@@ -184,6 +186,9 @@ def plan_data(session: Session, year: int, previous_year: bool = True) -> PlanDa
     assessments = current_assessments(session, fid)
     scopes = zip(indicators["code"], indicators["flow_scope"], strict=True)
     cumulative = [code for code, scope in scopes if scope == "since_baseline"]
+    # Reading a plan puts its own scale in use: what is drawn from it next reads in its words.
+    scale = PlanScale.from_json(fy.scale)
+    use_scale(scale)
     return PlanData(
         fy.year,
         fy.label,
@@ -201,8 +206,23 @@ def plan_data(session: Session, year: int, previous_year: bool = True) -> PlanDa
         fy.owner_department,
         previous_actuals(session, year) if previous_year else None,
         earlier_actuals(session, fy.year, cumulative),
-        RollupPolicy.from_stored(fy.rollup),
+        rollup=RollupPolicy.from_stored(fy.rollup),
+        scale=scale,
     )
+
+
+def plan_scales(session: Session) -> dict[int, PlanScale]:
+    """Fiscal year → its plan's own scale (the product's where the file names none)."""
+    rows = session.execute(select(FiscalYear.year, FiscalYear.scale)).all()
+    return {int(year): PlanScale.from_json(scale) for year, scale in rows}
+
+
+def use_year_scale(session: Session, year: int) -> PlanScale:
+    """Put fiscal ``year``'s scale in use (a write path that checks ratings without reading the plan)."""
+    raw = session.scalar(select(FiscalYear.scale).where(FiscalYear.year == year))
+    scale = PlanScale.from_json(raw)
+    use_scale(scale)
+    return scale
 
 
 def previous_actuals(session: Session, year: int) -> pd.DataFrame | None:

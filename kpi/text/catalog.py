@@ -26,6 +26,7 @@ from kpi.text.catalog_oidc import OIDC_TEXT
 from kpi.text.catalog_pages import PAGE_TEXT
 from kpi.text.catalog_print import PRINT_TEXT
 from kpi.text.catalog_pub import PUB_TEXT
+from kpi.text.catalog_scale import SCALE_TEXT
 from kpi.text.catalog_terms import TERMS
 
 DEFAULT_LANG = "ja"
@@ -476,3 +477,4 @@ register(INPUT_TEXT)
 register(PRINT_TEXT)
 register(GLANCE_TEXT)
 register(OIDC_TEXT)
+register(SCALE_TEXT)

@@ -14,24 +14,54 @@ from typing import Any
 from kpi.domain.fiscal import Month, fiscal_year_label, fiscal_year_short
 from kpi.domain.inquiry import Action, OwedItem, State
 from kpi.domain.plan import PlanData, level_words
+from kpi.domain.scale import AheadGrade, active_scale
 from kpi.domain.status import Status
 from kpi.text.catalog import DEFAULT_LANG, TEXT, t
 from kpi.text.palette import STATUS_STYLES
 
 
-def status_label(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
-    """「順調」 for on_track; 「―」 for no status."""
+def _ahead(status: Status | str, ratio: float | None) -> AheadGrade | None:
+    """The plan's 「前倒し達成」 grade when ``ratio`` reaches it (for 達成 and 順調 only)."""
+    ahead = active_scale().ahead
+    if ahead is None or ratio is None or Status(status) not in (Status.ACHIEVED, Status.ON_TRACK):
+        return None
+    return ahead if ratio >= ahead.ratio else None
+
+
+def status_label(status: Status | str | None, lang: str = DEFAULT_LANG, ratio: float | None = None) -> str:
+    """「順調」 for on_track, or the plan's own word for it (「B 概ね順調」, kpi.domain.scale);
+    「―」 for no status. ``ratio``: an indicator's r, for the plan's 「前倒し達成」 grade.
+
+    The one place a status code becomes a word: screens, reports, e-mails and workbooks call
+    this (or ``status_text``). English keeps the product's words, as it keeps its level names."""
     if status is None or status == "":
         return "―"
     style = STATUS_STYLES[Status(status)]
-    return style.en if lang == "en" else style.ja
+    if not plan_names_apply(lang):
+        return style.en
+    ahead = _ahead(status, ratio)
+    if ahead is not None:
+        return ahead.label
+    grade = active_scale().grade(Status(status).value)
+    return grade.label if grade is not None and grade.label else style.ja
 
 
-def status_text(status: Status | str | None, lang: str = DEFAULT_LANG) -> str:
-    """Shape plus label, e.g. '○ 順調': the form used in tables, CSV-free text and prints."""
+def status_symbol(status: Status | str, ratio: float | None = None) -> str:
+    """The status's printable shape (○), or the plan's own symbol for it."""
+    ahead = _ahead(status, ratio)
+    if ahead is not None and ahead.symbol:
+        return ahead.symbol
+    grade = active_scale().grade(Status(status).value)
+    return grade.symbol if grade is not None and grade.symbol else STATUS_STYLES[Status(status)].symbol
+
+
+def status_text(status: Status | str | None, lang: str = DEFAULT_LANG, ratio: float | None = None) -> str:
+    """Shape plus label, e.g. '○ 順調' (or the plan's '○ B 概ね順調'): the form used in tables,
+    CSV-free text and prints. A label that is the symbol itself (「○」) is not repeated."""
     if status is None or status == "":
         return "―"
-    return f"{STATUS_STYLES[Status(status)].symbol} {status_label(status, lang)}"
+    symbol, label = status_symbol(status, ratio), status_label(status, lang, ratio)
+    return label if label == symbol else f"{symbol} {label}"
 
 
 def unreported_text(months: int, lang: str = DEFAULT_LANG) -> str:

@@ -14,6 +14,7 @@ from kpi.domain import clock
 from kpi.domain.fiscal import Month
 from kpi.domain.permissions import cli_actor
 from kpi.domain.plan import PlanData, plan_title
+from kpi.domain.scale import PlanScale, use_scale
 from kpi.domain.statuses import PreparedYear
 from kpi.services.overview import OverviewView
 from kpi.services.page_views import MeasureView, ProjectView
@@ -21,7 +22,7 @@ from kpi.store.accounts import departments_by_user
 from kpi.store.audit import data_version
 from kpi.store.bootstrap import ensure_ready
 from kpi.store.db import database_url, make_engine, transaction
-from kpi.store.reads import fiscal_years, plan_data, previous_actuals
+from kpi.store.reads import fiscal_years, plan_data, plan_scales, previous_actuals
 from kpi.web.prefs import lang
 
 if TYPE_CHECKING:
@@ -153,6 +154,21 @@ def cached_plan_titles(url: str, version: int) -> dict[int, str]:
     """Fiscal year → 「○○市DXアクションプラン」, from each year's plan file."""
     with transaction(engine_for(url)) as session:
         return {fy.year: plan_title(fy.municipality, fy.plan_name) for fy in fiscal_years(session)}
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def cached_plan_scales(url: str, version: int | None) -> dict[int, PlanScale]:
+    """Fiscal year → the plan's own scale (issue 21: its words for statuses and ratings)."""
+    with transaction(engine_for(url)) as session:
+        return plan_scales(session)
+
+
+def use_plan_scale(year: int | None) -> None:
+    """Put the chosen year's scale in use for this run (the sidebar calls it on every page):
+    every chip, table, chart and workbook the page draws then reads in the plan's words."""
+    url = database_url()
+    scales = cached_plan_scales(url, current_version(url))
+    use_scale(scales.get(year) if year is not None else None)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -361,5 +377,6 @@ def clear_caches() -> None:
     cached_fiscal_years.clear()
     cached_plan_titles.clear()
     cached_plan_levels.clear()
+    cached_plan_scales.clear()
     cached_departments.clear()
     cached_status_history.clear()

@@ -11,21 +11,22 @@ from kpi.domain.status import Status
 from kpi.text import fmt, phrases
 from kpi.text.catalog import t
 from kpi.text.fmt import plain_markdown
-from kpi.text.labels import paren, status_label
+from kpi.text.labels import paren, status_label, status_symbol, status_text
 from kpi.text.palette import STATUS_STYLES
 from kpi.web.prefs import lang
 from kpi.web.words import _fiscal_month_name, tr
 
 
-def chip_html(status: Status | str | None, suffix: str = "") -> str:
-    """A status chip: colour plus shape plus text, so that it reads in a grey printout."""
+def chip_html(status: Status | str | None, suffix: str = "", ratio: float | None = None) -> str:
+    """A status chip: colour plus shape plus text, so that it reads in a grey printout.
+    ``ratio``: an indicator's r, for the plan's 「前倒し達成」 grade (kpi.domain.scale)."""
     if status is None or is_missing(status):
         return f'<span class="kpi-chip">{fmt.MISSING}</span>'
     style = STATUS_STYLES[Status(status)]
     extra = f" {html.escape(suffix)}" if suffix else ""
     return (
         f'<span class="kpi-chip" style="background:{style.color};color:{style.text_color}">'
-        f"{style.symbol} {html.escape(status_label(status, lang()))}{extra}</span>"
+        f"{html.escape(status_text(status, lang(), ratio))}{extra}</span>"
     )
 
 
@@ -38,7 +39,7 @@ def mini_chip_html(status: Status | str | None, language: str | None = None) -> 
     label = html.escape(status_label(status, language or lang()))
     return (
         f'<span class="kpi-chip kpi-mini" title="{label}" aria-label="{label}" '
-        f'style="background:{style.color};color:{style.text_color}">{style.symbol}</span>'
+        f'style="background:{style.color};color:{style.text_color}">{html.escape(status_symbol(status))}</span>'
     )
 
 

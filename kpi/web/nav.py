@@ -18,7 +18,15 @@ from kpi.text.labels import language_name, month_label, year_label
 from kpi.web import auth as auth_ui
 from kpi.web import reconnect
 from kpi.web.auth import current_actor
-from kpi.web.cache import cached_chart_data, cached_fiscal_years, cached_plan_data, current_version, engine, engine_for
+from kpi.web.cache import (
+    cached_chart_data,
+    cached_fiscal_years,
+    cached_plan_data,
+    current_version,
+    engine,
+    engine_for,
+    use_plan_scale,
+)
 from kpi.web.markup import md_text
 from kpi.web.prefs import KEY_AS_OF, KEY_LANG, KEY_YEAR, _persist, _restore, _seed_from_query, lang
 from kpi.web.words import current_app_title, tr
@@ -119,6 +127,7 @@ def sidebar() -> tuple[int | None, Month]:
                 # The language is bound now, not read when called: AppTest formats values later.
                 format_func=partial(year_label, lang=lang()),
             )
+            use_plan_scale(year)  # the chosen plan's own words for statuses and ratings
             months = [str(m) for m in fiscal_months(year) if m <= max(default_as_of, Month(year, 4))]
             wanted = str(min(default_as_of, Month(year + 1, 3)))
             _seed_from_query(KEY_AS_OF, "as_of", months)

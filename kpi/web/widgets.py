@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.domain.fiscal import Month
+from kpi.domain.frames import opt_float
 from kpi.domain.permissions import Actor
 from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
@@ -105,7 +106,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
     for 注意/遅延, why (the latest note and self-assessment). Without ``chart``: its name and
     the numbers only (the chart drawn on demand elsewhere)."""
     from kpi.charts import figures as charts
-    from kpi.charts.data import format_value
+    from kpi.charts.data import format_expected, format_value
 
     code = str(row["id"])
     if chart:
@@ -125,7 +126,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
         chip(row["status"], suffix)
         facts = [
             (tr("actual"), format_value(row.get("actual"), unit)),
-            (tr("expected"), format_value(row.get("expected"), unit)),
+            (tr("expected"), format_expected(row.get("expected"), unit)),
             (tr("target"), format_value(row.get("target"), unit)),
             (tr("baseline"), format_value(row.get("baseline"), unit)),
             (tr("dash_last_reported"), _month_or_missing(row.get("month"))),
@@ -165,7 +166,7 @@ def indicator_table(view: MeasureView) -> None:
             (
                 "",
                 [
-                    chip_html(r["status"]),
+                    chip_html(r["status"], ratio=opt_float(r.get("ratio"))),
                     name_cell(str(r["name"])),
                     "kpi-num|" + html.escape(format_value(r.get("actual"), unit)),
                     "kpi-num|" + html.escape(format_value(r.get("target"), unit)),

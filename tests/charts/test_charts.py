@@ -377,3 +377,26 @@ def test_every_label_anchor_of_the_chart_data_is_one_matplotlib_draws() -> None:
     finally:
         plt.close(fig)
     assert MPL_VA["middle"] == "center"
+
+
+def test_a_target_only_indicator_charts_its_trajectory_from_the_first_report(data: PlanData) -> None:
+    """Issue 21 item 3: without a baseline the year's first report is the 起点, drawn and labelled."""
+    from dataclasses import replace
+
+    inds = data.indicators.copy()
+    inds.loc[inds["code"] == "04-mynumber-card-rate", "baseline"] = None
+    target_only = replace(data, indicators=inds)
+    row = _row(target_only, "04-mynumber-card-rate")
+    assert row["status"] not in ("no_baseline", None)
+    chart = chart_data.indicator_chart_data(target_only, "04-mynumber-card-rate", AS_OF, row)
+    april = target_only.actuals[
+        (target_only.actuals["code"] == "04-mynumber-card-rate") & (target_only.actuals["month"] == "2026-04")
+    ]["value"].iloc[0]
+    trajectory = next(s for s in chart.series if s.key == "trajectory")
+    assert (trajectory.xs[0], trajectory.ys[0]) == (1.0, pytest.approx(float(april)))
+    assert trajectory.ys[-1] == pytest.approx(89.0)
+    start = next(lb for lb in chart.labels if lb.key == "start")
+    assert start.text == f"起点 {chart_data.format_value(april, '%')}"
+    assert "label:start" in chart.elements
+    fig = charts.indicator_chart(target_only, "04-mynumber-card-rate", AS_OF, row)
+    assert any(a.name == "label:start" for a in fig.layout.annotations)

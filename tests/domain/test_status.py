@@ -182,8 +182,11 @@ def test_relative_target_without_baseline_is_no_baseline() -> None:
     assert ev.actual == pytest.approx(600.0)
 
 
-def test_level_indicator_without_baseline_is_no_baseline() -> None:
+def test_level_indicator_without_baseline_starts_at_its_first_report() -> None:
+    """Target-only (issue 21): the first report is the 起点 (tests/domain/test_status_target_only.py)."""
     rule = IndicatorRule(INC, LEVEL, baseline=None, target=10)
+    assert status_of(rule, level(5)) is Status.ON_TRACK
+    rule = IndicatorRule(INC, LEVEL, baseline=None, target_factor=1.2)  # relative to an unknown baseline
     assert status_of(rule, level(5)) is Status.NO_BASELINE
 
 

@@ -232,7 +232,8 @@ def test_cumulative_needs_a_report_this_year_and_ignores_months_after_as_of() ->
 def test_new_baseline_starts_from_zero_and_never_reads_no_baseline() -> None:
     new = IndicatorRule(INC, LEVEL, target=10, new_baseline=True)
     unknown = IndicatorRule(INC, LEVEL, target=10)
-    assert status(unknown, {SEP: 5.0}) is Status.NO_BASELINE
+    # Unknown: September's report is its 起点 (target-only rule), not 0.
+    assert evaluate_indicator(unknown, {SEP: 5.0}, SEP, FY).start == 5.0
     assert expected_at(new, FY, SEP) == pytest.approx(5.0)
     assert status(new, {SEP: 4.5}) is Status.ON_TRACK
     assert status(new, {SEP: 4.49}) is Status.CAUTION

@@ -128,7 +128,7 @@ def test_xlsx_headings_take_the_plan_level_names_and_texts_stay(inputs: Inputs) 
     wb = openpyxl.load_workbook(io.BytesIO(report_xlsx(renamed)))
     assert wb.sheetnames == list(SHEETS)
     headers = [c.value for c in wb["指標"][1]]
-    assert headers[:2] == ["取組", "事業名"] and "実施事業" not in headers
+    assert headers[:2] == ["取組", "取組名"] and "実施事業" not in headers
     assert wb["月別の状況"].cell(1, 1).value == "取組"
     summary = wb["概要"]
     assert summary["A1"].font.b and summary["A1"].font.sz == 14

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from kpi.charts.data import expected_digits
 from kpi.cli.main import main as cli_main
 from kpi.cycle.evaluations import save_evaluation
 from kpi.domain.fiscal import Month
@@ -140,7 +141,10 @@ def test_excel_has_percent_rounded_numbers_frozen_headers_and_one_title(demo_inp
     fees = rows["06-collection-fees"][header.index("実績値")]
     assert fees.number_format == "#,##0" and float(fees.value).is_integer()
     rate = rows["04-mynumber-card-rate"][header.index("計画値")]
-    assert rate.number_format == "#,##0.0" and rate.value == round(rate.value, 1)
+    # 計画値 E of a % indicator: one decimal, or two where one would round it (87.33%, issue 21)
+    digits = expected_digits(rate.value, "%")
+    assert rate.number_format == "#,##0." + "0" * digits and rate.value == round(rate.value, digits)
+    assert digits in (1, 2)
     for ws in wb:
         assert all(ws.column_dimensions[c].width for c in "ABC")
         for row in ws.iter_rows():

@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from kpi.charts.data import indicator_chart_data
+from kpi.charts.data import format_value, indicator_chart_data
 from kpi.cli.main import main
 from kpi.domain.fiscal import Month
 from kpi.domain.status import DEFAULT_CAUTION, DEFAULT_ON_TRACK, Thresholds
@@ -68,10 +68,46 @@ def test_the_r9_draft_moves_the_plan_on_one_year(demo_engine: Engine, tmp_path: 
         own = data.actuals[data.actuals["code"] == old.id].sort_values("month")
         if own.empty:
             assert new.baseline == old.baseline
-        else:
+        elif old.accumulation == "level":  # the state the new year starts from
             month = Month.parse(own.iloc[-1]["month"])
             assert new.baseline == float(own.iloc[-1]["value"])
             assert new.baseline_note == f"R8年度の最新実績（{month.label_ja()}）"
+        else:  # a flow of the fiscal year starts from 0 in April: its baseline stays, its total is noted
+            assert (new.baseline, new.baseline_month) == (old.baseline, old.baseline_month), old.id
+            month = Month.parse(own.iloc[-1]["month"])
+            assert f"R8年度の実績合計 {format_value(own['value'].sum(), old.unit)}（{month.label_ja()}まで）" in (
+                new.baseline_note
+            )
+
+
+def test_the_sample_r9_draft_value_by_value(demo_engine: Engine, tmp_path: Path) -> None:
+    """The issue's cases: the within-year flows keep their R8 baseline (0 h, 0 items), not
+    October's amount (239 h, 1 item); the levels take October's actual."""
+    r9 = {i.id: i for i in load_plan_file(_draft(demo_engine, tmp_path)).indicators}
+    with transaction(demo_engine) as s:
+        data = plan_data(s, 2026)
+    assert data is not None
+    october = data.actuals[data.actuals["month"] == "2026-10"].set_index("code")["value"]
+    assert october["14-ai-rpa-hours-saved"] != 0 and october["11-opendata-new-items"] != 0
+    august = data.actuals[data.actuals["month"] == "2026-08"].set_index("code")["value"]
+    assert "15-new-dx-projects" not in october  # the sample's last report of it is August's
+    expected_baselines = {
+        "01-online-procedures": (float(october["01-online-procedures"]), "2026-10"),
+        "03-exemption-e-application-rate": (float(october["03-exemption-e-application-rate"]), "2026-10"),
+        "04-mynumber-card-rate": (float(october["04-mynumber-card-rate"]), "2026-10"),
+        "05-konbini-issuance-share": (float(october["05-konbini-issuance-share"]), "2026-10"),
+        "06-collection-fees": (None, None),  # a decreasing flow: its unknown R7 baseline stays unknown
+        "09-maternal-app-registration": (float(october["09-maternal-app-registration"]), "2026-10"),
+        "11-opendata-new-items": (0.0, None),
+        "14-ai-rpa-hours-saved": (0.0, None),
+        "14-welfare-overtime": (None, None),
+        "15-new-dx-projects": (float(august["15-new-dx-projects"]), "2026-08"),
+        "21-security-incidents": (None, None),
+    }
+    assert {k: (i.baseline, i.baseline_month) for k, i in r9.items()} == expected_baselines
+    hours = data.actuals[data.actuals["code"] == "14-ai-rpa-hours-saved"]["value"].sum()
+    assert hours == 1847  # seven months of the sample, not October's amount alone
+    assert "R8年度の実績合計 1,847 時間（2026年10月まで）" in r9["14-ai-rpa-hours-saved"].baseline_note
 
 
 def test_r9_imports_beside_r8_and_one_chart_shows_both_years(demo_engine: Engine, tmp_path: Path) -> None:
@@ -151,7 +187,9 @@ def test_multi_year_fields_are_kept_and_the_baseline_gets_its_month(sqlite_engin
     staff = new["02-digital-staff-rate"]
     assert (staff.baseline, staff.baseline_month) == (81.0, "2026-09")
     before = old["02-digital-staff-rate"]
-    assert (staff.target, staff.target_year, staff.yearly_targets) == (before.target, 2028, before.yearly_targets)
+    assert (staff.target, staff.target_year) == (before.target, 2028)
+    assert before.yearly_targets is not None  # FY2025's lies before the new baseline (2026-09): left out
+    assert staff.yearly_targets == {y: v for y, v in before.yearly_targets.items() if y >= 2026}
     survey = new["03-staff-survey"]
     assert (survey.frequency, survey.due_month, survey.target_year) == ("yearly", 7, 2027)
     assert (survey.baseline, survey.baseline_month) == (60.0, "2025-07")  # no R8 actual: kept
@@ -228,3 +266,37 @@ def test_the_default_thresholds_are_what_a_plan_file_a_new_row_and_new_year_get(
     drafted = {i["id"]: i for i in yaml.safe_load(text)["indicators"]}
     assert drafted[code]["thresholds"] == {"on_track": 0.95, "caution": 0.8}
     assert all("thresholds" not in i for c, i in drafted.items() if c != code)
+
+
+def test_a_cumulative_count_takes_its_running_total_at_the_year_end(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """累計 (since_baseline): 100 facilities in March 2022, 250 added in FY2025 and 30 + 20 in
+    FY2026: the R9 baseline is the running total 400 at its month, not the last month's 20."""
+    from kpi.services.actuals import ActualInput, record_actuals
+    from tests.conftest import import_with_year_before
+
+    import_with_year_before(sqlite_engine, MULTIYEAR, tmp_path)
+    with transaction(sqlite_engine) as s:
+        record_actuals(s, [ActualInput("06-digital-facilities", "2025-09", "250")], ADMIN, TODAY)
+        record_actuals(
+            s,
+            [ActualInput("06-digital-facilities", m, v) for m, v in (("2026-05", "30"), ("2026-09", "20"))],
+            ADMIN,
+            TODAY,
+        )
+    facilities = {i.id: i for i in load_plan_file(_draft(sqlite_engine, tmp_path)).indicators}["06-digital-facilities"]
+    assert (facilities.baseline, facilities.baseline_month) == (400.0, "2026-09")
+    assert facilities.baseline_note == "R8年度の累計（2026年9月）"
+    assert facilities.flow_scope == "since_baseline"
+
+
+def test_a_within_year_flow_starts_from_zero_and_notes_last_years_total(sqlite_engine: Engine, tmp_path: Path) -> None:
+    from kpi.services.actuals import ActualInput, record_actuals
+
+    import_plan(sqlite_engine, MULTIYEAR, ADMIN)
+    code = "07-online-consultations"
+    with transaction(sqlite_engine) as s:
+        record_actuals(s, [ActualInput(code, "2026-06", "12"), ActualInput(code, "2026-09", "9")], ADMIN, TODAY)
+    before = {i.id: i for i in load_plan_file(MULTIYEAR).indicators}[code]
+    new = {i.id: i for i in load_plan_file(_draft(sqlite_engine, tmp_path)).indicators}[code]
+    assert (new.baseline, new.baseline_month) == (before.baseline, before.baseline_month)  # not 9
+    assert "R8年度の実績合計 21 件（2026年9月まで）" in new.baseline_note

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_entry_withdraw"
-down_revision: str | None = "0007_publications"  # the lead chains it after the other branches' revisions
+down_revision: str | None = "0008_plan_scale"  # chained at the merge: 0007 publications → 0008 plan scale → 0009
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
