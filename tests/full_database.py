@@ -1,7 +1,7 @@
 """A database with rows in every table, written through the product's own functions: the plan of
 two fiscal years, actuals with corrections, accounts, a month lock, self-assessments, an
-evaluation through 確定, an inquiry, department contacts, completed ●, the signing key and the
-audit log of all of it (the backup and restore tests start from it)."""
+evaluation through 確定, an inquiry, department contacts, completed ●, the signing key, an approved 公開コメント and a
+publication, and the audit log of all of it (the backup and restore tests start from it)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ from sqlalchemy import Engine, MetaData, func, select
 
 from kpi.cli.main import main
 from kpi.cycle.evaluations import save_evaluation
+from kpi.domain.fiscal import Month
 from kpi.domain.permissions import Actor
+from kpi.reports.publication import publish
 from kpi.services.actuals import ActualInput, record_actuals
 from kpi.services.assessments import save_assessment
 from kpi.services.milestones import save_milestones
+from kpi.services.publication import review_comment, submit_comment
 from kpi.store.accounts import add_user
 from kpi.store.db import DEFAULT_PLAN, transaction
 from kpi.store.inquiry import apply_action, open_inquiry, set_department_email, signing_key
@@ -60,6 +63,10 @@ def fill_every_table(engine: Engine, tmp: Path) -> None:
         ).first()
     assert code is not None
     save_milestones(engine, ADMIN, 2026, {code: date(2026, 6, 30)}, [], TODAY)
+    # the public edition: a 公開コメント proposed by the project's editor, approved, and published
+    comment = submit_comment(engine, CITIZENS, 2026, 4, "窓口での申請を案内しています")
+    review_comment(engine, ADMIN, comment, approve=True)
+    assert publish(engine, ADMIN, 2026, Month.parse("2026-10"), TODAY) is not None
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
