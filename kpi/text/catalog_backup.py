@@ -111,13 +111,13 @@ BACKUP_TEXT: dict[str, tuple[str, str]] = {
     ),
     "backup_kind": ("種類", "Kind"),
     "backup_kind_auto": ("自動（削除の前の安全コピー）", "Automatic (safety copy before a deletion)"),
-    "backup_kind_scheduled": ("定期（backup --dir）", "Scheduled (backup --dir)"),
+    "backup_kind_scheduled": ("定期バックアップ", "Scheduled backup"),
     "backup_file": ("ファイル", "File"),
     "backup_time": ("日時", "Time"),
     "backup_size": ("サイズ", "Size"),
-    "backup_none": ("なし", "None"),
+    "backup_none": ("まだありません", "No backup yet"),
     "backup_stale": (
-        "7日以内のバックアップが {dir} にありません。README「Database」の定期バックアップを設定してください",
-        "No backup newer than 7 days in {dir}. Set up the scheduled backup (README, Database)",
+        "7日以内のバックアップが `{dir}` にありません。定期バックアップ（毎晩 `python -m kpi backup --dir {dir} --keep 30`）を設定してください",
+        "No backup newer than 7 days in `{dir}`. Set up the scheduled backup (nightly `python -m kpi backup --dir {dir} --keep 30`)",
     ),
 }
