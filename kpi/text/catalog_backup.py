@@ -117,7 +117,9 @@ BACKUP_TEXT: dict[str, tuple[str, str]] = {
     "backup_size": ("サイズ", "Size"),
     "backup_none": ("まだありません", "No backup yet"),
     "backup_stale": (
-        "7日以内のバックアップが `{dir}` にありません。定期バックアップ（毎晩 `python -m kpi backup --dir {dir} --keep 30`）を設定してください",
-        "No backup newer than 7 days in `{dir}`. Set up the scheduled backup (nightly `python -m kpi backup --dir {dir} --keep 30`)",
+        "7日以内のバックアップが `{dir}` にありません。"
+        "定期バックアップ（毎晩 `python -m kpi backup --dir {dir} --keep 30`）を設定してください",
+        "No backup newer than 7 days in `{dir}`. "
+        "Set up the scheduled backup (nightly `python -m kpi backup --dir {dir} --keep 30`)",
     ),
 }
