@@ -45,7 +45,9 @@ def baseline_todo(data: PlanData) -> None:
     ]
     if missing:
         st.warning(
-            tr("glance_baseline_todo").format(n=len(missing), names=t("list_sep", lang()).join(missing)),
+            tr("glance_baseline_todo").format(
+                n=len(missing), names=plain_markdown(t("list_sep", lang()).join(missing))
+            ),
             icon=":material/task_alt:",
         )
 

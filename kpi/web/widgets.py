@@ -118,7 +118,7 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
             st.plotly_chart(fig, config=charts.chart_config(name), key=f"chart_{code}", theme=None)
     else:
         right = st.container(border=True)
-        right.markdown(f"**{html.escape(str(row['name']))}**")
+        right.markdown(f"**{fmt.plain_markdown(str(row['name']))}**")  # a plan name is text, never Markdown
     with right:
         unit = str(row.get("unit") or "")
         ratio = row.get("ratio")

@@ -26,8 +26,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("indicators") as batch:
-        batch.drop_column("start_total_month")
-        batch.drop_column("start_total")
-    with op.batch_alter_table("fiscal_years") as batch:
-        batch.drop_column("scale")
+    # Plain DROP COLUMN (SQLite 3.35+, PostgreSQL), as 0007 and 0009: a batch copy would drop and
+    # recreate fiscal_years, and SQLite's foreign keys would cascade that drop into every
+    # indicator, actual and evaluation of the year.
+    op.drop_column("indicators", "start_total_month")
+    op.drop_column("indicators", "start_total")
+    op.drop_column("fiscal_years", "scale")
