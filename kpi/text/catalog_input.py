@@ -11,7 +11,7 @@ INPUT_TEXT: dict[str, tuple[str, str]] = {
         "and tabs are allowed. Remove it and try again",
     ),
     "input_archive_not_zip": (
-        "Excel ファイル（.xlsx）として読めません（ZIP 形式ではありません）",
+        "Excelファイル（.xlsx）として読めません（ZIP 形式ではありません）",
         "Not an Excel file (.xlsx): it is not a ZIP archive",
     ),
     "input_archive_too_big": (
@@ -19,15 +19,15 @@ INPUT_TEXT: dict[str, tuple[str, str]] = {
         "The file is too large ({size:,} bytes; at most {limit:,} bytes)",
     ),
     "input_archive_members": (
-        "Excel ファイルの部品が多すぎます（{n:,}個。{limit:,}個まで）。読み込む前に止めました",
+        "Excelファイルの部品が多すぎます（{n:,}個。{limit:,}個まで）。読み込む前に止めました",
         "The Excel file has too many parts ({n:,}; at most {limit:,}). It was refused before reading",
     ),
     "input_archive_inflated": (
-        "Excel ファイルを展開すると大きすぎます（{size:,}バイト。{limit:,}バイトまで）。読み込む前に止めました",
+        "Excelファイルを展開すると大きすぎます（{size:,}バイト。{limit:,}バイトまで）。読み込む前に止めました",
         "The Excel file is too large when unpacked ({size:,} bytes; at most {limit:,}). It was refused before reading",
     ),
     "input_archive_ratio": (
-        "Excel ファイルの圧縮率が異常です（{name} が {ratio:,.0f}倍に展開されます。{limit:,}倍まで）。"
+        "Excelファイルの圧縮率が異常です（{name} が {ratio:,.0f}倍に展開されます。{limit:,}倍まで）。"
         "読み込む前に止めました",
         "The Excel file is compressed abnormally ({name} unpacks {ratio:,.0f} times; at most {limit:,}). "
         "It was refused before reading",

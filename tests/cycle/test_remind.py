@@ -100,8 +100,8 @@ def test_remind_lists_exactly_what_citizens_owe(demo_app: str, capsys: pytest.Ca
     assert code == 0
     block = out.split("== 市民課")[1].split("==")[0]
     assert block.splitlines()[1:] == [
-        "  [evaluation] 04 マイナンバーカードの普及・啓発: 期末評価（未着手）",
-        "  [evaluation] 05 コンビニ交付サービス: 期末評価（未着手）",
+        "  [期末評価] 04 マイナンバーカードの普及・啓発: 期末評価（未着手）",  # the kind in words, not a code
+        "  [期末評価] 05 コンビニ交付サービス: 期末評価（未着手）",
     ]
     assert "連絡先なし" in block
 

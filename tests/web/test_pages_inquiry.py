@@ -62,7 +62,8 @@ def _states(url: str) -> dict[int, State]:
 
 
 def _summary_row(at: AppTest, project: str) -> str:
-    html = next(m.value for m in at.markdown if m.value.startswith('<table class="kpi-table"><thead><tr><th>実施事業'))
+    tables = [str(m.value).replace("<wbr>", "") for m in at.markdown]  # phrase breaks are inside the text
+    html = next(t for t in tables if t.startswith('<table class="kpi-table') and "<thead><tr><th>実施事業" in t)
     return next(row for row in html.split("<tr") if project in row)
 
 
