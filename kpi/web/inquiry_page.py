@@ -75,6 +75,10 @@ def department_choice(actor: Actor, data: PlanData) -> str | None:
         st.warning(tr("inq_no_department"))
         return None
     label = tr("inq_def_department_admin") if actor.is_admin else tr("inq_def_department_own")
+    if not actor.is_admin and st.session_state.get(KEY_DEPARTMENT) not in choices:
+        # After a sign-out and a sign-in in the same browser, an editor never inherits the
+        # administrator's choice (or its empty one): they start on their own department.
+        st.session_state[KEY_DEPARTMENT] = choices[0]
     return st.selectbox(label, choices, index=None if actor.is_admin else 0, placeholder=tr("choose_option"),
                         key=KEY_DEPARTMENT)  # fmt: skip
 

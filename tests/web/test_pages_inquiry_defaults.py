@@ -77,3 +77,15 @@ def test_a_returned_evaluation_is_corrected_and_resubmitted_in_one_step(demo_app
     with transaction(engine) as s:
         assert evaluation_states(s, 2026)[4].state is State.SUBMITTED
     engine.dispose()
+
+
+def test_an_editor_signing_in_after_an_admin_in_the_same_browser_sees_their_own_department(demo_app: str) -> None:
+    # The admin's chooser starts empty; the same session (sign-out, sign-in) then belongs to
+    # 市民課's editor, who must see 市民課's list, not an empty chooser inherited from the admin.
+    at = _page(BOSS, INQUIRY)
+    assert at.selectbox(key="inquiry_department").value is None
+    at.session_state["kpi_user"] = SHIMIN
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="inquiry_department").value == "市民課"
+    assert not at.warning or all("Session State" not in w.value for w in at.warning)
