@@ -85,19 +85,30 @@ def rows_from_table(table: list[list[Any]]) -> list[ActualInput]:
     return rows
 
 
+MAX_CSV_CELL = 131_072  # characters in one cell: the csv module's default field limit
+
+
+def _csv_refusal(line: int) -> FileFormatError:
+    return FileFormatError(
+        f'{line}行目: CSV として読めません（セルが大きすぎるか、引用符 " が閉じていません。'
+        f"1つのセルは{MAX_CSV_CELL:,}文字まで）"
+    )
+
+
 def read_csv_bytes(data: bytes) -> list[ActualInput]:
     text, _ = decode_csv(data)
     reader = csv.reader(io.StringIO(text))
     table: list[list[Any]] = []
     try:
         for row in reader:
+            # Checked here, not left to csv.field_size_limit: that limit is process-wide, and a
+            # library (frictionless sets it to sys.maxsize on import) may have raised it.
+            if any(len(cell) > MAX_CSV_CELL for cell in row):
+                raise _csv_refusal(reader.line_num)
             table.append(list(row))
     except csv.Error:
         # The csv module refuses a cell over its field limit (and broken quoting).
-        raise FileFormatError(
-            f'{reader.line_num}行目: CSV として読めません（セルが大きすぎるか、引用符 " が閉じていません。'
-            f"1つのセルは{csv.field_size_limit():,}文字まで）"
-        ) from None
+        raise _csv_refusal(reader.line_num) from None
     return rows_from_table(table)
 
 

@@ -3,6 +3,7 @@ rules (which are the form's), each pinned on a real database file."""
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 import subprocess
@@ -219,6 +220,13 @@ def test_csv_cells_of_any_size_give_a_japanese_error_not_a_traceback(plan_engine
     huge = "9" * 200_000
     with pytest.raises(FileFormatError, match="セルが大きすぎる"):
         read_actuals_bytes(_upload(f"{CARD},2026-10,{huge},,\n"), "a.csv")
+    # the same when another library has raised the process-wide csv limit (frictionless does)
+    before = csv.field_size_limit(sys.maxsize)
+    try:
+        with pytest.raises(FileFormatError, match="セルが大きすぎる"):
+            read_actuals_bytes(_upload(f"{CARD},2026-10,{huge},,\n"), "a.csv")
+    finally:
+        csv.field_size_limit(before)
     with pytest.raises(ActualsRejected) as err:
         _save(plan_engine, read_actuals_bytes(_upload(f"{CARD},2026-10,{'9' * 100_000},,\n"), "a.csv"))
     assert "長すぎます" in str(err.value) and len(str(err.value)) < 500
