@@ -133,12 +133,11 @@ def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> No
 
 
 @contextmanager
-def streamlit_server(env: dict[str, str], log: Path, port: int | None = None) -> Iterator[str]:
-    """``streamlit run app.py`` with ``env`` added to this process's; yields its base URL and
-    stops it (terminate, then kill) however the block ends."""
+def serve(script: str, env: dict[str, str], log: Path, port: int | None) -> Iterator[tuple[str, int]]:
+    """``streamlit run SCRIPT`` from the project directory; yields (base URL, PID)."""
     port = port or free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
@@ -150,7 +149,7 @@ def streamlit_server(env: dict[str, str], log: Path, port: int | None = None) ->
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base_url, proc, log)
-        yield base_url
+        yield base_url, proc.pid
     finally:
         proc.terminate()
         try:
@@ -158,6 +157,14 @@ def streamlit_server(env: dict[str, str], log: Path, port: int | None = None) ->
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str], log: Path, port: int | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` with ``env`` added to this process's; yields its base URL and
+    stops it (terminate, then kill) however the block ends."""
+    with serve("app.py", env, log, port) as (base_url, _pid):
+        yield base_url
 
 
 # ---------------------------------------------------------------- readiness

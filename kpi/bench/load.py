@@ -33,18 +33,16 @@ import asyncio
 import math
 import os
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from kpi import PROJECT_ROOT
-from kpi.bench.browser import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, HEIGHT, WIDTH, ScriptRuns, _wait_healthy, free_port
+from kpi.bench.browser import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, HEIGHT, WIDTH, ScriptRuns, free_port, serve
 from kpi.bench.data import BENCH_PASSWORD
 from kpi.domain import write_scope
 from kpi.domain.fiscal import Month
@@ -183,33 +181,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@contextmanager
-def serve(script: str, env: dict[str, str], log: Path, port: int | None) -> Iterator[tuple[str, int]]:
-    """``streamlit run SCRIPT`` from the project directory; yields (base URL, PID)."""
-    port = port or free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", script,
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, proc, log)
-        yield base_url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 # ---------------------------------------------------------------- one session's steps
