@@ -17,6 +17,7 @@ from typing import Any
 
 from kpi.domain.frames import opt, opt_float
 from kpi.reports.public_content import PublicEdition
+from kpi.text.catalog import t
 from kpi.text.labels import status_label
 
 DATA_DIR = "data"
@@ -25,6 +26,7 @@ LICENSES = {
     "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
 }
 CODE, ID, TOWN = "全国地方公共団体コード", "ID", "地方公共団体名"
+SAMPLE = "サンプル"  # monthly_values: the value is sample data, never a real actual
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ TABLES: dict[str, tuple[str, str, list[Column], list[tuple[str, str, str]]]] = {
             Column("目標値", "number", "今年度の目標値"),
             Column("状況コード", "string", STATUS_DESC),
             Column("状況", "string", "その月の時点の状況（日本語）"),
+            Column(SAMPLE, "boolean", "実績値がサンプルデータ（実際の実績ではない値）なら true", True),
         ],
         [("指標ID", "indicators", ID)],
     ),
@@ -189,11 +192,14 @@ def rows(edition: PublicEdition) -> dict[str, list[list[str]]]:
             _text(r["status"]), status_label(r["status"]),
         ])  # fmt: skip
     targets = {str(r["id"]): r["target"] for r in edition.indicators.to_dict("records")}
+    a = d.actuals
+    sample = {(str(c), str(m)) for c, m, f in zip(a["code"], a["month"], a["is_sample"], strict=True) if f}
     for m in edition.monthly.to_dict("records"):
+        is_sample = opt(m["value"]) is not None and (str(m["code"]), str(m["month"])) in sample
         out["monthly_values"].append([
             *head, f"{m['code']}_{m['month']}", town, str(m["code"]), str(m["month"]), number(m["value"]),
             number(m["cumulative"]), number(m["expected"]), number(targets.get(str(m["code"]))),
-            str(m["status"]), status_label(m["status"]),
+            str(m["status"]), status_label(m["status"]), "true" if is_sample else "false",
         ])  # fmt: skip
     items = {str(r["code"]): r for r in d.milestones.to_dict("records")}
     for ms in edition.milestones.to_dict("records"):
@@ -225,6 +231,8 @@ def _json_value(column: Column, text: str) -> Any:
         return None
     if column.type == "integer":
         return int(text)
+    if column.type == "boolean":
+        return text == "true"
     if column.type == "number":
         return float(text) if "." in text or "e" in text else int(text)
     return text
@@ -267,7 +275,8 @@ def datapackage(edition: PublicEdition, names: Sequence[str]) -> dict[str, Any]:
         "name": f"dx-plan-kpi-{code}-{d.year}",
         "title": f"{d.title} {d.label} 進捗状況（{edition.as_of.label_ja()}時点）",
         "description": (
-            f"{d.title}の実施事業・指標・月次実績・マイルストーン・訂正。基準月 {edition.as_of}、"
+            (t("pub_sample") if d.has_sample else "")
+            + f"{d.title}の実施事業・指標・月次実績・マイルストーン・訂正。基準月 {edition.as_of}、"
             f"公開日 {edition.published_on.isoformat()}。出典: {s.attribution}"
         ),
         "version": f"{edition.as_of}",

@@ -46,6 +46,7 @@ def test_publish_writes_site_and_data_and_a_rerun_the_same_bytes(sqlite_url: str
     for name in ("index.html", "en/index.html", "style.css", "schedule.html", "history.html", "downloads.html",
                  "project-4.html", "measure-1.html", "data/datapackage.json", "data/monthly_values.csv"):  # fmt: skip
         assert (site / name).is_file(), name
+    _assert_labelled_sample(site)
     first = _files(site)
     again = tmp_path / "again"
     later = {**env, "KPI_TODAY": "2026-11-30"}  # another day, same month and data: the first date stays
@@ -59,6 +60,28 @@ def test_publish_writes_site_and_data_and_a_rerun_the_same_bytes(sqlite_url: str
     check = subprocess.run([tool, "validate", str(site / "data" / "datapackage.json")], capture_output=True,
                            text=True, timeout=300)  # fmt: skip
     assert check.returncode == 0, check.stdout[-2000:]
+
+
+def _assert_labelled_sample(site: Path) -> None:
+    """Sample data is said on every page a visitor may land on and in every value of the data."""
+    import csv
+    import io
+    import json
+
+    from kpi.text.catalog import t
+
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        lang = "en" if page.parent.name == "en" else "ja"
+        assert t("pub_sample", lang) in page.read_text(encoding="utf-8"), page.relative_to(site)
+    text = (site / "data" / "monthly_values.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    reported = [r for r in rows if r["実績値"]]
+    assert reported and all(r["サンプル"] == "true" for r in reported)  # the demo's values are all sample
+    assert all(r["サンプル"] == "false" for r in rows if not r["実績値"])
+    package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["description"].startswith(t("pub_sample"))
 
 
 def test_publish_refuses_a_malformed_month(sqlite_url: str, tmp_path: Path) -> None:

@@ -75,6 +75,7 @@ def test_csv_starts_with_the_standard_columns_and_holds_plain_numbers(site: tupl
             if r[key]:
                 float(r[key])  # no separators, no units
                 assert "," not in r[key] and "e" not in r[key]
+    assert {r["サンプル"] for r in monthly} == {"false"}  # real values only: none is flagged as sample
     sep = next(r for r in monthly if r["指標ID"] == "01-online-procedures" and r["年月"] == "2026-09")
     assert sep["実績値"] == "78" and sep["状況コード"] and sep["状況"]
 
@@ -90,5 +91,7 @@ def test_json_holds_the_same_rows_as_the_csv(site: tuple[Published, Path]) -> No
             for key, text in r.items():
                 value = rec[key]
                 assert (value is None) == (text == "")
-                if value is not None and isinstance(value, int | float):
+                if isinstance(value, bool):
+                    assert text == ("true" if value else "false")
+                elif value is not None and isinstance(value, int | float):
                     assert float(text) == pytest.approx(float(value))

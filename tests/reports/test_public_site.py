@@ -52,6 +52,15 @@ def test_no_marker_of_internal_data_reaches_any_file_or_the_zip(published: tuple
     assert not leaks, leaks
 
 
+def test_real_data_carries_no_sample_notice(published: tuple[Published, Path, bytes]) -> None:
+    from kpi.text.catalog import t
+
+    _result, out, _archive = published
+    pages = list(out.rglob("*.html"))
+    notices = [t("pub_sample", lang) for lang in ("ja", "en")]
+    assert pages and not any(n in p.read_text(encoding="utf-8") for p in pages for n in notices)
+
+
 def test_the_approved_public_comment_and_the_confirmed_evaluation_are_published(
     published: tuple[Published, Path, bytes],
 ) -> None:
