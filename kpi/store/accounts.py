@@ -125,7 +125,16 @@ def _info(user: User) -> UserInfo:
 
 
 def _get(session: Session, username: str) -> User | None:
+    if CONTROL_RE.search(username):  # no stored name holds one, and PostgreSQL refuses NUL in a query
+        return None
     return session.scalars(select(User).where(User.username == username)).one_or_none()
+
+
+def _named(username: str) -> str:
+    """The canonical form of an existing user's name typed by an administrator; a control
+    character is refused with the control-character message (it can never name a user)."""
+    refuse_control([("利用者名", username)], AccountError)
+    return _canonical(username)
 
 
 def _canonical(username: str) -> str:
@@ -211,7 +220,7 @@ def add_user(
 
 def set_password(session: Session, actor: Actor, username: str, password: str) -> None:
     """An administrator sets anyone's password; a user sets their own."""
-    username = _canonical(username)
+    username = _named(username)
     if actor.username != username:
         require_admin(actor, "他の利用者のパスワード変更")
     user = _get(session, username)
@@ -228,7 +237,7 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
 
 def disable_user(session: Session, actor: Actor, username: str, disabled: bool = True) -> None:
     require_admin(actor, "利用者の無効化")
-    username = _canonical(username)
+    username = _named(username)
     user = _get(session, username)
     if user is None:
         raise AccountError(f"利用者 {username} は存在しません")

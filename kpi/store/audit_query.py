@@ -11,13 +11,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Text, cast, func, or_, select
+from sqlalchemy import Engine, Text, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from kpi.domain.clock import LOCAL_TZ
 from kpi.domain.permissions import Actor, require_admin
 from kpi.store.audit import audit_frame
 from kpi.store.models import AuditEntry
+from kpi.text.control import CONTROL_RE
 from kpi.text.labels import LOGIN_ACTIONS
 
 
@@ -110,7 +111,9 @@ def _conditions(flt: AuditFilter) -> list[Any]:
     if flt.end:
         out.append(AuditEntry.at < _local_midnight_utc(flt.end + timedelta(days=1)))
     needle = flt.text.strip().lower()
-    if needle:
+    if CONTROL_RE.search(needle):  # no stored text holds one (kpi.text.control); PostgreSQL refuses NUL
+        out.append(false())
+    elif needle:
         # The detail is stored as JSON with non-ASCII characters escaped (\u30de…): the
         # needle is searched in that form too, so that Japanese words are found.
         escaped = json.dumps(needle)[1:-1]

@@ -289,3 +289,29 @@ def test_rows_stored_before_the_rule_no_longer_break_any_export(engine: Engine) 
     assert [ws.title for ws in wb.worksheets if ws.title.startswith("04 ")] == [  # the old name, without controls
         "04 マイナンバーカードの普及・啓発旧データ"
     ]
+
+
+def test_searching_the_history_for_a_control_character_finds_nothing_and_raises_nothing(engine: Engine) -> None:
+    """No stored text holds a refused character, so a search for one finds no row: on PostgreSQL
+    a NUL in the query was a DataError (an error page instead of an empty list)."""
+    from kpi.store.audit_query import audit_page
+
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    with transaction(engine) as s:
+        assert audit_page(s, ADMIN, AuditFilter(text="plan")).rows.shape[0] > 0  # the import is found
+        for c in ("\x00", "\x1b", "\x7f"):
+            assert audit_page(s, ADMIN, AuditFilter(text=f"pl{c}an")).rows.empty
+    audit_csv(engine, ADMIN, AuditFilter(text="\x00"), ["日時", "利用者", "操作", "対象", "内容"])
+
+
+def test_account_commands_refuse_a_control_character_in_the_user_name_with_a_message(engine: Engine) -> None:
+    """set_password, disable and role changes look the name up: a NUL was a psycopg DataError."""
+    from kpi.store import accounts
+
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    for act in (
+        lambda s: accounts.set_password(s, ADMIN, "shi\x00min", "correct-horse-battery-9"),
+        lambda s: accounts.disable_user(s, ADMIN, "shi\x00min"),
+    ):
+        with pytest.raises(accounts.AccountError, match="制御文字"), transaction(engine) as s:
+            act(s)
