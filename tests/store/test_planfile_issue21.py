@@ -190,3 +190,30 @@ def test_a_new_baseline_reads_new_in_the_xlsx_and_null_with_its_kind_in_json(
 )
 def test_expected_values_keep_the_precision_they_need(value: float, unit: str, text: str) -> None:
     assert format_expected(value, unit) == text
+
+
+def test_a_billion_laughs_plan_file_is_refused_at_once_naming_the_line(tmp_path: Path) -> None:
+    """Nine lines of nested aliases expand to 387 million values: reading it ran for minutes
+    (killed after 60 s) before any check. Now the second use of a list is refused at its line."""
+    import time
+
+    rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    rows += [f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    started = time.process_time()
+    with pytest.raises(PlanError) as err:
+        load_plan_file(path)
+    assert time.process_time() - started < 2
+    assert f"{path}:2行目" in str(err.value) and "エイリアス" in str(err.value)
+
+
+def test_a_plan_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from kpi.store.planfile_read import MAX_PLAN_BYTES
+
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as f:
+        f.truncate(MAX_PLAN_BYTES + 1)  # sparse: no 20 MB written
+    with pytest.raises(PlanError, match=r"ファイルが大きすぎます（20\.0 MB、上限 20 MB）"):
+        load_plan_file(path)
+
