@@ -5,6 +5,10 @@
 tests/ldap/city.ldif, ``slapd -h ldap://127.0.0.1:PORT/``, and stops it by its PID. No slapd
 means a failure, never a skip (.ci/run installs it). ``LdapServer.env()`` is the KPI_LDAP_*
 configuration for this directory; ``modify()`` changes it as its administrator would.
+
+``city_directory(tmp, tls=True)`` also serves ``ldaps://`` (and StartTLS on ``ldap://``) with a
+certificate for 127.0.0.1 signed by a CA made for the test with openssl (``LdapServer.ca_file``),
+so that the certificate checks are tried against a real TLS directory.
 """
 
 from __future__ import annotations
@@ -76,6 +80,8 @@ class LdapServer:
     url: str
     directory: Path
     process: subprocess.Popen[bytes]
+    ldaps_url: str = ""  # with tls=True
+    ca_file: str = ""  # the CA that signed the server's certificate (tls=True)
 
     def env(self, **overrides: str) -> dict[str, str]:
         """The KPI_LDAP_* settings that sign in against this directory."""
@@ -118,29 +124,70 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> N
     raise RuntimeError(f"{process.args[0]} did not listen on {port}:\n{log.read_text(errors='replace')}")
 
 
+def make_certificates(folder: Path, names: str = "IP:127.0.0.1") -> tuple[Path, Path, Path]:
+    """A test CA and a server certificate for ``names`` (subjectAltName) signed by it:
+    (ca.pem, server.pem, server.key), made by openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise RuntimeError("openssl is missing (.ci/run installs it)")
+    folder.mkdir(parents=True, exist_ok=True)
+    ca, ca_key = folder / "ca.pem", folder / "ca.key"
+    cert, key, csr = folder / "server.pem", folder / "server.key", folder / "server.csr"
+    ext = folder / "san.ext"
+    ext.write_text(f"subjectAltName={names}\nbasicConstraints=CA:FALSE\n", encoding="utf-8")
+
+    def run(*args: str) -> None:
+        subprocess.run([openssl, *args], check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=City test CA",
+        "-keyout", str(ca_key), "-out", str(ca))  # fmt: skip
+    run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=directory", "-keyout", str(key), "-out", str(csr))
+    run("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial", "-days", "2",
+        "-extfile", str(ext), "-out", str(cert))  # fmt: skip
+    key.chmod(0o600)
+    return ca, cert, key
+
+
+TLS_CONF = """\
+TLSCACertificateFile {ca}
+TLSCertificateFile {cert}
+TLSCertificateKeyFile {key}
+"""
+
+
 @contextmanager
-def city_directory(tmp: Path, port: int | None = None) -> Iterator[LdapServer]:
-    """slapd on 127.0.0.1 loaded with tests/ldap/city.ldif; stopped when the block ends."""
+def city_directory(
+    tmp: Path, port: int | None = None, tls: bool = False, names: str = "IP:127.0.0.1"
+) -> Iterator[LdapServer]:
+    """slapd on 127.0.0.1 loaded with tests/ldap/city.ldif; stopped when the block ends. With
+    ``tls``: a certificate for ``names`` and an ldaps:// listener too."""
     slapd, slapadd = _binary("slapd"), _binary("slapadd")
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "data").mkdir(exist_ok=True)
     includes = "\n".join(f"include /etc/ldap/schema/{name}.schema" for name in SCHEMAS)
     conf = tmp / "slapd.conf"
-    conf.write_text(
-        SLAPD_CONF.format(includes=includes, dir=tmp, suffix=SUFFIX, root_dn=ROOT_DN, root_pw=ROOT_PW),
-        encoding="utf-8",
-    )
+    text = SLAPD_CONF.format(includes=includes, dir=tmp, suffix=SUFFIX, root_dn=ROOT_DN, root_pw=ROOT_PW)
+    ca_file = ""
+    if tls:
+        ca, cert, key = make_certificates(tmp / "tls", names)
+        ca_file = str(ca)
+        # The TLS settings are global: they go before the database section.
+        text = text.replace("database mdb", TLS_CONF.format(ca=ca, cert=cert, key=key) + "\ndatabase mdb", 1)
+    conf.write_text(text, encoding="utf-8")
     subprocess.run([slapadd, "-f", str(conf), "-l", str(LDIF)], check=True, capture_output=True)
     port = port or free_port()
+    tls_port = free_port() if tls else 0
+    listen = f"ldap://127.0.0.1:{port}/" + (f" ldaps://127.0.0.1:{tls_port}/" if tls else "")
     log = tmp / "slapd.log"
     with log.open("wb") as out:
         # -d 0: stay in the foreground (so this PID is slapd's) without debug output.
-        process = subprocess.Popen(
-            [slapd, "-h", f"ldap://127.0.0.1:{port}/", "-f", str(conf), "-d", "0"], stdout=out, stderr=out
-        )
+        process = subprocess.Popen([slapd, "-h", listen, "-f", str(conf), "-d", "0"], stdout=out, stderr=out)
     try:
         _wait_listening(port, process, log)
-        yield LdapServer(f"ldap://127.0.0.1:{port}", tmp, process)
+        if tls:
+            _wait_listening(tls_port, process, log)
+        ldaps = f"ldaps://127.0.0.1:{tls_port}" if tls else ""
+        yield LdapServer(f"ldap://127.0.0.1:{port}", tmp, process, ldaps, ca_file)
     finally:
         process.terminate()
         try:

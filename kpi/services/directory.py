@@ -18,6 +18,7 @@ Only this module imports ldap3 (import-linter checks it).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -209,6 +210,14 @@ def _server(config: DirectoryConfig) -> Server:
     )
 
 
+def _close(conn: Connection) -> None:
+    """Unbind and close, whatever state the connection is in: after a failed TLS handshake the
+    socket is already gone and ldap3's unbind raised LDAPSocketSendError, which escaped the
+    sign-in as an internal error instead of "directory unreachable"."""
+    with contextlib.suppress(LDAPException):
+        conn.unbind()
+
+
 def _connection(config: DirectoryConfig, user: str | None, password: str | None) -> Connection:
     """An open (and, with KPI_LDAP_STARTTLS, encrypted) connection, not yet bound;
     DirectoryUnavailable if the directory cannot be reached."""
@@ -227,7 +236,7 @@ def _connection(config: DirectoryConfig, user: str | None, password: str | None)
         if config.starttls and not conn.start_tls():
             raise DirectoryUnavailable(f"StartTLS refused: {conn.result}")
     except LDAPException as exc:
-        conn.unbind()
+        _close(conn)
         raise DirectoryUnavailable(f"{config.url}: {exc}") from exc
     return conn
 
@@ -237,10 +246,10 @@ def _service_connection(config: DirectoryConfig) -> Connection:
     try:
         bound = conn.bind()
     except LDAPException as exc:
-        conn.unbind()
+        _close(conn)
         raise DirectoryUnavailable(f"{config.url}: {exc}") from exc
     if not bound:
-        conn.unbind()
+        _close(conn)
         raise DirectoryUnavailable(f"the search account {config.bind_dn!r} cannot bind: {conn.result}")
     return conn
 
@@ -295,7 +304,7 @@ def find_user(config: DirectoryConfig, username: str) -> DirectoryUser | None:
         dn, attrs = str(entry["dn"]), entry.get("attributes") or {}
         groups = tuple(g for g, _role_name in config.role_groups if _member_of(conn, g, dn))
     finally:
-        conn.unbind()
+        _close(conn)
     # The directory's spelling of the name (AD's logon names ignore case: Hanako is hanako).
     stored = _values(attrs, name_attribute) if name_attribute else []
     canonical = stored[0] if stored else username
@@ -326,7 +335,7 @@ def password_ok(config: DirectoryConfig, dn: str, password: str) -> bool:
     except LDAPException as exc:
         raise DirectoryUnavailable(f"bind {dn}: {exc}") from exc
     finally:
-        conn.unbind()
+        _close(conn)
 
 
 # ---------------------------------------------------------------- signing in
