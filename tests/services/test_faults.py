@@ -1,4 +1,5 @@
-"""Faults tell the truth: a save on a full disk (a small tmpfs), on a read-only database file
+"""Faults tell the truth: a save on a full disk (a small tmpfs; SQLite, and PostgreSQL with its
+database in a tablespace there), on a read-only database file
 (chmod, as an unprivileged user: root ignores file modes) and while PostgreSQL is stopped (a
 private server of this test, never the shared one) says so in Japanese, writes nothing, and
 works again once the fault is gone."""
@@ -58,9 +59,20 @@ def _refused(engine: Engine, value: str, key: str) -> None:
 
 @pytest.fixture
 def small_disk() -> Iterator[Path]:
-    """A 3 MB tmpfs. Mounting needs root (as in CI): if it is not permitted the test fails."""
+    """A 3 MB tmpfs."""
+    yield from _tmpfs("3m")
+
+
+@pytest.fixture
+def pg_disk() -> Iterator[Path]:
+    """A 40 MB tmpfs: a new PostgreSQL database (a copy of template1) takes about 8 MB."""
+    yield from _tmpfs("40m")
+
+
+def _tmpfs(size: str) -> Iterator[Path]:
+    """Mounting needs root (as in CI): if it is not permitted the test fails."""
     where = Path(tempfile.mkdtemp(prefix="kpi-full-disk-"))
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(where)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True)
     if done.returncode != 0:
         pytest.fail(f"cannot mount a tmpfs for the full-disk test (run as root): {done.stderr.decode()}")
     try:
@@ -226,4 +238,51 @@ def test_a_save_while_postgresql_is_stopped_says_so_writes_nothing_and_works_onc
     assert _rows(engine) == (before[0] + 1, before[1] + 1)
     with engine.connect() as conn:  # the server really was another one than the shared cluster
         assert conn.execute(text("SHOW port")).scalar() == str(PG_PORT)
+    engine.dispose()
+
+
+# ---------------------------------------------------------------- PostgreSQL on a full disk
+
+
+def _again(n: int) -> CellInput:
+    """October's value saved again with a new note: a correction, so with a reason."""
+    return CellInput(CODE, "2", f"メモ {n}", reason="再集計のため", loaded_revision=None)
+
+
+def test_a_save_when_postgresqls_disk_is_full_says_so_writes_nothing_and_works_once_space_is_freed(
+    private_postgres: PrivateServer, pg_disk: Path
+) -> None:
+    """The database lives in a tablespace on the 3 MB tmpfs. Once the disk is full, PostgreSQL
+    still takes rows that fit in pages it already has; the first save that needs a new page is
+    refused with 「ディスクがいっぱい」, has written nothing (counted before and after), and the same
+    save works once the space is freed. No save ever reaches the user as an internal error."""
+    shutil.chown(pg_disk, "postgres", "postgres")
+    admin = make_engine(private_postgres.url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"CREATE TABLESPACE small LOCATION '{pg_disk}'"))
+        conn.execute(text("CREATE DATABASE kpi_small TABLESPACE small"))
+    admin.dispose()
+    engine = make_engine(private_postgres.url.rsplit("/", 1)[0] + "/kpi_small")
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    _save(engine, "1", "2026-08")
+    filler = fill_disk(pg_disk)
+    refused_at = None
+    for attempt in range(2, 400):  # a new page is needed after some dozens of rows at most
+        before = _rows(engine)
+        try:  # the same value with another note: a new revision each time (no far-value question)
+            done = submit_month(engine, ADMIN, 2026, "2026-10", [_again(attempt)], TODAY)
+            assert [saved[0] for saved in done.saved] == [CODE]
+        except StorageFault as fault:
+            assert str(fault) == t("backup_fault_disk_full")
+            assert _rows(engine) == before  # nothing of the refused save was written
+            refused_at = attempt
+            break
+    assert refused_at is not None, "the full disk never refused a save"
+    with pytest.raises(StorageFault, match=t("backup_fault_disk_full")):  # and again: nothing half-written
+        submit_month(engine, ADMIN, 2026, "2026-10", [_again(refused_at)], TODAY)
+    filler.unlink()
+    before = _rows(engine)
+    done = submit_month(engine, ADMIN, 2026, "2026-10", [_again(refused_at)], TODAY)
+    assert [saved[0] for saved in done.saved] == [CODE]
+    assert _rows(engine) == (before[0] + 1, before[1] + 1)
     engine.dispose()
