@@ -112,10 +112,11 @@ def wait_for_app(page: Any, charts: bool = False) -> None:
 
 
 def show_charts(page: Any) -> None:
-    """Switch on the page's chart toggles (重点施策別, 実施事業 draw their charts on demand)."""
+    """Switch on the page's chart toggles (重点施策別, 実施事業, 工程表 show static pictures first
+    and draw their plotly charts on demand)."""
     main = page.locator('[data-testid="stMain"]')
-    for label in ("グラフを表示", "工程表をグラフで表示", "Show the charts", "Show the schedule as a chart"):
-        for toggle in main.get_by_text(label).all():
+    for label in ("を拡大・操作する", "Zoom and explore"):
+        for toggle in main.locator('[data-testid="stCheckbox"]', has_text=label).all():
             toggle.click()
             page.wait_for_timeout(500)  # one fragment run at a time: the next click after it ends
             page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
