@@ -29,6 +29,7 @@ from kpi.charts.gantt_data import (
     HEADER_FILL,
     LONG_GANTT_ROWS,
     MILESTONE_ORDER,
+    SMALL_BAR_TEXT_PX,
     GanttData,
     bar_lines,
     gantt_data,
@@ -41,6 +42,7 @@ from kpi.text.labels import status_text
 from kpi.text.palette import FONT_STACK, STATUS_STYLES
 
 __all__ = [
+    "SMALL_BAR_TEXT_PX",
     "chart_config",
     "chart_filename",
     "gantt_chart",
