@@ -43,12 +43,17 @@ TOP = 76
 WIDTH = LABEL_W + GANTT_MONTHS * MONTH_W + 8
 
 
+def _esc(text: str) -> str:
+    """Escaped, on one line: the SVG sits in Markdown, where a blank line would end the HTML."""
+    return escape(" ".join(text.splitlines()))
+
+
 def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
 def _text(x: float, y: float, text: str, size: int, extra: str = "") -> str:
-    return f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}"{extra}>{escape(text)}</text>'
+    return f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}"{extra}>{_esc(text)}</text>'
 
 
 def _lines(x: float, mid: float, lines: tuple[str, ...], size: int, extra: str = "") -> str:
@@ -56,7 +61,7 @@ def _lines(x: float, mid: float, lines: tuple[str, ...], size: int, extra: str =
     gap = size + 2
     first = mid - (len(lines) - 1) * gap / 2
     spans = "".join(
-        f'<tspan x="{_n(x)}" y="{_n(first + i * gap)}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+        f'<tspan x="{_n(x)}" y="{_n(first + i * gap)}">{_esc(line)}</tspan>' for i, line in enumerate(lines)
     )
     return f'<text font-size="{size}" dominant-baseline="central"{extra}>{spans}</text>'
 
@@ -130,9 +135,9 @@ def gantt_svg(g: GanttData, lang: str = "ja") -> str:
     bottom = body_bottom + (HEAD_H if long else 0) + 24
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_n(bottom)}" role="img" '
-        f'aria-label="{escape(g.title)}" class="kpi-gantt" font-family="{escape(FONT_STACK)}" '
+        f'aria-label="{_esc(g.title)}" class="kpi-gantt" font-family="{escape(FONT_STACK)}" '
         f'style="width:100%;max-width:{WIDTH}px;height:auto">',
-        f"<title>{escape(g.title)}</title>",
+        f"<title>{_esc(g.title)}</title>",
         _text(0, TITLE_Y, g.title, 16, ' font-weight="bold" dominant-baseline="central"'),
         _text(0, SUBTITLE_Y, g.subtitle, NAME_PX, ' fill="#616161" dominant-baseline="central"'),
         *_legend(g, lang),
@@ -160,7 +165,7 @@ def gantt_svg(g: GanttData, lang: str = "ja") -> str:
         if half:
             texts.setdefault(b.y, []).append(((x0 + x1) / 2 - half - 2, (x0 + x1) / 2 + half + 2))
         mid = tops[b.y] + height_of[b.y] / 2
-        tip = escape(f"{' '.join(b.lines)} {b.start} – {b.end}".strip())
+        tip = _esc(f"{' '.join(b.lines)} {b.start} – {b.end}".strip())
         out.append(
             f'<g><title>{tip}</title><rect x="{_n(x0)}" y="{_n(mid - BAR_H / 2)}" width="{_n(x1 - x0)}" '
             f'height="{BAR_H}" fill="{BAR_COLOR}" stroke="{BAR_LINE}"/>'
@@ -177,7 +182,7 @@ def gantt_svg(g: GanttData, lang: str = "ja") -> str:
         x, mid = _month_x(m.x), tops[m.y] + height_of[m.y] / 2
         words = mark_label(m.text, m.status, lang)
         label_x, anchor = _label_x(m, em_width(words) * SMALL_PX, texts.get(m.y, []))
-        tip = escape(f"{m.item} {m.month} {status_text(Status(m.status), lang)}".strip())
+        tip = _esc(f"{m.item} {m.month} {status_text(Status(m.status), lang)}".strip())
         out.append(
             f'<g class="kpi-gantt-mark"><title>{tip}</title>{status_marker(style.marker, x, mid, style.color, 7)}'
             + _text(

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from kpi.web.words import tr
-
 
 def pictures_or_charts(key: str, label: str, draw: Callable[[bool], None], phones: bool = True) -> None:
     """``draw(False)`` (the static pictures) by default, ``draw(True)`` (plotly) while the

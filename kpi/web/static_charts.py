@@ -8,6 +8,8 @@ plotly.js in the browser, seconds on a slow PC).
 - the 工程表 is ``kpi.reports.gantt_svg`` of the same ``GanttData`` as the plotly Gantt,
   inline (its bars and ● have hover titles).
 
+Both are made inert (``kpi.web.markup.inert``): a plan name's Markdown stays text.
+
 The interactive plotly charts (zoom, PNG download) stay on demand (kpi.web.on_demand).
 """
 
@@ -22,7 +24,13 @@ import streamlit as st
 from kpi.domain.fiscal import Month
 from kpi.domain.plan import PlanData
 from kpi.web.cache import CACHE_TTL_S, cached_schedule, current_version, database_url
+from kpi.web.markup import inert
 from kpi.web.prefs import lang
+
+
+def _esc(text: str) -> str:
+    """Escaped, on one line: the HTML sits in Markdown, where a blank line would end it."""
+    return html.escape(" ".join(text.splitlines()))
 
 
 def chart_alt(title: str, row: dict[str, Any], language: str) -> str:
@@ -57,13 +65,13 @@ def _cached_picture(
     svg = chart_svg(chart, f"c-{code}", alt, font=FONT_STACK)
     src = base64.b64encode(svg.encode()).decode()
     # The title as text above the picture (broken between phrases, as plotly's and the PDF's).
-    head = "<br>".join(html.escape(line) for line in chart.title_lines)
-    sub = "<br>".join(html.escape(line) for line in chart.subtitle_lines)
-    return (
+    head = "<br>".join(_esc(line) for line in chart.title_lines)
+    sub = "<br>".join(_esc(line) for line in chart.subtitle_lines)
+    return inert(
         f'<div class="kpi-chart"><div class="kpi-chart-title"><b>{head}</b>'
         + (f'<br><span class="kpi-chart-sub">{sub}</span>' if sub else "")
-        + f'</div><img class="kpi-chart-img" loading="lazy" decoding="async" alt="{html.escape(alt)}" '
-        f'title="{html.escape(title)}" src="data:image/svg+xml;base64,{src}"></div>'
+        + f'</div><img class="kpi-chart-img" loading="lazy" decoding="async" alt="{_esc(alt)}" '
+        f'title="{_esc(title)}" src="data:image/svg+xml;base64,{src}"></div>'
     )
 
 
@@ -89,7 +97,7 @@ def _cached_schedule(
 
     made = cached_schedule(url, year, as_of, version, projects, language, title)
     assert made is not None  # callers show a year whose plan data loaded
-    return f'<div class="kpi-gantt-wrap">{gantt_svg(made[0], language)}</div>'
+    return inert(f'<div class="kpi-gantt-wrap">{gantt_svg(made[0], language)}</div>')
 
 
 def clear() -> None:

@@ -49,6 +49,9 @@ def test_measure_page_shows_chart_pictures_and_no_plotly_until_asked(
     assert all(0 < p["width"] <= width - 20 for p in pictures)  # scaled to the column, never wider
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     screenshot(page, artifacts_dir / f"static-measures-{width}.png")
+    if width < 640:  # phones: the same switch (checked at 1280 px)
+        page.context.close()
+        return
     show_charts(page)
     assert page.locator('[data-testid="stPlotlyChart"] .main-svg').count() >= 2
     assert page.locator("img.kpi-chart-img").count() == 0  # the interactive charts instead

@@ -40,7 +40,10 @@ def _open(page: str, **query: str) -> AppTest:
 
 
 def _html(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """The page's Markdown, with the Markdown characters that ``markup.inert`` wrote as decimal
+    character references read back (named ones, ``&lt;``, stay)."""
+    text = "\n".join(m.value for m in at.markdown)
+    return re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), text)
 
 
 def _pictures(at: AppTest) -> list[tuple[str, str, str]]:
