@@ -52,6 +52,7 @@ class GanttBar:
     size: int  # its text's px
     start: str  # "2026-04"
     end: str
+    text: str = ""  # its text whole (a hover title)
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,9 @@ def gantt_data(
             rows.append(GanttRow(y, chunks(item or t("chart_no_item", lang), ITEM_WRAP), False))
             for bar in opt(row["bars"]) or []:
                 b0, b1 = Month.parse(bar["start"]) - start, Month.parse(bar["end"]) - start + 1
-                lines, size = bar_lines(fmt.text(bar.get("text"), ""), b1 - b0)
-                bars.append(GanttBar(y, b0, b1 - b0, lines, size, str(bar["start"]), str(bar["end"])))
+                text = fmt.text(bar.get("text"), "")
+                lines, size = bar_lines(text, b1 - b0)
+                bars.append(GanttBar(y, b0, b1 - b0, lines, size, str(bar["start"]), str(bar["end"]), text))
             for ms in marks_of.get((int(no), int(row["position"])), []):
                 status = ms_status.get(ms["code"], Status.NOT_DUE.value)
                 x = Month.parse(ms["month"]) - start + 0.5

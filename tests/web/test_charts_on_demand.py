@@ -20,7 +20,7 @@ from kpi.domain.statuses import indicator_statuses
 from kpi.reports.gantt_svg import mark_label
 from kpi.store.db import make_engine, transaction
 from kpi.store.reads import plan_data
-from kpi.text.labels import status_text
+from kpi.text.labels import month_label, status_text
 from tests.conftest import ROOT
 from tests.web.charts_on import show_charts
 
@@ -130,7 +130,7 @@ def test_schedule_page_shows_the_gantt_picture_with_every_row_mark_and_step(demo
     assert g.marks
     for m in g.marks:
         assert f">{html.escape(mark_label(m.text, m.status, 'ja'))}</text>" in svg
-        assert html.escape(f"{m.item} {m.month} {status_text(m.status, 'ja')}".strip()) in svg
+        assert html.escape(f"{m.item} {month_label(m.month)} {status_text(m.status, 'ja')}".strip()) in svg
     # The next year's steps, readable: each on its bar (broken between phrases when narrow).
     for step in ("各課", "照会", "総括", "懇話会"):
         assert f">{step}" in svg
