@@ -2,7 +2,9 @@
 
 An indicator chart's content (series, reference lines, labels and their positions, axes)
 comes from ``kpi.charts.data.indicator_chart_data``; this module only draws it with plotly,
-as ``kpi.reports.print_charts`` draws the same data with matplotlib for PDFs and PNGs. No
+as ``kpi.reports.print_charts`` draws the same data with matplotlib for PDFs and PNGs; the
+工程表's rows, bars and ● come from ``kpi.charts.gantt_data`` (drawn also as the screen's static
+SVG, ``kpi.reports.gantt_svg``). No
 Streamlit here. One palette (``kpi.text.palette.STATUS_STYLES``) and one font stack
 (``FONT_STACK``) for every chart. Titles carry the indicator (or project) and the as-of month
 so that a screenshot stands alone.
