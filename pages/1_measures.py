@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi.text import fmt
-from kpi.web import cache, frame, measure_page, nav, on_demand, prefs, widgets, words
+from kpi.web import cache, frame, measure_page, nav, on_demand, prefs, static_charts, widgets, words
 
 CHARTS_PER_PAGE = 12
 KEY_MEASURE = "measures_measure"
@@ -52,20 +52,23 @@ else:
     if charts.empty:
         st.info(words.tr("dash_no_indicators"))
     else:
-        # Sixty indicators read at a glance first (sparklines); the full charts are drawn on
-        # demand, a page at a time (12): drawing them first made the page slow to show.
+        # Sixty indicators read at a glance first (sparklines), then their charts as pictures
+        # made on the server (no plotly.js), a page at a time (12); the interactive plotly
+        # charts (zoom, PNG) on demand: drawing them first made the page slow to show.
         widgets.indicator_table(view)
         st.subheader(words.tr("dash_charts"))
-        st.caption(words.tr("speed_charts_hint"))
+        st.caption(words.tr("speed22_charts_hint"))
 
         plan = view.data  # a name the closure keeps (``data`` may be None for the type checker)
 
-        def draw_charts() -> None:
+        def draw_charts(interactive: bool) -> None:
             page = nav.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page")
             for row in page.to_dict("records"):
-                widgets.indicator_panel(plan, row, as_of, why_ind.get(str(row["id"])))
+                picture = "" if interactive else static_charts.indicator_picture(plan, row, as_of)
+                widgets.indicator_panel(plan, row, as_of, why_ind.get(str(row["id"])), picture=picture)
 
-        on_demand.charts("measures_show_charts", len(charts), draw_charts)
+        label = words.tr("speed22_interactive").format(n=len(charts))
+        on_demand.pictures_or_charts("measures_show_charts", label, draw_charts)
 
     st.subheader(words.tr("dash_milestones"))
     measure_page.milestone_table(view, no)

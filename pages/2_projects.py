@@ -8,7 +8,18 @@ from kpi.domain.frames import opt
 from kpi.text import fmt
 from kpi.text.labels import WORK_FIELDS, actor_label, work_headings
 from kpi.text.why import NEEDS_REASON
-from kpi.web import cache, frame, markup, nav, on_demand, prefs, public_comment_form, widgets, words
+from kpi.web import (
+    cache,
+    frame,
+    markup,
+    nav,
+    on_demand,
+    prefs,
+    public_comment_form,
+    static_charts,
+    widgets,
+    words,
+)
 
 KEY_PROJECT = "projects_project"
 
@@ -74,17 +85,17 @@ else:
     if own.empty:
         st.info(words.tr("dash_no_indicators"))
     why_ind = view.why_indicators
-    # The numbers first; the charts (and the 工程表 as a chart) on demand: drawing them first
-    # made the page slow to show.
-    for row in own.to_dict("records"):
-        widgets.indicator_panel(data, row, as_of, why_ind.get(str(row["id"])), chart=False)
+    # The numbers and the charts as pictures made on the server (no plotly.js) first; the
+    # interactive plotly charts (zoom, PNG) on demand: drawing them first made the page slow.
     if not own.empty:
 
-        def draw_charts() -> None:
+        def draw_charts(interactive: bool) -> None:
             for row in own.to_dict("records"):
-                widgets.indicator_panel(plan_data, row, as_of, why_ind.get(str(row["id"])))
+                picture = "" if interactive else static_charts.indicator_picture(plan_data, row, as_of)
+                widgets.indicator_panel(plan_data, row, as_of, why_ind.get(str(row["id"])), picture=picture)
 
-        on_demand.charts("projects_show_charts", len(own), draw_charts)
+        label = words.tr("speed22_interactive").format(n=len(own))
+        on_demand.pictures_or_charts("projects_show_charts", label, draw_charts)
     assessments = data.assessments[
         (data.assessments["project_no"] == no) & (data.assessments["month"] <= str(as_of))
     ].sort_values("month")
@@ -122,11 +133,20 @@ else:
 
     st.subheader(words.tr("dash_schedule_of"))
     title = f"{words.tr('dash_schedule_of')}：{p['project_code']} {p['project_name']}"
-    fig, schedule = cache.schedule_of(data.year, as_of, [no], title)
-    st.markdown(markup.schedule_list_html(schedule, data.year), unsafe_allow_html=True)
+    _gantt, schedule = cache.schedule_of(data.year, as_of, [no], title)
 
-    def draw_gantt() -> None:
-        name = charts.chart_filename(plan_data.year, f"schedule-{no:02d}", as_of)
-        st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
+    def draw_gantt(interactive: bool) -> None:
+        # Wide screens: the 工程表 as a picture (plotly on demand); phones: its list form.
+        with widgets.wide_only("project_schedule"):
+            if interactive:
+                fig = cache.schedule_figure(plan_data.year, as_of, [no], title)
+                name = charts.chart_filename(plan_data.year, f"schedule-{no:02d}", as_of)
+                st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
+            else:
+                st.markdown(static_charts.schedule_picture(plan_data.year, as_of, [no], title), unsafe_allow_html=True)
+        with widgets.narrow_only("project_schedule"):
+            st.markdown(markup.schedule_list_html(schedule, plan_data.year), unsafe_allow_html=True)
 
-    on_demand.charts("projects_show_schedule", 1, draw_gantt, "speed_show_schedule")
+    on_demand.pictures_or_charts(
+        "projects_show_schedule", words.tr("speed22_interactive_schedule"), draw_gantt, phones=False
+    )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi.charts import figures as charts
-from kpi.web import cache, frame, markup, nav, widgets, words
+from kpi.web import cache, frame, markup, nav, on_demand, static_charts, widgets, words
 
 PROJECTS_PER_PAGE = 50
 
@@ -72,10 +72,23 @@ if data is not None:
         # A plan of 1,000 projects is drawn 50 at a time; only those are evaluated.
         page = nav.page_of(shown, PROJECTS_PER_PAGE, "schedule_page", "schedule_page")
         nos = [int(n) for n in page["project_no"]]
-        fig, schedule = cache.schedule_of(data.year, as_of, nos)  # only these projects are evaluated
-        with widgets.wide_only("schedule"):
-            st.plotly_chart(
-                fig, config=charts.chart_config(charts.chart_filename(data.year, "schedule", as_of)), theme=None
-            )
-        with widgets.narrow_only("schedule"):
-            st.markdown(markup.schedule_list_html(schedule, data.year), unsafe_allow_html=True)
+        _gantt, schedule = cache.schedule_of(data.year, as_of, nos)  # only these projects are evaluated
+        plan_year = data.year
+
+        def draw(interactive: bool) -> None:
+            # Wide screens: the 工程表 as a picture made on the server (no plotly.js: the first
+            # plotly chart after a server start loads it), plotly on demand; phones: the list.
+            with widgets.wide_only("schedule"):
+                if interactive:
+                    fig = cache.schedule_figure(plan_year, as_of, nos)
+                    name = charts.chart_filename(plan_year, "schedule", as_of)
+                    st.plotly_chart(fig, config=charts.chart_config(name), theme=None)
+                else:
+                    st.caption(words.tr("speed22_schedule_hint"))
+                    st.markdown(static_charts.schedule_picture(plan_year, as_of, nos), unsafe_allow_html=True)
+            with widgets.narrow_only("schedule"):
+                st.markdown(markup.schedule_list_html(schedule, plan_year), unsafe_allow_html=True)
+
+        on_demand.pictures_or_charts(
+            "schedule_interactive", words.tr("speed22_interactive_schedule"), draw, phones=False
+        )

@@ -14,14 +14,17 @@ login form. Then, in one browser session:
 - レポート: its PDF made on the page, from pressing 「PDF（A4横）を作成」 until the download is
   shown, against the command line making the same file as a new process (its floor).
 
-重点施策別 and 実施事業 are ready when their compact content is drawn (the indicator table, the
-工程表 list): their charts are drawn on demand.
+What a page shows by default is what is timed: 重点施策別 is ready with its indicator table and
+its charts (pictures made on the server, kpi.web.static_charts), 実施事業 with its indicator
+charts and its 工程表 picture, 工程表 with its 工程表 picture (the interactive plotly charts
+are drawn on demand and not timed).
 
 "Ready" is two signals, both needed: the server reported the script run finished (the
 ``script_finished`` message on Streamlit's websocket, so a stale page from before the click
-never counts), then the browser drew it (no running indicator, no stale element, the page's
-own content in the DOM, every plotly chart's SVG). Playwright and the server are imported
-and started only when ``--browser`` is given.
+never counts), then the browser drew it (no running indicator, no stale element, every one of
+the page's own content selectors in the DOM, every chart picture in the window loaded and
+decoded, every plotly chart's SVG). Playwright and the server are imported and started only
+when ``--browser`` is given.
 
 The helpers for Chromium and the server (``CHROMIUM``, ``launch_chromium``,
 ``streamlit_server``) are shared with the real-browser tests (tests/e2e/conftest.py).
@@ -67,19 +70,23 @@ class BrowserPage:
     name: str  # the line's name, before " browser cold|warm"
     path: str  # URL path (with query) opened before signing in
     link: str  # the page's label in the sidebar
-    content: str  # CSS selector of the page's own content: present only once it is drawn
+    content: tuple[str, ...]  # CSS selectors of the page's own content: all present once it is drawn
 
 
 MAIN = '[data-testid="stMain"]'
+PICTURE = f"{MAIN} img.kpi-chart-img"  # an indicator chart made on the server
+GANTT = f"{MAIN} svg.kpi-gantt"  # the 工程表 made on the server
 PAGES = (
-    BrowserPage("全体概要", "/", "全体概要", '[data-testid="stMain"] .kpi-counts'),
-    BrowserPage("重点施策別（重点施策1）", "/measures?measure=1", "重点施策別", f"{MAIN} .kpi-indicator-table"),
-    BrowserPage("実施事業（事業1）", "/projects?project=1", "実施事業", f"{MAIN} .kpi-schedule-list"),
-    BrowserPage("工程表", "/schedule", "工程表", '[data-testid="stPlotlyChart"] .main-svg'),
+    BrowserPage("全体概要", "/", "全体概要", (f"{MAIN} .kpi-counts",)),
+    BrowserPage(
+        "重点施策別（重点施策1）", "/measures?measure=1", "重点施策別", (f"{MAIN} .kpi-indicator-table", PICTURE)
+    ),
+    BrowserPage("実施事業（事業1）", "/projects?project=1", "実施事業", (GANTT,)),
+    BrowserPage("工程表", "/schedule", "工程表", (GANTT,)),
 )
 # The レポート page's PDF: from pressing 作成 until its download button is shown. Its floor is
 # the command line making the same file (``python -m kpi report --format pdf``, a new process).
-REPORT = BrowserPage("レポート PDF", "/reports", "レポート", '[data-testid="stMain"] h1')
+REPORT = BrowserPage("レポート PDF", "/reports", "レポート", (f"{MAIN} h1",))
 PDF_DOWNLOAD = '[data-testid="stMain"] [data-testid="stDownloadButton"]'
 PDF_LABEL = "PDF（A4横）"
 NEXT_PAGE = "次の50事業"
@@ -198,17 +205,23 @@ class ScriptRuns:
             self.finished += 1
 
 
+# ``selectors``: one CSS selector or a list, all present. A chart picture (<img loading="lazy">)
+# in the window must be loaded and decoded; one below it is drawn as it scrolls into view.
 DRAWN_JS = """
-selector => !document.querySelector('[data-testid="stStatusWidget"]')
+selectors => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-testid="stMain"] [data-stale="true"]')
-    && !!document.querySelector(selector)
+    && [].concat(selectors).every(s => !!document.querySelector(s))
+    && [...document.querySelectorAll('img.kpi-chart-img')]
+        .every(i => i.getBoundingClientRect().top > innerHeight || (i.complete && i.naturalWidth > 0))
     && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))
 """
 
 
-def _timed(page: Page, runs: ScriptRuns, action: Callable[[], object], selector: str, text: str = "") -> float:
-    """Seconds from ``action`` until a new script run has finished and ``selector`` (holding
-    ``text``) is drawn with no running indicator."""
+def _timed(
+    page: Page, runs: ScriptRuns, action: Callable[[], object], selector: str | tuple[str, ...], text: str = ""
+) -> float:
+    """Seconds from ``action`` until a new script run has finished and ``selector`` (every one
+    of them; the first holding ``text``) is drawn with no running indicator."""
     before = runs.finished
     deadline = time.monotonic() + READY_TIMEOUT_S
     start = time.perf_counter()
@@ -217,9 +230,10 @@ def _timed(page: Page, runs: ScriptRuns, action: Callable[[], object], selector:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{page.url}: the script did not finish in {READY_TIMEOUT_S} s")
         page.wait_for_timeout(10)  # lets Playwright deliver the websocket events
+    selectors = [selector] if isinstance(selector, str) else list(selector)
     if text:
-        page.locator(selector, has_text=text).first.wait_for(timeout=READY_TIMEOUT_S * 1000)
-    page.wait_for_function(DRAWN_JS, arg=selector, timeout=READY_TIMEOUT_S * 1000, polling="raf")
+        page.locator(selectors[0], has_text=text).first.wait_for(timeout=READY_TIMEOUT_S * 1000)
+    page.wait_for_function(DRAWN_JS, arg=selectors, timeout=READY_TIMEOUT_S * 1000, polling="raf")
     elapsed = time.perf_counter() - start
     if page.locator('[data-testid="stException"]').count():
         raise RuntimeError(f"{page.url}: {page.locator('[data-testid=stException]').first.inner_text()}")
@@ -276,7 +290,7 @@ def measure_page(browser: Browser, base_url: str, spec: BrowserPage, username: s
             choose = _next_schedule_page(page)
             if choose is not None:
                 first = f"実施事業{SCHEDULE_PAGE_SIZE + 1}"  # the generated plan's names (L)
-                times[NEXT_PAGE] = _timed(page, runs, choose, '[data-testid="stPlotlyChart"]', first)
+                times[NEXT_PAGE] = _timed(page, runs, choose, GANTT, first)
         return times
     finally:
         context.close()

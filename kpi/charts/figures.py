@@ -2,7 +2,9 @@
 
 An indicator chart's content (series, reference lines, labels and their positions, axes)
 comes from ``kpi.charts.data.indicator_chart_data``; this module only draws it with plotly,
-as ``kpi.reports.print_charts`` draws the same data with matplotlib for PDFs and PNGs. No
+as ``kpi.reports.print_charts`` draws the same data with matplotlib for PDFs and PNGs; the
+工程表's rows, bars and ● come from ``kpi.charts.gantt_data`` (drawn also as the screen's static
+SVG, ``kpi.reports.gantt_svg``). No
 Streamlit here. One palette (``kpi.text.palette.STATUS_STYLES``) and one font stack
 (``FONT_STACK``) for every chart. Titles carry the indicator (or project) and the as-of month
 so that a screenshot stands alone.
@@ -20,33 +22,37 @@ import plotly.graph_objects as go
 from kpi.charts.data import (
     AS_OF_COLOR,
     IndicatorChartData,
-    as_of_text,
     indicator_chart_data,
-    month_tick,
+)
+from kpi.charts.gantt_data import (
+    BAR_COLOR,
+    BAR_LINE,
+    GANTT_MONTHS,
+    HEADER_FILL,
+    LONG_GANTT_ROWS,
+    MILESTONE_ORDER,
+    SMALL_BAR_TEXT_PX,
+    GanttData,
+    bar_lines,
+    gantt_data,
 )
 from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, TEXT_PX, TITLE_PX
 from kpi.domain.fiscal import Month, fiscal_year_short
-from kpi.domain.frames import opt
 from kpi.domain.plan import PlanData
-from kpi.domain.status import Status
-from kpi.text import fmt, phrases
 from kpi.text.catalog import t
-from kpi.text.labels import plan_year_label, status_text, year_short
+from kpi.text.labels import status_text
 from kpi.text.palette import FONT_STACK, STATUS_STYLES
 
 __all__ = [
+    "SMALL_BAR_TEXT_PX",
     "chart_config",
     "chart_filename",
     "gantt_chart",
+    "gantt_figure",
     "indicator_chart",
     "indicator_figure",
 ]
 
-BAR_COLOR = "#CFD8DC"
-BAR_LINE = "#78909C"
-HEADER_FILL = "#ECEFF1"
-GANTT_MONTHS = 15  # R8 April … R9 June, the span the plan's 工程表 prints
-LONG_GANTT_ROWS = 12  # from this many rows the month labels repeat at the bottom
 DASH = {"solid": "solid", "dash": "dash", "dot": "dot", "dashdot": "dashdot"}
 
 
@@ -198,29 +204,15 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
 # ---------------------------------------------------------------- 工程表 (Gantt)
 
 
-def gantt_months(fiscal_year: int) -> list[Month]:
-    """The 工程表's columns: R8 April … R9 June (15 months)."""
-    start = Month(fiscal_year, 4)
-    return [start.add(i) for i in range(GANTT_MONTHS)]
-
-
-def _wrap(text: str, width: int) -> str:
-    """Plan text in lines of ``width`` characters, each escaped (plotly reads HTML tags)."""
-    return "<br>".join(_esc(text[i : i + width]) for i in range(0, max(len(text), 1), width))
-
-
-MONTH_PX = 27  # a month's column of the 工程表 at 1280 px (15 months beside the item names)
-BAR_TEXT_PX, SMALL_BAR_TEXT_PX = 11, 9
+def _lines(lines: Sequence[str]) -> str:
+    """Plain lines, each escaped, joined as plotly breaks them."""
+    return "<br>".join(_esc(line) for line in lines)
 
 
 def _bar_text(text: str, months: int) -> tuple[str, int]:
-    """A bar's text, escaped, and its size in px: 11 px on one line when it fits the bar, else
-    9 px broken between phrases (「各課 / 照会」 in a one-month bar; never shrunk to 5 px)."""
-    room = months * MONTH_PX - 3
-    if phrases.em_width(text) * BAR_TEXT_PX <= room:
-        return _esc(text), BAR_TEXT_PX
-    lines = phrases.wrap(text, months * MONTH_PX / SMALL_BAR_TEXT_PX)  # small text may touch the edges
-    return "<br>".join(_esc(line) for line in lines), SMALL_BAR_TEXT_PX
+    """A bar's text, escaped, and its size in px (``kpi.charts.gantt_data.bar_lines``)."""
+    lines, size = bar_lines(text, months)
+    return _lines(lines), size
 
 
 def gantt_chart(
@@ -231,111 +223,47 @@ def gantt_chart(
     lang: str = "ja",
     title: str | None = None,
 ) -> go.Figure:
-    """The 工程表 of one or more projects: bars with their text, ● milestones in status colour.
+    """The 工程表 of one or more projects (``kpi.charts.gantt_data``) drawn with plotly: bars
+    with their text, ● milestones in status colour, a bold header row per project."""
+    return gantt_figure(gantt_data(data, statuses, as_of, project_nos, lang, title), lang)
 
-    ``statuses`` is ``kpi.domain.statuses.indicator_statuses`` (its milestone rows colour the ●).
-    With several projects each project gets a bold header row above its items.
-    """
-    months = gantt_months(data.year)
-    start = months[0]
-    nos = list(data.projects["project_no"]) if project_nos is None else list(project_nos)
-    several = len(nos) > 1 or project_nos is None
-    ms_status = (
-        dict(
-            zip(
-                statuses.loc[statuses["kind"] == "milestone", "id"],
-                statuses.loc[statuses["kind"] == "milestone", "status"],
-                strict=True,
-            )
-        )
-        if not statuses.empty
-        else {}
-    )
-    projects = data.projects.set_index("project_no")
-    symbols = data.measures.set_index("measure_no")["symbol"]
-    # Rows and ● grouped once: filtering the whole frame per project was quadratic.
-    wanted = {int(n) for n in nos}
-    rows_of: dict[int, list[dict[str, Any]]] = {}
-    for row in data.schedule.loc[data.schedule["project_no"].isin(wanted)].to_dict("records"):
-        rows_of.setdefault(int(row["project_no"]), []).append(row)
-    marks_of: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for ms in data.milestones.loc[data.milestones["project_no"].isin(wanted)].to_dict("records"):
-        marks_of.setdefault((int(ms["project_no"]), int(ms["row_position"])), []).append(ms)
 
-    tick_y: list[int] = []
-    tick_text: list[str] = []
-    bars: list[dict[str, Any]] = []
-    marks: list[dict[str, Any]] = []
-    headers: list[int] = []
-    y = 0
-    for no in nos:
-        proj = projects.loc[no]
-        if several:
-            headers.append(y)
-            tick_y.append(y)
-            name = _wrap(fmt.text(proj["project_name"]), 26)
-            tick_text.append(f"<b>{symbols[proj['measure_no']]} {proj['project_code']} {name}</b>")
-            y += 1
-        for row in rows_of.get(int(no), []):
-            tick_y.append(y)
-            tick_text.append(_wrap(fmt.text(row["item"], "") or t("chart_no_item", lang), 24))
-            for bar in opt(row["bars"]) or []:
-                b0, b1 = Month.parse(bar["start"]) - start, Month.parse(bar["end"]) - start + 1
-                bars.append(
-                    {
-                        "y": y,
-                        "base": b0,
-                        "len": b1 - b0,
-                        "text": _bar_text(fmt.text(bar.get("text"), ""), b1 - b0)[0],
-                        "size": _bar_text(fmt.text(bar.get("text"), ""), b1 - b0)[1],
-                        "start": bar["start"],
-                        "end": bar["end"],
-                    }
-                )
-            for ms in marks_of.get((int(no), int(row["position"])), []):
-                marks.append(
-                    {
-                        "y": y,
-                        "x": Month.parse(ms["month"]) - start + 0.5,
-                        "status": ms_status.get(ms["code"], Status.NOT_DUE.value),
-                        "text": _esc(fmt.text(ms["text"], "")),
-                        "month": ms["month"],
-                        "item": _esc(fmt.text(row["item"], "")),
-                    }
-                )
-            y += 1
-
+def gantt_figure(g: GanttData, lang: str = "ja") -> go.Figure:
+    """Draw a ``GanttData`` with plotly."""
+    tick_y = [r.y for r in g.rows]
+    tick_text = [f"<b>{_lines(r.lines)}</b>" if r.header else _lines(r.lines) for r in g.rows]
+    headers = [r.y for r in g.rows if r.header]
     fig = go.Figure()
-    if bars:
+    if g.bars:
         fig.add_trace(
             go.Bar(
                 orientation="h",
-                y=[b["y"] for b in bars],
-                x=[b["len"] for b in bars],
-                base=[b["base"] for b in bars],
-                text=[b["text"] for b in bars],
+                y=[b.y for b in g.bars],
+                x=[b.length for b in g.bars],
+                base=[b.base for b in g.bars],
+                text=[_lines(b.lines) for b in g.bars],
                 textposition="inside",
                 insidetextanchor="middle",
                 # Never shrunk to fit: plotly drew 「各課照会」 in a one-month bar 5 px high.
-                # A text longer than its bar is broken between phrases instead (_bar_text).
+                # A text longer than its bar is broken between phrases instead (bar_lines).
                 constraintext="none",
-                textfont={"size": [b["size"] for b in bars], "color": "#212121"},
+                textfont={"size": [b.size for b in g.bars], "color": "#212121"},
                 marker={"color": BAR_COLOR, "line": {"color": BAR_LINE, "width": 1}},
                 width=0.6,
                 name=t("chart_schedule_bar", lang),
-                customdata=[[b["start"], b["end"]] for b in bars],
+                customdata=[[b.start, b.end] for b in g.bars],
                 hovertemplate="%{text}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>",
             )
         )
-    for code in (Status.DONE, Status.NOT_DUE, Status.CAUTION, Status.DELAYED):
-        own = [m for m in marks if m["status"] == code.value]
+    for code in MILESTONE_ORDER:
+        own = [m for m in g.marks if m.status == code.value]
         if not own:
             continue
         style = STATUS_STYLES[code]
         fig.add_trace(
             go.Scatter(
-                x=[m["x"] for m in own],
-                y=[m["y"] for m in own],
+                x=[m.x for m in own],
+                y=[m.y for m in own],
                 mode="markers+text",
                 name=f"{t('milestone', lang)}: {status_text(code, lang)}",
                 marker={
@@ -344,17 +272,18 @@ def gantt_chart(
                     "color": style.color,
                     "line": {"color": "#212121", "width": 1.5},
                 },
-                text=[m["text"] for m in own],
+                text=[_esc(m.text) for m in own],
                 textposition="middle right",
                 textfont={"size": 11},
-                customdata=[[m["item"], m["month"], status_text(code, lang)] for m in own],
+                customdata=[[_esc(m.item), m.month, status_text(code, lang)] for m in own],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]} %{customdata[2]}<extra></extra>",
             )
         )
 
     # One shapes list and one annotation set once: add_hrect / add_vline / add_annotation each
     # re-validate every shape already there (quadratic in the number of header rows).
-    as_of_x = max(0.0, min(float(GANTT_MONTHS), (as_of - start) + 0.5))
+    as_of_x = g.as_of_x
+    n_rows = g.n_rows
     vlines = [
         (12, {"color": "#9E9E9E", "width": 1}),  # R8 / R9 boundary
         (as_of_x, {"color": AS_OF_COLOR, "dash": "dashdot", "width": 2}),
@@ -369,16 +298,13 @@ def gantt_chart(
         # The as-of label sits under the chart, where it can never cover a bar's text.
         annotations=[
             {"x": as_of_x, "y": 0, "xref": "x", "yref": "paper", "yanchor": "top", "xanchor": "center",
-             "yshift": -40 if max(y, 1) > LONG_GANTT_ROWS else 0,  # below the bottom month labels
-             "text": as_of_text(as_of, lang), "showarrow": False, "font": {"size": 11, "color": AS_OF_COLOR},
+             "yshift": -40 if n_rows > LONG_GANTT_ROWS else 0,  # below the bottom month labels
+             "text": g.as_of_label, "showarrow": False, "font": {"size": 11, "color": AS_OF_COLOR},
              "bgcolor": "rgba(255,255,255,0.85)"}
         ],
     )  # fmt: skip
-    n_rows = max(y, 1)
     height = 200 + 34 * n_rows
-    if title is None:
-        title = t("schedule_title", lang)
-    _base_layout(fig, title, f"{plan_year_label(data, lang)} ・ {as_of_text(as_of, lang)}", height)
+    _base_layout(fig, g.title, g.subtitle, height)
     fig.update_layout(
         margin={"l": 20, "r": 20, "t": 150, "b": 30},
         legend={"orientation": "h", "yref": "container", "yanchor": "top", "y": 0.999, "xanchor": "right", "x": 1},
@@ -388,7 +314,7 @@ def gantt_chart(
     months_axis = {
         "range": [0, GANTT_MONTHS],
         "tickvals": [i + 0.5 for i in range(GANTT_MONTHS)],
-        "ticktext": [_gantt_tick(m, i, data.year, lang) for i, m in enumerate(months)],
+        "ticktext": [f"{year}<br>{month}" for year, month in g.ticks],
         "tickangle": 0,
         "tickfont": {"size": 11},
         "showgrid": False,
@@ -412,10 +338,3 @@ def gantt_chart(
         fixedrange=True,
     )
     return fig
-
-
-def _gantt_tick(month: Month, i: int, fiscal_year: int, lang: str) -> str:
-    tick = month_tick(month, lang)
-    if i == 0 or i == 12:
-        return f"{year_short(month.fiscal_year, lang)}<br>{tick}"
-    return f"<br>{tick}"

@@ -20,13 +20,17 @@ ANCHOR = {"left": "start", "right": "end", "center": "middle"}
 BASELINE = {"bottom": "auto", "top": "hanging", "middle": "central"}
 
 
+def _font(font: str) -> str:
+    return f' font-family="{escape(font)}"' if font else ""
+
+
 def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-def _marker(kind: str, x: float, y: float, color: str) -> str:
-    """The status shape at the latest actual (the same shapes as the palette's plotly markers)."""
-    r = 6.0
+def status_marker(kind: str, x: float, y: float, color: str, r: float = 6.0) -> str:
+    """A status shape (the palette's plotly marker ``kind``) centred at (x, y): the latest
+    actual of an indicator chart, a ● of the 工程表 (kpi.reports.gantt_svg)."""
     if kind in ("triangle-up",):
         pts = f"{_n(x)},{_n(y - r)} {_n(x - r)},{_n(y + r * 0.8)} {_n(x + r)},{_n(y + r * 0.8)}"
         return f'<polygon points="{pts}" fill="{color}" stroke="#000" stroke-width="1"/>'
@@ -52,8 +56,9 @@ def _marker(kind: str, x: float, y: float, color: str) -> str:
     return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{fill}" stroke="#000" stroke-width="1"/>'
 
 
-def chart_svg(chart: IndicatorChartData, chart_id: str, description: str) -> str:
-    """The chart as one <svg> element; ``description`` is its text alternative (<desc>)."""
+def chart_svg(chart: IndicatorChartData, chart_id: str, description: str, font: str = "") -> str:
+    """The chart as one <svg> element; ``description`` is its text alternative (<desc>).
+    ``font``: its font-family (a stand-alone image, e.g. the screen's <img>, has no page CSS)."""
     width, height = MARGIN_L + PLOT_W + MARGIN_R, MARGIN_T + PLOT_H + MARGIN_B
     (x0, x1), (y0, y1) = chart.x_range, chart.y_range
 
@@ -66,7 +71,7 @@ def chart_svg(chart: IndicatorChartData, chart_id: str, description: str) -> str
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">',
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" class="chart"{_font(font)}>',
         f'<title id="{chart_id}-t">{escape(chart.title)}</title>',
         f'<desc id="{chart_id}-d">{escape(description)}</desc>',
         f'<rect x="{MARGIN_L}" y="{MARGIN_T}" width="{PLOT_W}" height="{PLOT_H}" fill="#fff" stroke="#9e9e9e"/>',
@@ -113,7 +118,7 @@ def chart_svg(chart: IndicatorChartData, chart_id: str, description: str) -> str
             f'stroke="#fff" stroke-width="3" paint-order="stroke">{escape(lb.text)}</text>'
         )
     if chart.status is not None:
-        out.append(_marker(chart.status.marker, px(chart.status.x), py(chart.status.y), chart.status.color))
+        out.append(status_marker(chart.status.marker, px(chart.status.x), py(chart.status.y), chart.status.color))
     # The legend under the axis: a short line and the series' name, wrapped to the width.
     lx, ly = float(MARGIN_L), MARGIN_T + PLOT_H + 14 + TEXT_PX * LINE_GAP + 8
     for s in chart.series:

@@ -272,7 +272,7 @@ def project_page_view(year: int, as_of: Month, no: int) -> ProjectView | None:
 def cached_schedule(
     url: str, year: int, as_of: str, version: int, projects: tuple[int, ...], lang: str, title: str | None
 ) -> tuple[Any, list[Any]] | None:
-    from kpi.charts import figures as charts
+    from kpi.charts.gantt_data import gantt_data
     from kpi.charts.schedule_list import schedule_list
     from kpi.domain.statuses import indicator_statuses
 
@@ -282,18 +282,36 @@ def cached_schedule(
     nos = list(projects)
     part = data.only_projects(nos)  # only the projects drawn are evaluated
     statuses = indicator_statuses(part, Month.parse(as_of))
-    figure = charts.gantt_chart(part, statuses, Month.parse(as_of), nos, lang, title=title)
-    return figure, schedule_list(part, statuses, nos)
+    return gantt_data(part, statuses, Month.parse(as_of), nos, lang, title), schedule_list(part, statuses, nos)
 
 
 def schedule_of(year: int, as_of: Month, projects: list[int], title: str | None = None) -> tuple[Any, list[Any]]:
-    """The 工程表 of ``projects``: the Gantt figure (kpi.charts.gantt_chart) and its list form
-    for phones (kpi.charts.schedule_list), built once per data version (shared, read only)."""
+    """The 工程表 of ``projects``: its rows, bars and ● (kpi.charts.gantt_data, drawn by the
+    static SVG and by plotly) and its list form for phones (kpi.charts.schedule_list), built
+    once per data version (shared, read only)."""
     url = database_url()
     key = tuple(int(n) for n in projects)
     made = cached_schedule(url, year, str(as_of), current_version(url), key, lang(), title)
     assert made is not None  # callers show a year whose plan data loaded
     return made
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def cached_schedule_figure(
+    url: str, year: int, as_of: str, version: int, projects: tuple[int, ...], lang: str, title: str | None
+) -> Any:
+    from kpi.charts.figures import gantt_figure
+
+    made = cached_schedule(url, year, as_of, version, projects, lang, title)
+    assert made is not None  # callers show a year whose plan data loaded
+    return gantt_figure(made[0], lang)
+
+
+def schedule_figure(year: int, as_of: Month, projects: list[int], title: str | None = None) -> Any:
+    """The plotly Gantt of ``projects`` (drawn on demand), built once per data version."""
+    url = database_url()
+    key = tuple(int(n) for n in projects)
+    return cached_schedule_figure(url, year, str(as_of), current_version(url), key, lang(), title)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
@@ -367,9 +385,13 @@ def clear_caches() -> None:
     cached_measure_view.clear()
     cached_project_view.clear()
     cached_schedule.clear()
+    cached_schedule_figure.clear()
     cached_actual_history.clear()
     cached_report_content.clear()
     cached_indicator_figure.clear()
+    from kpi.web import static_charts  # it reads through this module: import at call
+
+    static_charts.clear()
     cached_plan_data.clear()
     cached_chart_data.clear()
     cached_statuses.clear()

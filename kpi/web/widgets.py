@@ -101,15 +101,21 @@ def table(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -
     st.markdown(table_html(header, rows, css), unsafe_allow_html=True)
 
 
-def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any = None, chart: bool = True) -> None:
+def indicator_panel(
+    data: PlanData, row: dict[str, Any], as_of: Month, why: Any = None, chart: bool = True, picture: str = ""
+) -> None:
     """One indicator: its progress chart, and beside it the status chip, the numbers and,
-    for 注意/遅延, why (the latest note and self-assessment). Without ``chart``: its name and
-    the numbers only (the chart drawn on demand elsewhere)."""
+    for 注意/遅延, why (the latest note and self-assessment). ``picture``: the chart as a
+    static picture (HTML, kpi.web.static_charts) instead of plotly. Without ``chart``: its name
+    and the numbers only."""
     from kpi.charts import figures as charts
     from kpi.charts.data import format_expected, format_value
 
     code = str(row["id"])
-    if chart:
+    if chart and picture:
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.markdown(picture, unsafe_allow_html=True)
+    elif chart:
         left, right = st.columns([3, 1], vertical_alignment="center")
         with left:
             fig = indicator_figure(data, row, as_of)

@@ -146,6 +146,8 @@ def page_texts(at: AppTest) -> list[str]:
         text = re.sub(r"<style>.*?</style>", " ", str(m.value), flags=re.S)
         # <wbr> (a line-break opportunity between phrases) is inside a word, not between texts
         text = text.replace("<wbr>", "")
+        # an SVG label broken into lines (<tspan>s of one <text>) reads as one label
+        text = re.sub(r"</tspan><tspan[^>]*>", "", text)
         # character references (&#40; for 「(」 in our HTML) read as the characters they show
         out += [html.unescape(t) for t in re.split(r"<[^>]+>", text) if t.strip()]
     out += _widget_texts(at)

@@ -299,7 +299,9 @@ def test_big_measure_draws_its_charts_and_the_schedule_its_projects_a_page_at_a_
     at.switch_page("pages/3_schedule.py").run()
     assert not at.exception
     assert at.selectbox(key="schedule_page").label == "表示する事業（全80件）"
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    page_html = "\n".join(m.value for m in at.markdown)
+    assert page_html.count('dominant-baseline="central" font-weight="bold"><tspan') == 50  # the picture's headers
+    fig = json.loads(show_charts(at).get("plotly_chart")[0].proto.spec)
     headers = [t for t in fig["layout"]["yaxis"]["ticktext"] if t.startswith("<b>")]
     assert len(headers) == 50
 

@@ -10,6 +10,7 @@ launch and the server come from kpi.bench.browser, shared with ``benchmark --bro
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -112,13 +113,16 @@ def wait_for_app(page: Any, charts: bool = False) -> None:
 
 
 def show_charts(page: Any) -> None:
-    """Switch on the page's chart toggles (重点施策別, 実施事業 draw their charts on demand)."""
-    main = page.locator('[data-testid="stMain"]')
-    for label in ("グラフを表示", "工程表をグラフで表示", "Show the charts", "Show the schedule as a chart"):
-        for toggle in main.get_by_text(label).all():
-            toggle.click()
-            page.wait_for_timeout(500)  # one fragment run at a time: the next click after it ends
-            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    """Switch on the page's chart toggles (重点施策別, 実施事業, 工程表 show static pictures first
+    and draw their plotly charts on demand)."""
+    toggles = page.locator('[data-testid="stMain"] [data-testid="stCheckbox"]').filter(
+        has_text=re.compile("を拡大・操作する|Zoom and explore")
+    )
+    toggles.first.wait_for()  # drawn with the page's content, which may follow its title
+    for toggle in toggles.all():
+        toggle.click()
+        page.wait_for_timeout(500)  # one fragment run at a time: the next click after it ends
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
     wait_for_app(page, charts=True)
 
 

@@ -32,9 +32,9 @@ def test_page_draws_in_japanese_without_errors(
     streamlit_server: str, browser_page: Any, artifacts_dir: Path, path: str, texts: list[str], charts: bool, name: str
 ) -> None:
     browser_page.goto(streamlit_server + path)
-    wait_for_app(browser_page, charts=path == "/schedule")
-    if charts and path != "/schedule":
-        show_charts(browser_page)  # the table first, the charts on demand
+    wait_for_app(browser_page)
+    if charts:
+        show_charts(browser_page)  # pictures first, the plotly charts on demand
     _check(browser_page, texts)
     if charts:
         svg_text = browser_page.locator('[data-testid="stPlotlyChart"]').first.text_content()
@@ -50,7 +50,8 @@ def test_sidebar_links_open_the_pages(streamlit_server: str, browser_page: Any, 
         assert sidebar.get_by_text(label, exact=True).count() >= 1
     sidebar.get_by_text("工程表", exact=True).first.click()
     browser_page.wait_for_url("**/schedule")
-    wait_for_app(browser_page, charts=True)
+    wait_for_app(browser_page)
+    browser_page.wait_for_selector('[data-testid="stMain"] svg.kpi-gantt')  # the 工程表 picture
     _check(browser_page, ["22事業を表示"])
 
 

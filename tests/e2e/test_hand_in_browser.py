@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import login, screenshot, wait_for_app
+from .conftest import login, screenshot, show_charts, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,17 @@ def test_no_table_reads_one_character_per_line_at_390(
 def test_schedule_step_labels_are_readable(browser: Any, streamlit_server: str, artifacts_dir: Path) -> None:
     page = _page(browser, streamlit_server, 1280)
     page.goto(streamlit_server + "/schedule")
-    wait_for_app(page, charts=True)
+    wait_for_app(page)
+    # The 工程表 picture shown first: its step labels drawn at least 8 px high on screen.
+    page.wait_for_selector("svg.kpi-gantt")
+    drawn = page.evaluate(
+        """() => [...document.querySelectorAll('svg.kpi-gantt tspan')]
+           .filter(t => /各課|照会|総括|懇話会/.test(t.textContent))
+           .map(t => t.getBoundingClientRect().height)"""
+    )
+    assert drawn, "the step labels are drawn in the picture"
+    assert min(drawn) >= 8, f"a step label of the picture is {min(drawn):.1f} px high"
+    show_charts(page)  # the plotly Gantt on demand
     heights = page.evaluate(
         """() => [...document.querySelectorAll('.bars .bartext')]
            .filter(t => /各課|照会|総括|懇話会/.test(t.textContent))

@@ -1,10 +1,11 @@
-"""For AppTests that read a page's plotly charts: the pages draw them on demand (issue 22)."""
+"""For AppTests that read a page's plotly charts: the pages show static pictures first and draw
+the plotly charts on demand (issue 22)."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-CHART_TOGGLES = ("measures_show_charts", "projects_show_charts", "projects_show_schedule")
+CHART_TOGGLES = ("measures_show_charts", "projects_show_charts", "projects_show_schedule", "schedule_interactive")
 
 
 def show_charts(at: AppTest) -> AppTest:
