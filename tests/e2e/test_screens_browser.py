@@ -1,0 +1,47 @@
+"""Issue 22's screenshot pass in a real Chromium: what a person reads on the pages, checked
+where only a browser shows it (Streamlit's own widgets draw text of their own)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import login, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+# The visible texts inside the uploader's file list (Streamlit prints a size such as 「176.0B」 there).
+CHIP_TEXTS_JS = """() => [...document.querySelectorAll('[data-testid="stFileChip"] *')]
+  .filter(e => e.children.length === 0 && e.offsetParent !== null && e.getBoundingClientRect().width > 0)
+  .map(e => e.textContent.trim()).filter(t => t)"""
+RAW_SIZE = re.compile(r"^\d+(\.\d+)?\s?(B|KB|MB|GB)$")
+
+
+def test_bulk_upload_shows_the_file_size_the_catalogs_way_only(
+    browser: Any, accounts_server: str, artifacts_dir: Path, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(accounts_server + "/entry")
+    wait_for_app(page)
+    login(page)
+    wait_for_app(page)
+    upload = tmp_path / "actuals.csv"
+    # over 1 KB, so that the catalog's size reads in KB
+    upload.write_text("indicator_id,month,value,note\n04-mynumber-card-rate,2026-10,87.5," + "メモ" * 300 + "\n")
+    size = upload.stat().st_size
+    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(upload))
+    main = page.locator('[data-testid="stMain"]')
+    ours = main.get_by_text(f"ファイル: actuals.csv（{size / 1024:.1f} KB）")
+    ours.wait_for()
+    wait_for_app(page)
+    texts = page.evaluate(CHIP_TEXTS_JS)
+    assert "actuals.csv" in texts  # the file list is still drawn
+    assert not [t for t in texts if RAW_SIZE.match(t)], f"Streamlit's own size is visible: {texts}"
+    assert ours.is_visible()
+    screenshot(page, artifacts_dir / "screens-bulk-upload-1280.png")
+    context.close()
