@@ -24,7 +24,7 @@ from kpi.services.entry_page import assessment_changes, entry_months, milestone_
 from kpi.store.writes import EntryError, StorageFault, read
 from kpi.text import labels as catalog_labels
 from kpi.text.fmt import exact, number, plain_markdown, text
-from kpi.text.glance import size_text
+from kpi.text.glance import day_text, size_text
 from kpi.text.labels import actor_label, status_text
 from kpi.web import cache, markup, nav
 from kpi.web.glance import range_text
@@ -350,11 +350,12 @@ def milestones_section(engine: Any, actor: Actor, data: PlanData, today: date) -
     with st.form(f"{KEY}ms_form"):
         for m in ms.to_dict("records"):
             done = not is_missing(m["completed_on"])
-            label = f"{m['project_no']}. {text(m['item'], '')} {text(m['text'], '')} （{m['month']}）"
+            due = catalog_labels.month_text(m["month"], lang())
+            label = f"{m['project_no']}. {text(m['item'], '')} {text(m['text'], '')} （{due}）"
             c1, c2, c3 = st.columns([3, 1, 1])
             c1.text(label)
             if done:
-                c2.markdown(markup.chip_html("done", str(m["completed_on"])), unsafe_allow_html=True)
+                c2.markdown(markup.chip_html("done", day_text(m["completed_on"], lang())), unsafe_allow_html=True)
                 if actor.is_admin:
                     c3.checkbox(tr("entry_undo"), key=f"{KEY}ms_undo_{m['code']}")
             else:
@@ -448,7 +449,8 @@ def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     except (FileFormatError, PermissionDenied) as exc:
         st.error(plain_markdown(str(exc)))
         return
-    shown = preview.rows.rename(columns={c: tr(f"entry_col_{c}") for c in preview.rows.columns})
+    rows = preview.rows.assign(month=[catalog_labels.month_text(m, lang()) for m in preview.rows["month"]])
+    shown = rows.rename(columns={c: tr(f"entry_col_{c}") for c in rows.columns})
     st.dataframe(shown, hide_index=True, width="stretch")
     if preview.corrections:
         st.warning(tr("entry_corrections").format(n=preview.corrections), icon=":material/edit:")

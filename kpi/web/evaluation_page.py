@@ -32,8 +32,8 @@ from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_act
 from kpi.store.writes import read, with_retry
 from kpi.text import phrases
 from kpi.text.fmt import number, plain_markdown, text
-from kpi.text.glance import date_label
-from kpi.text.labels import state_label, status_text
+from kpi.text.glance import date_label, day_text
+from kpi.text.labels import month_text, state_label, status_text
 from kpi.text.rating import UNFILLED, rating_text
 from kpi.web import auth, cache, markup, prefs, widgets, words
 
@@ -139,7 +139,7 @@ def year_review_tables(review: YearReview) -> None:
         lambda f: {
             words.tr("indicator"): f["name"],
             words.tr("status"): [status_text(s, prefs.lang()) for s in f["status"]],
-            words.tr("month"): [text(m) for m in f["month"]],
+            words.tr("month"): [month_text(m, prefs.lang()) for m in f["month"]],
             words.tr("actual"): _numbers(f, "actual"),
             words.tr("target"): _numbers(f, "target"),
             words.tr("ev_note"): [text(n, "") for n in f["note"]],
@@ -150,16 +150,16 @@ def year_review_tables(review: YearReview) -> None:
         review.milestones,
         lambda f: {
             words.tr("milestone"): f["name"],
-            words.tr("month"): f["month"],
+            words.tr("month"): [month_text(m, prefs.lang()) for m in f["month"]],
             words.tr("status"): [status_text(s, prefs.lang()) for s in f["status"]],
-            words.tr("ev_completed"): [text(d) for d in f["completed_on"]],
+            words.tr("ev_completed"): [day_text(d, prefs.lang()) for d in f["completed_on"]],
         },
     )
     _review_table(
         "ev_year_assessments",
         review.assessments,
         lambda f: {
-            words.tr("month"): f["month"],
+            words.tr("month"): [month_text(m, prefs.lang()) for m in f["month"]],
             words.tr("status"): [status_text(s, prefs.lang()) for s in f["status"]],
             words.tr("ev_comment"): [text(c, "") for c in f["comment"]],
         },

@@ -18,7 +18,7 @@ from kpi.domain.statuses import HISTORY_KEYS
 from kpi.services.page_views import MeasureView
 from kpi.text import fmt, phrases
 from kpi.text.catalog import t
-from kpi.text.labels import actor_label, month_short, source_label
+from kpi.text.labels import actor_label, month_short, month_text, source_label
 from kpi.text.palette import LEGEND_ORDER
 from kpi.web import auth as auth_ui
 from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
@@ -198,6 +198,8 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     for col in TIME_COLUMNS:
         if col in shown.columns:
             shown[col] = [local_time_text(v) for v in shown[col]]
+    if "month" in shown.columns:  # one month format: 「2026年10月」
+        shown["month"] = [month_text(v, lang()) for v in frame["month"]]
     if "is_sample" in shown.columns:
         mark = t("sample_mark", lang())
         shown["is_sample"] = [mark if bool(v) else "" for v in frame["is_sample"]]
