@@ -105,6 +105,19 @@ def month_text(value: Any, lang: str = DEFAULT_LANG, missing: str = MISSING) -> 
         return text
 
 
+def month_years(months: list[str] | list[Month], lang: str = DEFAULT_LANG) -> list[tuple[str, int]]:
+    """The calendar years over a table's month columns, each with how many columns it spans:
+    ``[("2026年", 9), ("2027年", 3)]`` for April to March (the columns read 「10月」)."""
+    out: list[tuple[str, int]] = []
+    for m in months:
+        label = t("scr_calendar_year", lang).format(year=_month(m).year)
+        if out and out[-1][0] == label:
+            out[-1] = (label, out[-1][1] + 1)
+        else:
+            out.append((label, 1))
+    return out
+
+
 def month_short(month: Month | str | int, lang: str = DEFAULT_LANG) -> str:
     """The table form: 「10月」 in Japanese, "Oct" in English (a month, its text or its number)."""
     number = month if isinstance(month, int) else _month(month).month

@@ -18,7 +18,7 @@ from kpi.domain.statuses import HISTORY_KEYS
 from kpi.services.page_views import MeasureView
 from kpi.text import fmt, phrases
 from kpi.text.catalog import t
-from kpi.text.labels import actor_label, month_short, month_text, source_label
+from kpi.text.labels import actor_label, month_short, month_text, month_years, source_label
 from kpi.text.palette import LEGEND_ORDER
 from kpi.web import auth as auth_ui
 from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
@@ -64,6 +64,7 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
     shown = page_of(shown, HISTORY_PER_PAGE, "history_page", "dash_history_page")
     language = lang()
     header = [tr("project"), *[month_short(m, language) for m in months]]
+    over = [("", 1), *month_years(months, language)]  # 「10月」 under its year
     rows = [
         (
             "",
@@ -74,7 +75,7 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
         )
         for r in shown.to_dict("records")
     ]
-    table(header, rows, "kpi-history")
+    table(header, rows, "kpi-history", over)
 
 
 def chip(status: Status | str | None, suffix: str = "") -> None:
@@ -97,8 +98,10 @@ def narrow_only(key: str) -> Any:
     return st.container(key=f"kpi_narrow_{key}")
 
 
-def table(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -> None:
-    st.markdown(table_html(header, rows, css), unsafe_allow_html=True)
+def table(
+    header: list[str], rows: list[tuple[str, list[str]]], css: str = "", over: list[tuple[str, int]] | None = None
+) -> None:
+    st.markdown(table_html(header, rows, css, over), unsafe_allow_html=True)
 
 
 def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any = None, chart: bool = True) -> None:

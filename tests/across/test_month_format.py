@@ -30,3 +30,15 @@ def test_japanese_page_writes_months_in_one_format(demo_db: tuple[str, re.Patter
         if ISO_MONTH.search(plain):
             found.append(text[:120])
     assert not found, f"{page} ({who}):\n" + "\n".join(sorted(set(found))[:100])
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/1_measures.py"])
+def test_month_columns_read_month_under_its_calendar_year(demo_db: tuple[str, re.Pattern[str]], page: str) -> None:
+    at = _open(page, "ja", None)
+    tables = [str(m.value) for m in at.markdown if "kpi-table kpi-history" in str(m.value)]
+    assert tables, "the 月別の状況 table is drawn"
+    head = tables[0].split("<tbody>")[0]
+    spans = re.findall(r'<th colspan="(\d+)" class="kpi-over">(\d{4})年</th>', head)
+    months = re.findall(r"<th>(\d{1,2})月</th>", head)
+    assert spans and spans[0][1] == "2026", head[:400]
+    assert sum(int(n) for n, _ in spans) == len(months)  # every month column has its year above
