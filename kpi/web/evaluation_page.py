@@ -56,11 +56,21 @@ def _review_table(title_key: str, frame: pd.DataFrame, columns: Any) -> None:
     else:
         # An HTML table, not st.dataframe: every column (目標値, the reasons) in view at 1280 px,
         # text wrapped between phrases instead of cut off at the table's right edge.
+        # In the left column at 1280 px: headers break between phrases, short values (a status,
+        # a month, a number) stay on one line, names and notes take the room that is left.
         table = columns(frame)
-        header = list(table)
+        header = [phrases.html(h) for h in table]
+        prose = {0, *(i for i, h in enumerate(table) if h in (words.tr("ev_note"), words.tr("ev_comment")))}
         cells = [[text(v) for v in col] for col in table.values()]
         rows = [
-            ("", ["kpi-name|" + phrases.html(row[0]), *(phrases.html(c) for c in row[1:])])
+            # no <wbr> in a short value: Chromium breaks at a <wbr> even under white-space: nowrap
+            (
+                "",
+                [
+                    "kpi-name|" + phrases.html(c) if i in prose else "kpi-nowrap|" + markup.esc(c)
+                    for i, c in enumerate(row)
+                ],
+            )
             for row in zip(*cells, strict=True)
         ]
         widgets.table(header, rows, "kpi-review")

@@ -45,3 +45,34 @@ def test_bulk_upload_shows_the_file_size_the_catalogs_way_only(
     assert ours.is_visible()
     screenshot(page, artifacts_dir / "screens-bulk-upload-1280.png")
     context.close()
+
+
+# Tables wider than the column they sit in (they run under the column beside them).
+OVERFLOW_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] table.kpi-review')]
+  .filter(t => t.offsetParent !== null)
+  .map(t => { const col = t.closest('[data-testid="stColumn"]') || t.parentElement;
+    return [t.getBoundingClientRect().right - col.getBoundingClientRect().right, t.innerText.slice(0, 30)]; })
+  .filter(([over]) => over > 1)"""
+# Cells whose short value (a status, a month, a number) breaks over lines.
+BROKEN_SHORT_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] table.kpi-review td.kpi-nowrap')]
+  .filter(td => { const r = document.createRange(); r.selectNodeContents(td);
+    // glyphs of two fonts (digits, kanji, ×) sit a few px apart on one line: a new line is lower
+    const tops = [...r.getClientRects()].filter(b => b.width > 0).map(b => b.top);
+    return Math.max(...tops) - Math.min(...tops) > 8; })
+  .map(td => td.innerText)"""
+
+
+def test_year_review_tables_fit_their_column_at_1280(browser: Any, streamlit_server: str, artifacts_dir: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(streamlit_server + "/evaluation")
+    wait_for_app(page)
+    page.locator("table.kpi-review").first.wait_for()
+    assert page.locator("table.kpi-review").count() >= 2  # indicators and milestones of project 01
+    screenshot(page, artifacts_dir / "screens-evaluation-1280.png")
+    assert not page.evaluate(OVERFLOW_JS)
+    assert not page.evaluate(BROKEN_SHORT_JS)
+    headers = page.locator("table.kpi-review th").all_inner_texts()
+    assert "目標値" in headers and any("理由" in h for h in headers)  # 目標値 and the reasons in view
+    context.close()
