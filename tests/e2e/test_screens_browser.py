@@ -76,3 +76,20 @@ def test_year_review_tables_fit_their_column_at_1280(browser: Any, streamlit_ser
     headers = page.locator("table.kpi-review th").all_inner_texts()
     assert "目標値" in headers and any("理由" in h for h in headers)  # 目標値 and the reasons in view
     context.close()
+
+
+def test_history_day_choosers_show_their_whole_placeholder_at_1280(browser: Any, accounts_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(accounts_server + "/history")
+    wait_for_app(page)
+    login(page)
+    wait_for_app(page)
+    fields = page.locator('[data-testid="stMain"] [data-testid="stDateInputFieldsScroller"]')
+    assert fields.count() == 2  # 開始日, 終了日
+    for field in fields.all():
+        # 「yyyy/mm/dd」 (the empty day's segments) was cut to 「yyyy/mm」 in a column too narrow for it
+        drawn, room = field.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert drawn <= room + 1, f"the day's segments need {drawn} px in {room} px"
+    context.close()
