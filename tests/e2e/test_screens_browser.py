@@ -93,3 +93,19 @@ def test_history_day_choosers_show_their_whole_placeholder_at_1280(browser: Any,
         drawn, room = field.evaluate("e => [e.scrollWidth, e.clientWidth]")
         assert drawn <= room + 1, f"the day's segments need {drawn} px in {room} px"
     context.close()
+
+
+def test_indicator_table_fits_a_phone(browser: Any, streamlit_server: str, artifacts_dir: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(streamlit_server + "/measures?measure=1")
+    page.locator("table.kpi-indicator-table").wait_for()
+    page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""")
+    over = page.evaluate(
+        """() => document.querySelector('table.kpi-indicator-table').getBoundingClientRect().right
+                 - document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect().right"""
+    )
+    screenshot(page, artifacts_dir / "screens-measures-390.png")
+    assert over <= 1, f"the table is {over:.0f} px wider than the page"
+    context.close()
