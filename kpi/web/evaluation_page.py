@@ -346,12 +346,14 @@ def summary(
                 markup.name_cell(data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}")),
                 "kpi-nowrap|" + markup.esc(r.measure),
                 "kpi-nowrap kpi-dept|" + markup.esc(r.lead_department),
-                "kpi-nowrap|" + markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else "")),
+                # the last change under the state (a column of its own ran off the page at 1280 px)
+                "kpi-nowrap|"
+                + markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else ""))
+                + (f'<br><span class="kpi-sub">{markup.esc(r.updated_at)}</span>' if r.updated_at else ""),
                 "kpi-nowrap|" + markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {unfilled}"),
                 "kpi-nowrap|" + markup.esc(rating_text(r.suggested, prefs.lang()) if r.suggested else "—"),
                 "kpi-why|" + phrases.html(r.reason or "—"),
                 "kpi-why|" + phrases.html(r.new_issues or "—"),
-                "kpi-num|" + markup.esc(r.updated_at or "—"),
             ],
         )
         for r in table.itertuples()
@@ -376,17 +378,21 @@ def summary(
             icon=":material/description:",
         )
     # An HTML table rather than st.dataframe: every row visible, for the screenshot of 総括.
+    # Headers break between phrases: 「新たに生じた課題や特に留意すべき状況の変化等」 in one
+    # unbreakable piece was most of the table's width.
     widgets.table(
         [
-            words.tr("project"),
-            words.tr("measure"),
-            words.tr("department"),
-            words.tr("ev_state"),
-            words.tr("ev_rating"),
-            words.tr("ev_suggested"),
-            words.tr("ev_reason"),
-            words.tr("ev_new_issues"),
-            words.tr("ev_updated"),
+            phrases.html(h)
+            for h in (
+                words.tr("project"),
+                words.tr("measure"),
+                words.tr("department"),
+                words.tr("scr_state_updated").format(state=words.tr("ev_state"), updated=words.tr("ev_updated")),
+                words.tr("ev_rating"),
+                words.tr("ev_suggested"),
+                words.tr("ev_reason"),
+                words.tr("ev_new_issues"),
+            )
         ],
         rows,
         "kpi-council",

@@ -109,3 +109,31 @@ def test_indicator_table_fits_a_phone(browser: Any, streamlit_server: str, artif
     screenshot(page, artifacts_dir / "screens-measures-390.png")
     assert over <= 1, f"the table is {over:.0f} px wider than the page"
     context.close()
+
+
+def test_summary_table_shows_every_column_at_1280(browser: Any, accounts_server: str, artifacts_dir: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(accounts_server + "/evaluation")
+    wait_for_app(page)
+    login(page)
+    wait_for_app(page)
+    page.locator('[data-testid="stMain"] [role="tab"]').get_by_text("総括").click()
+    page.locator("table.kpi-council").wait_for()
+    wait_for_app(page)
+    screenshot(page, artifacts_dir / "screens-summary-1280.png")
+    right = page.evaluate(
+        """() => [document.querySelector('table.kpi-council').getBoundingClientRect().right,
+                  document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect().right]"""
+    )
+    assert right[0] <= right[1] + 1, f"the table ends at {right[0]:.0f} px, the page at {right[1]:.0f} px"
+    last = page.locator("table.kpi-council th").last
+    assert "新たに生じた課題" in last.inner_text()  # the last column, in view
+    # names at most two lines (their cells clamp; the row is no taller than the tallest short cell)
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('table.kpi-council td.kpi-name2 .kpi-clamp2')].map(e =>
+             Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)))"""
+    )
+    assert lines and max(lines) <= 2, lines
+    context.close()
