@@ -135,7 +135,7 @@ def project_header(p: pd.Series, info: StateInfo) -> None:
     st.markdown(f"**{words.tr('ev_state')}**: {state_label(info.state, prefs.lang())}")
     if info.state is State.RETURNED and info.comment:
         st.warning(words.tr("ev_return_notice").format(comment=plain_markdown(info.comment)), icon=":material/undo:")
-    if info.state is State.RETURNED:
+    if info.state is State.RETURNED and auth.current_actor() is not None:  # what to do next: for staff
         st.caption(words.tr("inq_def_return_next"))
 
 
