@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from kpi.charts.data import format_value
@@ -23,6 +24,7 @@ from kpi.services.actuals_form import CellInput, EntryRow
 from kpi.services.entry_page import assessment_changes, entry_months, milestone_changes
 from kpi.store.writes import EntryError, StorageFault, read
 from kpi.text import labels as catalog_labels
+from kpi.text.catalog import t
 from kpi.text.fmt import exact, number, plain_markdown, text
 from kpi.text.glance import day_text, size_text
 from kpi.text.labels import actor_label, status_text
@@ -422,6 +424,19 @@ def assessments_section(engine: Any, actor: Actor, data: PlanData, month: Month,
             st.rerun()
 
 
+# What a row will do comes right after its value: at 1280 px 「変更 78 → 1,234」 was cut off at
+# the grid's right edge behind the file's own columns; the id (for the file) goes last.
+PREVIEW_ORDER = ("line", "name", "month", "value", "change", "warning", "note", "reason", "error", "indicator_id")
+
+
+def preview_view(rows: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The bulk preview as people read it: months in words, what each row does first, and the
+    catalog's column names."""
+    shown = rows.assign(month=[catalog_labels.month_text(m, language) for m in rows["month"]])
+    shown = shown[[c for c in PREVIEW_ORDER if c in shown.columns]]
+    return shown.rename(columns={c: t(f"entry_col_{c}", language) for c in shown.columns})
+
+
 def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     """Administrators: a CSV/Excel file of actuals, previewed, then saved in one transaction.
 
@@ -449,9 +464,7 @@ def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     except (FileFormatError, PermissionDenied) as exc:
         st.error(plain_markdown(str(exc)))
         return
-    rows = preview.rows.assign(month=[catalog_labels.month_text(m, lang()) for m in preview.rows["month"]])
-    shown = rows.rename(columns={c: tr(f"entry_col_{c}") for c in rows.columns})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(preview_view(preview.rows, lang()), hide_index=True, width="stretch")
     if preview.corrections:
         st.warning(tr("entry_corrections").format(n=preview.corrections), icon=":material/edit:")
     if preview.unchanged:

@@ -29,3 +29,33 @@ def test_the_editor_is_told_what_happens_next(demo_db: tuple[str, re.Pattern[str
     texts = _evaluation_of_project_4(SHIMIN)
     assert t("inq_def_return_next", "ja") in texts
     assert any("数値の根拠を添えてください" in x for x in texts)
+
+
+def test_bulk_preview_says_what_each_row_does_right_after_its_value() -> None:
+    import pandas as pd
+
+    from kpi.services.bulk_import import PREVIEW_COLUMNS
+    from kpi.web.entry_forms import preview_view
+
+    rows = pd.DataFrame(
+        [
+            [
+                2,
+                "01-online-procedures",
+                "公開しているオンライン申請の手続き数",
+                "2026-10",
+                "1,234",
+                "変更 78 → 1,234",
+                "",
+                "",
+                "",
+                "",
+            ]
+        ],
+        columns=PREVIEW_COLUMNS,
+    )
+    shown = preview_view(rows, "ja")
+    assert list(shown.columns)[:5] == [t(f"entry_col_{c}", "ja") for c in ("line", "name", "month", "value", "change")]
+    assert list(shown.columns)[-1] == t("entry_col_indicator_id", "ja")  # the file's id last
+    assert shown.iloc[0][t("entry_col_month", "ja")] == "2026年10月"
+    assert set(shown.columns) == {t(f"entry_col_{c}", "ja") for c in PREVIEW_COLUMNS}  # nothing dropped
