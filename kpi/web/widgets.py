@@ -37,6 +37,14 @@ def why_caption(why: Any) -> None:
         st.caption(tr("why_none"))
 
 
+def cannot_judge_caption() -> None:
+    """Under a 基準値未設定 status: not progress, so say why it cannot be judged and who fixes it
+    (「判定できません」 for visitors and staff, the to-do for administrators)."""
+    actor = auth_ui.current_actor()
+    admin = actor is not None and actor.is_admin
+    st.caption(tr("glance_no_baseline_admin" if admin else "glance_cannot_judge"))
+
+
 HISTORY_PER_PAGE = 50
 
 
@@ -143,10 +151,8 @@ def indicator_panel(data: PlanData, row: dict[str, Any], as_of: Month, why: Any 
         st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)
         if row["status"] in ("caution", "delayed"):
             why_caption(why)
-        if row["status"] == "no_baseline":  # not progress: say why it cannot be judged, and who fixes it
-            actor = auth_ui.current_actor()
-            admin = actor is not None and actor.is_admin
-            st.caption(tr("glance_no_baseline_admin" if admin else "glance_cannot_judge"))
+        if row["status"] == "no_baseline":
+            cannot_judge_caption()
 
 
 def _month_or_missing(value: Any) -> str:
