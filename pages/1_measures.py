@@ -43,6 +43,8 @@ else:
             policy_text = fmt.plain_markdown(f"{words.tr('policy_n').format(n=code)} {policy}")
             st.caption(f"{policy_text} ・ {words.tr('as_of')} {as_of_label}")
         widgets.chip(measure["status"])
+        if measure["status"] == "no_baseline":
+            widgets.cannot_judge_caption()
 
     own = indicators[indicators["measure_no"] == no]
     why_ind = view.why_indicators

@@ -62,6 +62,8 @@ else:
         widgets.chip(status["status"])
         if status["status"] in NEEDS_REASON:
             widgets.why_caption(view.why)
+        elif status["status"] == "no_baseline":
+            widgets.cannot_judge_caption()
 
     def text_block(where: object, label_key: str, value: object) -> None:
         # Plan text is shown as written: never read as Markdown or HTML (no remote images).

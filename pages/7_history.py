@@ -31,7 +31,7 @@ names = audit_text.plan_names(data)
 actors, action_codes = read(engine, audit_query.audit_choices, actor)
 logins = st.toggle(words.tr("hist_logins"), value=False, key="hist_logins")
 codes = [c for c in action_codes if logins or c not in LOGIN_ACTIONS]
-c1, c2, c3, c4, c5 = st.columns([1, 2, 1, 1, 2])
+c1, c2, c3, c4, c5 = st.columns([1, 1.6, 1.5, 1.5, 1.6])  # a day chooser needs 130 px
 who = c1.selectbox(
     words.tr("hist_actor"),
     ["", *actors],

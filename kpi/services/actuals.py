@@ -202,13 +202,15 @@ def validate_actuals(
         matches = [i for i in index[code] if i.fiscal_year == month.fiscal_year]
         if not matches:
             years = "、".join(
-                f"{fiscal_year_label(i.fiscal_year)}: {i.fiscal_year}-04〜{i.fiscal_year + 1}-03" for i in index[code]
+                f"{fiscal_year_label(i.fiscal_year)}: {month_label(Month(i.fiscal_year, 4))}〜"
+                f"{month_label(Month(i.fiscal_year + 1, 3))}"
+                for i in index[code]
             )
-            bad(f"{month} は指標の年度（{years}）の範囲外です")
+            bad(f"{month_label(month)} は指標の年度（{years}）の範囲外です")
             continue
         info = matches[0]
         if month > now:
-            bad(f"{month} はまだ来ていない月です（今月は {now}）")
+            bad(f"{month_label(month)} はまだ来ていない月です（今月は {month_label(now)}）")
             continue
         try:
             value = parse_number(row.value, info.unit)

@@ -212,7 +212,7 @@ def save_month(
     """
     month = Month.parse(month) if isinstance(month, str) else month
     if month.fiscal_year != year:
-        raise EntryError(f"{month} は {year}年度の月ではありません")
+        raise EntryError(f"{month.label_ja()} は {year}年度の月ではありません")
     require_writer(actor, "実績の入力")
     emptied = [c.code for c in rows if cleared(c)]
     cells = [c for c in rows if not _untouched(c) and not cleared(c)]

@@ -71,9 +71,9 @@ def save_assessment(
     if status not in ASSESSMENT_STATUSES:
         raise EntryError(f"自己評価は {' / '.join(ASSESSMENT_STATUSES)} のいずれかです: {status!r}")
     if month.fiscal_year != year:
-        raise EntryError(f"{month} は {year}年度の月ではありません")
+        raise EntryError(f"{month.label_ja()} は {year}年度の月ではありません")
     if month > current_month(today):
-        raise EntryError(f"{month} はまだ来ていない月です（今月は {current_month(today)}）")
+        raise EntryError(f"{month.label_ja()} はまだ来ていない月です（今月は {current_month(today).label_ja()}）")
     refuse_control([("自己評価のコメント", comment)], EntryError)
     hold_years(session, [year])
     require_open(session, year, month)

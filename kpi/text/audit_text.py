@@ -16,7 +16,16 @@ import pandas as pd
 
 from kpi.text.catalog import TEXT, t
 from kpi.text.fmt import MISSING, number, size_text
-from kpi.text.labels import actor_label, audit_action_label, source_label, state_label, state_of_label, status_label
+from kpi.text.glance import day_text
+from kpi.text.labels import (
+    actor_label,
+    audit_action_label,
+    month_text,
+    source_label,
+    state_label,
+    state_of_label,
+    status_label,
+)
 
 
 def _w(lang: str, ja: str, en: str) -> str:
@@ -39,7 +48,7 @@ def _value(v: Any, lang: str) -> str:
         return "、".join(_value(x, lang) for x in v) if v else "―"
     if isinstance(v, dict):
         # a monthly plan: month → value
-        return "、".join(f"{k}: {_value(x, lang)}" for k, x in v.items())
+        return "、".join(f"{month_text(k, lang)}: {_value(x, lang)}" for k, x in v.items())
     return str(v)
 
 
@@ -101,15 +110,15 @@ def _assessment(d: Mapping[str, Any], lang: str) -> str:
 
 def _milestone_complete(d: Mapping[str, Any], lang: str) -> str:
     head = _w(
-        lang, f"完了日 {_value(d.get('completed_on'), lang)}", f"completed on {_value(d.get('completed_on'), lang)}"
+        lang, f"完了日 {day_text(d.get('completed_on'), lang)}", f"completed on {_value(d.get('completed_on'), lang)}"
     )
     if d.get("previous"):
-        head += _w(lang, f"（以前 {_value(d['previous'], lang)}）", f" (was {_value(d['previous'], lang)})")
+        head += _w(lang, f"（以前 {day_text(d['previous'], lang)}）", f" (was {_value(d['previous'], lang)})")
     return head
 
 
 def _milestone_undo(d: Mapping[str, Any], lang: str) -> str:
-    when, by = _value(d.get("previous"), lang), actor_label(d.get("previous_by"), lang)
+    when, by = day_text(d.get("previous"), lang), actor_label(d.get("previous_by"), lang)
     return _w(lang, f"取り消した完了日 {when}（入力者 {by}）", f"removed completion of {when} (by {by})")
 
 
@@ -127,9 +136,9 @@ def _evaluation_state(d: Mapping[str, Any], lang: str) -> str:
 
 
 def _inquiry_open(d: Mapping[str, Any], lang: str) -> str:
-    head = _w(lang, f"提出期限 {_value(d.get('deadline'), lang)}", f"deadline {_value(d.get('deadline'), lang)}")
+    head = _w(lang, f"提出期限 {day_text(d.get('deadline'), lang)}", f"deadline {_value(d.get('deadline'), lang)}")
     if d.get("previous_deadline"):
-        prev = _value(d["previous_deadline"], lang)
+        prev = day_text(d["previous_deadline"], lang)
         head += _w(lang, f"（以前 {prev}）", f" (was {prev})")
     return head
 
@@ -155,7 +164,7 @@ def _reminder(d: Mapping[str, Any], lang: str) -> str:
     return _join(
         [
             _w(lang, f"宛先 {_value(d.get('to'), lang)}", f"to {_value(d.get('to'), lang)}"),
-            _w(lang, f"基準月 {_value(d.get('as_of'), lang)}", f"as of {_value(d.get('as_of'), lang)}"),
+            _w(lang, f"基準月 {month_text(d.get('as_of'), lang)}", f"as of {_value(d.get('as_of'), lang)}"),
         ],
         lang,
     )
@@ -219,7 +228,7 @@ def _locked(d: Mapping[str, Any], lang: str) -> str:
 
 
 def _demo_load(d: Mapping[str, Any], lang: str) -> str:
-    n, through = _value(d.get("actuals"), lang), _value(d.get("through"), lang)
+    n, through = _value(d.get("actuals"), lang), month_text(d.get("through"), lang)
     return _w(lang, f"{n}件（{through}まで）", f"{n} values (through {through})")
 
 
@@ -229,7 +238,7 @@ def _demo_clear(d: Mapping[str, Any], lang: str) -> str:
 
 
 def _publication(d: Mapping[str, Any], lang: str) -> str:
-    on, n = _value(d.get("published_on"), lang), _value(d.get("corrections"), lang)
+    on, n = day_text(d.get("published_on"), lang), _value(d.get("corrections"), lang)
     return _w(lang, f"公開日 {on}・訂正 {n}件", f"published {on}, {n} corrections")
 
 
@@ -318,7 +327,7 @@ def _year(year: str, lang: str) -> str:
 
 
 def target_text(action: str, target: str | None, names: Mapping[str, str], lang: str = "ja") -> str:
-    """The target of an entry with the plan's names: 「マイナンバーカード保有率（2026-10）」 for
+    """The target of an entry with the plan's names: 「マイナンバーカード保有率（2026年10月）」 for
     ``04-mynumber-card-rate 2026-10``; ``names`` maps indicator and milestone codes and
     project numbers (as text) to names; a target not found stays as written."""
     if not target:
@@ -336,14 +345,14 @@ def target_text(action: str, target: str | None, names: Mapping[str, str], lang:
         return _year(text[2:], lang)
     code, space, month = text.partition(" ")
     if space and code in names:
-        return f"{names[code]}（{month}）" if lang != "en" else f"{names[code]} ({month})"
+        return f"{names[code]}（{month_text(month, lang)}）" if lang != "en" else f"{names[code]} ({month})"
     if space and code.isdigit() and str(int(code)) in names:
         return (
-            f"{int(code):02d} {names[str(int(code))]}（{month}）"
+            f"{int(code):02d} {names[str(int(code))]}（{month_text(month, lang)}）"
             if lang != "en"
             else f"{int(code):02d} {names[str(int(code))]} ({month})"
         )
-    return names.get(text, text)
+    return month_text(names.get(text, text), lang)  # a month lock's target is its month
 
 
 def plan_names(data: Any) -> dict[str, str]:

@@ -27,6 +27,7 @@ from kpi.text.catalog_pages import PAGE_TEXT
 from kpi.text.catalog_print import PRINT_TEXT
 from kpi.text.catalog_pub import PUB_TEXT
 from kpi.text.catalog_scale import SCALE_TEXT
+from kpi.text.catalog_screens22 import SCREENS_TEXT
 from kpi.text.catalog_speed22 import SPEED22_TEXT
 from kpi.text.catalog_terms import TERMS
 
@@ -480,3 +481,4 @@ register(GLANCE_TEXT)
 register(OIDC_TEXT)
 register(SCALE_TEXT)
 register(SPEED22_TEXT)
+register(SCREENS_TEXT)

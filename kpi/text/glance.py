@@ -69,3 +69,17 @@ def size_text(size: int, lang: str = "ja") -> str:
 def date_label(day: date, lang: str = "ja") -> str:
     """「2027年4月30日」 (``kpi.domain.fiscal.date_ja``); English: 2027-04-30."""
     return day.isoformat() if lang == "en" else date_ja(day)
+
+
+def day_text(value: object, lang: str = "ja", missing: str = "―") -> str:
+    """A cell that may hold a day (a ``date``, a datetime or its ``YYYY-MM-DD`` text):
+    ``date_label``; ``missing`` when there is none; other text as it is."""
+    if isinstance(value, date):
+        return date_label(value if type(value) is date else value.date(), lang)  # type: ignore[attr-defined]
+    text = "" if value is None or value != value else str(value).strip()  # NaN is not equal to itself
+    if not text:
+        return missing
+    try:
+        return date_label(date.fromisoformat(text), lang) if len(text) == 10 else text
+    except ValueError:
+        return text

@@ -17,6 +17,7 @@ from kpi.domain.plan import PlanData, level_words
 from kpi.domain.scale import AheadGrade, active_scale
 from kpi.domain.status import Status
 from kpi.text.catalog import DEFAULT_LANG, TEXT, t
+from kpi.text.fmt import MISSING, is_missing
 from kpi.text.palette import STATUS_STYLES
 
 
@@ -88,6 +89,33 @@ def month_label(month: Month | str, lang: str = DEFAULT_LANG) -> str:
     """「2026年10月」 in Japanese, 2026-10 in English (a ``Month`` or its ``YYYY-MM`` text)."""
     m = _month(month)
     return m.label_ja() if lang != "en" else str(m)
+
+
+def month_text(value: Any, lang: str = DEFAULT_LANG, missing: str = MISSING) -> str:
+    """A table cell or a line that may hold a month: ``month_label`` of a month or its
+    ``YYYY-MM`` text, ``missing`` when there is none (None, NaN, empty); other text as it is."""
+    if isinstance(value, Month):
+        return month_label(value, lang)
+    text = "" if is_missing(value) else str(value).strip()
+    if not text:
+        return missing
+    try:
+        return month_label(Month.parse(text), lang) if len(text) == 7 else text
+    except ValueError:
+        return text
+
+
+def month_years(months: list[str] | list[Month], lang: str = DEFAULT_LANG) -> list[tuple[str, int]]:
+    """The calendar years over a table's month columns, each with how many columns it spans:
+    ``[("2026年", 9), ("2027年", 3)]`` for April to March (the columns read 「10月」)."""
+    out: list[tuple[str, int]] = []
+    for m in months:
+        label = t("scr_calendar_year", lang).format(year=_month(m).year)
+        if out and out[-1][0] == label:
+            out[-1] = (label, out[-1][1] + 1)
+        else:
+            out.append((label, 1))
+    return out
 
 
 def month_short(month: Month | str | int, lang: str = DEFAULT_LANG) -> str:

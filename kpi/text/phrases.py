@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import html as _html
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 SOFT = " 　・、。，,/／"  # a phrase also ends after one of these (a space, 「・」, punctuation)
+NUMBER_SEP = re.compile(r"\d[,.]$")  # 「12,」 before 「345件」: one number, not two phrases
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +47,25 @@ def phrases(text: str) -> tuple[str, ...]:
                 out.append(chunk[start : i + 1])
                 start = i + 1
         out.append(chunk[start:])
-    return tuple(p for p in out if p)
+    return tuple(_whole_numbers([p for p in out if p]))
+
+
+def _whole_numbers(parts: list[str]) -> list[str]:
+    """BudouX's model sometimes cuts inside a number or a Latin word (「（202」「6年10月予定・」):
+    a boundary between two ASCII letters or digits, or inside 「12,345」, is taken back."""
+    out: list[str] = []
+    for p in parts:
+        inside_word = _ascii_alnum(p[:1]) and _ascii_alnum(out[-1][-1:]) if out else False
+        inside_number = bool(out) and p[:1].isdigit() and NUMBER_SEP.search(out[-1]) is not None
+        if inside_word or inside_number:
+            out[-1] += p
+        else:
+            out.append(p)
+    return out
+
+
+def _ascii_alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
 
 
 def _hard_break(phrase: str, width: float, measure: Callable[[str], float]) -> list[str]:

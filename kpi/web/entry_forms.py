@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from kpi.charts.data import format_value
@@ -23,8 +24,9 @@ from kpi.services.actuals_form import CellInput, EntryRow
 from kpi.services.entry_page import assessment_changes, entry_months, milestone_changes
 from kpi.store.writes import EntryError, StorageFault, read
 from kpi.text import labels as catalog_labels
+from kpi.text.catalog import t
 from kpi.text.fmt import exact, number, plain_markdown, text
-from kpi.text.glance import size_text
+from kpi.text.glance import day_text, size_text
 from kpi.text.labels import actor_label, status_text
 from kpi.web import cache, markup, nav
 from kpi.web.glance import range_text
@@ -350,11 +352,12 @@ def milestones_section(engine: Any, actor: Actor, data: PlanData, today: date) -
     with st.form(f"{KEY}ms_form"):
         for m in ms.to_dict("records"):
             done = not is_missing(m["completed_on"])
-            label = f"{m['project_no']}. {text(m['item'], '')} {text(m['text'], '')} （{m['month']}）"
+            due = catalog_labels.month_text(m["month"], lang())
+            label = f"{m['project_no']}. {text(m['item'], '')} {text(m['text'], '')} （{due}）"
             c1, c2, c3 = st.columns([3, 1, 1])
             c1.text(label)
             if done:
-                c2.markdown(markup.chip_html("done", str(m["completed_on"])), unsafe_allow_html=True)
+                c2.markdown(markup.chip_html("done", day_text(m["completed_on"], lang())), unsafe_allow_html=True)
                 if actor.is_admin:
                     c3.checkbox(tr("entry_undo"), key=f"{KEY}ms_undo_{m['code']}")
             else:
@@ -421,6 +424,19 @@ def assessments_section(engine: Any, actor: Actor, data: PlanData, month: Month,
             st.rerun()
 
 
+# What a row will do comes right after its value: at 1280 px 「変更 78 → 1,234」 was cut off at
+# the grid's right edge behind the file's own columns; the id (for the file) goes last.
+PREVIEW_ORDER = ("line", "name", "month", "value", "change", "warning", "note", "reason", "error", "indicator_id")
+
+
+def preview_view(rows: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The bulk preview as people read it: months in words, what each row does first, and the
+    catalog's column names."""
+    shown = rows.assign(month=[catalog_labels.month_text(m, language) for m in rows["month"]])
+    shown = shown[[c for c in PREVIEW_ORDER if c in shown.columns]]
+    return shown.rename(columns={c: t(f"entry_col_{c}", language) for c in shown.columns})
+
+
 def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     """Administrators: a CSV/Excel file of actuals, previewed, then saved in one transaction.
 
@@ -448,8 +464,7 @@ def bulk_import_section(engine: Any, actor: Actor, today: date) -> None:
     except (FileFormatError, PermissionDenied) as exc:
         st.error(plain_markdown(str(exc)))
         return
-    shown = preview.rows.rename(columns={c: tr(f"entry_col_{c}") for c in preview.rows.columns})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(preview_view(preview.rows, lang()), hide_index=True, width="stretch")
     if preview.corrections:
         st.warning(tr("entry_corrections").format(n=preview.corrections), icon=":material/edit:")
     if preview.unchanged:

@@ -32,8 +32,8 @@ from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_act
 from kpi.store.writes import read, with_retry
 from kpi.text import phrases
 from kpi.text.fmt import number, plain_markdown, text
-from kpi.text.glance import date_label
-from kpi.text.labels import state_label, status_text
+from kpi.text.glance import date_label, day_text
+from kpi.text.labels import month_text, state_label, status_text
 from kpi.text.rating import UNFILLED, rating_text
 from kpi.web import auth, cache, markup, prefs, widgets, words
 
@@ -56,11 +56,21 @@ def _review_table(title_key: str, frame: pd.DataFrame, columns: Any) -> None:
     else:
         # An HTML table, not st.dataframe: every column (目標値, the reasons) in view at 1280 px,
         # text wrapped between phrases instead of cut off at the table's right edge.
+        # In the left column at 1280 px: headers break between phrases, short values (a status,
+        # a month, a number) stay on one line, names and notes take the room that is left.
         table = columns(frame)
-        header = list(table)
+        header = [phrases.html(h) for h in table]
+        prose = {0, *(i for i, h in enumerate(table) if h in (words.tr("ev_note"), words.tr("ev_comment")))}
         cells = [[text(v) for v in col] for col in table.values()]
         rows = [
-            ("", ["kpi-name|" + phrases.html(row[0]), *(phrases.html(c) for c in row[1:])])
+            # no <wbr> in a short value: Chromium breaks at a <wbr> even under white-space: nowrap
+            (
+                "",
+                [
+                    "kpi-name|" + phrases.html(c) if i in prose else "kpi-nowrap|" + markup.esc(c)
+                    for i, c in enumerate(row)
+                ],
+            )
             for row in zip(*cells, strict=True)
         ]
         widgets.table(header, rows, "kpi-review")
@@ -125,7 +135,7 @@ def project_header(p: pd.Series, info: StateInfo) -> None:
     st.markdown(f"**{words.tr('ev_state')}**: {state_label(info.state, prefs.lang())}")
     if info.state is State.RETURNED and info.comment:
         st.warning(words.tr("ev_return_notice").format(comment=plain_markdown(info.comment)), icon=":material/undo:")
-    if info.state is State.RETURNED:
+    if info.state is State.RETURNED and auth.current_actor() is not None:  # what to do next: for staff
         st.caption(words.tr("inq_def_return_next"))
 
 
@@ -139,7 +149,7 @@ def year_review_tables(review: YearReview) -> None:
         lambda f: {
             words.tr("indicator"): f["name"],
             words.tr("status"): [status_text(s, prefs.lang()) for s in f["status"]],
-            words.tr("month"): [text(m) for m in f["month"]],
+            words.tr("month"): [month_text(m, prefs.lang()) for m in f["month"]],
             words.tr("actual"): _numbers(f, "actual"),
             words.tr("target"): _numbers(f, "target"),
             words.tr("ev_note"): [text(n, "") for n in f["note"]],
@@ -150,16 +160,16 @@ def year_review_tables(review: YearReview) -> None:
         review.milestones,
         lambda f: {
             words.tr("milestone"): f["name"],
-            words.tr("month"): f["month"],
+            words.tr("month"): [month_text(m, prefs.lang()) for m in f["month"]],
             words.tr("status"): [status_text(s, prefs.lang()) for s in f["status"]],
-            words.tr("ev_completed"): [text(d) for d in f["completed_on"]],
+            words.tr("ev_completed"): [day_text(d, prefs.lang()) for d in f["completed_on"]],
         },
     )
     _review_table(
         "ev_year_assessments",
         review.assessments,
         lambda f: {
-            words.tr("month"): f["month"],
+            words.tr("month"): [month_text(m, prefs.lang()) for m in f["month"]],
             words.tr("status"): [status_text(s, prefs.lang()) for s in f["status"]],
             words.tr("ev_comment"): [text(c, "") for c in f["comment"]],
         },
@@ -336,12 +346,14 @@ def summary(
                 markup.name_cell(data.project_labels.get(r.project_no, f"{r.project_no:02d} {r.project_name}")),
                 "kpi-nowrap|" + markup.esc(r.measure),
                 "kpi-nowrap kpi-dept|" + markup.esc(r.lead_department),
-                "kpi-nowrap|" + markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else "")),
+                # the last change under the state (a column of its own ran off the page at 1280 px)
+                "kpi-nowrap|"
+                + markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else ""))
+                + (f'<br><span class="kpi-sub">{markup.esc(r.updated_at)}</span>' if r.updated_at else ""),
                 "kpi-nowrap|" + markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {unfilled}"),
                 "kpi-nowrap|" + markup.esc(rating_text(r.suggested, prefs.lang()) if r.suggested else "—"),
                 "kpi-why|" + phrases.html(r.reason or "—"),
                 "kpi-why|" + phrases.html(r.new_issues or "—"),
-                "kpi-num|" + markup.esc(r.updated_at or "—"),
             ],
         )
         for r in table.itertuples()
@@ -366,17 +378,21 @@ def summary(
             icon=":material/description:",
         )
     # An HTML table rather than st.dataframe: every row visible, for the screenshot of 総括.
+    # Headers break between phrases: 「新たに生じた課題や特に留意すべき状況の変化等」 in one
+    # unbreakable piece was most of the table's width.
     widgets.table(
         [
-            words.tr("project"),
-            words.tr("measure"),
-            words.tr("department"),
-            words.tr("ev_state"),
-            words.tr("ev_rating"),
-            words.tr("ev_suggested"),
-            words.tr("ev_reason"),
-            words.tr("ev_new_issues"),
-            words.tr("ev_updated"),
+            phrases.html(h)
+            for h in (
+                words.tr("project"),
+                words.tr("measure"),
+                words.tr("department"),
+                words.tr("scr_state_updated").format(state=words.tr("ev_state"), updated=words.tr("ev_updated")),
+                words.tr("ev_rating"),
+                words.tr("ev_suggested"),
+                words.tr("ev_reason"),
+                words.tr("ev_new_issues"),
+            )
         ],
         rows,
         "kpi-council",

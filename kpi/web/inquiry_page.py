@@ -38,7 +38,7 @@ from kpi.store.inquiry import InquiryInfo, InquiryRejected, StateInfo, apply_act
 from kpi.store.writes import read, with_retry
 from kpi.text.catalog import t
 from kpi.text.fmt import plain_markdown
-from kpi.text.glance import date_label
+from kpi.text.glance import date_label, size_text
 from kpi.text.labels import owed_kind_label, owed_text, state_label
 from kpi.text.rating import rating_text
 from kpi.web import cache, widgets
@@ -162,6 +162,8 @@ def workbook_section(actor: Actor, year: int, data: PlanData, department: str) -
     if upload is None:
         return
     content = upload.getvalue()
+    # Streamlit's own size (「176.0B」) is hidden by app.css: the catalog's takes its place.
+    st.caption(tr("bulk_file").format(name=upload.name, size=size_text(len(content), lang())))
     try:
         preview = read(cache.engine(), preview_inquiry_import, actor, content, year, department)
     except (InquiryImportRejected, PermissionDenied) as exc:

@@ -49,10 +49,17 @@ def why_html(why: Any) -> str:
     return "<br>".join(phrases.html(line) for line in lines) if lines else html.escape(tr("why_none"))
 
 
-def table_html(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -> str:
+def table_html(
+    header: list[str], rows: list[tuple[str, list[str]]], css: str = "", over: list[tuple[str, int]] | None = None
+) -> str:
     """An HTML table of (row css class, cells); cells are HTML already (escape text first).
-    ``css`` adds a class to the table (``kpi-history`` marks the status-by-month matrix)."""
+    ``css`` adds a class to the table (``kpi-history`` marks the status-by-month matrix);
+    ``over`` is a header row above ``header`` of (text, columns spanned), e.g. the years over
+    month columns."""
     head = "".join(f"<th>{h}</th>" for h in header)
+    if over:
+        spans = "".join(f'<th colspan="{n}" class="kpi-over">{html.escape(text)}</th>' for text, n in over)
+        head = f"{spans}</tr><tr>{head}"
     body = "".join(f'<tr class="{cls}">' + "".join(_cell(c) for c in cells) + "</tr>" for cls, cells in rows)
     classes = f"kpi-table {css}".strip()
     return inert(f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')

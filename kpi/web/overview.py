@@ -14,7 +14,7 @@ from kpi.services.overview import MissingRow, StatusChange, tree_reasons
 from kpi.services.page_views import TreeRow, tree_page
 from kpi.text.fmt import plain_markdown
 from kpi.text.glance import group_reason, rule_text
-from kpi.text.labels import plan_year_label, unreported_text
+from kpi.text.labels import month_text, plan_year_label, unreported_text
 from kpi.text.palette import LEGEND_ORDER
 from kpi.text.why import NEEDS_REASON
 from kpi.web import glance, markup, nav, widgets
@@ -69,7 +69,7 @@ def missing_table(missing: list[MissingRow]) -> None:
             [
                 markup.name_cell(r.label),
                 "kpi-nowrap kpi-dept|" + escape(r.department),
-                markup.esc(r.last_month),  # NaN when nothing was ever reported
+                escape(month_text(r.last_month, lang())),  # NaN when nothing was ever reported
                 escape(unreported_text(r.months, lang())),
             ],
         )

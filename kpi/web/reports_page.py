@@ -105,9 +105,7 @@ def html_table(head: list[str], rows: list[tuple[list[str], str | None]], status
     body = []
     for cells, code in rows:
         tds = [
-            f"<td>{markup.chip_html(code)}</td>"
-            if i == status_col
-            else f"<td>{phrases.html(c)}</td>"
+            f"<td>{markup.chip_html(code)}</td>" if i == status_col else f"<td>{phrases.html(c)}</td>"
             for i, c in enumerate(cells)
         ]
         body.append("<tr>" + "".join(tds) + "</tr>")

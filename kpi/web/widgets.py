@@ -18,7 +18,7 @@ from kpi.domain.statuses import HISTORY_KEYS
 from kpi.services.page_views import MeasureView
 from kpi.text import fmt, phrases
 from kpi.text.catalog import t
-from kpi.text.labels import actor_label, month_short, source_label
+from kpi.text.labels import actor_label, month_short, month_text, month_years, source_label
 from kpi.text.palette import LEGEND_ORDER
 from kpi.web import auth as auth_ui
 from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
@@ -35,6 +35,14 @@ def why_caption(why: Any) -> None:
         st.caption("  \n".join(fmt.plain_markdown(line) for line in lines))
     else:
         st.caption(tr("why_none"))
+
+
+def cannot_judge_caption() -> None:
+    """Under a 基準値未設定 status: not progress, so say why it cannot be judged and who fixes it
+    (「判定できません」 for visitors and staff, the to-do for administrators)."""
+    actor = auth_ui.current_actor()
+    admin = actor is not None and actor.is_admin
+    st.caption(tr("glance_no_baseline_admin" if admin else "glance_cannot_judge"))
 
 
 HISTORY_PER_PAGE = 50
@@ -64,6 +72,7 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
     shown = page_of(shown, HISTORY_PER_PAGE, "history_page", "dash_history_page")
     language = lang()
     header = [tr("project"), *[month_short(m, language) for m in months]]
+    over = [("", 1), *month_years(months, language)]  # 「10月」 under its year
     rows = [
         (
             "",
@@ -74,7 +83,7 @@ def status_history_table(history: pd.DataFrame, projects: list[int] | None = Non
         )
         for r in shown.to_dict("records")
     ]
-    table(header, rows, "kpi-history")
+    table(header, rows, "kpi-history", over)
 
 
 def chip(status: Status | str | None, suffix: str = "") -> None:
@@ -97,8 +106,10 @@ def narrow_only(key: str) -> Any:
     return st.container(key=f"kpi_narrow_{key}")
 
 
-def table(header: list[str], rows: list[tuple[str, list[str]]], css: str = "") -> None:
-    st.markdown(table_html(header, rows, css), unsafe_allow_html=True)
+def table(
+    header: list[str], rows: list[tuple[str, list[str]]], css: str = "", over: list[tuple[str, int]] | None = None
+) -> None:
+    st.markdown(table_html(header, rows, css, over), unsafe_allow_html=True)
 
 
 def indicator_panel(
@@ -146,10 +157,8 @@ def indicator_panel(
         st.markdown(f'<div class="kpi-fact">{lines}</div>', unsafe_allow_html=True)
         if row["status"] in ("caution", "delayed"):
             why_caption(why)
-        if row["status"] == "no_baseline":  # not progress: say why it cannot be judged, and who fixes it
-            actor = auth_ui.current_actor()
-            admin = actor is not None and actor.is_admin
-            st.caption(tr("glance_no_baseline_admin" if admin else "glance_cannot_judge"))
+        if row["status"] == "no_baseline":
+            cannot_judge_caption()
 
 
 def _month_or_missing(value: Any) -> str:
@@ -204,6 +213,8 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     for col in TIME_COLUMNS:
         if col in shown.columns:
             shown[col] = [local_time_text(v) for v in shown[col]]
+    if "month" in shown.columns:  # one month format: 「2026年10月」
+        shown["month"] = [month_text(v, lang()) for v in frame["month"]]
     if "is_sample" in shown.columns:
         mark = t("sample_mark", lang())
         shown["is_sample"] = [mark if bool(v) else "" for v in frame["is_sample"]]

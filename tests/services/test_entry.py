@@ -202,7 +202,7 @@ def test_future_month_is_refused(plan_engine: Engine) -> None:
 
 
 def test_month_outside_the_fiscal_year_is_refused(plan_engine: Engine) -> None:
-    with pytest.raises(EntryError, match="年度の月ではありません"):
+    with pytest.raises(EntryError, match="2026年3月 は 2026年度の月ではありません"):
         submit_month(plan_engine, SHIMIN, 2026, Month(2026, 3), [cell(CARD, "87")], TODAY)
 
 

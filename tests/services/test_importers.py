@@ -71,9 +71,9 @@ def test_xlsx_with_months_that_excel_turned_into_dates(plan_engine: Engine, tmp_
         ("14-ai-rpa-hours-saved,2026-10,-3,", "負の値"),
         ("99-unknown,2026-10,1,", "不明な指標ID"),
         ("04-mynumber-card-rate,2026-13,1,", "YYYY-MM"),
-        ("04-mynumber-card-rate,2026-03,86,", "年度"),
+        ("04-mynumber-card-rate,2026-03,86,", "2026年3月 は指標の年度（令和8年度: 2026年4月〜2027年3月）の範囲外"),
         ("04-mynumber-card-rate,2027-04,86,", "年度"),
-        ("04-mynumber-card-rate,2026-12,86,", "まだ来ていない月"),
+        ("04-mynumber-card-rate,2026-12,86,", "2026年12月 はまだ来ていない月です（今月は 2026年11月）"),
         ("04-mynumber-card-rate,2026-09,86,", "重複"),
     ],
 )

@@ -70,6 +70,11 @@ def test_plan_edit_and_workflow_details_have_no_json_or_codes() -> None:
     assert detail_text("evaluation.return", state, "en").startswith("Submitted → Returned; comment: ")
     assert detail_text("auth.login_failed", {"reason": "unknown user"}, "ja") == "登録のない利用者名"
     assert detail_text("user.add", {"role": "editor", "departments": ["市民課"]}, "ja") == "役割: 編集者・部署: 市民課"
+    # one month format in Japanese (issue 22): months and days in words, English keeps ISO
+    assert detail_text("demo.load", {"actuals": 86, "through": "2026-10"}, "ja") == "86件（2026年10月まで）"
+    assert detail_text("reminder.send", {"to": "a@b.jp", "as_of": "2026-10"}, "ja") == "宛先 a@b.jp・基準月 2026年10月"
+    assert detail_text("inquiry.open", {"deadline": "2027-04-30"}, "ja") == "提出期限 2027年4月30日"
+    assert detail_text("inquiry.open", {"deadline": "2027-04-30"}, "en") == "deadline 2027-04-30"
 
 
 def test_values_and_targets_read_as_words() -> None:
@@ -78,7 +83,14 @@ def test_values_and_targets_read_as_words() -> None:
     assert actor_label("cli:root") == "コマンド操作（root）" and actor_label("cli:root", "en") == "Command line (root)"
     assert audit_action_label("actual.save") == "実績の保存" and audit_action_label("x.y") == "その他の操作"
     names = {"04-mynumber-card-rate": "マイナンバーカード保有率", "4": "マイナンバーカードの普及・啓発"}
-    assert target_text("actual.save", "04-mynumber-card-rate 2026-10", names) == "マイナンバーカード保有率（2026-10）"
+    assert (
+        target_text("actual.save", "04-mynumber-card-rate 2026-10", names) == "マイナンバーカード保有率（2026年10月）"
+    )
+    assert (
+        target_text("actual.save", "04-mynumber-card-rate 2026-10", names, "en") == "マイナンバーカード保有率 (2026-10)"
+    )
+    assert target_text("assessment.save", "4 2027-03", names) == "マイナンバーカードの普及・啓発（2027年3月）"
+    assert target_text("period.lock", "2026-04", names) == "2026年4月"
     assert target_text("evaluation.save", "2026/project:4", names) == "2026年度 04 マイナンバーカードの普及・啓発"
     assert target_text("inquiry.open", "2026", names, "en") == "FY2026"
     assert target_text("plan.import", "FY2026", names) == "2026年度"

@@ -185,7 +185,7 @@ def test_editor_marks_a_milestone_done_and_saves_a_self_assessment(app_db: str) 
     at.checkbox(key="entry_ms_done_08-m1").check()
     _submit(at, "マイルストーンを保存")
     assert not at.exception
-    assert "◆ 完了 2026-11-24" in _html(at)
+    assert "◆ 完了 2026年11月24日" in _html(at)
     at.selectbox(key="entry_a_2026-10_8").select("caution")
     at.text_input(key="entry_ac_2026-10_8").input("調整中")
     _submit(at, "自己評価を保存")
@@ -208,7 +208,7 @@ def test_history_page_is_admin_only_and_lists_the_entry_with_author(app_db: str)
     saved = frame.loc[frame["操作"] == "実績の保存"].iloc[0]
     assert (
         saved["利用者"] == "shimin"
-        and saved["対象"] == "マイナンバーカード保有率（2026-10）"
+        and saved["対象"] == "マイナンバーカード保有率（2026年10月）"
         and saved["内容"].startswith("値 87.5・第1版・経路: 入力画面")
         and saved["日時（JST）"].startswith("2026-")
     )
