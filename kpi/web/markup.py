@@ -83,19 +83,19 @@ def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:
     parts = ['<div class="kpi-schedule-list">']
     for proj in projects:
         heading = f"{proj.symbol} {proj.code or format(proj.no, '02d')} {proj.name}"
-        parts.append(f'<p class="kpi-sl-project"><b>{esc(heading)}</b></p><ul>')
+        parts.append(f'<p class="kpi-sl-project"><b>{phrases.html(fmt.text(heading))}</b></p><ul>')
         for line in proj.lines:
             periods = "、".join(
-                (month(a) if a == b else f"{month(a)}–{month(b)}") + (f" {html.escape(text)}" if text else "")
+                (month(a) if a == b else f"{month(a)}–{month(b)}") + (f" {phrases.html(text)}" if text else "")
                 for a, b, text in line.periods
             )
             marks = "".join(
                 f'<div class="kpi-sl-mark">{mini_chip_html(m.status)} {month(m.month)}'
-                + (f" {html.escape(m.text)}" if m.text else "")
+                + (f" {phrases.html(m.text)}" if m.text else "")
                 + "</div>"
                 for m in line.marks
             )
-            item = esc(line.item) if line.item else html.escape(tr("chart_no_item"))
+            item = phrases.html(fmt.text(line.item)) if line.item else html.escape(tr("chart_no_item"))
             parts.append(
                 f'<li><span class="kpi-sl-item">{item}</span> <div class="kpi-sl-period">{periods}</div>{marks}</li>'
             )

@@ -80,6 +80,33 @@ def test_no_table_reads_one_character_per_line_at_390(
     page.context.close()
 
 
+# Words of the 工程表 list at 390 px that a line split inside: each word's characters, one line.
+SPLIT_WORDS_JS = """words => { const out = [];
+  const walker = document.createTreeWalker(document.querySelector('.kpi-schedule-list'), NodeFilter.SHOW_TEXT);
+  let texts = []; for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n);
+  for (const node of texts) for (const w of words) {
+    let at = node.data.indexOf(w);
+    while (at >= 0) { const r = document.createRange(); r.setStart(node, at); r.setEnd(node, at + w.length);
+      const tops = new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+      if (tops.size > 1) out.push(w); at = node.data.indexOf(w, at + 1); } }
+  return out; }"""
+
+
+def test_the_schedule_list_on_a_phone_breaks_lines_between_phrases(
+    browser: Any, streamlit_server: str, artifacts_dir: Path
+) -> None:
+    """At 390 px the 工程表 is a list; 「懇話会」 was split 「懇 / 話会」 at the line's end."""
+    page = _page(browser, streamlit_server, 390)
+    page.goto(streamlit_server + "/schedule")
+    _drawn(page)
+    page.wait_for_selector(".kpi-schedule-list")
+    assert page.locator(".kpi-schedule-list").inner_text().count("懇話会") >= 10
+    split = page.evaluate(SPLIT_WORDS_JS, ["懇話会", "各課照会", "総括", "マイナンバーカード"])
+    assert not split, f"split inside a word: {split[:5]}"
+    screenshot(page, artifacts_dir / "hand-in-schedule-list-390.png")
+    page.context.close()
+
+
 def test_schedule_step_labels_are_readable(browser: Any, streamlit_server: str, artifacts_dir: Path) -> None:
     page = _page(browser, streamlit_server, 1280)
     page.goto(streamlit_server + "/schedule")
