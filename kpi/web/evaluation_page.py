@@ -38,6 +38,7 @@ from kpi.text.rating import UNFILLED, rating_text
 from kpi.web import auth, cache, markup, prefs, widgets, words
 
 KEY_PROJECT = "evaluation_project"
+KEY_PROJECT_WHO = "evaluation_project_for"  # who the chosen project was chosen for (None: a visitor)
 KEY_MEASURES = "evaluation_measures"
 KEY_DEPARTMENTS = "evaluation_departments"
 KEY_FLASH = "evaluation_flash"
@@ -114,7 +115,14 @@ def inquiry_caption(inquiry: InquiryInfo | None) -> None:
 def project_choice(data: PlanData) -> int:
     """The project to evaluate (?project=, else the actor's first writable one)."""
     numbers = [int(n) for n in data.projects["project_no"]]
-    own = first_writable(auth.current_actor(), data)
+    actor = auth.current_actor()
+    own = first_writable(actor, data)
+    # Signing in on this page (or another person signing in in the same browser) starts on the
+    # new person's own project, not on the one the visitor before was looking at.
+    who, seen = (actor.username if actor else None), st.session_state.get(KEY_PROJECT_WHO)
+    if KEY_PROJECT_WHO in st.session_state and seen != who and own is not None:
+        st.session_state[KEY_PROJECT] = own
+    st.session_state[KEY_PROJECT_WHO] = who
     prefs.query_choice(KEY_PROJECT, "project", numbers, numbers[0] if own is None else own)
     no = st.selectbox(
         words.tr("project"),

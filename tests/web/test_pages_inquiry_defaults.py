@@ -89,3 +89,20 @@ def test_an_editor_signing_in_after_an_admin_in_the_same_browser_sees_their_own_
     assert not at.exception, at.exception
     assert at.selectbox(key="inquiry_department").value == "市民課"
     assert not at.warning or all("Session State" not in w.value for w in at.warning)
+
+
+def test_an_editor_signing_in_on_the_evaluation_page_starts_on_their_own_project(demo_app: str) -> None:
+    """A visitor looks at 01; 市民課's editor signs in in the same browser: the form shows 04
+    (市民課's first project), not 01 that nobody of 市民課 may write. Choosing 05 then stays."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(EVALUATION)
+    at.run()
+    assert at.selectbox(key="evaluation_project").value == 1
+    at.session_state["kpi_user"] = SHIMIN
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="evaluation_project").value == 4
+    at.selectbox(key="evaluation_project").select(5)
+    at.run()
+    assert at.selectbox(key="evaluation_project").value == 5
