@@ -106,7 +106,7 @@ def chart_svg(chart: IndicatorChartData, chart_id: str, description: str) -> str
                 for x, y in zip(s.xs, s.ys, strict=True)
             ]
     for lb in chart.labels:
-        x, y = (MARGIN_L + 6, MARGIN_T + 6) if lb.key == "no_target" else (px(lb.x), py(lb.y))
+        x, y = px(lb.x), py(lb.y)  # where the placement put it (off every line)
         out.append(
             f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{ANCHOR.get(lb.ha, "start")}" '
             f'dominant-baseline="{BASELINE.get(lb.va, "auto")}" font-size="{TEXT_PX}" fill="{lb.color}" '
