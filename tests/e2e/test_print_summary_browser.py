@@ -4,11 +4,20 @@ the width of an A4 landscape page (297 mm less 10 mm margins each side, 96 px pe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import go, login, wait_for_app
+import pytest
 
+from kpi.services.demo import load_demo
+from kpi.store.bootstrap import import_plan
+from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
+from tests.conftest import ADMIN
+from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USER, go, login, require_chromium, run_streamlit, wait_for_app
+
+PRINT_PORT = 8622  # this test's own server
 A4_LANDSCAPE_PX = round((297 - 20) / 25.4 * 96)  # the printable width: 1047 px
 
 MEASURE_JS = """() => {
@@ -46,3 +55,41 @@ def test_the_summary_table_prints_on_a4_landscape(accounts_server: str, browser_
     assert len(found["names"]) == 22
     tall = [n for n in found["names"] if n["lines"] > 2]
     assert not tall, tall
+
+
+@pytest.fixture(scope="module")
+def december_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample data as loaded on 2 December (actuals to November), read on 24 November, with
+    an administrator: the 全体概要 whose A4 print put 「未報告の指標」 alone at the foot of page 1."""
+    require_chromium()
+    from kpi.store import accounts as auth
+
+    tmp = tmp_path_factory.mktemp("e2e-print")
+    url = f"sqlite:///{tmp / 'kpi.db'}"
+    engine = make_engine(url)
+    import_plan(engine, DEFAULT_PLAN, ADMIN)
+    with transaction(engine) as s:
+        load_demo(s, 2026, ADMIN, date(2026, 12, 2))
+        auth.add_user(s, ADMIN, ADMIN_USER, ADMIN_PASSWORD, "admin")
+    engine.dispose()
+    with run_streamlit(url, tmp / "streamlit.log", PRINT_PORT) as base_url:
+        yield base_url
+
+
+def test_a_printed_heading_stays_with_its_table(december_server: str, browser_page: Any) -> None:
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    page = browser_page
+    page.goto(december_server)
+    wait_for_app(page)
+    login(page)
+    wait_for_app(page)
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    # NFKC: Chromium's PDF text comes out in Kangxi radicals (⽉ for 月).
+    texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
+    on = [i for i, t in enumerate(texts) if "未報告の指標" in t]
+    assert on, "no 未報告の指標 heading printed"
+    assert "最終報告月" in texts[on[0]], f"「未報告の指標」 printed without its table (page {on[0] + 1})"
