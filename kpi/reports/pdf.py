@@ -178,6 +178,18 @@ def section(st: Styles, heading: str, body: Any) -> list[Any]:
     return [CondPageBreak(need + 2), title, body]
 
 
+SHORT_END = 0.4  # a closing section shorter than this share of the page goes with what is before it
+FRAME_H = PAGE[1] - 2 * MARGIN - 4 * mm
+
+
+def _height(flowables: Sequence[Any]) -> float:
+    total = 0.0
+    for f in flowables:
+        _, h = f.wrap(WIDTH, PAGE[1])
+        total += h + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
 def legend(st: Styles) -> Table:
     cells = []
     commands: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), st.font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
@@ -271,19 +283,21 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
     else:
         story += section(st, w(SECTION_INDICATORS), Paragraph(_esc(w(NO_CHARTS)), st.cell))
 
-    if charts:
-        grid = chart_grid(st, charts, progress)
-        # The heading with the first row of charts: on this page when they fit, else both on the next.
-        story.append(KeepTogether([Paragraph(_esc(SECTION_CHARTS), st.h2), grid[0]]))
-        story += [Spacer(1, 3 * mm)]
-        for t in grid[1:]:
-            story += [t, Spacer(1, 3 * mm)]
-
     if len(content.milestones):
         milestones = data_table(st, [w(h) for h in MILESTONE_HEADER], milestone_rows(content), [80, 110, 28, 28, 27], 4)
-        story += section(st, w(SECTION_MILESTONES), milestones)
+        last = section(st, w(SECTION_MILESTONES), milestones)
     else:
-        story += section(st, w(SECTION_MILESTONES), Paragraph(_esc(w(NO_MILESTONES)), st.cell))
+        last = section(st, w(SECTION_MILESTONES), Paragraph(_esc(w(NO_MILESTONES)), st.cell))
+    if charts:
+        grid = chart_grid(st, charts, progress)
+        rows: list[Any] = [[Paragraph(_esc(SECTION_CHARTS), st.h2), grid[0]], *([t] for t in grid[1:])]
+        # A short ● section goes with the last row of charts: never a few rows alone on the last page.
+        if _height(last[1:]) < SHORT_END * FRAME_H:
+            rows[-1] = [*rows[-1], Spacer(1, 3 * mm), *last[1:]]
+            last = []
+        for row in rows:  # each kept whole: the heading with the first row of charts
+            story += [KeepTogether(row), Spacer(1, 3 * mm)]
+    story += last
 
     def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()

@@ -67,3 +67,30 @@ def test_a_one_project_report_keeps_its_one_row_indicator_table_with_the_rest(sa
     others = [ln for ln in _content(lines, heading.page) if ln.y > heading.y]
     assert others, f"{pdf.SECTION_INDICATORS} starts page {heading.page} alone"
     assert max(ln.page for ln in lines) <= 2
+
+
+FRAME_H = pdf.PAGE[1] - pdf.MARGIN - BOTTOM  # the height the story flows in
+
+
+def _lonely_sections(report: bytes) -> list[str]:
+    """Pages that hold nothing but one short section (a heading and a few rows, or its note)."""
+    lines = pdf_lines(report)
+    headings = {pdf.SECTION_WHY, pdf.SECTION_HISTORY, pdf.SECTION_INDICATORS, pdf.SECTION_CHARTS}
+    headings |= {pdf.SECTION_MILESTONES}
+    out = []
+    for page in range(2, max(ln.page for ln in lines) + 1):
+        here = sorted(_content(lines, page), key=lambda ln: -ln.y)
+        if not here or here[0].text not in headings or any(ln.text in headings for ln in here[1:]):
+            continue
+        height = (here[0].y + HEADING_ABOVE) - (min(ln.y for ln in here) - ROW_BELOW)
+        if height < 0.4 * FRAME_H:
+            out.append(f"page {page}: only {here[0].text}, {height:.0f} pt of {FRAME_H:.0f}")
+    return out
+
+
+@pytest.mark.parametrize("scope", ["all", "policy:1", "policy:2", "policy:3", "measure:1", "measure:7", "project:5"])
+def test_no_page_holds_only_a_short_section(sample_inputs: Inputs, scope: str) -> None:
+    # Was: the 基本方針3 report printed the one row of its ● table alone on page 4 after the charts.
+    for as_of in (AS_OF, Month(2026, 11)):
+        report = report_bytes(sample_inputs, as_of, Scope.parse(scope), "pdf", TODAY)
+        assert not _lonely_sections(report), (str(as_of), _lonely_sections(report))
