@@ -24,6 +24,12 @@ TITLE_PX = 13
 TEXT_PX = 11
 LINE_GAP = 1.3  # line height / font size
 PAD_PX = 3  # gap between a label and its line, and between a label and the axes
+# Labels are placed for the narrowest plot that draws them: a chart in a two-column row of the
+# レポート page at 1280 px is 400 px wide, its plot about 310 px (plotly widens the left margin
+# for the tick labels). On a wider plot (the PDF and SVG draw PLOT_W) the same text takes a
+# smaller share: each box shrinks towards its anchor.
+PLACE_W = 300
+PLACE_H = 160  # and a plot at least this high (a 380 px figure with a two-line title: 169 px)
 
 
 def text_width_em(text: str) -> float:
@@ -54,7 +60,7 @@ def _overlaps(a: _Box, b: _Box) -> bool:
 
 
 def _inside(box: _Box) -> bool:
-    px, py = PAD_PX / PLOT_W, PAD_PX / PLOT_H
+    px, py = PAD_PX / PLACE_W, PAD_PX / PLACE_H
     return box[0] >= px and box[2] <= 1 - px and box[1] >= py and box[3] <= 1 - py
 
 
@@ -116,13 +122,13 @@ def _in_px(
     obstacles: Sequence[Obstacle], xr: tuple[float, float], yr: tuple[float, float]
 ) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
     def p(x: float, y: float) -> tuple[float, float]:
-        return ((x - xr[0]) / (xr[1] - xr[0]) * PLOT_W, (y - yr[0]) / (yr[1] - yr[0]) * PLOT_H)
+        return ((x - xr[0]) / (xr[1] - xr[0]) * PLACE_W, (y - yr[0]) / (yr[1] - yr[0]) * PLACE_H)
 
     out: list[tuple[str, tuple[float, float], tuple[float, float]]] = []
     for ob in obstacles:
         if ob.kind == "vline":
             x = p(ob.x0, yr[0])[0]
-            out.append(("seg", (x, 0.0), (x, PLOT_H)))
+            out.append(("seg", (x, 0.0), (x, PLACE_H)))
         elif ob.kind == "mark":
             out.append(("mark", p(ob.x0, ob.y0), (0.0, 0.0)))
         else:
@@ -133,7 +139,7 @@ def _in_px(
 def _clear(box: _Box, drawn: Sequence[tuple[str, tuple[float, float], tuple[float, float]]]) -> bool:
     """Whether a box (plot fractions) keeps CLEAR_PX off every line and off every mark."""
     c = CLEAR_PX
-    px_box = (box[0] * PLOT_W - c, box[1] * PLOT_H - c, box[2] * PLOT_W + c, box[3] * PLOT_H + c)
+    px_box = (box[0] * PLACE_W - c, box[1] * PLACE_H - c, box[2] * PLACE_W + c, box[3] * PLACE_H + c)
     for kind, a, b in drawn:
         if kind == "mark":
             m = MARK_PX
@@ -151,8 +157,8 @@ def _candidates(
     then further along the line or further up and down from the point."""
     fx = (want.at[0] - xr[0]) / (xr[1] - xr[0])
     fy = (want.at[1] - yr[0]) / (yr[1] - yr[0])
-    px, py = 2 * PAD_PX / PLOT_W, PAD_PX / PLOT_H
-    step = LINE_GAP * TEXT_PX / PLOT_H / 2  # half a label's height
+    px, py = 2 * PAD_PX / PLACE_W, PAD_PX / PLACE_H
+    step = LINE_GAP * TEXT_PX / PLACE_H / 2  # half a label's height
     if want.kind == "hline":
         left, right, mid = (px, "left"), (1 - px, "right"), (0.5, "center")
         along = [(k / 8, "center") for k in (2, 6, 1, 3, 5, 7)]
@@ -182,7 +188,7 @@ def _candidates(
         # Further up or down, then further left (a month at a time: past an as-of line that
         # stands between the point and its label), nearest first.
         ranked = [
-            (j * month * PLOT_W / 2 + s * PLOT_H, (fx - px - j * month, fy + d, "right", va))
+            (j * month * PLACE_W / 2 + s * PLACE_H, (fx - px - j * month, fy + d, "right", va))
             for j in range(9)
             for s in [0.0, *shifts]
             for d, va in ((py + s, "bottom"), (-py - s, "top"))
@@ -217,8 +223,8 @@ def place_labels(
         drawn = _in_px(avoid, xr, (lo, hi))
         complete, crossed = True, False
         for want in wants:
-            w = text_width_em(want.text) * TEXT_PX / PLOT_W
-            h = LINE_GAP * TEXT_PX / PLOT_H
+            w = text_width_em(want.text) * TEXT_PX / PLACE_W
+            h = LINE_GAP * TEXT_PX / PLACE_H
             fits = []
             for fx, fy, ha, va in _candidates(want, xr, (lo, hi)):
                 box = _box(fx, fy, ha, va, w, h)
@@ -239,7 +245,7 @@ def place_labels(
         if complete and fallback is None:
             fallback = (tuple(placed), (lo, hi))
         # No room: one more label height above and below (never below a zero floor).
-        grow = (hi - lo) * 1.6 * LINE_GAP * TEXT_PX / PLOT_H
+        grow = (hi - lo) * 1.6 * LINE_GAP * TEXT_PX / PLACE_H
         hi += grow
         lo = max(floor, lo - grow) if floor is not None else lo - grow
     return fallback if fallback is not None else (tuple(placed), (lo, hi))

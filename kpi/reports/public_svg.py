@@ -17,7 +17,8 @@ MARGIN_T = 12
 MARGIN_B = 52  # x ticks and the legend
 DASHES = {"solid": "", "dash": "6 4", "dot": "2 3", "dashdot": "7 3 2 3"}
 ANCHOR = {"left": "start", "right": "end", "center": "middle"}
-BASELINE = {"bottom": "auto", "top": "hanging", "middle": "central"}
+# The em box's edges: a label set "bottom" ends at its anchor (no descent below it), as placed.
+BASELINE = {"bottom": "text-after-edge", "top": "text-before-edge", "middle": "central"}
 
 
 def _n(v: float) -> str:

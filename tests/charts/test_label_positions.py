@@ -286,11 +286,14 @@ def _svg_crossings(chart: chart_data.IndicatorChartData) -> list[str]:
         w = text_width_em(el.text) * size
         anchor, base = el.get("text-anchor"), el.get("dominant-baseline")
         x0 = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
-        # The glyphs' extent from the baseline rule: central centres the em box; hanging hangs it
-        # from y; auto sets the alphabetic baseline at y (0.88 em above, 0.12 em below).
-        y0, y1 = {"central": (y - size / 2, y + size / 2), "hanging": (y, y + size)}.get(
-            str(base), (y - 0.88 * size, y + 0.12 * size)
-        )
+        # The glyphs' extent from the baseline rule: central centres the em box; the edges put
+        # its top (text-before-edge) or bottom (text-after-edge) at y; auto sets the alphabetic
+        # baseline at y (0.88 em above, 0.12 em below).
+        y0, y1 = {
+            "central": (y - size / 2, y + size / 2),
+            "text-before-edge": (y, y + size),
+            "text-after-edge": (y - size, y),
+        }.get(str(base), (y - 0.88 * size, y + 0.12 * size))
         key = next(lb.key for lb in chart.labels if lb.text == el.text)
         boxes[key] = (x0, y0, x0 + w, y1)
     lines: dict[str, list[Seg]] = {}
