@@ -11,34 +11,47 @@ from typing import Any
 
 import pytest
 
+from kpi.cycle.evaluations import save_evaluation
 from kpi.services.demo import load_demo
 from kpi.store.bootstrap import import_plan
 from kpi.store.db import DEFAULT_PLAN, make_engine, transaction
 from tests.conftest import ADMIN
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USER, go, login, require_chromium, run_streamlit, wait_for_app
 
+LONG_REASON = (
+    "オンライン申請の対象手続きを計画どおり拡大し、条例に基づく手続きの実施状況の公開について関係課と"
+    "調整を進めた。年度末までに83件の公開を達成した。"
+)
+LONG_ISSUE = "マイナンバーカードを活用した本人確認の導入に向けて、システム改修の費用と時期の検討が必要となった。"
 PRINT_PORT = 8622  # this test's own server
 A4_LANDSCAPE_PX = round((297 - 20) / 25.4 * 96)  # the printable width: 1047 px
 
 MEASURE_JS = """() => {
   const t = document.querySelector('table.kpi-council');
   if (!t) return null;
+  // Lines of a cell's text as drawn: the distinct tops of its text's line boxes.
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set([...r.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top))).size; };
   const heads = [...t.querySelectorAll('thead th, tr:first-child th')];
   const last = heads[heads.length - 1].getBoundingClientRect();
+  // A name shows as many lines as its box is high (a clamped name ends in 「…」 after two).
+  const shown = el => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
   const names = [...t.querySelectorAll('tbody tr td:first-child')].map(td => {
-    const line = parseFloat(getComputedStyle(td).lineHeight) || 1.5 * parseFloat(getComputedStyle(td).fontSize);
-    const pad = parseFloat(getComputedStyle(td).paddingTop) + parseFloat(getComputedStyle(td).paddingBottom);
-    return {text: td.innerText, lines: Math.round((td.getBoundingClientRect().height - pad) / line)};
+    const box = td.querySelector('.kpi-clamp2') || td;
+    return {text: td.innerText, lines: Math.min(lines(box), shown(box))};
   });
+  const reasons = [...t.querySelectorAll('tbody tr td:nth-child(7)')].map(lines);
+  const cut = [...t.querySelectorAll('td, th')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText);
+  const short = heads.filter(th => th.innerText.trim().length <= 4).map(th => [th.innerText.trim(), lines(th)]);
   const side = document.querySelector('[data-testid="stSidebar"]');
-  return {right: last.right, width: document.documentElement.clientWidth, names,
+  return {right: last.right, width: document.documentElement.clientWidth, names, reasons, cut, short,
           sidebar: side ? side.getBoundingClientRect().width : 0};
 }"""
 
 
-def test_the_summary_table_prints_on_a4_landscape(accounts_server: str, browser_page: Any, artifacts_dir: Path) -> None:
+def test_the_summary_table_prints_on_a4_landscape(december_server: str, browser_page: Any, artifacts_dir: Path) -> None:
     page = browser_page
-    page.goto(accounts_server)
+    page.goto(december_server)
     wait_for_app(page)
     login(page)
     go(page, "期末評価")
@@ -55,6 +68,11 @@ def test_the_summary_table_prints_on_a4_landscape(accounts_server: str, browser_
     assert len(found["names"]) == 22
     tall = [n for n in found["names"] if n["lines"] > 2]
     assert not tall, tall
+    assert not found["cut"], f"cut off in their cells: {found['cut']}"
+    # The texts get the room: an 80-character reason reads in at most five lines (was eleven).
+    assert max(found["reasons"]) <= 5, found["reasons"]
+    broken = [h for h, n in found["short"] if n > 1]  # 「重点施 / 策」
+    assert not broken, f"headers broken inside the word: {broken}"
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +89,9 @@ def december_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with transaction(engine) as s:
         load_demo(s, 2026, ADMIN, date(2026, 12, 2))
         auth.add_user(s, ADMIN, ADMIN_USER, ADMIN_PASSWORD, "admin")
+    with transaction(engine) as s:  # evaluations with texts of the length departments write
+        for no in range(1, 23):
+            save_evaluation(s, ADMIN, 2026, no, "ABC"[no % 3], LONG_REASON if no % 2 else "延期", LONG_ISSUE)
     engine.dispose()
     with run_streamlit(url, tmp / "streamlit.log", PRINT_PORT) as base_url:
         yield base_url
