@@ -114,3 +114,31 @@ def test_a_printed_heading_stays_with_its_table(december_server: str, browser_pa
     on = [i for i, t in enumerate(texts) if "未報告の指標" in t]
     assert on, "no 未報告の指標 heading printed"
     assert "最終報告月" in texts[on[0]], f"「未報告の指標」 printed without its table (page {on[0] + 1})"
+
+
+def test_a_printed_table_never_leaves_one_row_alone(december_server: str, browser_page: Any) -> None:
+    # The レポート page on A4 printed the last row of 月別の状況 (「22 アナログ規制点検・見直し」)
+    # alone at the top of a page.
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    page = browser_page
+    page.goto(december_server)
+    wait_for_app(page)
+    login(page)
+    go(page, "レポート")
+    page.locator("table.kpi-table").first.wait_for()
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    # Chromium's PDF text: Kangxi radicals (NFKC undoes them), 「‧」 for 「・」, spaces between runs.
+    pages = [
+        unicodedata.normalize("NFKC", p.extract_text() or "").replace("‧", "・").replace(" ", "")
+        for p in PdfReader(io.BytesIO(pdf)).pages
+    ]
+    last = [i for i, t in enumerate(pages) if "22アナログ規制点検・見直し" in t]
+    assert last, "the 月別の状況 table's last row is not printed"
+    for i in last:
+        assert "21セキュリティポリシー" in pages[i], (
+            f"page {i + 1}: 「22 アナログ規制点検・見直し」 without the row above it"
+        )
