@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from kpi.charts.label_placement import Label, LabelWant, place_labels, text_width_em
+from kpi.charts.label_placement import Label, LabelWant, Obstacle, place_labels, text_width_em
 from kpi.domain.fiscal import Month, fiscal_months, fiscal_year_short
 from kpi.domain.frames import opt, opt_float
 from kpi.domain.plan import PlanData
@@ -251,22 +251,22 @@ class IndicatorChartData:
 # ---------------------------------------------------------------- building the chart
 
 
-def _trace_points(
-    series: Sequence[Series], lines: Sequence[RefLine], xr: tuple[float, float]
-) -> list[tuple[str, float, float]]:
-    """(owner, x, y) samples along every drawn line, a quarter month apart: what a label
-    should rather not cover. The owner lets a label sit on its own line."""
-    out: list[tuple[str, float, float]] = []
+def _obstacles(series: Sequence[Series], lines: Sequence[RefLine], mark: StatusMark | None) -> list[Obstacle]:
+    """Every drawn line as segments (a series point by point, a reference line across the
+    plot) and the status mark: what no label may cover."""
+    out: list[Obstacle] = []
     for s in series:
         pts = list(zip(s.xs, s.ys, strict=True))
-        out += [("data", x, y) for x, y in pts]
-        for (x0, y0), (x1, y1) in pairwise(pts):
-            n = max(1, int(abs(x1 - x0) * 4))
-            out += [("data", x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n)]
+        out += [Obstacle("seg", x0, y0, x1, y1) for (x0, y0), (x1, y1) in pairwise(pts)]
+        if len(pts) == 1:
+            out.append(Obstacle("seg", pts[0][0], pts[0][1], pts[0][0], pts[0][1]))
     for ln in lines:
-        if not ln.vertical:
-            steps = int((xr[1] - xr[0]) * 4)
-            out += [(ln.key, xr[0] + k / 4, ln.value) for k in range(steps + 1)]
+        if ln.vertical:
+            out.append(Obstacle("vline", ln.value))
+        else:
+            out.append(Obstacle("seg", -1e6, ln.value, 1e6, ln.value))
+    if mark is not None:
+        out.append(Obstacle("mark", mark.x, mark.y))
     return out
 
 
@@ -469,7 +469,7 @@ def indicator_chart_data(
     values = [v for s in series for v in s.ys] + [ln.value for ln in lines if not ln.vertical]
     floor = 0.0 if flow or (values and min(values) >= 0) else None
     y_range = _y_range(values, flow)
-    labels, y_range = place_labels(wants, x_range, y_range, floor, _trace_points(series, lines, x_range))
+    labels, y_range = place_labels(wants, x_range, y_range, floor, _obstacles(series, lines, mark))
     integer = unit in COUNT_UNITS
     divisor, y_title = axis_scale(unit, max(abs(y_range[0]), abs(y_range[1])))
     # Ticks are round numbers in the unit the axis reads in (円 or 万円).

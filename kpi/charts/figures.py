@@ -36,7 +36,7 @@ from kpi.charts.gantt_data import (
     bar_lines,
     gantt_data,
 )
-from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, TEXT_PX, TITLE_PX
+from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, TEXT_PX, TITLE_PX, text_width_em
 from kpi.domain.fiscal import Month, fiscal_year_short
 from kpi.domain.plan import PlanData
 from kpi.text.catalog import t
@@ -164,6 +164,11 @@ def indicator_figure(chart: IndicatorChartData, height: int = 400) -> go.Figure:
             "yanchor": lb.va,
             "showarrow": False,
             "borderpad": 0,
+            "borderwidth": 0,
+            # The box as placed (kpi.charts.label_placement): the font's own box is taller
+            # (16-17 px for 11 px CJK) and its white ground would cover a line the placement kept clear of.
+            "width": text_width_em(lb.text) * TEXT_PX,
+            "height": LINE_GAP * TEXT_PX,
             "font": {"size": TEXT_PX, "color": lb.color},
             "bgcolor": "rgba(255,255,255,0.8)",
         }

@@ -23,7 +23,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
-    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -37,7 +36,7 @@ from kpi.reports.content import ReportContent
 from kpi.reports.fonts import register_japanese_font
 from kpi.reports.images import Progress, ReportChart
 from kpi.reports.pdf_charts import ChartFlowable
-from kpi.reports.pdf_text import cell, kept_table
+from kpi.reports.pdf_text import MIN_ROWS, cell, kept_table
 from kpi.reports.print_charts import chart_recording
 from kpi.reports.tables import (
     INDICATOR_HEADER,
@@ -163,6 +162,34 @@ def history_table(st: Styles, header: Sequence[str], rows: Sequence[tuple[list[s
     return table
 
 
+def section(st: Styles, heading: str, body: Any) -> list[Any]:
+    """A heading and its table (or note), on a new page only when they do not fit: the
+    heading with the table's header and first MIN_ROWS rows (a short table: all of it, as it
+    is never split). Neither a lone heading nor a short table on a page of its own."""
+    title = Paragraph(_esc(heading), st.h2)
+    _, h = title.wrap(WIDTH, PAGE[1])
+    need = h + st.h2.spaceBefore + st.h2.spaceAfter
+    _, total = body.wrap(WIDTH, PAGE[1])
+    heights = getattr(body, "_rowHeights", None)
+    if heights and len(heights) - 1 >= 2 * MIN_ROWS:
+        need += sum(heights[: 1 + MIN_ROWS])
+    else:
+        need += total
+    return [CondPageBreak(need + 2), title, body]
+
+
+SHORT_END = 0.4  # a closing section shorter than this share of the page goes with what is before it
+FRAME_H = PAGE[1] - 2 * MARGIN - 4 * mm
+
+
+def _height(flowables: Sequence[Any]) -> float:
+    total = 0.0
+    for f in flowables:
+        _, h = f.wrap(WIDTH, PAGE[1])
+        total += h + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
 def legend(st: Styles) -> Table:
     cells = []
     commands: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), st.font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
@@ -244,41 +271,33 @@ def report_pdf(content: ReportContent, charts: Sequence[ReportChart], progress: 
     story.append(data_table(st, [w(h) for h in SUMMARY_HEADER], summary_rows(content), [10, 18, 92, 46, 26, 52, 29], 4))
     why = why_rows(content)
     if why:
-        story.append(CondPageBreak(40 * mm))
-        story.append(Paragraph(_esc(w(SECTION_WHY)), st.h2))
-        story.append(data_table(st, [w(h) for h in WHY_HEADER], why, [70, 32, 26, 145], 2))
+        story += section(st, w(SECTION_WHY), data_table(st, [w(h) for h in WHY_HEADER], why, [70, 32, 26, 145], 2))
     if history_months(content):
-        story.append(CondPageBreak(40 * mm))
-        story.append(Paragraph(_esc(w(SECTION_HISTORY)), st.h2))
-        story.append(history_table(st, history_header(content), history_rows(content)))
+        history = history_table(st, history_header(content), history_rows(content))
+        story += section(st, w(SECTION_HISTORY), history)
 
-    story.append(CondPageBreak(60 * mm))
-    story.append(Paragraph(_esc(w(SECTION_INDICATORS)), st.h2))
     if len(content.indicators):
-        story.append(
-            data_table(
-                st, [w(h) for h in INDICATOR_HEADER], indicator_rows(content), [46, 60, 22, 22, 26, 36, 15, 25, 21], 7
-            )
-        )
+        widths = [46, 60, 22, 22, 26, 36, 15, 25, 21]
+        indicators = data_table(st, [w(h) for h in INDICATOR_HEADER], indicator_rows(content), widths, 7)
+        story += section(st, w(SECTION_INDICATORS), indicators)
     else:
-        story.append(Paragraph(_esc(w(NO_CHARTS)), st.cell))
+        story += section(st, w(SECTION_INDICATORS), Paragraph(_esc(w(NO_CHARTS)), st.cell))
 
-    if charts:
-        story.append(PageBreak())
-        grid = chart_grid(st, charts, progress)
-        story.append(KeepTogether([Paragraph(_esc(SECTION_CHARTS), st.h2), grid[0]]))
-        story += [Spacer(1, 3 * mm)]
-        for t in grid[1:]:
-            story += [t, Spacer(1, 3 * mm)]
-
-    story.append(CondPageBreak(50 * mm))
-    story.append(Paragraph(_esc(w(SECTION_MILESTONES)), st.h2))
     if len(content.milestones):
-        story.append(
-            data_table(st, [w(h) for h in MILESTONE_HEADER], milestone_rows(content), [80, 110, 28, 28, 27], 4)
-        )
+        milestones = data_table(st, [w(h) for h in MILESTONE_HEADER], milestone_rows(content), [80, 110, 28, 28, 27], 4)
+        last = section(st, w(SECTION_MILESTONES), milestones)
     else:
-        story.append(Paragraph(_esc(w(NO_MILESTONES)), st.cell))
+        last = section(st, w(SECTION_MILESTONES), Paragraph(_esc(w(NO_MILESTONES)), st.cell))
+    if charts:
+        grid = chart_grid(st, charts, progress)
+        rows: list[Any] = [[Paragraph(_esc(SECTION_CHARTS), st.h2), grid[0]], *([t] for t in grid[1:])]
+        # A short ● section goes with the last row of charts: never a few rows alone on the last page.
+        if _height(last[1:]) < SHORT_END * FRAME_H:
+            rows[-1] = [*rows[-1], Spacer(1, 3 * mm), *last[1:]]
+            last = []
+        for row in rows:  # each kept whole: the heading with the first row of charts
+            story += [KeepTogether(row), Spacer(1, 3 * mm)]
+    story += last
 
     def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()

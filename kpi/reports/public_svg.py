@@ -17,7 +17,8 @@ MARGIN_T = 12
 MARGIN_B = 52  # x ticks and the legend
 DASHES = {"solid": "", "dash": "6 4", "dot": "2 3", "dashdot": "7 3 2 3"}
 ANCHOR = {"left": "start", "right": "end", "center": "middle"}
-BASELINE = {"bottom": "auto", "top": "hanging", "middle": "central"}
+# The em box's edges: a label set "bottom" ends at its anchor (no descent below it), as placed.
+BASELINE = {"bottom": "text-after-edge", "top": "text-before-edge", "middle": "central"}
 
 
 def _font(font: str) -> str:
@@ -111,7 +112,7 @@ def chart_svg(chart: IndicatorChartData, chart_id: str, description: str, font: 
                 for x, y in zip(s.xs, s.ys, strict=True)
             ]
     for lb in chart.labels:
-        x, y = (MARGIN_L + 6, MARGIN_T + 6) if lb.key == "no_target" else (px(lb.x), py(lb.y))
+        x, y = px(lb.x), py(lb.y)  # where the placement put it (off every line)
         out.append(
             f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{ANCHOR.get(lb.ha, "start")}" '
             f'dominant-baseline="{BASELINE.get(lb.va, "auto")}" font-size="{TEXT_PX}" fill="{lb.color}" '

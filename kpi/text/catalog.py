@@ -284,7 +284,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart_start": ("期首", "Start"),
     "chart_final_target": ("最終目標", "Final target"),
     "chart_baseline_new": ("新規", "new"),
-    "chart_no_target": ("目標値は基準値の設定後に決まります", "Target is set once the baseline is known"),
+    "chart_no_target": ("目標値は基準値の設定後", "Target after baseline"),
     "chart_no_item": ("（項目名なし）", "(no item name)"),
     "chart_schedule_bar": ("工程", "Scheduled work"),
     "schedule_title": ("工程表", "Schedule"),

@@ -24,7 +24,6 @@ def test_short_title_stays_on_one_line():
     assert wrap("② コンビニ交付サービスの利用件数", TITLE_EM) == ("② コンビニ交付サービスの利用件数",)
 
 
-
 def test_gantt_step_labels_are_never_shrunk_and_long_texts_break_between_phrases(demo_engine: Engine) -> None:
     with transaction(demo_engine) as st:
         data = plan_data(st, 2026)
