@@ -42,7 +42,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from kpi.bench.browser import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, HEIGHT, WIDTH, ScriptRuns, free_port, serve
+from kpi.bench.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DRAWN_JS,
+    HEIGHT,
+    WIDTH,
+    ScriptRuns,
+    cpu_seconds,
+    free_port,
+    serve,
+)
 from kpi.bench.data import BENCH_PASSWORD
 from kpi.domain import write_scope
 from kpi.domain.fiscal import Month
@@ -175,12 +185,6 @@ def prepare_accounts(url: str, n: int, password: str, today: date) -> tuple[list
 
 
 # ---------------------------------------------------------------- servers and their CPU time
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # ---------------------------------------------------------------- one session's steps

@@ -16,7 +16,7 @@ from kpi.text.catalog import DEFAULT_LANG
 from kpi.text.fmt import plain_markdown
 from kpi.text.labels import language_name, month_label, year_label
 from kpi.web import auth as auth_ui
-from kpi.web import reconnect
+from kpi.web import reconnect, warm_up
 from kpi.web.auth import current_actor
 from kpi.web.cache import (
     cached_chart_data,
@@ -155,8 +155,10 @@ def sidebar() -> tuple[int | None, Month]:
             horizontal=True,
         )
         login_box()
-    require_login()
     as_of = Month.parse(st.session_state[KEY_AS_OF]) if years else default_as_of
+    if year is not None and auth_ui.login_required() and current_actor() is None:
+        warm_up.while_signing_in(url, year, as_of)  # the plan is read while the person types
+    require_login()
     return year, as_of
 
 

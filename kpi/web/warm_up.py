@@ -1,0 +1,77 @@
+"""Reading the plan while the login form is shown (issue 22, item 4: the first page after a
+server start took twice as long as its floor in Chromium, the extra being the first read of
+the plan, its statuses and the drawing modules).
+
+With ``KPI_REQUIRE_LOGIN=1`` every page stops at the login form until someone signs in. While
+a person types their name and password — seconds — the server is idle. The first time a
+login form is shown for a data version, year and month, a background thread reads what the
+first page after signing in needs (the year's plan data with last year's actuals, its
+prepared indicators and every status of the month) into the same shared caches the pages
+read (``kpi.web.cache``), and imports the modules that draw. The page that follows the sign-in
+finds them cached; if it comes sooner, it waits for the same cache entry instead of reading it
+twice (``st.cache_resource`` computes a key once).
+
+Only under a real server (``streamlit run``), never in a process that runs AppTest: AppTest
+pages compute what they show when they show it, so the tests that count evaluations keep
+counting the page's own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import threading
+
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from kpi.domain.fiscal import Month
+from kpi.web import cache
+
+log = logging.getLogger(__name__)
+
+# What the pages after a sign-in import to draw (kpi.web.static_charts and the page modules
+# import them at first use): the chart pictures, the 工程表 picture, the phrase breaker.
+DRAWING_MODULES = ("kpi.reports.public_svg", "kpi.reports.gantt_svg", "kpi.charts.sparkline", "kpi.web.static_charts")
+
+# AppTest runs pages in this process with a Runtime of its own; a real server never loads it.
+APPTEST = "streamlit.testing.v1.local_script_runner"
+
+_started: set[tuple[str, int, str, int]] = set()
+_lock = threading.Lock()
+
+
+def read_ahead(url: str, year: int, as_of: Month, version: int) -> None:
+    """Fill the shared caches for (year, as-of month, data version) and import the drawing
+    modules: the work of the background thread, synchronous."""
+    cache.cached_chart_data(url, year, version)  # with cached_plan_data inside
+    cache.cached_prepared_year(url, year, version)
+    cache.cached_statuses(url, year, str(as_of), version)
+    for name in DRAWING_MODULES:
+        importlib.import_module(name)
+
+
+def while_signing_in(url: str, year: int, as_of: Month) -> threading.Thread | None:
+    """Start ``read_ahead`` in the background once per data version, year and month (the
+    thread, or None when it already ran or this is no real server)."""
+    if not Runtime.exists() or APPTEST in sys.modules:
+        return None
+    version = cache.current_version(url)
+    key = (url, year, str(as_of), version)
+    with _lock:
+        if key in _started:
+            return None
+        _started.add(key)
+
+    def work() -> None:
+        try:
+            read_ahead(url, year, as_of, version)
+        except Exception:  # the page reads the same again and shows any error itself
+            log.exception("reading ahead while the login form is shown failed")
+
+    thread = threading.Thread(target=work, name="kpi-read-ahead", daemon=True)
+    # The session's context, so that the caches (which look for one) log no warning.
+    add_script_run_ctx(thread, get_script_run_ctx(suppress_warning=True))
+    thread.start()
+    return thread
