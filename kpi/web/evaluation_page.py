@@ -117,10 +117,12 @@ def project_choice(data: PlanData) -> int:
     numbers = [int(n) for n in data.projects["project_no"]]
     actor = auth.current_actor()
     own = first_writable(actor, data)
-    # Signing in on this page (or another person signing in in the same browser) starts on the
-    # new person's own project, not on the one the visitor before was looking at.
+    # An editor signing in on this page (or after someone else in the same browser) starts on
+    # their own project, not on the one the person before was looking at. An administrator,
+    # who may write every project, keeps the project in view (e.g. one just submitted).
     who, seen = (actor.username if actor else None), st.session_state.get(KEY_PROJECT_WHO)
-    if KEY_PROJECT_WHO in st.session_state and seen != who and own is not None:
+    editor = actor is not None and not actor.is_admin
+    if KEY_PROJECT_WHO in st.session_state and seen != who and editor and own is not None:
         st.session_state[KEY_PROJECT] = own
     st.session_state[KEY_PROJECT_WHO] = who
     prefs.query_choice(KEY_PROJECT, "project", numbers, numbers[0] if own is None else own)

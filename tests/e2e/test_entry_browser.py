@@ -115,5 +115,5 @@ def test_editor_enters_october_card_rate_and_the_overview_and_history_show_it(
     csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     # the operation in words, the indicator by name, the detail as a sentence (no JSON)
     line = next(x for x in csv_text.splitlines() if "実績の保存" in x)
-    assert EDITOR in line and "（2026-10）" in line and "値 87.5" in line and "2026-" in line.split(",")[0]
+    assert EDITOR in line and "（2026年10月）" in line and "値 87.5" in line and "2026-" in line.split(",")[0]
     assert "{" not in line
