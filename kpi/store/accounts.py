@@ -130,13 +130,6 @@ def _get(session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username)).one_or_none()
 
 
-def _named(username: str) -> str:
-    """The canonical form of an existing user's name typed by an administrator; a control
-    character is refused with the control-character message (it can never name a user)."""
-    refuse_control([("利用者名", username)], AccountError)
-    return _canonical(username)
-
-
 def _canonical(username: str) -> str:
     # NFKC folds full-width letters and compatibility forms, so that ｓｈｉｍｉｎ is shimin.
     return unicodedata.normalize("NFKC", username).strip()
@@ -220,7 +213,7 @@ def add_user(
 
 def set_password(session: Session, actor: Actor, username: str, password: str) -> None:
     """An administrator sets anyone's password; a user sets their own."""
-    username = _named(username)
+    username = normalize_username(username)  # what cannot be stored names nobody
     if actor.username != username:
         require_admin(actor, "他の利用者のパスワード変更")
     user = _get(session, username)
@@ -237,7 +230,7 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
 
 def disable_user(session: Session, actor: Actor, username: str, disabled: bool = True) -> None:
     require_admin(actor, "利用者の無効化")
-    username = _named(username)
+    username = normalize_username(username)  # what cannot be stored names nobody
     user = _get(session, username)
     if user is None:
         raise AccountError(f"利用者 {username} は存在しません")

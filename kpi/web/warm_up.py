@@ -38,7 +38,9 @@ DRAWING_MODULES = ("kpi.reports.public_svg", "kpi.reports.gantt_svg", "kpi.chart
 # AppTest runs pages in this process with a Runtime of its own; a real server never loads it.
 APPTEST = "streamlit.testing.v1.local_script_runner"
 
-_started: set[tuple[str, int, str, int]] = set()
+# (database, year, as-of month) → the data version last read ahead: one entry per year and month
+# shown, however many writes (each a new version) the server sees.
+_started: dict[tuple[str, int, str], int] = {}
 _lock = threading.Lock()
 
 
@@ -58,11 +60,11 @@ def while_signing_in(url: str, year: int, as_of: Month) -> threading.Thread | No
     if not Runtime.exists() or APPTEST in sys.modules:
         return None
     version = cache.current_version(url)
-    key = (url, year, str(as_of), version)
+    key = (url, year, str(as_of))
     with _lock:
-        if key in _started:
+        if _started.get(key) == version:
             return None
-        _started.add(key)
+        _started[key] = version
 
     def work() -> None:
         try:
