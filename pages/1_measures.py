@@ -5,7 +5,6 @@ import streamlit as st
 from kpi.text import fmt
 from kpi.web import cache, frame, measure_page, nav, on_demand, prefs, static_charts, widgets, words
 
-CHARTS_PER_PAGE = 12
 KEY_MEASURE = "measures_measure"
 
 frame.page_setup()
@@ -64,7 +63,7 @@ else:
         plan = view.data  # a name the closure keeps (``data`` may be None for the type checker)
 
         def draw_charts(interactive: bool) -> None:
-            page = nav.page_of(charts, CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page")
+            page = nav.page_of(charts, nav.CHARTS_PER_PAGE, "measures_chart_page", "dash_chart_page")
             for row in page.to_dict("records"):
                 picture = "" if interactive else static_charts.indicator_picture(plan, row, as_of)
                 widgets.indicator_panel(plan, row, as_of, why_ind.get(str(row["id"])), picture=picture)

@@ -5,8 +5,6 @@ import streamlit as st
 from kpi.charts import figures as charts
 from kpi.web import cache, frame, markup, nav, on_demand, static_charts, widgets, words
 
-PROJECTS_PER_PAGE = 50
-
 frame.page_setup()
 year, as_of = nav.sidebar()
 st.title(words.tr("schedule_title"))
@@ -70,7 +68,7 @@ if data is not None:
     else:
         st.caption(words.tr("dash_shown_projects").format(n=len(nos)))
         # A plan of 1,000 projects is drawn 50 at a time; only those are evaluated.
-        page = nav.page_of(shown, PROJECTS_PER_PAGE, "schedule_page", "schedule_page")
+        page = nav.page_of(shown, nav.SCHEDULE_PER_PAGE, "schedule_page", "schedule_page")
         nos = [int(n) for n in page["project_no"]]
         _gantt, schedule = cache.schedule_of(data.year, as_of, nos)  # only these projects are evaluated
         plan_year = data.year

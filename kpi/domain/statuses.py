@@ -7,6 +7,7 @@ Pure over ``PlanData`` (already read from the store): the status rules of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,6 +274,33 @@ def assessment_statuses(data: PlanData, as_of: Month) -> pd.DataFrame:
     return from_records(rows, ["project", "status", "month", "comment", "author", "unreported_months"])
 
 
+def _assessments_by_month(data: PlanData) -> Callable[[Month], dict[int, Status]]:
+    """The status column of ``assessment_statuses(data, month)`` for any month, from one pass
+    over the self-assessments (status_history asks it once per month)."""
+    with_indicators = set(data.indicators["project_no"])
+    by_project: dict[int, list[tuple[str, str]]] = {}
+    a = data.assessments
+    for no, month, status in zip(a["project_no"], a["month"], a["status"], strict=True):
+        by_project.setdefault(int(no), []).append((str(month), str(status)))
+    for rows in by_project.values():
+        rows.sort(key=lambda r: r[0])
+    order = [int(no) for no in data.projects["project_no"]]
+
+    def at(as_of: Month) -> dict[int, Status]:
+        key = str(as_of)
+        out: dict[int, Status] = {}
+        for no in order:
+            rows = by_project.get(no, [])
+            latest = next((status for month, status in reversed(rows) if month <= key), None)
+            if latest is not None:
+                out[no] = Status(latest)
+            elif no not in with_indicators:
+                out[no] = Status.NO_DATA
+        return out
+
+    return at
+
+
 def _counts(statuses: list[str]) -> dict[str, int]:
     r = rollup(Status(s) for s in statuses)
     return {code: int(r.counts.get(Status(code), 0)) for code in STATUS_CODES}
@@ -414,15 +442,15 @@ def status_history(
     ):
         done = opt(done_on)
         marks.append((int(no), Month.parse(month_text), Month(done.year, done.month) if done is not None else None))
+    assessed_at = _assessments_by_month(data)
     for month in months:
         by_project: dict[int, list[Status]] = {}
         for no, year in years:
             by_project.setdefault(no, []).append(year.status_at(month))
         for no, due, completed in marks:
             by_project.setdefault(no, []).append(evaluate_milestone(due, completed, month))
-        assessed = assessment_statuses(data, month)
-        for no, status in zip(assessed["project"], assessed["status"], strict=True):
-            by_project.setdefault(int(no), []).append(Status(status))
+        for no, status in assessed_at(month).items():
+            by_project.setdefault(no, []).append(status)
         columns[str(month)] = [_worst_code(by_project.get(int(no), [])) for no in base["id"]]
     return from_records(
         [{**row, **{m: columns[m][i] for m in columns}} for i, row in enumerate(base.to_dict("records"))],

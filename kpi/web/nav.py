@@ -60,6 +60,11 @@ def page_start(n: int, size: int, key: str, label_key: str) -> int:
     )
 
 
+# Charts per page of 重点施策別 and the レポート page, projects per page of the 工程表.
+CHARTS_PER_PAGE = 12
+SCHEDULE_PER_PAGE = 50
+
+
 def page_of(frame: pd.DataFrame, size: int, key: str, label_key: str) -> pd.DataFrame:
     """The rows of ``frame`` on the page chosen in a selectbox (drawn only when there is more
     than one page): a large plan draws ``size`` charts or projects at a time, not all of them."""
@@ -99,7 +104,7 @@ def open_row(key: str, targets: list[NavTarget]) -> None:
 def sidebar() -> tuple[int | None, Month]:
     """Draw the shared sidebar; return (fiscal year, as-of month)."""
     url = database_url()
-    engine_for(url)
+    auth_ui.sign_in_submitted(engine_for(url))  # before the links: an admin's show at once
     years = cached_fiscal_years(url, current_version(url))
     today = clock.today()
     default_as_of = latest_ended_month(today)

@@ -53,7 +53,15 @@ def chart_alt(title: str, row: dict[str, Any], language: str) -> str:
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
 def _cached_picture(
-    url: str, year: int, version: int, code: str, as_of: str, language: str, _data: PlanData, _row: dict[str, Any]
+    url: str,
+    year: int,
+    version: int,
+    code: str,
+    as_of: str,
+    language: str,
+    _data: PlanData,
+    _row: dict[str, Any],
+    loading: str = "lazy",
 ) -> str:
     from kpi.charts.data import indicator_chart_data
     from kpi.reports.public_svg import chart_svg
@@ -70,23 +78,38 @@ def _cached_picture(
     return inert(
         f'<div class="kpi-chart"><div class="kpi-chart-title"><b>{head}</b>'
         + (f'<br><span class="kpi-chart-sub">{sub}</span>' if sub else "")
-        + f'</div><img class="kpi-chart-img" loading="lazy" decoding="async" alt="{_esc(alt)}" '
+        + f'</div><img class="kpi-chart-img" loading="{loading}" decoding="async" alt="{_esc(alt)}" '
         f'title="{_esc(title)}" src="data:image/svg+xml;base64,{src}"></div>'
     )
 
 
-def indicator_picture(data: PlanData, row: dict[str, Any], as_of: Month) -> str:
-    """One indicator's chart as an <img> (HTML), made once per data version."""
+def indicator_picture(data: PlanData, row: dict[str, Any], as_of: Month, *, for_print: bool = False) -> str:
+    """One indicator's chart as an <img> (HTML), made once per data version. ``for_print``:
+    loaded at once, not as it scrolls into view, so that a printed page holds every chart
+    (the レポート page: plotly charts below the window printed as empty boxes)."""
     url = database_url()
-    code = str(row["id"])
-    return _cached_picture(url, data.year, current_version(url), code, str(as_of), lang(), data, row)
+    return picture_for(url, current_version(url), data, row, as_of, lang(), "eager" if for_print else "lazy")
+
+
+def picture_for(
+    url: str, version: int, data: PlanData, row: dict[str, Any], as_of: Month, language: str, loading: str = "lazy"
+) -> str:
+    """``indicator_picture`` for a given database, data version and language (kpi.web.warm_up)."""
+    return _cached_picture(url, data.year, version, str(row["id"]), str(as_of), language, data, row, loading)
 
 
 def schedule_picture(year: int, as_of: Month, projects: list[int], title: str | None = None) -> str:
     """The 工程表 of ``projects`` as inline SVG (HTML), made once per data version."""
     url = database_url()
+    return schedule_picture_for(url, year, as_of, current_version(url), tuple(projects), lang(), title)
+
+
+def schedule_picture_for(
+    url: str, year: int, as_of: Month, version: int, projects: tuple[int, ...], language: str, title: str | None = None
+) -> str:
+    """``schedule_picture`` for a given database, data version and language (kpi.web.warm_up)."""
     key = tuple(int(n) for n in projects)
-    return _cached_schedule(url, year, str(as_of), current_version(url), key, lang(), title)
+    return _cached_schedule(url, year, str(as_of), version, key, language, title)
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)

@@ -27,6 +27,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from kpi.domain.fiscal import Month
+from kpi.text.catalog import DEFAULT_LANG
 from kpi.web import cache
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,32 @@ def read_ahead(url: str, year: int, as_of: Month, version: int) -> None:
     cache.cached_statuses(url, year, str(as_of), version)
     for name in DRAWING_MODULES:
         importlib.import_module(name)
+    pages_first_views(url, year, as_of, version)
+
+
+def pages_first_views(url: str, year: int, as_of: Month, version: int) -> None:
+    """What each big page shows first, by default, in Japanese (the login form's language):
+    全体概要's view, the first 重点施策's view and its first page of chart pictures, the first
+    project's view and the first page of the 工程表. Another choice on a page is computed when
+    it is made (about 0.1 s at S)."""
+    from kpi.web import static_charts
+    from kpi.web.nav import CHARTS_PER_PAGE, SCHEDULE_PER_PAGE  # nav starts this module's thread
+
+    data = cache.cached_chart_data(url, year, version)
+    if data is None or data.projects.empty:
+        return
+    month = str(as_of)
+    cache.cached_overview_view(url, year, month, version, DEFAULT_LANG)
+    first_measure = int(data.measures["measure_no"].iloc[0])
+    view = cache.cached_measure_view(url, year, month, version, first_measure, DEFAULT_LANG)
+    if view is not None:
+        own = view.indicators
+        charts = own[(own["measure_no"] == first_measure) & (own["kind"] == "indicator")]
+        for row in charts.head(CHARTS_PER_PAGE).to_dict("records"):
+            static_charts.picture_for(url, version, view.data, row, as_of, DEFAULT_LANG)
+    cache.cached_project_view(url, year, month, version, int(data.projects["project_no"].iloc[0]), DEFAULT_LANG)
+    first_page = tuple(int(n) for n in data.projects["project_no"].head(SCHEDULE_PER_PAGE))
+    static_charts.schedule_picture_for(url, year, as_of, version, first_page, DEFAULT_LANG)
 
 
 def while_signing_in(url: str, year: int, as_of: Month) -> threading.Thread | None:
