@@ -34,7 +34,7 @@ from kpi.store.db import database_url
 from kpi.text import phrases
 from kpi.text.fmt import plain_markdown
 from kpi.text.labels import status_text
-from kpi.web import cache, markup, nav, widgets
+from kpi.web import cache, markup, nav, on_demand, static_charts, widgets
 from kpi.web.prefs import lang
 from kpi.web.words import tr
 
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 KEY_KIND = "reports_scope_kind"
 KEY_SCOPE = "reports_scope"
 FILE_TTL_S = 300
-CHARTS_PER_PAGE = 12
 LARGE_PLAN = 100  # projects: above this the page opens on one 重点施策
 KINDS = ("all", "policy", "measure", "project")
 KIND_KEYS = {"all": "rep_all", "policy": "policy", "measure": "measure", "project": "project"}
@@ -214,14 +213,26 @@ def indicators(content: Any, data: PlanData, as_of: Month) -> None:
     st.markdown(html_table(header("INDICATOR", lang()), indicator_rows(content), 7), unsafe_allow_html=True)
     st.subheader(tr("rep_charts"))
     # A plan of thousands of indicators draws its charts a page at a time (the PDF has all).
-    rows = nav.page_of(content.indicators, CHARTS_PER_PAGE, "reports_chart_page", "dash_chart_page")
-    records = rows.to_dict("records")
-    for i in range(0, len(records), 2):
-        cols = st.columns(2)
-        for col, row in zip(cols, records[i : i + 2], strict=False):
-            fig = cache.indicator_figure(data, row, as_of, height=380)
-            name = charts.chart_filename(data.year, row["id"], as_of)
-            col.plotly_chart(fig, width="stretch", config=charts.chart_config(name), key=f"rep_{row['id']}")
+    # Pictures made on the server first, loaded at once (printing the page showed the plotly
+    # charts below the window as empty boxes); the interactive charts on demand.
+    st.caption(tr("speed22_charts_hint"))
+
+    def draw(interactive: bool) -> None:
+        rows = nav.page_of(content.indicators, nav.CHARTS_PER_PAGE, "reports_chart_page", "dash_chart_page")
+        records = rows.to_dict("records")
+        for i in range(0, len(records), 2):
+            cols = st.columns(2)
+            for col, row in zip(cols, records[i : i + 2], strict=False):
+                if not interactive:
+                    picture = static_charts.indicator_picture(data, row, as_of, for_print=True)
+                    col.markdown(picture, unsafe_allow_html=True)
+                    continue
+                fig = cache.indicator_figure(data, row, as_of, height=380)
+                name = charts.chart_filename(data.year, row["id"], as_of)
+                col.plotly_chart(fig, width="stretch", config=charts.chart_config(name), key=f"rep_{row['id']}")
+
+    label = tr("speed22_interactive").format(n=len(content.indicators))
+    on_demand.pictures_or_charts("reports_show_charts", label, draw)
 
 
 def milestones(content: Any) -> None:

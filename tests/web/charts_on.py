@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-CHART_TOGGLES = ("measures_show_charts", "projects_show_charts", "projects_show_schedule", "schedule_interactive")
+CHART_TOGGLES = (
+    "measures_show_charts",
+    "projects_show_charts",
+    "projects_show_schedule",
+    "schedule_interactive",
+    "reports_show_charts",
+)
 
 
 def show_charts(at: AppTest) -> AppTest:

@@ -13,6 +13,7 @@ from kpi.services.actuals import ActualInput, record_actuals
 from kpi.store.db import make_engine, transaction
 from kpi.store.evaluations import current_evaluations
 from tests.conftest import ADMIN, ROOT, TODAY
+from tests.web.charts_on import show_charts
 
 REPORTS = "pages/5_reports.py"
 EVALUATION = "pages/6_evaluation.py"
@@ -33,7 +34,12 @@ def test_report_page_shows_all_and_scope_changes_content(demo_app: str) -> None:
     at = _open(REPORTS)
     assert "進捗レポート" in at.title[0].value
     assert any("対象 全体" in m.value for m in at.markdown)
-    assert len(at.get("plotly_chart")) == 11
+    # The charts as pictures loaded at once (printing showed plotly charts below the window as
+    # empty boxes); plotly on demand.
+    pictures = [m.value for m in at.markdown if m.value.startswith('<div class="kpi-chart">')]
+    assert len(pictures) == 11 and all('loading="eager"' in p for p in pictures)
+    assert not at.get("plotly_chart")
+    assert len(show_charts(at).get("plotly_chart")) == 11
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Excel", "工程表 Excel（1事業1シート）", "工程表 PDF（1事業1ページ）"]
     made = [b.label for b in at.main.button if b.key and b.key.startswith("reports_make_")]
@@ -48,7 +54,7 @@ def test_report_page_shows_all_and_scope_changes_content(demo_app: str) -> None:
     at.sidebar.selectbox(key="reports_scope_measure").set_value("measure:2").run()
     assert not at.exception
     assert any("対象 重点施策② マイナンバーカードの普及促進・利用の促進" in m.value for m in at.markdown)
-    charts = at.get("plotly_chart")
+    charts = at.get("plotly_chart")  # the switch stays on
     assert len(charts) == 2
     assert "マイナンバーカード保有率" in json.loads(charts[0].proto.spec)["layout"]["title"]["text"]
 
