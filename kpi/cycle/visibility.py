@@ -12,6 +12,16 @@ import pandas as pd
 from kpi.domain.inquiry import State
 from kpi.store.inquiry import StateInfo
 
+# The key of public_state_counts for every state before 確定 (kpi.text.labels.public_state_label).
+PENDING = "pending"
+
+
+def public_state_counts(counts: dict[str, int]) -> dict[str, int]:
+    """kpi.cycle.evaluations.state_counts as a visitor reads them: 確定, and the rest as one
+    count (未確定), so that no draft, submission or return shows."""
+    confirmed = counts.get(State.CONFIRMED.value, 0)
+    return {State.CONFIRMED.value: confirmed, PENDING: sum(counts.values()) - confirmed}
+
 
 def public_evaluations(
     evaluations: pd.DataFrame, states: dict[int, StateInfo]

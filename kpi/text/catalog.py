@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kpi.text.catalog_backup import BACKUP_TEXT
+from kpi.text.catalog_finish22 import FINISH_TEXT
 from kpi.text.catalog_glance import GLANCE_TEXT
 from kpi.text.catalog_input import INPUT_TEXT
 from kpi.text.catalog_ldap import LDAP_TEXT
@@ -482,3 +483,4 @@ register(OIDC_TEXT)
 register(SCALE_TEXT)
 register(SPEED22_TEXT)
 register(SCREENS_TEXT)
+register(FINISH_TEXT)

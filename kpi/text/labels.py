@@ -180,6 +180,12 @@ def state_label(state: State | str, lang: str = DEFAULT_LANG) -> str:
     return t(f"state_{State(state).value}", lang)
 
 
+def public_state_label(state: State | str, lang: str = DEFAULT_LANG) -> str:
+    """What a visitor who is not signed in reads of a workflow state: 「確定」, and 「未確定」 for
+    every state before it (入力中, 提出済 and 差戻し are for staff: kpi.cycle.visibility)."""
+    return state_label(State.CONFIRMED, lang) if State(state) is State.CONFIRMED else t("fin_state_pending", lang)
+
+
 def state_of_label(label: Any) -> State | None:
     """The state whose Japanese word is ``label`` (the audit log stores states in words)."""
     for state in State:

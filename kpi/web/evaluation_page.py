@@ -21,6 +21,7 @@ from kpi.cycle.evaluations import (
     summary_table,
 )
 from kpi.cycle.resubmit import save_and_submit
+from kpi.cycle.visibility import PENDING, public_state_counts
 from kpi.domain import clock
 from kpi.domain.fiscal import Month
 from kpi.domain.inquiry import Action, State, TransitionRefused, allowed_actions
@@ -33,7 +34,7 @@ from kpi.store.writes import read, with_retry
 from kpi.text import phrases
 from kpi.text.fmt import number, plain_markdown, text
 from kpi.text.glance import date_label, day_text
-from kpi.text.labels import month_text, state_label, status_text
+from kpi.text.labels import month_text, public_state_label, state_label, status_text
 from kpi.text.rating import UNFILLED, rating_text
 from kpi.web import auth, cache, markup, prefs, widgets, words
 
@@ -142,11 +143,18 @@ def project_header(p: pd.Series, info: StateInfo) -> None:
     """The project's departments, its workflow state and a 差戻し comment."""
     st.caption(f"{words.tr('department')} {plain_markdown(p['lead_department'])}・{words.tr('related_departments')} "
                f"{plain_markdown('・'.join(p['related_departments'] or [])) or '—'}")  # fmt: skip
-    st.markdown(f"**{words.tr('ev_state')}**: {state_label(info.state, prefs.lang())}")
+    st.markdown(f"**{words.tr('ev_state')}**: {_state_word(info.state)}")
     if info.state is State.RETURNED and info.comment:
         st.warning(words.tr("ev_return_notice").format(comment=plain_markdown(info.comment)), icon=":material/undo:")
     if info.state is State.RETURNED and auth.current_actor() is not None:  # what to do next: for staff
         st.caption(words.tr("inq_def_return_next"))
+
+
+def _state_word(state: State | str) -> str:
+    """The workflow state as the reader may see it: in full for staff, 確定 / 未確定 for visitors."""
+    if auth.current_actor() is None:
+        return public_state_label(state, prefs.lang())
+    return state_label(state, prefs.lang())
 
 
 def year_review_tables(review: YearReview) -> None:
@@ -341,12 +349,18 @@ def summary(
     for col, (code, n) in zip(cols, counts.items(), strict=True):
         col.metric(rating_text(None if code == UNFILLED else code, prefs.lang()), n)
     st.markdown(f"**{words.tr('ev_state_counts')}**")
-    by_state = state_counts(table)
+    visitor = auth.current_actor() is None
+    by_state = public_state_counts(state_counts(table)) if visitor else state_counts(table)
     cols = st.columns(len(by_state))
     for col, (state, n) in zip(cols, by_state.items(), strict=True):
-        col.metric(state_label(state, prefs.lang()), n)
+        col.metric(words.tr("fin_state_pending") if state == PENDING else state_label(state, prefs.lang()), n)
     overdue = f"⚠ {words.tr('ev_overdue')}"
-    unfilled = rating_text(None, prefs.lang())
+    # A visitor reads no draft: no ⚠ for what is not written yet, no overdue mark, no time.
+    unfilled = "—" if visitor else f"⚠ {rating_text(None, prefs.lang())}"
+
+    def shown_time(r: Any) -> str:
+        return str(r.updated_at) if not visitor or r.state == State.CONFIRMED.value else ""
+
     rows = [
         (
             "",
@@ -358,9 +372,9 @@ def summary(
                 "kpi-nowrap kpi-dept|" + markup.esc(r.lead_department),
                 # the last change under the state (a column of its own ran off the page at 1280 px)
                 "kpi-nowrap|"
-                + markup.esc(state_label(r.state, prefs.lang()) + (f" {overdue}" if r.overdue else ""))
-                + (f'<br><span class="kpi-sub">{markup.esc(r.updated_at)}</span>' if r.updated_at else ""),
-                "kpi-nowrap|" + markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else f"⚠ {unfilled}"),
+                + markup.esc(_state_word(r.state) + (f" {overdue}" if r.overdue and not visitor else ""))
+                + (f'<br><span class="kpi-sub">{markup.esc(shown_time(r))}</span>' if shown_time(r) else ""),
+                "kpi-nowrap|" + markup.esc(rating_text(r.rating, prefs.lang()) if r.filled else unfilled),
                 "kpi-nowrap|" + markup.esc(rating_text(r.suggested, prefs.lang()) if r.suggested else "—"),
                 "kpi-why|" + phrases.html(r.reason or "—"),
                 "kpi-why|" + phrases.html(r.new_issues or "—"),

@@ -65,3 +65,35 @@ def test_signed_in_staff_read_every_evaluation_and_comment(demo_app: str) -> Non
     text = _all_text(_page(signed_in=True))
     assert "下書きの理由" in text and "差し戻された理由" in text
     assert "数字を直してください" in _all_text(_page(signed_in=True, project=3))
+
+
+def _state_words(at: AppTest) -> tuple[set[str], str]:
+    """The labels of the 総括's state counts and the 総括 table's HTML."""
+    labels = {str(m.label) for m in at.metric}
+    table = "\n".join(str(m.value) for m in at.markdown if "kpi-council" in str(m.value))
+    return labels, table
+
+
+def test_a_visitor_reads_no_workflow_state_but_confirmed(demo_app: str) -> None:
+    """A visitor saw 入力中, 提出済 and 差戻し in the 総括 (counts and table) and in the form's
+    header: whose evaluation is a draft or was returned is for staff. They read 確定 / 未確定."""
+    _setup(demo_app)
+    at = _page(signed_in=False)
+    labels, table = _state_words(at)
+    assert "確定" in labels and "未確定" in labels
+    assert not labels & {"入力中", "提出済", "差戻し", "未着手"}
+    counts = {str(m.label): str(m.value) for m in at.metric}
+    assert counts["確定"] == "1" and counts["未確定"] == "21"
+    assert table and "未確定" in table
+    for word in ("入力中", "提出済", "差戻し", "未着手", "期限超過", "⚠"):
+        assert word not in table, word
+    header = _all_text(_page(signed_in=False, project=3))
+    assert "差戻し" not in header.replace("差戻しの評価とコメントは職員のみ", "")  # the page's own notice names them
+    assert "未確定" in header
+
+
+def test_signed_in_staff_read_every_workflow_state(demo_app: str) -> None:
+    _setup(demo_app)
+    labels, table = _state_words(_page(signed_in=True))
+    assert {"入力中", "差戻し", "確定", "未着手"} <= labels and "未確定" not in labels
+    assert "差戻し" in table and "入力中" in table
