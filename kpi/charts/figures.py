@@ -34,7 +34,9 @@ from kpi.charts.gantt_data import (
     SMALL_BAR_TEXT_PX,
     GanttData,
     bar_lines,
+    bar_tip,
     gantt_data,
+    mark_tip,
 )
 from kpi.charts.label_placement import LINE_GAP, MARGIN_L, MARGIN_R, TEXT_PX, TITLE_PX, text_width_em
 from kpi.domain.fiscal import Month, fiscal_year_short
@@ -256,8 +258,8 @@ def gantt_figure(g: GanttData, lang: str = "ja") -> go.Figure:
                 marker={"color": BAR_COLOR, "line": {"color": BAR_LINE, "width": 1}},
                 width=0.6,
                 name=t("chart_schedule_bar", lang),
-                customdata=[[b.start, b.end] for b in g.bars],
-                hovertemplate="%{text}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>",
+                customdata=[[_esc(bar_tip(b, lang))] for b in g.bars],  # one month format: 2026年10月
+                hovertemplate="%{customdata[0]}<extra></extra>",
             )
         )
     for code in MILESTONE_ORDER:
@@ -280,8 +282,8 @@ def gantt_figure(g: GanttData, lang: str = "ja") -> go.Figure:
                 text=[_esc(m.text) for m in own],
                 textposition="middle right",
                 textfont={"size": 11},
-                customdata=[[_esc(m.item), m.month, status_text(code, lang)] for m in own],
-                hovertemplate="%{customdata[0]}<br>%{customdata[1]} %{customdata[2]}<extra></extra>",
+                customdata=[[_esc(mark_tip(m, lang))] for m in own],
+                hovertemplate="%{customdata[0]}<extra></extra>",
             )
         )
 

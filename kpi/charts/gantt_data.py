@@ -22,7 +22,7 @@ from kpi.domain.plan import PlanData
 from kpi.domain.status import Status
 from kpi.text import fmt, phrases
 from kpi.text.catalog import t
-from kpi.text.labels import plan_year_label, year_short
+from kpi.text.labels import month_label, plan_year_label, status_text, year_short
 
 BAR_COLOR = "#CFD8DC"
 BAR_LINE = "#78909C"
@@ -80,6 +80,16 @@ class GanttData:
     @property
     def n_rows(self) -> int:
         return max(len(self.rows), 1)
+
+
+def bar_tip(bar: GanttBar, lang: str) -> str:
+    """A bar's hover title, in the SVG and in plotly: 「各課照会 2027年4月–2027年4月」."""
+    return f"{bar.text} {month_label(bar.start, lang)}–{month_label(bar.end, lang)}".strip()
+
+
+def mark_tip(mark: GanttMark, lang: str) -> str:
+    """A ●'s hover title, in the SVG and in plotly: 「取扱い歳入の拡大 2026年4月 遅延」."""
+    return f"{mark.item} {month_label(mark.month, lang)} {status_text(Status(mark.status), lang)}".strip()
 
 
 def gantt_months(fiscal_year: int) -> list[Month]:

@@ -150,6 +150,9 @@ def _clear(box: _Box, drawn: Sequence[tuple[str, tuple[float, float], tuple[floa
     return True
 
 
+MAX_LEFT = 2  # months a point's label moves left of it before it goes further up or down
+
+
 def _candidates(
     want: LabelWant, xr: tuple[float, float], yr: tuple[float, float]
 ) -> list[tuple[float, float, str, str]]:
@@ -186,11 +189,13 @@ def _candidates(
             (fx - 2 * px, fy, "right", "middle"),
         ]
         # Further up or down, then further left (a month at a time: past an as-of line that
-        # stands between the point and its label), nearest first.
+        # stands between the point and its label), nearest first; more than MAX_LEFT months
+        # away only when no place up or down that near is clear of the lines (a label seven
+        # months left of its point, where one two lines higher was free, named nothing).
         ranked = [
-            (j * month * PLACE_W / 2 + s * PLACE_H, (fx - px - j * month, fy + d, "right", va))
+            ((j > MAX_LEFT, j * month * PLACE_W * 2 + s * PLACE_H), (fx - px - j * month, fy + d, "right", va))
             for j in range(9)
-            for s in [0.0, *shifts]
+            for s in [0.0, *(k * step for k in range(1, 17))]
             for d, va in ((py + s, "bottom"), (-py - s, "top"))
         ]
         return near + [c for _, c in sorted(ranked, key=lambda f: f[0])]

@@ -22,11 +22,13 @@ from kpi.charts.gantt_data import (
     MILESTONE_ORDER,
     GanttData,
     GanttMark,
+    bar_tip,
+    mark_tip,
 )
 from kpi.domain.status import Status
 from kpi.reports.public_svg import status_marker
 from kpi.text.catalog import t
-from kpi.text.labels import month_label, status_text
+from kpi.text.labels import status_text
 from kpi.text.palette import FONT_STACK, STATUS_STYLES
 from kpi.text.phrases import em_width
 
@@ -165,7 +167,7 @@ def gantt_svg(g: GanttData, lang: str = "ja") -> str:
         if half:
             texts.setdefault(b.y, []).append(((x0 + x1) / 2 - half - 2, (x0 + x1) / 2 + half + 2))
         mid = tops[b.y] + height_of[b.y] / 2
-        tip = _esc(f"{b.text} {month_label(b.start, lang)}–{month_label(b.end, lang)}".strip())
+        tip = _esc(bar_tip(b, lang))
         out.append(
             f'<g><title>{tip}</title><rect x="{_n(x0)}" y="{_n(mid - BAR_H / 2)}" width="{_n(x1 - x0)}" '
             f'height="{BAR_H}" fill="{BAR_COLOR}" stroke="{BAR_LINE}"/>'
@@ -182,7 +184,7 @@ def gantt_svg(g: GanttData, lang: str = "ja") -> str:
         x, mid = _month_x(m.x), tops[m.y] + height_of[m.y] / 2
         words = mark_label(m.text, m.status, lang)
         label_x, anchor = _label_x(m, em_width(words) * SMALL_PX, texts.get(m.y, []))
-        tip = _esc(f"{m.item} {month_label(m.month, lang)} {status_text(Status(m.status), lang)}".strip())
+        tip = _esc(mark_tip(m, lang))
         out.append(
             f'<g class="kpi-gantt-mark"><title>{tip}</title>{status_marker(style.marker, x, mid, style.color, 7)}'
             + _text(

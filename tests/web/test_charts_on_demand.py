@@ -154,3 +154,23 @@ def test_gantt_picture_and_plotly_gantt_draw_the_same_rows(demo_engine: Engine) 
     bars = fig.data[0]
     assert list(bars.base) == [b.base for b in g.bars]
     assert svg.count(f'height="{20}" fill="#CFD8DC"') == len(g.bars)
+
+
+def test_plotly_gantt_hover_reads_months_as_the_picture_does(demo_engine: Engine) -> None:
+    """The plotly Gantt's hover read 「2026-04 – 2027-03」 where the picture and every other
+    Japanese text read 「2026年4月」: both take their hover titles from one function."""
+    from kpi.charts.figures import gantt_figure
+    from kpi.charts.gantt_data import bar_tip, mark_tip
+
+    with transaction(demo_engine) as s:
+        data = plan_data(s, 2026)
+    assert data is not None
+    g = gantt_data(data, indicator_statuses(data, AS_OF), AS_OF, [int(n) for n in data.projects["project_no"]], "ja")
+    fig = gantt_figure(g, "ja")
+    hovers = [str(c[0]) for trace in fig.data for c in (trace.customdata or [])]
+    assert len(hovers) == len(g.bars) + len(g.marks)
+    assert not [h for h in hovers if re.search(r"\d{4}-\d{2}", h)]
+    assert all(re.search(r"\d{4}年\d{1,2}月", h) for h in hovers)
+    assert {bar_tip(b, "ja") for b in g.bars} <= {html.unescape(h) for h in hovers}
+    assert {mark_tip(m, "ja") for m in g.marks} <= {html.unescape(h) for h in hovers}
+    assert all(t.hovertemplate == "%{customdata[0]}<extra></extra>" for t in fig.data if t.customdata is not None)
