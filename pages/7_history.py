@@ -11,7 +11,7 @@ import streamlit as st
 from kpi.store import audit_query
 from kpi.store.writes import read
 from kpi.text import audit_text
-from kpi.text.labels import LOGIN_ACTIONS, actor_label, audit_action_label
+from kpi.text.labels import LOGIN_ACTIONS, audit_action_label
 from kpi.web import auth, cache, frame, nav, prefs, widgets, words
 
 KEY_CURSORS = "hist_cursors"  # the ``before`` id of each page shown so far (newest first)
@@ -37,7 +37,7 @@ who = c1.selectbox(
     ["", *actors],
     placeholder=words.tr("choose_option"),
     key="hist_actor",
-    format_func=lambda a: words.all_option(a) if not a else actor_label(a, prefs.lang()),
+    format_func=lambda a: words.all_option(a) if not a else words.person(a),
 )
 actions = c2.multiselect(
     words.tr("hist_action"),
@@ -58,13 +58,16 @@ if st.session_state.get("hist_filter") != flt:
 cursors: list[int | None] = st.session_state[KEY_CURSORS]
 page = read(engine, audit_query.audit_page, actor, flt, cursors[-1])
 st.caption(words.tr("hist_count").format(n=page.total))
-readable = audit_text.readable_log(page.rows, prefs.lang(), names).drop(columns=["code"])
+readable = audit_text.readable_log(page.rows, prefs.lang(), names, words.people()).drop(columns=["code"])
 shown = widgets.display_table(readable)
 # User text (notes, reasons) stays inside the table cells: st.dataframe never renders markup.
 st.dataframe(
     shown,
     hide_index=True,
     width="stretch",
+    # Three lines a row: a long 内容 (a correction and its reason) wraps instead of being cut
+    # at the column's edge at 1280 px.
+    row_height=widgets.WRAPPED_ROW_PX,
     # the sentence is what an administrator reads: it gets the room
     column_config={
         words.tr("col_target"): st.column_config.TextColumn(width="medium"),

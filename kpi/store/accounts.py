@@ -240,6 +240,14 @@ def disable_user(session: Session, actor: Actor, username: str, disabled: bool =
     audit(session, actor, "user.disable" if disabled else "user.enable", username)
 
 
+def display_names(session: Session) -> dict[str, str]:
+    """Account name → the person's display name, where one was given (it defaults to the
+    account name): how staff read an author (kpi.text.labels.actor_label). Internal: never
+    in the public edition."""
+    rows = session.execute(select(User.username, User.display_name)).all()
+    return {str(u): str(d).strip() for u, d in rows if d and str(d).strip() and str(d).strip() != u}
+
+
 def list_users(session: Session) -> pd.DataFrame:
     """Every account; ``locked_until`` is text in JST (empty when not locked)."""
     rows = session.scalars(select(User).order_by(User.username)).all()

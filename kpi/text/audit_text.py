@@ -366,7 +366,12 @@ def plan_names(data: Any) -> dict[str, str]:
     return names
 
 
-def readable_log(frame: pd.DataFrame, lang: str = "ja", names: Mapping[str, str] | None = None) -> pd.DataFrame:
+def readable_log(
+    frame: pd.DataFrame,
+    lang: str = "ja",
+    names: Mapping[str, str] | None = None,
+    people: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """``audit_log``'s frame with ``action`` in words, ``actor`` readable and ``detail`` a sentence.
 
     The code stays in column ``code`` (filters work on it; the page does not show it).
@@ -374,7 +379,7 @@ def readable_log(frame: pd.DataFrame, lang: str = "ja", names: Mapping[str, str]
     out = frame.copy()
     out["code"] = frame["action"]
     out["action"] = [audit_action_label(a, lang) for a in frame["action"]]
-    out["actor"] = [actor_label(a, lang) for a in frame["actor"]]
+    out["actor"] = [actor_label(a, lang, people) for a in frame["actor"]]
     out["target"] = [
         target_text(a, x, names or {}, lang) for a, x in zip(frame["action"], frame["target"], strict=True)
     ]

@@ -9,6 +9,7 @@ shapes of statuses are in ``kpi.text.palette``. Month formats: ``Month.label_ja(
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kpi.domain.fiscal import Month, fiscal_year_label, fiscal_year_short
@@ -305,15 +306,18 @@ def source_label(source: str | None, lang: str = DEFAULT_LANG) -> str:
     return paren(word, detail, lang) if detail else word
 
 
-def actor_label(actor: str | None, lang: str = DEFAULT_LANG) -> str:
-    """An author as people read it: 「コマンド操作（root）」 for cli:root, 「未ログイン」 for anonymous."""
+def actor_label(actor: str | None, lang: str = DEFAULT_LANG, people: Mapping[str, str] | None = None) -> str:
+    """An author as people read it: 「コマンド操作（root）」 for cli:root, 「未ログイン」 for anonymous,
+    and with ``people`` (account → display name, kpi.store.accounts.display_names) the person:
+    「市民課 山田（shimin）」, the account kept so that an administrator can find it."""
     if not actor:
         return "―"
     if actor.startswith("cli:"):
         return t("actor_cli", lang).format(name=actor[4:])
     if actor == "anonymous":
         return t("actor_anonymous", lang)
-    return actor
+    person = (people or {}).get(actor)
+    return paren(person, actor, lang) if person else actor
 
 
 WORK_FIELDS = ("previous_work", "this_year", "next_years")

@@ -18,7 +18,7 @@ from kpi.domain.scale import PlanScale, use_scale
 from kpi.domain.statuses import PreparedYear
 from kpi.services.overview import OverviewView
 from kpi.services.page_views import MeasureView, ProjectView
-from kpi.store.accounts import departments_by_user
+from kpi.store.accounts import departments_by_user, display_names
 from kpi.store.audit import data_version
 from kpi.store.bootstrap import ensure_ready
 from kpi.store.db import database_url, make_engine, transaction
@@ -182,6 +182,12 @@ def cached_plan_levels(url: str, version: int | None) -> dict[int, tuple[str, ..
 def cached_departments(url: str, version: int) -> dict[str, tuple[str, ...]]:
     with transaction(engine_for(url)) as session:
         return departments_by_user(session)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_display_names(url: str, version: int) -> dict[str, str]:
+    with transaction(engine_for(url)) as session:
+        return display_names(session)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -401,4 +407,5 @@ def clear_caches() -> None:
     cached_plan_levels.clear()
     cached_plan_scales.clear()
     cached_departments.clear()
+    cached_display_names.clear()
     cached_status_history.clear()

@@ -27,11 +27,11 @@ from kpi.text import labels as catalog_labels
 from kpi.text.catalog import t
 from kpi.text.fmt import exact, number, plain_markdown, text
 from kpi.text.glance import day_text, size_text
-from kpi.text.labels import actor_label, status_text
+from kpi.text.labels import status_text
 from kpi.web import cache, markup, nav
 from kpi.web.glance import range_text
 from kpi.web.prefs import lang
-from kpi.web.words import month_label, tr
+from kpi.web.words import month_label, person, tr
 
 KEY = "entry_"  # prefix of the page's session-state keys
 REFUSED = (ActualsRejected, PermissionDenied, EntryError)
@@ -158,7 +158,7 @@ def _caption(row: EntryRow) -> str:
         f"{tr('expected')}: {format_value(row.expected, row.unit)}",
         f"{tr('entry_range')}: {range_text(row.min_value, row.max_value, row.unit, row.safety_max, lang())}",
         f"{tr('entry_current')}: {format_value(row.current, row.unit)}"
-        + (f"（{plain_markdown(actor_label(row.author, lang()))}）" if row.author else ""),
+        + (f"（{plain_markdown(person(row.author))}）" if row.author else ""),
     ]
     return " ・ ".join(parts)
 

@@ -18,14 +18,14 @@ from kpi.domain.statuses import HISTORY_KEYS
 from kpi.services.page_views import MeasureView
 from kpi.text import fmt, phrases
 from kpi.text.catalog import t
-from kpi.text.labels import actor_label, month_short, month_text, month_years, source_label
+from kpi.text.labels import month_short, month_text, month_years, source_label
 from kpi.text.palette import LEGEND_ORDER
 from kpi.web import auth as auth_ui
 from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
 from kpi.web.markup import chip_html, mini_chip_html, name_cell, sparkline_html, table_html
 from kpi.web.nav import page_of, page_start
 from kpi.web.prefs import lang
-from kpi.web.words import tr
+from kpi.web.words import person, tr
 
 
 def why_caption(why: Any) -> None:
@@ -46,6 +46,8 @@ def cannot_judge_caption() -> None:
 
 
 HISTORY_PER_PAGE = 50
+# An st.dataframe row of three lines: its text cells wrap (Streamlit wraps when rows are taller).
+WRAPPED_ROW_PX = 64
 
 
 def plan_history_table(year: int, as_of: Month, projects: Sequence[int]) -> None:
@@ -222,7 +224,7 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
         shown["source"] = [source_label(v, lang()) for v in frame["source"]]
     for col in ("author", "locked_by", "completed_by"):
         if col in shown.columns:
-            shown[col] = [actor_label(v, lang()) if isinstance(v, str) else fmt.text(v) for v in shown[col]]
+            shown[col] = [person(v) for v in shown[col]]
     if "role" in shown.columns:
         shown["role"] = [auth_ui.role_label(str(v), lang()) for v in frame["role"]]
     if "disabled" in shown.columns:

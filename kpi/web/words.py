@@ -13,9 +13,16 @@ from kpi.domain.plan import DEFAULT_LEVELS, level_words
 from kpi.store.db import database_url
 from kpi.text import labels
 from kpi.text.catalog import t
+from kpi.text.fmt import text as fmt_text
 from kpi.text.labels import actor_label, app_title, generic_levels, plan_names_apply
 from kpi.web.auth import current_actor
-from kpi.web.cache import cached_departments, cached_plan_levels, cached_plan_titles, current_version
+from kpi.web.cache import (
+    cached_departments,
+    cached_display_names,
+    cached_plan_levels,
+    cached_plan_titles,
+    current_version,
+)
 from kpi.web.prefs import KEY_YEAR, lang
 
 
@@ -55,6 +62,21 @@ def all_option(value: Any) -> str:
     return tr("all_option") if value in ("", None) else str(value)
 
 
+def people() -> dict[str, str]:
+    """Account → display name for signed-in staff (kpi.store.accounts.display_names); nothing
+    for a visitor, who reads departments instead of people."""
+    if current_actor() is None:
+        return {}
+    url = database_url()
+    return cached_display_names(url, current_version(url))
+
+
+def person(author: Any) -> str:
+    """An author as staff read it: the person's display name with the account, 「コマンド操作
+    （root）」 for the command line (kpi.text.labels.actor_label)."""
+    return actor_label(str(author), lang(), people()) if isinstance(author, str) and author else fmt_text(author)
+
+
 def author_text(author: Any) -> str:
     """An author as the visitor may see it: the user name when logged in, otherwise the
     author's department (anonymous visitors do not learn account names)."""
@@ -63,7 +85,7 @@ def author_text(author: Any) -> str:
     viewer = current_actor()
     url = database_url()
     departments = {} if viewer is not None else cached_departments(url, current_version(url))
-    return actor_label(public_author(str(author), viewer, departments, tr("author_staff")), lang())
+    return actor_label(public_author(str(author), viewer, departments, tr("author_staff")), lang(), people())
 
 
 def month_label(month: Month) -> str:

@@ -244,6 +244,37 @@ def test_history_page_is_admin_only_and_lists_the_entry_with_author(app_db: str)
     assert hist.get("download_button")
 
 
+def test_staff_read_authors_as_people_visitors_as_departments(app_db: str) -> None:
+    """Authors read as account names (「shimin」): staff now read the person's display name with
+    the account, in the history, the entry form and the revision table; a visitor reads the
+    department, never a name (names are internal)."""
+    from kpi.store.accounts import display_names
+    from kpi.text.labels import actor_label
+
+    engine = make_engine(app_db)
+    with transaction(engine) as s:
+        auth.add_user(s, ADMIN, "yamada", "yamada-password-1", "editor", ["市民課"], display_name="市民課 山田")
+        assert display_names(s) == {"yamada": "市民課 山田"}  # shimin's defaults to its account
+    engine.dispose()
+    assert actor_label("yamada", "ja", {"yamada": "市民課 山田"}) == "市民課 山田（yamada）"
+    assert actor_label("cli:root", "ja", {"yamada": "市民課 山田"}) == "コマンド操作（root）"
+    assert actor_label("shimin", "ja", {"yamada": "市民課 山田"}) == "shimin"
+    yamada = Actor("yamada", "editor", ("市民課",))
+    at = _page(ENTRY, yamada)
+    at.text_input(key=_key("2026-10", CARD)).input("87.5")
+    _submit(at)
+    assert not at.exception, at.exception
+    again = _page(ENTRY, yamada)
+    assert any("市民課 山田（yamada）" in c.value for c in again.caption)  # 「現在の値 87.5%（…）」
+    hist = _page(HISTORY, Actor("boss", "admin"))
+    frame = hist.dataframe[0].value
+    assert "市民課 山田（yamada）" in set(frame["利用者"])
+    assert "市民課 山田（yamada）" in hist.selectbox(key="hist_actor").options
+    visitor = _page("pages/2_projects.py")
+    text = "\n".join(str(m.value) for m in [*visitor.markdown, *visitor.caption])
+    assert "山田" not in text and "yamada" not in text
+
+
 def test_admin_page_edits_a_baseline_locks_a_month_and_adds_a_user(app_db: str) -> None:
     denied = _page(ADMIN_PAGE, SHIMIN)
     assert any("管理者" in w.value for w in denied.warning)
