@@ -27,6 +27,18 @@ def _check(page: Any, texts: list[str]) -> None:
         assert text in body, f"{text!r} not visible"
 
 
+def _chart_says(page: Any, text: str) -> None:
+    """The first plotly chart draws ``text`` (waited for: plotly draws its annotations after
+    the chart's frame, later under load; reading it at once was flaky)."""
+    page.wait_for_function(
+        "t => { const c = document.querySelector('[data-testid=\"stPlotlyChart\"]');"
+        " return !!c && (c.textContent || '').includes(t); }",
+        arg=text,
+        timeout=30000,
+    )
+    assert text in (page.locator('[data-testid="stPlotlyChart"]').first.text_content() or "")
+
+
 @pytest.mark.parametrize(("path", "texts", "charts", "name"), PAGES)
 def test_page_draws_in_japanese_without_errors(
     streamlit_server: str, browser_page: Any, artifacts_dir: Path, path: str, texts: list[str], charts: bool, name: str
@@ -37,8 +49,7 @@ def test_page_draws_in_japanese_without_errors(
         show_charts(browser_page)  # pictures first, the plotly charts on demand
     _check(browser_page, texts)
     if charts:
-        svg_text = browser_page.locator('[data-testid="stPlotlyChart"]').first.text_content()
-        assert "基準月 2026年10月" in (svg_text or "")
+        _chart_says(browser_page, "基準月 2026年10月")
     screenshot(browser_page, artifacts_dir / f"dashboard-{name}.png")
 
 
@@ -60,5 +71,5 @@ def test_english_link_shows_english_labels(streamlit_server: str, browser_page: 
     wait_for_app(browser_page)
     show_charts(browser_page)
     _check(browser_page, ["Indicator progress", "Milestones"])
-    assert "As of 2026-09" in browser_page.locator('[data-testid="stPlotlyChart"]').first.text_content()
+    _chart_says(browser_page, "As of 2026-09")
     screenshot(browser_page, artifacts_dir / "dashboard-measures-en.png")

@@ -56,10 +56,23 @@ def test_department_names_stay_on_one_line_at_1280(browser: Any, streamlit_serve
     page = _page(browser, streamlit_server, 1280)
     page.goto(streamlit_server + "/measures?measure=1")
     wait_for_app(page)
+    # Measured once the tables are there and the fonts are loaded, and again 300 ms later with
+    # the same result (the layout has settled): under load a table measured while it was still
+    # being laid out read as wrapped.
+    page.locator('[data-testid="stMain"] td.kpi-dept').first.wait_for()
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    lines = f"() => [...document.querySelectorAll('[data-testid=\"stMain\"] td.kpi-dept')].map({LINES_JS})"
+    settled = None
+    for _ in range(20):
+        before = page.evaluate(lines)
+        page.wait_for_timeout(300)
+        if page.evaluate(lines) == before:
+            settled = before
+            break
+    assert settled, "the department cells never settled"
     cells = page.locator('[data-testid="stMain"] td.kpi-dept').all()
-    assert cells
-    for cell in cells:
-        assert cell.evaluate(LINES_JS) == 1, f"{cell.inner_text()!r} wraps"
+    for cell, n in zip(cells, settled, strict=True):
+        assert n == 1, f"{cell.inner_text()!r} wraps"
     screenshot(page, artifacts_dir / "hand-in-measures-1280.png")
     page.context.close()
 
