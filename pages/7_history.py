@@ -65,13 +65,18 @@ st.dataframe(
     shown,
     hide_index=True,
     width="stretch",
-    # Three lines a row: a long 内容 (a correction and its reason) wraps instead of being cut
-    # at the column's edge at 1280 px.
+    # Three lines a row (Streamlit wraps text in rows this tall): a long 内容 (a correction and
+    # its reason) wraps instead of being cut at the column's edge at 1280 px; ten rows in view.
     row_height=widgets.WRAPPED_ROW_PX,
-    # the sentence is what an administrator reads: it gets the room
+    height=widgets.wrapped_table_height(len(shown)),
+    # The sentence is what an administrator reads: it gets the room. At 1280 px the five
+    # columns fit the main area (about 750 px): the others as narrow as their words allow.
     column_config={
-        words.tr("col_target"): st.column_config.TextColumn(width="medium"),
-        words.tr("col_detail"): st.column_config.TextColumn(width="large"),
+        words.tr("col_at"): st.column_config.TextColumn(width=95),
+        words.tr("col_actor"): st.column_config.TextColumn(width=145),
+        words.tr("col_action"): st.column_config.TextColumn(width=115),
+        words.tr("col_target"): st.column_config.TextColumn(width=170),
+        words.tr("col_detail"): st.column_config.TextColumn(width=250),
     },
 )
 if page.total > len(page.rows):

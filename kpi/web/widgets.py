@@ -46,8 +46,14 @@ def cannot_judge_caption() -> None:
 
 
 HISTORY_PER_PAGE = 50
-# An st.dataframe row of three lines: its text cells wrap (Streamlit wraps when rows are taller).
-WRAPPED_ROW_PX = 64
+# An st.dataframe row of three lines: its text cells wrap (Streamlit wraps text in rows this
+# tall; at 64 px it still cut them).
+WRAPPED_ROW_PX = 80
+
+
+def wrapped_table_height(rows: int, shown: int = 10) -> int:
+    """The height of an st.dataframe of WRAPPED_ROW_PX rows that shows ``shown`` of them."""
+    return (max(1, min(rows, shown)) * WRAPPED_ROW_PX) + 40  # the header and the border
 
 
 def plan_history_table(year: int, as_of: Month, projects: Sequence[int]) -> None:

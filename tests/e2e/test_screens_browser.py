@@ -137,3 +137,29 @@ def test_summary_table_shows_every_column_at_1280(browser: Any, accounts_server:
     )
     assert lines and max(lines) <= 2, lines
     context.close()
+
+
+def test_change_log_shows_every_column_and_wraps_its_text_at_1280(
+    browser: Any, accounts_server: str, artifacts_dir: Path
+) -> None:
+    """変更履歴 cut its 内容 column at the table's right edge at 1280 px (one line per row, the
+    sentence an administrator reads out of view). The five columns fit the main area and rows
+    are three lines high, so that Streamlit wraps their text."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(accounts_server + "/")
+    wait_for_app(page)
+    login(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("変更履歴", exact=True).first.click()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    wait_for_app(page)
+    scroller = grid.locator(".dvn-scroller").first
+    widths = scroller.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert widths[0] <= widths[1] + 1, f"the table scrolls sideways: {widths}"
+    box = grid.bounding_box()
+    main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    assert box is not None and main is not None and box["x"] + box["width"] <= main["x"] + main["width"] + 1
+    screenshot(page, artifacts_dir / "screens-history-1280.png")
+    context.close()
