@@ -75,7 +75,7 @@ def _review_table(title_key: str, frame: pd.DataFrame, columns: Any) -> None:
             )
             for row in zip(*cells, strict=True)
         ]
-        widgets.table(header, rows, "kpi-review")
+        widgets.table(header, rows, "kpi-review kpi-cards")  # cards on phones: no sideways scroll
 
 
 def _council(engine: Any, year: int, as_of: Month, fmt: str) -> bytes:

@@ -55,22 +55,33 @@ def table_html(
     """An HTML table of (row css class, cells); cells are HTML already (escape text first).
     ``css`` adds a class to the table (``kpi-history`` marks the status-by-month matrix);
     ``over`` is a header row above ``header`` of (text, columns spanned), e.g. the years over
-    month columns."""
+    month columns. A table with the class ``kpi-cards`` names each cell's column in a
+    ``data-label`` (phones show a row as a card of 「header: value」 lines)."""
     head = "".join(f"<th>{h}</th>" for h in header)
+    labels: list[str | None] = [None] * len(header)
+    if "kpi-cards" in css.split():
+        labels = [html.escape(re.sub(r"<[^>]+>", "", h), quote=True) for h in header]
     if over:
         spans = "".join(f'<th colspan="{n}" class="kpi-over">{html.escape(text)}</th>' for text, n in over)
         head = f"{spans}</tr><tr>{head}"
-    body = "".join(f'<tr class="{cls}">' + "".join(_cell(c) for c in cells) + "</tr>" for cls, cells in rows)
+    body = "".join(
+        f'<tr class="{cls}">'
+        + "".join(_cell(c, labels[i] if i < len(labels) else None) for i, c in enumerate(cells))
+        + "</tr>"
+        for cls, cells in rows
+    )
     classes = f"kpi-table {css}".strip()
     return inert(f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
-def _cell(cell: str) -> str:
-    # A cell may carry its own class as "class|html" (for indentation in the plan tree).
+def _cell(cell: str, label: str | None = None) -> str:
+    # A cell may carry its own class as "class|html" (for indentation in the plan tree);
+    # ``label`` (escaped) names its column for the phone's card layout.
+    attrs = f' data-label="{label}"' if label else ""
     if cell.startswith("kpi-") and "|" in cell:
         cls, content = cell.split("|", 1)
-        return f'<td class="{cls}">{content}</td>'
-    return f"<td>{cell}</td>"
+        return f'<td class="{cls}"{attrs}>{content}</td>'
+    return f"<td{attrs}>{cell}</td>"
 
 
 def schedule_list_html(projects: list[Any], fiscal_year: int) -> str:

@@ -155,3 +155,28 @@ def test_report_downloads_sit_above_the_report(browser: Any, streamlit_server: s
     main.get_by_role("button", name="PDF（A4横）", exact=True).wait_for()
     assert main.get_by_role("button", name="PDF（A4横）を作成").count() == 0
     page.context.close()
+
+
+# Tables of the main area wider than the screen (they scroll sideways), with their right edge.
+WIDE_TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] table.kpi-table')]
+  .filter(t => t.offsetParent !== null)
+  .filter(t => t.getBoundingClientRect().right > innerWidth + 1 || t.scrollWidth > t.clientWidth + 1)
+  .map(t => t.className + ' ' + Math.round(t.getBoundingClientRect().right))"""
+
+
+def test_the_year_review_tables_fit_a_phone(browser: Any, accounts_server: str, artifacts_dir: Path) -> None:
+    """評価の入力 at 390 px: the year's tables scrolled sideways (注記・理由 out of view). On a phone
+    each row is a card of 「column: value」 lines, every column named."""
+    page = _page(browser, accounts_server, 390)
+    page.goto(accounts_server + "/")
+    _drawn(page)
+    page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+    login(page)
+    _open(page, "期末評価")
+    reviews = page.locator('[data-testid="stMain"] table.kpi-review')
+    assert reviews.count() >= 2
+    assert not page.evaluate(WIDE_TABLES_JS)
+    label = page.locator('[data-testid="stMain"] table.kpi-review td[data-label]').first
+    assert label.evaluate("td => getComputedStyle(td, '::before').content") == '"指標"'
+    screenshot(page, artifacts_dir / "hand-in-evaluation-cards-390.png")
+    page.context.close()
