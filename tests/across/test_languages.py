@@ -148,6 +148,8 @@ def page_texts(at: AppTest) -> list[str]:
         text = text.replace("<wbr>", "")
         # an SVG label broken into lines (<tspan>s of one <text>) reads as one label
         text = re.sub(r"</tspan><tspan[^>]*>", "", text)
+        # so does a chart picture's title broken between phrases (<br> between its lines)
+        text = re.sub(r"<b>(.*?)</b>", lambda m: "<b>" + m.group(1).replace("<br>", "") + "</b>", text, flags=re.S)
         # character references (&#40; for 「(」 in our HTML) read as the characters they show
         out += [html.unescape(t) for t in re.split(r"<[^>]+>", text) if t.strip()]
     out += _widget_texts(at)
