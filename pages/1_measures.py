@@ -45,11 +45,10 @@ else:
         if measure["status"] == "no_baseline":
             widgets.cannot_judge_caption()
 
-    own = indicators[indicators["measure_no"] == no]
     why_ind = view.why_indicators
 
     st.subheader(words.tr("dash_indicators"))
-    charts = own[own["kind"] == "indicator"]
+    charts = measure_page.chart_rows(view, no)
     if charts.empty:
         st.info(words.tr("dash_no_indicators"))
     else:

@@ -183,8 +183,10 @@ def state_label(state: State | str, lang: str = DEFAULT_LANG) -> str:
 
 def public_state_label(state: State | str, lang: str = DEFAULT_LANG) -> str:
     """What a visitor who is not signed in reads of a workflow state: 「確定」, and 「未確定」 for
-    every state before it (入力中, 提出済 and 差戻し are for staff: kpi.cycle.visibility)."""
-    return state_label(State.CONFIRMED, lang) if State(state) is State.CONFIRMED else t("fin_state_pending", lang)
+    every state before it (入力中, 提出済 and 差戻し are for staff: kpi.cycle.visibility), and for
+    the key kpi.cycle.visibility.PENDING of the visitor's counts."""
+    confirmed = str(getattr(state, "value", state)) == State.CONFIRMED.value
+    return state_label(State.CONFIRMED, lang) if confirmed else t("fin_state_pending", lang)
 
 
 def state_of_label(label: Any) -> State | None:

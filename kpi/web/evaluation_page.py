@@ -21,7 +21,7 @@ from kpi.cycle.evaluations import (
     summary_table,
 )
 from kpi.cycle.resubmit import save_and_submit
-from kpi.cycle.visibility import PENDING, public_state_counts
+from kpi.cycle.visibility import public_state_counts
 from kpi.domain import clock
 from kpi.domain.fiscal import Month
 from kpi.domain.inquiry import Action, State, TransitionRefused, allowed_actions
@@ -151,7 +151,8 @@ def project_header(p: pd.Series, info: StateInfo) -> None:
 
 
 def _state_word(state: State | str) -> str:
-    """The workflow state as the reader may see it: in full for staff, 確定 / 未確定 for visitors."""
+    """The workflow state as the reader may see it: in full for staff, 確定 / 未確定 for visitors
+    (whose counts are keyed 確定 and kpi.cycle.visibility.PENDING)."""
     if auth.current_actor() is None:
         return public_state_label(state, prefs.lang())
     return state_label(state, prefs.lang())
@@ -353,7 +354,7 @@ def summary(
     by_state = public_state_counts(state_counts(table)) if visitor else state_counts(table)
     cols = st.columns(len(by_state))
     for col, (state, n) in zip(cols, by_state.items(), strict=True):
-        col.metric(words.tr("fin_state_pending") if state == PENDING else state_label(state, prefs.lang()), n)
+        col.metric(_state_word(state), n)
     overdue = f"⚠ {words.tr('ev_overdue')}"
     # A visitor reads no draft: no ⚠ for what is not written yet, no overdue mark, no time.
     unfilled = "—" if visitor else f"⚠ {rating_text(None, prefs.lang())}"

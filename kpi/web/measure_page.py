@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
 import streamlit as st
 
 from kpi.services.page_views import MeasureView
@@ -14,6 +15,13 @@ from kpi.text.why import NEEDS_REASON
 from kpi.web import markup, nav, widgets
 from kpi.web.prefs import lang
 from kpi.web.words import tr
+
+
+def chart_rows(view: MeasureView, no: int) -> pd.DataFrame:
+    """The indicators 重点施策別 charts for 重点施策 ``no`` (its own, not its milestones), in
+    plan order: the page draws them CHARTS_PER_PAGE at a time, the read ahead the first page."""
+    own = view.indicators
+    return own[(own["measure_no"] == no) & (own["kind"] == "indicator")]
 
 
 def _why_text(view: MeasureView, status: str | None, project: int) -> str:

@@ -61,7 +61,7 @@ def pages_first_views(url: str, year: int, as_of: Month, version: int) -> None:
     全体概要's view, the first 重点施策's view and its first page of chart pictures, the first
     project's view and the first page of the 工程表. Another choice on a page is computed when
     it is made (about 0.1 s at S)."""
-    from kpi.web import static_charts
+    from kpi.web import measure_page, static_charts
     from kpi.web.nav import CHARTS_PER_PAGE, SCHEDULE_PER_PAGE  # nav starts this module's thread
 
     data = cache.cached_chart_data(url, year, version)
@@ -72,9 +72,7 @@ def pages_first_views(url: str, year: int, as_of: Month, version: int) -> None:
     first_measure = int(data.measures["measure_no"].iloc[0])
     view = cache.cached_measure_view(url, year, month, version, first_measure, DEFAULT_LANG)
     if view is not None:
-        own = view.indicators
-        charts = own[(own["measure_no"] == first_measure) & (own["kind"] == "indicator")]
-        for row in charts.head(CHARTS_PER_PAGE).to_dict("records"):
+        for row in measure_page.chart_rows(view, first_measure).head(CHARTS_PER_PAGE).to_dict("records"):
             static_charts.picture_for(url, version, view.data, row, as_of, DEFAULT_LANG)
     cache.cached_project_view(url, year, month, version, int(data.projects["project_no"].iloc[0]), DEFAULT_LANG)
     first_page = tuple(int(n) for n in data.projects["project_no"].head(SCHEDULE_PER_PAGE))

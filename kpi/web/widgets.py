@@ -25,7 +25,7 @@ from kpi.web.cache import clear_caches, engine, indicator_figure, status_history
 from kpi.web.markup import chip_html, mini_chip_html, name_cell, sparkline_html, table_html
 from kpi.web.nav import page_of, page_start
 from kpi.web.prefs import lang
-from kpi.web.words import person, tr
+from kpi.web.words import people, person, tr
 
 
 def why_caption(why: Any) -> None:
@@ -228,9 +228,10 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
         shown["is_sample"] = [mark if bool(v) else "" for v in frame["is_sample"]]
     if "source" in shown.columns:
         shown["source"] = [source_label(v, lang()) for v in frame["source"]]
+    names = people() if {"author", "locked_by", "completed_by"} & set(shown.columns) else {}
     for col in ("author", "locked_by", "completed_by"):
         if col in shown.columns:
-            shown[col] = [person(v) for v in shown[col]]
+            shown[col] = [person(v, names) for v in shown[col]]
     if "role" in shown.columns:
         shown["role"] = [auth_ui.role_label(str(v), lang()) for v in frame["role"]]
     if "disabled" in shown.columns:

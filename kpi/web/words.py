@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -71,10 +72,13 @@ def people() -> dict[str, str]:
     return cached_display_names(url, current_version(url))
 
 
-def person(author: Any) -> str:
+def person(author: Any, names: Mapping[str, str] | None = None) -> str:
     """An author as staff read it: the person's display name with the account, 「コマンド操作
-    （root）」 for the command line (kpi.text.labels.actor_label)."""
-    return actor_label(str(author), lang(), people()) if isinstance(author, str) and author else fmt_text(author)
+    （root）」 for the command line (kpi.text.labels.actor_label). ``names``: ``people()`` read
+    once by a caller that shows many authors (a table)."""
+    if not isinstance(author, str) or not author:
+        return fmt_text(author)
+    return actor_label(author, lang(), people() if names is None else names)
 
 
 def author_text(author: Any) -> str:
